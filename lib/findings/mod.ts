@@ -1,0 +1,2 @@
+/** Findings: the shared vocabulary of every analysis. */
+export * from "./finding.ts";
