@@ -17,3 +17,24 @@ export const FindingSchema = z.object({
 export const SummarySchema = z.string().openapi({
   description: "A short Markdown summary a chat bot can paste as is.",
 });
+
+/**
+ * What an endpoint does, apart from HTTP: validated input in, answer and Markdown summary out.
+ *
+ * Each endpoint module exports one `Tool`; its HTTP handler and its MCP tool (`routes/mcp.ts`)
+ * both call `run`, so the two can never drift apart. `input` is the zod schema of the JSON body
+ * (also the MCP tool's input schema); `run` throws `RangeError`/`TypeError` on input that passes
+ * the schema but cannot be analysed (the app turns those into 422 problems).
+ */
+export interface Tool<Input = unknown, Output extends { summary: string } = { summary: string }> {
+  /** MCP tool name, e.g. `analyze_loss_spikes`. */
+  name: string;
+  /** One-line title. */
+  title: string;
+  /** What it answers, for a chat bot choosing a tool. */
+  description: string;
+  /** The zod schema of the input (the JSON body of the HTTP route). */
+  input: z.ZodType<Input>;
+  /** Computes the answer; `summary` is Markdown. */
+  run(input: Input, config: import("./config.ts").Config): Output;
+}
