@@ -152,6 +152,7 @@ export const LastBatchResponse = z.object({
     rebound_update_ratio: z.number(),
     damped_steps: z.number().int(),
     extra_displacement_normal_steps: z.number(),
+    extra_displacement_gradient_steps: z.number().optional(),
     momentum: z.number().optional(),
     beta1: z.number().optional(),
     beta2: z.number().optional(),

@@ -54,6 +54,8 @@ export interface OptimizerEffect {
   damped_steps: number;
   /** Σ_t (update_t/normal − 1) from the bad step on: the extra distance, in normal steps. */
   extra_displacement_normal_steps: number;
+  /** SGD only: the same in plain gradient steps lr·g, (s−1)/(1−β): momentum multiplies by 1/(1−β). */
+  extra_displacement_gradient_steps?: number;
   /** The parameters used (defaults filled in). */
   momentum?: number;
   beta1?: number;
@@ -134,7 +136,9 @@ export function optimizerEffect(options: {
     damped_steps: damped,
     extra_displacement_normal_steps: extra,
   };
-  if (sgd) result.momentum = beta;
-  else Object.assign(result, { beta1, beta2 });
+  if (sgd) {
+    result.extra_displacement_gradient_steps = extra * normal;
+    result.momentum = beta;
+  } else Object.assign(result, { beta1, beta2 });
   return result;
 }
