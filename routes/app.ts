@@ -12,6 +12,7 @@ import { HTTPException } from "hono/http-exception";
 import { stringify as toYaml } from "yaml";
 import { type Config, defaultConfig } from "./config.ts";
 import { problem, validationProblem } from "./problem.ts";
+import { register as registerLogSumExp } from "./logsumexp.ts";
 
 /** The app type every route module registers itself on. */
 export type App = OpenAPIHono;
@@ -23,7 +24,9 @@ export const VERSION = "1.0.0";
 export type Register = (app: App, config: Config) => void;
 
 /** Every endpoint, in the order its operations appear in the contract. */
-const endpoints: Register[] = [];
+const endpoints: Register[] = [
+  registerLogSumExp,
+];
 
 /** Builds the app with the given limits. */
 export function createApp(config: Config = defaultConfig): App {

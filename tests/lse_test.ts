@@ -78,6 +78,20 @@ Deno.test("an input the format cannot hold is reported at stage input, and inf �
   assertEquals(logSumExp([-Infinity, 2], { method: "online", format: "fp32" }).value, 2);
 });
 
+Deno.test("a masked −Infinity input is not traced; the naive exp overflow still is", () => {
+  const stable = logSumExp([12, 0, -Infinity], { method: "stable", format: "fp16" });
+  assertEquals(stable, { value: 12, trace: null });
+  const online = logSumExp([-Infinity, 12, 0], { method: "online", format: "fp16" });
+  assertEquals(online, { value: 12, trace: null });
+  const naive = logSumExp([-Infinity, 12, 0], { method: "naive", format: "fp16" });
+  assertEquals(naive.trace?.stage, "exp");
+  assertEquals(naive.trace?.index, 1);
+  // All masked: log(0) creates the −Infinity, and that is where the trace points.
+  const all = logSumExp([-Infinity, -Infinity], { method: "stable", format: "fp32" });
+  assertEquals(all.trace?.stage, "log");
+  assertEquals(all.trace?.operands, [0]);
+});
+
 Deno.test("online equals stable bit for bit when the max comes first (no rescale is ever needed)", () => {
   let seed = 99;
   const rand = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;

@@ -8,3 +8,4 @@ export * from "./softmax.ts";
 export * from "./log_softmax.ts";
 export * from "./info_nce_loss.ts";
 export * from "./reference_log_sum_exp.ts";
+export * from "./compare_log_sum_exp.ts";

@@ -9,7 +9,9 @@
  * (Figueroa, "When is double rounding innocuous?", 1995), so each op is correctly rounded.
  *
  * The first result that is ±Infinity or NaN is kept as a {@linkcode NonFiniteTrace}: which stage
- * produced it, at which element, from which operands. That answers the question a NaN loss raises
+ * produced it, at which element, from which operands. An input of −Infinity (a masked entry) and
+ * the −Infinity it propagates to are not traced, since exp turns them into an exact 0; an input of
+ * +Infinity or NaN is traced at stage "input", as is a finite input the format cannot hold. That answers the question a NaN loss raises
  * ("where did it start?") without a debugger. O(1) per op.
  *
  * @example
@@ -66,7 +68,7 @@ export class OpEvaluator {
   /** Rounds `exact` to `format`; records it when it is the first non-finite result. */
   op(stage: Stage, index: number | null, exact: number, format: Format, a: number, b?: number) {
     const value = round(exact, format);
-    if (this.first === null && !Number.isFinite(value)) {
+    if (this.first === null && !Number.isFinite(value) && !maskPropagation(value, a, b)) {
       this.first = {
         stage,
         index,
@@ -91,6 +93,14 @@ export class OpEvaluator {
     }
     return out;
   }
+}
+
+/**
+ * −Infinity computed from a −Infinity operand (a masked logit, −inf − m) is the mask passing
+ * through, not a new non-finite value: exp turns it into 0. Only new ones are traced.
+ */
+function maskPropagation(value: number, a: number, b: number | undefined): boolean {
+  return value === -Infinity && (a === -Infinity || b === -Infinity);
 }
 
 /** What each log-sum-exp method produces: lse = shift + log(sum). */
