@@ -85,3 +85,15 @@ Deno.test("analyzeSpikes() finds the period of ssd_double_norm logged as means o
     `period ${report.periodicity.period}`,
   );
 });
+
+Deno.test("analyzeSpikes() infers the reductions the two real runs used from their ratios", () => {
+  const options = { datasetSize: 5000, batchSize: 32 };
+  const double = analyzeSpikes(lossOf(ssd), options);
+  assertEquals(double.last_batch?.inferred_reduction, "per_item_then_batch_mean");
+  assertEquals(ssd.config.loss_normalisation, "double_norm");
+  const summed = analyzeSpikes(lossOf(sum), options);
+  assertEquals(summed.last_batch?.inferred_reduction, "sum");
+  assertEquals(sum.config.loss_normalisation, "sum");
+  const evidence = summed.findings.find((f) => f.id === "last-batch-dip")?.evidence ?? "";
+  assert(evidence.includes("`sum`"), evidence);
+});

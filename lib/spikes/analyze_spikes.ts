@@ -23,11 +23,11 @@ import type { Finding } from "../findings/mod.ts";
 import { findPeriod, logBinomialTail, type Period } from "../period/mod.ts";
 import { boundaryRatios, precedingMedian } from "./boundary_ratios.ts";
 import { extremes } from "./detect_spikes.ts";
-import { epochLayout } from "./epoch_layout.ts";
+import { spikeEpoch } from "./epoch_layout.ts";
 import { robustResiduals } from "./residuals.ts";
 import { risingTrend } from "./rising_trend.ts";
 import { runningMeanSignature } from "./running_mean_signature.ts";
-import { spikeFindings } from "./spike_findings.ts";
+import { explainLastBatch, spikeFindings } from "./spike_findings.ts";
 import { spikeSummary } from "./spike_summary.ts";
 import { stepAxis } from "./step_axis.ts";
 import type { EpochAlignment, Periodicity, Spike, SpikeOptions, SpikeReport } from "./types.ts";
@@ -41,7 +41,7 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
   const axis = stepAxis(n, options.steps, options.logEvery);
   const residuals = robustResiduals(loss);
   const { z, finite } = residuals;
-  const layout = epochLayout(options);
+  const layout = spikeEpoch(options);
   let found = findPeriod(z, finite);
   let method = "autocorrelation proposals judged by fold tests";
 
@@ -146,7 +146,9 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
     count: residuals.nonFinite.count,
     first_step: residuals.nonFinite.first >= 0 ? axis.stepOf(residuals.nonFinite.first) : null,
   };
+  const explanation = explainLastBatch(options, last);
   const findings: Finding[] = spikeFindings({
+    explanation,
     n,
     options,
     layout,
@@ -169,6 +171,18 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
     spikes: spikes.slice(0, MAX_LISTED_SPIKES),
     periodicity,
     epoch_alignment: alignment,
+    last_batch: last && last.median !== null
+      ? {
+        measured_ratio: last.median,
+        min_ratio: last.min,
+        max_ratio: last.max,
+        epochs: last.epochs,
+        spike_share: last.spikeShare,
+        inferred_reduction: explanation?.inferred_reduction ?? null,
+        k: explanation?.k ?? null,
+        predicted_ratio: explanation?.predicted_ratio ?? null,
+      }
+      : null,
     findings,
     summary: "",
   };

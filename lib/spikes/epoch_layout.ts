@@ -1,56 +1,48 @@
 /**
- * Steps per epoch and the size of the last batch, from what the caller knows.
+ * The epoch as the spike analysis needs it: steps per epoch and the last batch's size.
  *
- * Why: the spike analysis asks "does the period equal the epoch?", and the epoch comes either
- * as `steps_per_epoch` or from the data loader's arguments. PyTorch's DataLoader yields
- * ⌈N/B⌉ batches with `drop_last=False` (the last one holding N − (⌈N/B⌉−1)·B samples) and
- * ⌊N/B⌋ full ones with `drop_last=True` (`torch/utils/data/sampler.py`, BatchSampler.__len__).
+ * Why: the analysis asks "does the period equal the epoch?", and the epoch comes either as
+ * `steps_per_epoch` or from the data loader's arguments, laid out by the last-batch model
+ * (`../batch/epoch_layout.ts`, PyTorch DataLoader semantics). When both are given and
+ * disagree, `steps_per_epoch` wins (it is what the person observed) and the last batch's size
+ * is unknown.
  *
  * Cost: O(1). Returns null when neither is known.
  *
  * @example
  * ```ts
- * epochLayout({ datasetSize: 5000, batchSize: 32 }); // { stepsPerEpoch: 157, lastBatchSize: 8, … }
+ * spikeEpoch({ datasetSize: 5000, batchSize: 32 }); // { stepsPerEpoch: 157, lastBatchSize: 8, batchSize: 32 }
  * ```
  */
-export interface EpochLayout {
+import { epochLayout } from "../batch/mod.ts";
+
+/** The epoch of a spike analysis. */
+export interface SpikeEpoch {
   stepsPerEpoch: number;
   /** Samples in the last batch (null when only steps per epoch is known). */
   lastBatchSize: number | null;
   batchSize: number | null;
 }
 
-export function epochLayout(options: {
+export function spikeEpoch(options: {
   stepsPerEpoch?: number;
   datasetSize?: number;
   batchSize?: number;
   dropLast?: boolean;
-}): EpochLayout | null {
-  const { stepsPerEpoch, datasetSize, batchSize, dropLast = false } = options;
-  let fromLoader: EpochLayout | null = null;
-  if (datasetSize !== undefined && batchSize !== undefined) {
-    if (!(batchSize >= 1) || !(datasetSize >= 1)) {
-      throw new RangeError(
-        `expected dataset_size and batch_size ≥ 1, found ${datasetSize} and ${batchSize}`,
-      );
-    }
-    const full = Math.floor(datasetSize / batchSize);
-    const rest = datasetSize - full * batchSize;
-    fromLoader = dropLast || rest === 0
-      ? { stepsPerEpoch: Math.max(full, 0), lastBatchSize: batchSize, batchSize }
-      : { stepsPerEpoch: full + 1, lastBatchSize: rest, batchSize };
-    if (fromLoader.stepsPerEpoch === 0) {
-      throw new RangeError(
-        `drop_last with dataset_size ${datasetSize} < batch_size ${batchSize} leaves no batch`,
-      );
-    }
+}): SpikeEpoch | null {
+  const { stepsPerEpoch, datasetSize, batchSize, dropLast } = options;
+  const loader = datasetSize !== undefined && batchSize !== undefined
+    ? epochLayout({ datasetSize, batchSize, dropLast })
+    : null;
+  const fromLoader = loader && {
+    stepsPerEpoch: loader.steps_per_epoch,
+    lastBatchSize: loader.last_batch_size,
+    batchSize: batchSize!,
+  };
+  if (stepsPerEpoch === undefined) return fromLoader;
+  if (!(stepsPerEpoch >= 1)) {
+    throw new RangeError(`expected steps_per_epoch ≥ 1, found ${stepsPerEpoch}`);
   }
-  if (stepsPerEpoch !== undefined) {
-    if (!(stepsPerEpoch >= 1)) {
-      throw new RangeError(`expected steps_per_epoch ≥ 1, found ${stepsPerEpoch}`);
-    }
-    if (fromLoader && fromLoader.stepsPerEpoch === stepsPerEpoch) return fromLoader;
-    return { stepsPerEpoch, lastBatchSize: null, batchSize: batchSize ?? null };
-  }
-  return fromLoader;
+  if (fromLoader && fromLoader.stepsPerEpoch === stepsPerEpoch) return fromLoader;
+  return { stepsPerEpoch, lastBatchSize: null, batchSize: batchSize ?? null };
 }

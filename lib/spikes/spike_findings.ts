@@ -11,10 +11,11 @@
  *
  * Cost: O(1) beyond its inputs.
  */
+import { explainMeasuredRatio, type MeasuredRatioExplanation } from "../batch/mod.ts";
 import type { Finding } from "../findings/mod.ts";
 import type { Period } from "../period/mod.ts";
 import type { BoundaryRatios } from "./boundary_ratios.ts";
-import type { EpochLayout } from "./epoch_layout.ts";
+import type { SpikeEpoch } from "./epoch_layout.ts";
 import type { RisingTrend } from "./rising_trend.ts";
 import type { RunningMeanSignature } from "./running_mean_signature.ts";
 import type { EpochAlignment, Periodicity, Spike, SpikeOptions } from "./types.ts";
@@ -23,13 +24,15 @@ import type { EpochAlignment, Periodicity, Spike, SpikeOptions } from "./types.t
 export interface SpikeContext {
   n: number;
   options: SpikeOptions;
-  layout: EpochLayout | null;
+  layout: SpikeEpoch | null;
   periodicity: Periodicity;
   found: Period | null;
   alignment: EpochAlignment | null;
   last: BoundaryRatios | null;
   first: BoundaryRatios | null;
   signature: RunningMeanSignature | null;
+  /** The last-batch model's reading of the measured ratio (null without dataset and batch size). */
+  explanation: MeasuredRatioExplanation | null;
   isolated: Spike[];
   nonFinite: { count: number; first_step: number | null };
   rising: RisingTrend | null;
@@ -136,6 +139,22 @@ function lastBatchFinding(ctx: SpikeContext, up: boolean): Finding {
       fmt(ratio)
     }×${range} the median of the 10 steps before it, over ${last!.epochs} epochs`
     : "the spikes fall on the last step of every epoch";
+  const explanation = ctx.explanation;
+  const inferred = explanation?.inferred_reduction
+    ? ` The ratio points to the reduction \`${explanation.inferred_reduction}\` (loss ∝ b^(1−k), k = ${
+      explanation.k!.toFixed(2)
+    }): it predicts ${fmt(explanation.predicted_ratio!)}× against ${
+      fmt(explanation.measured_ratio)
+    }× measured.`
+    : explanation && explanation.predicted_ratio === 1
+    ? ` With a full last batch every reduction predicts 1×, so the reduction does not explain the ${
+      fmt(explanation.measured_ratio)
+    }× measured.`
+    : explanation
+    ? ` No named reduction predicts ${fmt(explanation.measured_ratio)}× (mean 1×, sum ${
+      fmt(explanation.predicted_ratios.sum)
+    }×, per-item-then-batch-mean ${fmt(explanation.predicted_ratios.per_item_then_batch_mean)}×).`
+    : "";
   return {
     id: up ? "last-batch-spike" : "last-batch-dip",
     severity: "warning",
@@ -143,7 +162,7 @@ function lastBatchFinding(ctx: SpikeContext, up: boolean): Finding {
       ? "The loss spikes at the last, partial batch of every epoch"
       : "The loss dips at the last, partial batch of every epoch",
     evidence:
-      `period ${ctx.periodicity.period} steps = ${steps} steps per epoch, phase ${ctx.periodicity.phase}: ${measured}.${batch}${dropped}` +
+      `period ${ctx.periodicity.period} steps = ${steps} steps per epoch, phase ${ctx.periodicity.phase}: ${measured}.${batch}${inferred}${dropped}` +
       (up
         ? " A loss that grows as the batch shrinks is normalised by something proportional to the batch and then divided by the batch size again; the momentum carries the oversized step into the following ones."
         : " A summed (not averaged) loss shrinks with the batch: the last batch's gradient is too small and the learning rate is effectively tied to the batch size."),
@@ -152,6 +171,20 @@ function lastBatchFinding(ctx: SpikeContext, up: boolean): Finding {
       DROP_LAST,
     ],
   };
+}
+
+/**
+ * Which reduction explains the measured last-batch ratio (the last-batch model run backwards),
+ * when the data loader's arguments are known.
+ */
+export function explainLastBatch(
+  options: SpikeOptions,
+  last: BoundaryRatios | null,
+): MeasuredRatioExplanation | null {
+  const { datasetSize, batchSize, dropLast } = options;
+  const ratio = last?.median;
+  if (datasetSize === undefined || batchSize === undefined || !(ratio! > 0)) return null;
+  return explainMeasuredRatio({ datasetSize, batchSize, dropLast, measuredRatio: ratio! });
 }
 
 function epochStartFinding(ctx: SpikeContext, up: boolean): Finding {

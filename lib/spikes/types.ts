@@ -54,6 +54,23 @@ export interface SpikeReport {
   spikes: Spike[];
   periodicity: Periodicity;
   epoch_alignment: EpochAlignment | null;
+  /** The loss at the last step of every epoch, and what the last-batch model makes of it. */
+  last_batch: LastBatchMeasurement | null;
   findings: Finding[];
   summary: string;
+}
+
+/** The measured last-batch ratio and its explanation (the closing of the loop with /v1/last-batch). */
+export interface LastBatchMeasurement {
+  /** Median over epochs of loss(last step) ÷ median(the 10 steps before). */
+  measured_ratio: number;
+  min_ratio: number | null;
+  max_ratio: number | null;
+  epochs: number;
+  /** Share of epochs where the last step is a spike (|z| ≥ 3) in the ratio's direction. */
+  spike_share: number;
+  /** The reduction whose prediction matches (needs dataset_size and batch_size). */
+  inferred_reduction: string | null;
+  k: number | null;
+  predicted_ratio: number | null;
 }
