@@ -9,7 +9,7 @@
  * number of phases and periods tried. The matched spikes then give P and the phase by least
  * squares (position = phase + k·P), sharper than any autocorrelation lag.
  *
- * Cost: O(E log E) for E positions.
+ * Cost: O(E log E) for E positions (a typed-array sort of the phases).
  *
  * @example
  * ```ts
@@ -31,10 +31,11 @@ export interface EventFold {
   cycles: number;
   /** ln of the corrected p-value. */
   logP: number;
-  /** Positions of the matched spikes, one per cycle. */
+  /** Positions of the matched spikes, one per cycle, ascending. */
   matched: number[];
 }
 
+/** `positions` must be ascending. */
 export function foldEvents(
   positions: Float64Array,
   length: number,
@@ -44,15 +45,17 @@ export function foldEvents(
 ): EventFold | null {
   const count = positions.length;
   if (count < 2 || !(period >= 2) || length < 2 * period) return null;
-  const order = Array.from(positions, (p, i) => ({ phase: p % period, i }))
-    .sort((a, b) => a.phase - b.phase);
+  const phases = new Float64Array(count);
+  for (let i = 0; i < count; i++) phases[i] = positions[i] % period;
+  phases.sort();
   // Circular sliding window of width 2·tolerance over the sorted phases.
+  const width = Math.min(2 * tolerance, period);
   let bestStart = 0, bestSize = 0;
   for (let start = 0, end = 0; start < count; start++) {
     if (end < start) end = start;
     while (end - start < count - 1) {
-      const next = order[(end + 1) % count].phase + (end + 1 >= count ? period : 0);
-      if (next - order[start].phase > 2 * tolerance) break;
+      const next = end + 1 < count ? phases[end + 1] : phases[end + 1 - count] + period;
+      if (next - phases[start] > width) break;
       end++;
     }
     if (end - start + 1 > bestSize) {
@@ -60,50 +63,81 @@ export function foldEvents(
       bestStart = start;
     }
   }
-  const windowed = [];
-  for (let j = 0; j < bestSize; j++) windowed.push(order[(bestStart + j) % count].i);
-  const centre = circularMean(windowed.map((i) => positions[i] % period), period);
-  // One spike per cycle: the one nearest the phase.
-  const byCycle = new Map<number, number>();
-  for (const i of windowed) {
-    const cycle = Math.round((positions[i] - centre) / period);
-    const distance = Math.abs(positions[i] - centre - cycle * period);
-    const held = byCycle.get(cycle);
-    if (held === undefined || distance < Math.abs(positions[held] - centre - cycle * period)) {
-      byCycle.set(cycle, i);
+  const from = phases[bestStart];
+  const inWindow = (p: number) => ((p - from) % period + period) % period <= width;
+  let sin = 0, cos = 0;
+  for (let i = 0; i < count; i++) {
+    const p = positions[i] % period;
+    if (!inWindow(p)) continue;
+    sin += Math.sin((2 * Math.PI * p) / period);
+    cos += Math.cos((2 * Math.PI * p) / period);
+  }
+  const centre = ((Math.atan2(sin, cos) / (2 * Math.PI)) * period % period + period) % period;
+  // One spike per cycle: the one nearest the phase (positions ascend, so cycles do too).
+  const cycleOf: number[] = [], matched: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const position = positions[i];
+    if (!inWindow(position % period)) continue;
+    const cycle = Math.round((position - centre) / period);
+    const last = cycleOf.length - 1;
+    if (last >= 0 && cycleOf[last] === cycle) {
+      const off = (p: number) => Math.abs(p - centre - cycle * period);
+      if (off(position) < off(matched[last])) matched[last] = position;
+    } else {
+      cycleOf.push(cycle);
+      matched.push(position);
     }
   }
   let refinedPeriod = period, phase = centre;
-  if (byCycle.size >= 3) {
-    const points = [...byCycle].map(([cycle, i]) => [cycle, positions[i]]);
-    const fit = linearRegression(points);
+  if (matched.length >= 3 && cycleOf[cycleOf.length - 1] > cycleOf[0]) {
+    const fit = linearRegression(matched.map((p, j) => [cycleOf[j], p]));
     if (fit.m > 0 && Math.abs(fit.m - period) < 0.5 * period) {
       refinedPeriod = fit.m;
       phase = ((fit.b % fit.m) + fit.m) % fit.m;
     }
   }
-  const cycles = Math.floor((length - 1 - phase) / refinedPeriod) + 1;
-  const hits = byCycle.size;
-  const rate = Math.min(1, (count / length) * (2 * tolerance + 1));
-  const phasesTried = Math.max(1, period / (2 * tolerance + 1));
+  const cycles = Math.max(1, Math.floor((length - 1 - phase) / refinedPeriod) + 1);
+  const hits = Math.min(matched.length, cycles);
+  const rate = Math.min(1, (count / length) * (width + 1));
+  const phasesTried = Math.max(1, period / (width + 1));
   const logP = logBinomialTail(hits, cycles, rate) + Math.log(phasesTried * Math.max(1, trials));
-  return {
-    period: refinedPeriod,
-    phase,
-    hits,
-    cycles,
-    logP: Math.min(0, logP),
-    matched: [...byCycle.values()].map((i) => positions[i]).sort((a, b) => a - b),
-  };
+  return { period: refinedPeriod, phase, hits, cycles, logP: Math.min(0, logP), matched };
 }
 
-function circularMean(phases: number[], period: number): number {
-  let s = 0, c = 0;
-  for (const p of phases) {
-    const angle = (2 * Math.PI * p) / period;
-    s += Math.sin(angle);
-    c += Math.cos(angle);
+/**
+ * Folds with a period known only roughly: fits it on a growing prefix of the series first.
+ *
+ * Why: a period off by δ drifts k·δ after k cycles, so over 10 000 cycles a 0.01-point error
+ * hides every spike from a fold of the whole series. Fitting on 16 cycles, then 32, 64, …
+ * (each fit sharpening P enough for a window twice as long) locks onto the period in
+ * O(log(n/P)) folds; the final fold over everything uses a tight window.
+ */
+export function lockPeriod(
+  positions: Float64Array,
+  length: number,
+  period: number,
+  tolerance: number,
+  trials: number,
+): EventFold | null {
+  let estimate = period;
+  for (let span = 16 * period; span < length; span *= 2) {
+    const end = upperBound(positions, span);
+    const fold = foldEvents(positions.subarray(0, end), span, estimate, tolerance, trials);
+    if (!fold || fold.hits < 3 || fold.hits < 0.5 * fold.cycles) break;
+    estimate = fold.period;
   }
-  const angle = Math.atan2(s, c);
-  return (((angle / (2 * Math.PI)) * period) % period + period) % period;
+  const loose = foldEvents(positions, length, estimate, tolerance, trials);
+  if (!loose || loose.hits < 3) return loose;
+  const tight = foldEvents(positions, length, loose.period, 1.5, trials);
+  return tight && tight.logP <= loose.logP ? tight : loose;
+}
+
+function upperBound(sorted: Float64Array, value: number): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

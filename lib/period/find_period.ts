@@ -14,10 +14,10 @@
  * Of the significant proposals, the strongest kind wins, and within it the shortest period
  * that is nearly as strong as the best: a multiple is never shorter, and a fraction P/k holds
  * the spike in only 1/k of its cycles (or explains ~1/k of the variance), so it is never as
- * strong. Series longer than 65 536 points are reduced in blocks (their extreme and mean)
+ * strong. Series longer than 32 768 points are reduced in blocks (their extreme and mean)
  * for the autocorrelation only; the fold tests always use every point.
  *
- * Cost: O(n + m log m) for m = min(n, 65 536) plus O(E log E) per proposal for E spikes.
+ * Cost: O(n + m log m) for m = min(n, 32 768) plus O(E log E) per proposal for E spikes.
  *
  * @example
  * ```ts
@@ -25,11 +25,12 @@
  * findPeriod(z, finite)?.period; // in points, e.g. 157.0
  * ```
  */
-import { autocorrelation2, blockExtreme, blockMean } from "../series/mod.ts";
+import { autocorrelation2 } from "../series/mod.ts";
 import { extremes, positionsOf } from "../spikes/detect_spikes.ts";
 import { acfPeaks, refineByMultiples } from "./acf_peaks.ts";
-import { type EventFold, foldEvents } from "./event_fold.ts";
+import { type EventFold, foldEvents, lockPeriod } from "./event_fold.ts";
 import { foldShape, type ShapeFold } from "./shape_fold.ts";
+import { fundamental } from "./fundamental.ts";
 
 /** A period and how it was established. */
 export interface Period {
@@ -65,7 +66,7 @@ export interface PeriodOptions {
   minExplained?: number;
 }
 
-const REDUCED_LENGTH = 65_536;
+const REDUCED_LENGTH = 32_768;
 
 export function findPeriod(
   z: Float64Array,
@@ -81,15 +82,8 @@ export function findPeriod(
   } = options;
   const n = z.length;
   if (n < 12) return null;
-  const soft = new Float64Array(n), clipped = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = z[i], a = Math.abs(v);
-    soft[i] = Math.sign(v) * Math.min(Math.max(a - 2.5, 0), 6);
-    clipped[i] = Math.max(-4, Math.min(4, v));
-  }
   const factor = Math.max(1, Math.ceil(n / REDUCED_LENGTH));
-  const spikes = factor > 1 ? blockExtreme(soft, factor) : soft;
-  const shape = factor > 1 ? blockMean(clipped, factor) : clipped;
+  const { spikes, shape } = reduce(z, factor);
   const [acfSpikes, acfShape] = autocorrelation2(spikes, shape);
   const maxLag = Math.floor(spikes.length / 3);
 
@@ -110,18 +104,25 @@ export function findPeriod(
     shape: ShapeFold;
   }
   const judged: Judged[] = [];
+  // Shortest first: a multiple of a train already locked with most cycles hit cannot win.
+  proposals.sort((a, b) => a - b);
+  const locked: number[] = [];
+  const allOnes = factor > 1 ? new Uint8Array(shape.length).fill(1) : finite;
   for (const proposal of proposals) {
     let best: Judged["spikes"] = null;
+    const multiple = locked.some((p) => {
+      const k = Math.round(proposal / p);
+      return k >= 2 && Math.abs(proposal - k * p) <= Math.max(1.5, factor) * k;
+    });
     for (const [kind, positions] of [["spikes-up", up], ["spikes-down", down]] as const) {
-      const fold = foldTwice(positions, n, proposal, factor, trials);
+      if (multiple) continue;
+      if (!promising(positions, proposal, Math.max(1.5, factor), minHitShare)) continue;
+      const fold = lockPeriod(positions, n, proposal, Math.max(1.5, factor), trials);
       if (fold && (!best || fold.logP < best.logP)) best = { ...fold, kind };
     }
+    if (best && best.hits >= 0.85 * best.cycles && best.logP <= maxLogP) locked.push(best.period);
     const shapeFold = proposal / factor >= 2
-      ? foldShape(
-        shape,
-        factor > 1 ? new Uint8Array(shape.length).fill(1) : finite,
-        proposal / factor,
-      )
+      ? foldShape(shape, allOnes, proposal / factor)
       : { explained: 0, z: 0, bins: 0 };
     judged.push({ period: best?.period ?? proposal, spikes: best, shape: shapeFold });
   }
@@ -135,7 +136,8 @@ export function findPeriod(
     const chosen = spiky
       .filter((j) => j.spikes!.hits / j.spikes!.cycles >= 0.85 * strongest)
       .sort((a, b) => a.period - b.period)[0];
-    const s = chosen.spikes!;
+    const positions = chosen.spikes!.kind === "spikes-up" ? up : down;
+    const s = { ...fundamental(chosen.spikes!, positions, n, trials), kind: chosen.spikes!.kind };
     return {
       period: s.period,
       phase: s.phase,
@@ -169,18 +171,49 @@ export function findPeriod(
   return null;
 }
 
-/** Folds at the proposal with a loose window, then again at the refined period, tightly. */
-function foldTwice(
+/**
+ * The autocorrelation's two inputs in one pass over z, reduced by `factor`: the spike signal
+ * (|z| beyond 2.5, capped at 6 above it, so one huge spike cannot outweigh a train of ordinary
+ * ones; each block keeps its most extreme value) and the shape signal (z clipped to ±4, each
+ * block's mean).
+ */
+function reduce(z: Float64Array, factor: number): { spikes: Float64Array; shape: Float64Array } {
+  const length = Math.ceil(z.length / factor);
+  const spikes = new Float64Array(length), shape = new Float64Array(length);
+  for (let b = 0, i = 0; b < length; b++) {
+    let extreme = 0, sum = 0;
+    const start = i;
+    for (const end = Math.min(z.length, i + factor); i < end; i++) {
+      const v = z[i], a = Math.abs(v);
+      const soft = a > 2.5 ? Math.min(a - 2.5, 6) : 0;
+      if (soft > Math.abs(extreme)) extreme = v > 0 ? soft : -soft;
+      sum += v > 4 ? 4 : v < -4 ? -4 : v;
+    }
+    spikes[b] = extreme;
+    shape[b] = sum / (i - start);
+  }
+  return { spikes, shape };
+}
+
+/** A quick look: do most of the first 16 cycles hold a spike at one phase? */
+function promising(
   positions: Float64Array,
-  n: number,
   period: number,
-  factor: number,
-  trials: number,
-): EventFold | null {
-  const loose = foldEvents(positions, n, period, Math.max(1.5, factor), trials);
-  if (!loose || loose.hits < 3) return loose;
-  const tight = foldEvents(positions, n, loose.period, 1.5, trials);
-  return tight && tight.logP <= loose.logP ? tight : loose;
+  tolerance: number,
+  minHitShare: number,
+): boolean {
+  let end = 0;
+  const span = 16 * period;
+  while (end < positions.length && positions[end] <= span) end++;
+  const fold = foldEvents(
+    positions.subarray(0, end),
+    Math.max(span, 2 * period),
+    period,
+    tolerance,
+    1,
+  );
+  return fold !== null && fold.hits >= Math.min(3, fold.cycles) &&
+    fold.hits >= minHitShare * Math.min(fold.cycles, Math.ceil(span / period));
 }
 
 function addProposal(proposals: number[], period: number): void {

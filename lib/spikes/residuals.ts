@@ -26,7 +26,7 @@ export interface Residuals {
   domain: "log" | "linear";
   /** The series the analysis ran on: ln(loss) or loss, non-finite points filled. */
   values: Float64Array;
-  /** The trend, in the loss's own units. */
+  /** The trend in the analysis domain (ln(loss) when `domain` is `log`). */
   trend: Float64Array;
   /** Robust z-score of every point (0 where the loss is not finite). */
   z: Float64Array;
@@ -45,7 +45,8 @@ export function robustResiduals(loss: Float64Array, half = TREND_HALF_WIDTH): Re
   let positive = true;
   for (let i = 0; i < n && positive; i++) positive = !finite[i] || loss[i] > 0;
   const domain = positive && count < n ? "log" : "linear";
-  const y = domain === "log" ? filled.map(Math.log) : filled;
+  const y = filled;
+  if (domain === "log") { for (let i = 0; i < n; i++) y[i] = Math.log(y[i]); }
   const smooth = rollingMedian(y, Math.min(half, Math.max(0, (n - 1) >> 1)));
   const residual = new Float64Array(n);
   for (let i = 0; i < n; i++) residual[i] = finite[i] ? y[i] - smooth[i] : 0;
@@ -53,8 +54,7 @@ export function robustResiduals(loss: Float64Array, half = TREND_HALF_WIDTH): Re
   const scale = localScale(residual, 64, floor || 1e-300);
   const z = new Float64Array(n);
   for (let i = 0; i < n; i++) z[i] = residual[i] / scale[i];
-  const trend = domain === "log" ? smooth.map(Math.exp) : smooth;
-  return { domain, values: y, trend, z, finite, nonFinite: { count, first } };
+  return { domain, values: y, trend: smooth, z, finite, nonFinite: { count, first } };
 }
 
 function maxAbs(x: Float64Array): number {

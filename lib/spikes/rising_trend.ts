@@ -8,7 +8,7 @@
  * 3× is critical. For series that are not all positive the rise is measured against the
  * spread of the curve instead of its level.
  *
- * Cost: O(n log n) at most (medians of stretches).
+ * Cost: O(n) (medians of stretches, on an evenly strided sample of at most 200 000 points).
  *
  * @example
  * ```ts
@@ -30,9 +30,11 @@ export interface RisingTrend {
 }
 
 export function risingTrend(loss: Float64Array): RisingTrend | null {
-  const values = new Float64Array(loss.length), at = new Uint32Array(loss.length);
+  const stride = Math.max(1, Math.ceil(loss.length / 200_000));
+  const values = new Float64Array(Math.ceil(loss.length / stride));
+  const at = new Uint32Array(values.length);
   let n = 0, positive = true;
-  for (let i = 0; i < loss.length; i++) {
+  for (let i = 0; i < loss.length; i += stride) {
     if (!Number.isFinite(loss[i])) continue;
     positive &&= loss[i] > 0;
     values[n] = loss[i];
