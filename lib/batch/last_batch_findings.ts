@@ -124,8 +124,8 @@ export function lastBatchFindings(input: LastBatchInput, a: Computed): Finding[]
     }
     if (a.reduction_exponent !== 1) {
       remedies.unshift(
-        "Fix the reduction (see `batch-size-dependent-loss`): with a per-sample mean the last " +
-          "batch is harmless and no data has to be dropped.",
+        "Best, fix the reduction: the last batch is then harmless and no data is dropped. " +
+          lossRemedies(a.reduction, b)[0],
       );
     }
     findings.push({
@@ -213,7 +213,8 @@ export function lastBatchFindings(input: LastBatchInput, a: Computed): Finding[]
         "epoch (different ones when you call `sampler.set_epoch(epoch)`).",
         "Evaluation: drop the padding when gathering, e.g. Accelerate's " +
         "`accelerator.gather_for_metrics(predictions)`, or truncate gathered outputs to `len(dataset)`.",
-        `Or make the dataset size a multiple of world_size = ${a.world_size}.`,
+        `Or trim the dataset to a multiple of world_size = ${a.world_size}: ` +
+        `\`dataset = torch.utils.data.Subset(dataset, range(${total - (total % a.world_size)}))\`.`,
       ],
     });
   }
