@@ -1,6 +1,7 @@
 import { assert, assertAlmostEquals, assertEquals, assertStringIncludes } from "@std/assert";
 import { type Finding, FINDING_IDS } from "../lib/findings/mod.ts";
-import { lastBatch, type LastBatchInput } from "../lib/batch/mod.ts";
+import { lastBatch, type LastBatchInput, nearestDivisors } from "../lib/batch/mod.ts";
+import fc from "fast-check";
 import { loadFixture, withinTenPercent } from "./batch_fixture.ts";
 
 const byId = (findings: Finding[], id: string) => findings.find((f) => f.id === id);
@@ -145,4 +146,35 @@ Deno.test("every finding id is from the vocabulary and every finding has concret
     }
     assert(answer.summary.length > 0);
   }
+});
+
+Deno.test("the suggested batch sizes divide the samples and stay near B", () => {
+  assertEquals(nearestDivisors(5000, 32), [25, 40]);
+  assertEquals(nearestDivisors(1667, 32), []); // 1667 is prime
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 50_000 }), fc.integer({ min: 1, max: 2000 }), (n, b) => {
+      const found = nearestDivisors(n, b);
+      // compared with a plain scan of every divisor
+      const all = Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+      const below = all.filter((d) => d < b && d >= b / 2).at(-1);
+      const above = all.find((d) => d > b && d <= 2 * b);
+      return JSON.stringify(found) ===
+        JSON.stringify([below, above].filter((x) => x !== undefined));
+    }),
+    { numRuns: 50 },
+  );
+});
+
+Deno.test("extreme but valid sizes answer quickly", () => {
+  const start = performance.now();
+  const answer = lastBatch({
+    datasetSize: Number.MAX_SAFE_INTEGER,
+    batchSize: 2 ** 40,
+    reduction: "per_item_then_batch_mean",
+    worldSize: 7,
+    optimizer: { type: "adam", beta2: 0.99999 },
+    gradNoiseScale: 1e15,
+  });
+  assert(Number.isFinite(answer.loss_scale) && Number.isFinite(answer.grad_scale));
+  assert(performance.now() - start < 2000, `${performance.now() - start} ms`);
 });
