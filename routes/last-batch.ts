@@ -157,6 +157,9 @@ export const LastBatchResponse = z.object({
     beta1: z.number().optional(),
     beta2: z.number().optional(),
   }).optional(),
+  assumptions: z.array(z.string()).openapi({
+    description: "The modelling choices this answer rests on.",
+  }),
   findings: z.array(FindingSchema),
   summary: SummarySchema,
 }).openapi("LastBatchResponse");

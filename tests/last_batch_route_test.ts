@@ -53,6 +53,28 @@ Deno.test("world_size 3: per_rank 1667 / 53 / 3 and one duplicated sample", asyn
   assert(body.findings.some((f: { id: string }) => f.id === "ddp-padding-duplicates"));
 });
 
+Deno.test("drop_last with several ranks states the sampler assumption, and sampler_drop_last overrides it", async () => {
+  const assumed = await (await post({
+    dataset_size: 5000,
+    batch_size: 32,
+    reduction: "mean",
+    world_size: 3,
+    drop_last: true,
+  })).json();
+  assertEquals([assumed.per_rank.samples, assumed.duplicated_samples], [1666, 0]);
+  assertStringIncludes(assumed.summary, "sampler_drop_last");
+  const explicit = await (await post({
+    dataset_size: 5000,
+    batch_size: 32,
+    reduction: "mean",
+    world_size: 3,
+    drop_last: true,
+    sampler_drop_last: false,
+  })).json();
+  assertEquals([explicit.per_rank.samples, explicit.duplicated_samples], [1667, 1]);
+  assert(!explicit.assumptions.some((x: string) => x.startsWith("DistributedSampler")));
+});
+
 Deno.test("items_per_micro_batch 181, 284, 278, 159 give weight ratios 902/(4·n_j)", async () => {
   const res = await post({
     dataset_size: 4096,

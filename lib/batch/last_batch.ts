@@ -84,8 +84,31 @@ export interface LastBatchAnswer {
     last_window: LastWindow | null;
   };
   optimizer_effect?: OptimizerEffect;
+  /** The modelling choices this answer rests on, in words. */
+  assumptions: string[];
   findings: Finding[];
   summary: string;
+}
+
+/** The modelling choices behind an answer, for the reader to check against their setup. */
+function assumptionsOf(input: LastBatchInput, partial: boolean, w: number): string[] {
+  const out = ["Ratios are expectations over batches; per-item counts are taken ∝ batch size."];
+  if (w > 1 && input.samplerDropLast === undefined) {
+    out.push(
+      `DistributedSampler(drop_last=${input.dropLast ?? false}) assumed, like the DataLoader; ` +
+        "PyTorch's own default is False: send sampler_drop_last if yours differs.",
+    );
+  }
+  if (partial && input.gradNoiseScale === undefined) {
+    out.push(
+      "Gradient noise unknown: grad_scale is the reduction's factor alone; the true ratio lies " +
+        "in gradient.range (send grad_noise_scale to narrow it).",
+    );
+  }
+  if (input.optimizer && input.optimizer.type !== "sgd") {
+    out.push("Adam: late-training moments (bias corrections ≈ 1, ε ≪ √v).");
+  }
+  return out;
 }
 
 /** Analyses one configuration (see the module comment). */
@@ -121,6 +144,7 @@ export function lastBatch(input: LastBatchInput): LastBatchAnswer {
     loss_scale_by_reduction: byReduction,
     world_size: w,
     dropped_samples: layout.dropped_samples,
+    assumptions: assumptionsOf(input, layout.partial_last_batch, w),
   };
   if (w > 1) {
     answer.per_rank = {

@@ -77,6 +77,8 @@ export function lastBatchSummary(a: Computed, findings: readonly Finding[]): str
       `DistributedSampler padding: ${a.duplicated_samples} sample(s) seen twice per epoch.`,
     );
   }
+  const sampler = a.assumptions.find((x) => x.startsWith("DistributedSampler"));
+  if (sampler) lines.push("", `_Assumed:_ ${sampler}`);
   lines.push("");
   if (findings.length === 0) {
     lines.push("No problem: the last batch is weighed like every other one.");
