@@ -93,10 +93,10 @@ export interface LastBatchAnswer {
 /** The modelling choices behind an answer, for the reader to check against their setup. */
 function assumptionsOf(input: LastBatchInput, partial: boolean, w: number): string[] {
   const out = ["Ratios are expectations over batches; per-item counts are taken ∝ batch size."];
-  if (w > 1 && input.samplerDropLast === undefined) {
+  if (w > 1 && input.samplerDropLast === undefined && input.dropLast) {
     out.push(
-      `DistributedSampler(drop_last=${input.dropLast ?? false}) assumed, like the DataLoader; ` +
-        "PyTorch's own default is False: send sampler_drop_last if yours differs.",
+      "DistributedSampler(drop_last=True) assumed, like the DataLoader; PyTorch's own default " +
+        "is False (padding by repeated samples): send sampler_drop_last: false if you left it.",
     );
   }
   if (partial && input.gradNoiseScale === undefined) {

@@ -66,7 +66,7 @@ function optimizerNote(a: Computed): string {
     note += ` (${o.damped_steps} of them damped by the inflated second moment)`;
   }
   return note +
-    `; extra distance travelled: ${formatNumber(o.extra_displacement_normal_steps)} normal steps.`;
+    `; net extra distance: ${formatNumber(o.extra_displacement_normal_steps)} normal steps.`;
 }
 
 function gradientText(a: Computed): string {
