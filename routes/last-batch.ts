@@ -56,7 +56,8 @@ export const LastBatchRequest = z.object({
   }).optional(),
   grad_noise_scale: z.number().min(0).max(1e15).optional().openapi({
     description: "B_noise = tr(Σ)/|G|², the simple noise scale of McCandlish et al. 2018, in " +
-      "samples, if known.",
+      "samples, if known. With world_size W the all-reduced gradient averages W·b samples, so " +
+      "B_noise/W enters the prediction.",
   }),
 }).superRefine((body, ctx) => {
   const items = body.items_per_micro_batch;

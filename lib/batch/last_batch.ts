@@ -118,11 +118,14 @@ export function lastBatch(input: LastBatchInput): LastBatchAnswer {
   const r = layout.last_batch_size;
   const k = reductionExponent(input.reduction);
   const w = positiveInteger(input.worldSize ?? 1, "worldSize");
+  // DDP averages the ranks' gradients: W·b samples enter each step, so the per-sample noise
+  // counts W times less (B_noise/(W·b) = (B_noise/W)/b); the deterministic factor is unchanged.
+  const rankNoise = input.gradNoiseScale === undefined ? undefined : input.gradNoiseScale / w;
   const gradient = gradScale({
     batchSize: b,
     lastBatchSize: r,
     reduction: k,
-    noiseScale: input.gradNoiseScale,
+    noiseScale: rankNoise,
   });
   const byReduction = Object.fromEntries(
     REDUCTIONS.map((name) => [
@@ -175,7 +178,7 @@ export function lastBatch(input: LastBatchInput): LastBatchAnswer {
         accumulationSteps: a,
         batchSize: b,
         reduction: k,
-        noiseScale: input.gradNoiseScale,
+        noiseScale: rankNoise,
       });
       lastWindow = {
         micro_batch_sizes: sizes,
