@@ -56,7 +56,8 @@ export const LastBatchRequest = z.object({
   }).optional(),
   grad_noise_scale: z.number().min(0).max(1e15).optional().openapi({
     description: "B_noise = tr(Σ)/|G|², the simple noise scale of McCandlish et al. 2018, in " +
-      "samples, if known.",
+      "samples, if known. With world_size W the all-reduced gradient averages W·b samples, so " +
+      "B_noise/W enters the prediction.",
   }),
 }).superRefine((body, ctx) => {
   const items = body.items_per_micro_batch;
@@ -157,6 +158,9 @@ export const LastBatchResponse = z.object({
     beta1: z.number().optional(),
     beta2: z.number().optional(),
   }).optional(),
+  assumptions: z.array(z.string()).openapi({
+    description: "The modelling choices this answer rests on.",
+  }),
   findings: z.array(FindingSchema),
   summary: SummarySchema,
 }).openapi("LastBatchResponse");

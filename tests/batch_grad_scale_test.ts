@@ -1,6 +1,6 @@
 import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
 import fc from "fast-check";
-import { gradScale, noiseScale, windowGradScale } from "../lib/batch/mod.ts";
+import { gradScale, lastBatch, noiseScale, windowGradScale } from "../lib/batch/mod.ts";
 import { loadFixture, withinTenPercent } from "./batch_fixture.ts";
 
 Deno.test("B_noise calibrated on the sum run predicts the 6.23× gradient spike of the double-norm run", async () => {
@@ -147,4 +147,20 @@ Deno.test("a window of one micro-batch is the plain gradient scale; accumulation
     reduction: "per_item_then_batch_mean",
   });
   assertEquals(diluted.deterministic, (1 + 1 + 1 + 4) / 4);
+});
+
+Deno.test("with W ranks the averaged gradient is W times less noisy: B_noise acts as B_noise/W", () => {
+  // DDP all-reduces (averages) the ranks' gradients: a step sees W·r samples instead of r, so
+  // E|g|² = |G|²(1 + B_noise/(W·r)); computed here by hand for W = 4, r = 8, B = 32, B_noise = 100.
+  const expected = Math.sqrt((1 + 100 / (4 * 8)) / (1 + 100 / (4 * 32)));
+  // 4 ranks × (78·32 + 8) samples: every rank ends the epoch on a batch of 8
+  const answer = lastBatch({
+    datasetSize: 4 * (78 * 32 + 8),
+    batchSize: 32,
+    reduction: "mean",
+    worldSize: 4,
+    gradNoiseScale: 100,
+  });
+  assertEquals(answer.last_batch_size, 8);
+  assertAlmostEquals(answer.grad_scale, expected, 1e-12);
 });

@@ -6,9 +6,9 @@
  * 1/(A·n_j). Training on the whole window at once would give every item 1/Σn. The ratio
  *   weight_ratio_j = (1/(A·n_j)) / (1/Σn) = Σn/(A·n_j)
  * is 1 only when all micro-batches hold the same number of items: items of short micro-batches
- * (few non-padding tokens, the partial last batch) are over-weighted. Transformers ≥ 4.46 fixed this
- * in the Trainer by summing item losses and dividing by `num_items_in_batch`, the items of the
- * whole window (huggingface/transformers#34191).
+ * (few non-padding tokens, the partial last batch) are over-weighted. Transformers ≥ 4.46 fixed
+ * this in the Trainer by summing item losses and dividing by `num_items_in_batch`, the items of
+ * the whole window (huggingface/transformers#34191).
  *
  * `accumulationSteps` defaults to the number of micro-batches; a last window shorter than A keeps
  * the ÷A of the loop, so it is down-weighted as a whole (Σn smaller). With a reduction of exponent
@@ -18,7 +18,8 @@
  *
  * @example
  * ```ts
- * accumulationWeights([181, 284, 278, 159]).weight_ratios; // 902/(4·n_j): [1.2459, 0.7940, 0.8112, 1.4182]
+ * accumulationWeights([181, 284, 278, 159]).weight_ratios;
+ * // 902/(4·n_j): [1.2459, 0.7940, 0.8112, 1.4182]
  * ```
  */
 import { positiveInteger, type Reduction, reductionExponent } from "./reduction_scale.ts";

@@ -48,9 +48,9 @@ export interface EpochLayout {
   last_batch_size: number;
   /** Whether the last batch is smaller than the batch size. */
   partial_last_batch: boolean;
-  /** Samples the DistributedSampler repeats each epoch to even out the ranks (all ranks together). */
+  /** Samples the DistributedSampler repeats each epoch to even out the ranks (all ranks). */
   duplicated_samples: number;
-  /** Sample slots unused per epoch (all ranks): the sampler's N mod W, plus the loader's dropped batches. */
+  /** Sample slots unused per epoch (all ranks): the sampler's N mod W + the dropped batches. */
   dropped_samples: number;
 }
 

@@ -15,7 +15,9 @@
  *
  * @example
  * ```ts
- * gradScale({ batchSize: 32, lastBatchSize: 8, reduction: "per_item_then_batch_mean", noiseScale: 29 });
+ * gradScale({
+ *   batchSize: 32, lastBatchSize: 8, reduction: "per_item_then_batch_mean", noiseScale: 29,
+ * });
  * // { deterministic: 4, noise_factor: 1.56…, combined: 6.23…, range: [4, 8], … }
  * ```
  */

@@ -84,8 +84,31 @@ export interface LastBatchAnswer {
     last_window: LastWindow | null;
   };
   optimizer_effect?: OptimizerEffect;
+  /** The modelling choices this answer rests on, in words. */
+  assumptions: string[];
   findings: Finding[];
   summary: string;
+}
+
+/** The modelling choices behind an answer, for the reader to check against their setup. */
+function assumptionsOf(input: LastBatchInput, partial: boolean, w: number): string[] {
+  const out = ["Ratios are expectations over batches; per-item counts are taken ∝ batch size."];
+  if (w > 1 && input.samplerDropLast === undefined && input.dropLast) {
+    out.push(
+      "DistributedSampler(drop_last=True) assumed, like the DataLoader; PyTorch's own default " +
+        "is False (padding by repeated samples): send sampler_drop_last: false if you left it.",
+    );
+  }
+  if (partial && input.gradNoiseScale === undefined) {
+    out.push(
+      "Gradient noise unknown: grad_scale is the reduction's factor alone; the true ratio lies " +
+        "in gradient.range (send grad_noise_scale to narrow it).",
+    );
+  }
+  if (input.optimizer && input.optimizer.type !== "sgd") {
+    out.push("Adam: late-training moments (bias corrections ≈ 1, ε ≪ √v).");
+  }
+  return out;
 }
 
 /** Analyses one configuration (see the module comment). */
@@ -95,11 +118,14 @@ export function lastBatch(input: LastBatchInput): LastBatchAnswer {
   const r = layout.last_batch_size;
   const k = reductionExponent(input.reduction);
   const w = positiveInteger(input.worldSize ?? 1, "worldSize");
+  // DDP averages the ranks' gradients: W·b samples enter each step, so the per-sample noise
+  // counts W times less (B_noise/(W·b) = (B_noise/W)/b); the deterministic factor is unchanged.
+  const rankNoise = input.gradNoiseScale === undefined ? undefined : input.gradNoiseScale / w;
   const gradient = gradScale({
     batchSize: b,
     lastBatchSize: r,
     reduction: k,
-    noiseScale: input.gradNoiseScale,
+    noiseScale: rankNoise,
   });
   const byReduction = Object.fromEntries(
     REDUCTIONS.map((name) => [
@@ -121,6 +147,7 @@ export function lastBatch(input: LastBatchInput): LastBatchAnswer {
     loss_scale_by_reduction: byReduction,
     world_size: w,
     dropped_samples: layout.dropped_samples,
+    assumptions: assumptionsOf(input, layout.partial_last_batch, w),
   };
   if (w > 1) {
     answer.per_rank = {
@@ -151,7 +178,7 @@ export function lastBatch(input: LastBatchInput): LastBatchAnswer {
         accumulationSteps: a,
         batchSize: b,
         reduction: k,
-        noiseScale: input.gradNoiseScale,
+        noiseScale: rankNoise,
       });
       lastWindow = {
         micro_batch_sizes: sizes,

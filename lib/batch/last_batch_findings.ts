@@ -5,7 +5,7 @@
  * Severity follows the size of the error a batch gets: a factor ≥ 2 on the loss of a batch is
  * `critical` (the Keras-SSD report: 4×), ≥ 1.25 or ≤ 0.8 `warning`, anything closer to 1 `info`.
  * Ids: `batch-size-dependent-loss` (the cause: k ≠ 1), `partial-last-batch` (the trigger),
- * `grad-accum-normalization`, `ddp-padding-duplicates`. Cost O(A + √N) (divisor search).
+ * `grad-accum-normalization`, `ddp-padding-duplicates`. Cost O(A + min(B, 4096)).
  *
  * @example
  * ```ts
@@ -31,17 +31,27 @@ export function severityOfFactor(factor: number): Severity {
   return size >= Math.log(1.25) ? "warning" : "info";
 }
 
-/** The divisors of n nearest to b from below and above (excluding b), within a factor 2. */
+/**
+ * The divisors of n nearest to b from below and above (excluding b), within a factor 2; the
+ * search looks at most 4096 candidates on each side, so it is O(min(b, 4096)) for any n.
+ */
 export function nearestDivisors(n: number, b: number): number[] {
-  let below = 0, above = Infinity;
-  for (let d = 1; d * d <= n; d++) {
-    if (n % d !== 0) continue;
-    for (const x of [d, n / d]) {
-      if (x < b && x > below) below = x;
-      if (x > b && x < above) above = x;
+  const found: number[] = [];
+  const low = Math.max(1, Math.ceil(b / 2), b - 4096);
+  for (let d = b - 1; d >= low; d--) {
+    if (n % d === 0) {
+      found.push(d);
+      break;
     }
   }
-  return [below, above].filter((x) => x >= b / 2 && x <= 2 * b);
+  const high = Math.min(2 * b, b + 4096, n);
+  for (let d = b + 1; d <= high; d++) {
+    if (n % d === 0) {
+      found.push(d);
+      break;
+    }
+  }
+  return found;
 }
 
 function optimizerNote(a: Computed): string {
@@ -56,7 +66,7 @@ function optimizerNote(a: Computed): string {
     note += ` (${o.damped_steps} of them damped by the inflated second moment)`;
   }
   return note +
-    `; extra distance travelled: ${formatNumber(o.extra_displacement_normal_steps)} normal steps.`;
+    `; net extra distance: ${formatNumber(o.extra_displacement_normal_steps)} normal steps.`;
 }
 
 function gradientText(a: Computed): string {
@@ -124,8 +134,8 @@ export function lastBatchFindings(input: LastBatchInput, a: Computed): Finding[]
     }
     if (a.reduction_exponent !== 1) {
       remedies.unshift(
-        "Fix the reduction (see `batch-size-dependent-loss`): with a per-sample mean the last " +
-          "batch is harmless and no data has to be dropped.",
+        "Best, fix the reduction: the last batch is then harmless and no data is dropped. " +
+          lossRemedies(a.reduction, b)[0],
       );
     }
     findings.push({
@@ -213,7 +223,8 @@ export function lastBatchFindings(input: LastBatchInput, a: Computed): Finding[]
         "epoch (different ones when you call `sampler.set_epoch(epoch)`).",
         "Evaluation: drop the padding when gathering, e.g. Accelerate's " +
         "`accelerator.gather_for_metrics(predictions)`, or truncate gathered outputs to `len(dataset)`.",
-        `Or make the dataset size a multiple of world_size = ${a.world_size}.`,
+        `Or trim the dataset to a multiple of world_size = ${a.world_size}: ` +
+        `\`dataset = torch.utils.data.Subset(dataset, range(${total - (total % a.world_size)}))\`.`,
       ],
     });
   }

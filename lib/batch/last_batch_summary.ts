@@ -29,42 +29,41 @@ function optimizerLine(a: Computed): string | null {
   if (o.damped_steps > 0) {
     line += `, down to ${formatFactor(o.rebound_update_ratio)} while the second moment is inflated`;
   }
-  return line +
-    `; ${formatNumber(o.extra_displacement_normal_steps)} normal steps of extra distance.`;
+  const extra = o.extra_displacement_normal_steps;
+  line += `; net extra distance ${formatNumber(extra)} normal steps`;
+  return line + (extra < 0 && o.spike_factor > 1 ? " (the damped steps outweigh the spike)." : ".");
+}
+
+/** The first line: where the last batch stands in the epoch. */
+function layoutLine(a: Computed): string {
+  const b = a.batch_size, r = a.last_batch_size, steps = a.steps_per_epoch;
+  const ranks = a.world_size > 1 ? ` on each of ${a.world_size} ranks` : "";
+  if (!a.partial_last_batch) {
+    const left = a.dropped_samples > 0 ? `, ${a.dropped_samples} samples left out each epoch` : "";
+    return `**Every batch is full**${ranks}: ${steps} steps of ${b} per epoch${left}.`;
+  }
+  const samples = a.per_rank?.samples ?? (steps - 1) * b + r;
+  const per = a.world_size > 1 ? " per rank" : "";
+  return `**Last batch: ${r} of ${b} samples**${ranks} ` +
+    `(${samples}${per} = ${steps - 1} × ${b} + ${r}; ${steps} steps per epoch).`;
 }
 
 /** The Markdown summary of an analysed configuration and its findings. */
 export function lastBatchSummary(a: Computed, findings: readonly Finding[]): string {
-  const b = a.batch_size, r = a.last_batch_size;
-  const lines: string[] = [];
-  const rank = a.world_size > 1 ? ` per rank (${a.world_size} ranks)` : "";
-  if (a.partial_last_batch) {
-    const samples = a.per_rank?.samples ?? (a.steps_per_epoch - 1) * b + r;
-    lines.push(
-      `**Last batch: ${r} of ${b} samples**${rank} (${samples} = ${
-        a.steps_per_epoch - 1
-      } × ${b} + ` +
-        `${r}; ${a.steps_per_epoch} steps per epoch).`,
-    );
-  } else {
-    lines.push(
-      `**Every batch is full**${rank}: ${a.steps_per_epoch} steps of ${b} per epoch` +
-        (a.dropped_samples > 0 ? `, ${a.dropped_samples} samples left out each epoch.` : "."),
-    );
-  }
-  lines.push(
+  const g = a.gradient;
+  const loss = `| loss (\`${a.reduction}\`, k = ${formatNumber(a.reduction_exponent)}) | ` +
+    `**${formatFactor(a.loss_scale)}** |`;
+  const gradient = g.noise_factor === null
+    ? `| gradient norm | ${formatFactor(g.range[0])}–${formatFactor(g.range[1])} (noise unknown) |`
+    : `| gradient norm | ${formatFactor(g.combined)} |`;
+  const lines = [
+    layoutLine(a),
     "",
     "| last batch ÷ full batch | factor |",
     "|---|---|",
-    `| loss (\`${a.reduction}\`, k = ${formatNumber(a.reduction_exponent)}) | **${
-      formatFactor(a.loss_scale)
-    }** |`,
-    a.gradient.noise_factor === null
-      ? `| gradient norm | ${formatFactor(a.gradient.range[0])}–${
-        formatFactor(a.gradient.range[1])
-      } (noise unknown) |`
-      : `| gradient norm | ${formatFactor(a.gradient.combined)} |`,
-  );
+    loss,
+    gradient,
+  ];
   const window = a.accumulation?.last_window;
   if (window) {
     lines.push(`| last accumulation window's gradient | ${formatFactor(window.grad_scale)} |`);
@@ -77,12 +76,16 @@ export function lastBatchSummary(a: Computed, findings: readonly Finding[]): str
       `DistributedSampler padding: ${a.duplicated_samples} sample(s) seen twice per epoch.`,
     );
   }
+  const sampler = a.assumptions.find((x) => x.startsWith("DistributedSampler"));
+  if (sampler) lines.push("", `_Assumed:_ ${sampler}`);
   lines.push("");
   if (findings.length === 0) {
     lines.push("No problem: the last batch is weighed like every other one.");
   } else {
     for (const f of bySeverity(findings)) {
-      lines.push(`- **${f.severity}** \`${f.id}\`: ${f.title}. Fix: ${f.remedies[0] ?? "—"}`);
+      // the trigger's own fix (drop_last…) rather than the pointer to the cause's fix
+      const fix = f.remedies.find((x) => !x.startsWith("Best, fix the reduction")) ?? f.remedies[0];
+      lines.push(`- **${f.severity}** \`${f.id}\`: ${f.title}. Fix: ${fix ?? "—"}`);
     }
   }
   return lines.join("\n");

@@ -18,7 +18,7 @@
  */
 import { positiveInteger, type Reduction, reductionScale } from "./reduction_scale.ts";
 
-/** B_noise (in samples) explaining `gradRatio` (gradient norm of the r-batch ÷ that of a B-batch). */
+/** B_noise (in samples) explaining `gradRatio` (gradient norm of the r-batch ÷ a B-batch's). */
 export function noiseScale(options: {
   batchSize: number;
   lastBatchSize: number;

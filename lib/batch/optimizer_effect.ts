@@ -13,9 +13,11 @@
  * - Adam/AdamW (Kingma & Ba 2015; `torch/optim/adam.py`), per coordinate, late in training (bias
  *   corrections ≈ 1, ε ≪ √v): m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², Δθ ∝ m/√v. The spike
  *   update is (β1 + (1−β1)s)/√(β2 + (1−β2)s²) of a normal one; afterwards m returns within
- *   ≈ 1/(1−β1) steps while v, inflated by (1−β2)(s²−1), returns only within ≈ 1/(1−β2) steps, so the
- *   following updates are damped by ≈ 1/√(1 + (1−β2)(s²−1)β2^t). AdamW's decoupled weight decay
- *   does not see the gradient and changes nothing here.
+ *   ≈ 1/(1−β1) steps while v, inflated by (1−β2)(s²−1), returns only within ≈ 1/(1−β2) steps,
+ *   so the following updates are damped by ≈ 1/√(1 + (1−β2)(s²−1)β2^t). AdamW's decoupled weight
+ *   decay does not see the gradient and changes nothing here. Early in training (step t with
+ *   β2^t not small) the bias correction divides the surplus of v by 1 − β2^t: the damping is
+ *   then stronger than computed here.
  * For s < 1 (a dip) the same formulas give a deficit and, for Adam, slightly amplified updates.
  *
  * Counts use `threshold` (default 0.1): a step is "off" when |update/normal − 1| > threshold.
@@ -54,7 +56,7 @@ export interface OptimizerEffect {
   damped_steps: number;
   /** Σ_t (update_t/normal − 1) from the bad step on: the extra distance, in normal steps. */
   extra_displacement_normal_steps: number;
-  /** SGD only: the same in plain gradient steps lr·g, (s−1)/(1−β): momentum multiplies by 1/(1−β). */
+  /** SGD only: the same in plain gradient steps lr·g, (s−1)/(1−β): momentum's 1/(1−β). */
   extra_displacement_gradient_steps?: number;
   /** The parameters used (defaults filled in). */
   momentum?: number;

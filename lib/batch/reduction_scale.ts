@@ -9,7 +9,7 @@
  * | `mean` | `Σℓ / b` (PyTorch `reduction="mean"`, Keras' default) | μ | 1 |
  * | `sum` | `Σℓ` (`reduction="sum"`) | bμ | 0 |
  * | `fixed_divisor` | `Σℓ / C`, C a constant (e.g. the nominal batch size) | bμ/C | 0 |
- * | `per_item_then_batch_mean` | `Σℓ / n_items / b`, n_items ∝ b (SSD's positive boxes, then Keras ÷ b) | μ/(c·b) | 2 |
+ * | `per_item_then_batch_mean` | `Σℓ / n_items / b`, n_items ∝ b (SSD's boxes, Keras ÷ b) | μ/(cb) | 2 |
  *
  * so E[loss] ∝ b^(1−k), and the last batch of r samples, against a full one of B, has
  * `loss_scale = (r/B)^(1−k)`: 1 for a mean (unbiased), r/B for a sum (a dip), B/r for the double
