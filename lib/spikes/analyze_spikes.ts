@@ -57,7 +57,9 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
       axis.stride,
     )
     : null;
-  const first = layout ? boundaryRatios(loss, z, axis.stepOf, layout.stepsPerEpoch, 0, axis.stride) : null;
+  const first = layout
+    ? boundaryRatios(loss, z, axis.stepOf, layout.stepsPerEpoch, 0, axis.stride)
+    : null;
   const periodSteps = found ? found.period * axis.stride : null;
   const matchesEpoch = (steps: number | null) =>
     layout !== null && steps !== null &&
@@ -76,21 +78,21 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
     : null;
   const phase = found === null || period === null
     ? null
-    : found.kind === "shape"
-    ? modulo(axis.stepOf(Math.round(signature!.resetPhase)), period)
-    : circularMeanStep(found.matched.map(axis.stepOf), period);
+    : found.matched.length > 0
+    ? circularMeanStep(found.matched.map(axis.stepOf), period)
+    : modulo(axis.stepOf(Math.round(signature!.resetPhase)), period);
 
   const [position, alternative] = layout
     ? positionOf(
-        found,
-        phase,
-        layout.stepsPerEpoch,
-        axis.stride,
-        matchesEpoch(period),
-        last,
-        first,
-        layout.lastBatchSize !== null && layout.lastBatchSize === layout.batchSize,
-      )
+      found,
+      phase,
+      layout.stepsPerEpoch,
+      axis.stride,
+      matchesEpoch(period),
+      last,
+      first,
+      layout.lastBatchSize !== null && layout.lastBatchSize === layout.batchSize,
+    )
     : (["other", null] as const);
   const alignment: EpochAlignment | null = layout
     ? {
@@ -234,6 +236,7 @@ function epochTest(
       strength: side.spikeShare,
       matched: side.indices,
       proposals: 1,
+      smoothness: null,
     };
   }
   return best;
