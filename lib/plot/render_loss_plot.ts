@@ -21,11 +21,12 @@
  * const svg = renderLossPlot({ steps, loss, spikes: [{ index: 156, direction: "up" }],
  *   epochBoundaries: [156], title: "Loss", caption: "One spike per epoch: the last batch." });
  */
-import { type Axis, axisFor, linearAxis } from "./axis.ts";
+import { axisFor, linearAxis } from "./axis.ts";
+import { drawAxes, type Frame } from "./draw_axes.ts";
+import { drawVerticals } from "./draw_verticals.ts";
 import { escapeXml } from "./escape_xml.ts";
 import { paint, styleSheet } from "./palette.ts";
 import { thinForPlot } from "./thin.ts";
-import { formatTick } from "./ticks.ts";
 import { wrapText } from "./wrap_text.ts";
 import { legendRow } from "./legend.ts";
 
@@ -70,9 +71,7 @@ export function renderLossPlot(input: LossPlotInput): string {
 
   const caption = wrapText(input.caption, Math.floor((width - 32) / (12 * 0.6)), 3);
   const title = wrapText(input.title, Math.floor((width - 32) / (16 * 0.62)), 1);
-  const left = 72, right = 24, top = 60, bottom = 52 + caption.length * 16;
-  const plotLeft = left, plotRight = width - right, plotTop = top, plotBottom = height - bottom;
-  const plotWidth = plotRight - plotLeft, plotHeight = plotBottom - plotTop;
+  const left = 72, right = width - 24, top = 60, bottom = height - 52 - caption.length * 16;
 
   let xMin = Infinity, xMax = -Infinity;
   for (let i = 0; i < n; i++) {
@@ -82,90 +81,28 @@ export function renderLossPlot(input: LossPlotInput): string {
     xMin = Math.min(xMin, steps[i]);
     xMax = Math.max(xMax, steps[i]);
   }
-  const xAxis: Axis = n === 0
+  const xAxis = n === 0
     ? linearAxis(0, 1)
-    : linearAxis(xMin, xMax, Math.max(2, Math.round(plotWidth / 110)));
+    : linearAxis(xMin, xMax, Math.max(2, Math.round((right - left) / 110)));
   const yAxis = axisFor(loss);
-  const px = (x: number) => round(plotLeft + xAxis.toUnit(x) * plotWidth);
-  const py = (y: number) => round(plotBottom - yAxis.toUnit(y) * plotHeight);
-
-  const parts: string[] = [];
-  // Grid and ticks.
-  const yTicks = yAxis.ticks.map((t) => ({ t, y: py(t) }));
-  parts.push(
-    `<path ${paint("grid")} stroke-width="1" d="${
-      yTicks.map(({ y }) => `M${plotLeft} ${y}H${plotRight}`).join("")
-    }"/>`,
-  );
-  for (const { t, y } of yTicks) {
-    const label = formatTick(t, yAxis.kind === "log" ? t : yAxis.step);
-    parts.push(
-      `<text ${paint("muted")} x="${plotLeft - 8}" y="${y + 4}" text-anchor="end">${label}</text>`,
-    );
-  }
-  const xTicks = xAxis.ticks.map((t) => ({ t, x: px(t) }));
-  parts.push(
-    `<path ${paint("axis")} stroke-width="1" d="M${plotLeft} ${plotTop}V${plotBottom}H${plotRight}${
-      xTicks.map(({ x }) => `M${x} ${plotBottom}v5`).join("")
-    }"/>`,
-  );
-  for (const { t, x } of xTicks) {
-    parts.push(
-      `<text ${paint("muted")} x="${x}" y="${plotBottom + 19}" text-anchor="middle">${
-        formatTick(t, xAxis.step)
-      }</text>`,
-    );
-  }
-  parts.push(
-    `<text ${paint("muted")} x="${(plotLeft + plotRight) / 2}" y="${
-      plotBottom + 36
-    }" text-anchor="middle">step</text>`,
-  );
-  parts.push(
-    `<text ${paint("muted")} transform="translate(18 ${
-      (plotTop + plotBottom) / 2
-    }) rotate(-90)" text-anchor="middle">${
-      yAxis.kind === "log" ? "loss (log scale)" : "loss"
-    }</text>`,
-  );
-
-  // Epoch ends, or else the period's phase positions: one vertical per pixel column at most.
-  const boundaries = input.epochBoundaries ?? [];
-  let verticals: number[] = boundaries;
-  let verticalRole: "epoch" | "period" = "epoch";
-  const period = input.period;
-  if (
-    boundaries.length === 0 && period && period.period > 0 && Number.isFinite(period.phase) && n > 0
-  ) {
-    const first = Math.ceil((xAxis.domain[0] - period.phase) / period.period);
-    const last = Math.floor((xAxis.domain[1] - period.phase) / period.period);
-    if (last - first + 1 <= plotWidth / 4) {
-      verticals = [];
-      for (let k = first; k <= last; k++) verticals.push(period.phase + k * period.period);
-      verticalRole = "period";
-    }
-  }
-  const columns = new Set<number>();
-  for (const v of verticals) {
-    // Centred on a pixel column (x.5), a 1-px line is crisp instead of two half-tone columns.
-    if (Number.isFinite(v) && v >= xAxis.domain[0] && v <= xAxis.domain[1]) {
-      columns.add(Math.floor(px(v)) + 0.5);
-    }
-  }
-  if (columns.size > 0) {
-    const d = [...columns].map((x) => `M${x} ${plotTop}V${plotBottom}`).join("");
-    parts.push(
-      `<path ${paint(verticalRole)} stroke-width="1" stroke-dasharray="4 3" d="${d}"/>`,
-    );
-  }
+  const frame: Frame = {
+    left,
+    right,
+    top,
+    bottom,
+    xAxis,
+    yAxis,
+    px: (x) => round(left + xAxis.toUnit(x) * (right - left)),
+    py: (y) => round(bottom - yAxis.toUnit(y) * (bottom - top)),
+  };
+  const { px, py } = frame;
+  const parts = drawAxes(frame);
+  const verticals = n > 0 ? drawVerticals(frame, input.epochBoundaries ?? [], input.period) : null;
+  if (verticals?.svg) parts.push(verticals.svg);
 
   // The curve, broken at non-finite points; those are marked on the x axis.
-  const kept = thinForPlot(
-    steps,
-    loss,
-    Math.max(1, Math.round(plotWidth)),
-    spikes.map((s) => s.index),
-  );
+  const columns = Math.max(1, Math.round(right - left));
+  const kept = thinForPlot(steps, loss, columns, spikes.map((s) => s.index));
   const line: string[] = [];
   const nonFiniteColumns = new Set<number>();
   let penDown = false;
@@ -185,14 +122,14 @@ export function renderLossPlot(input: LossPlotInput): string {
     );
   }
   if (nonFiniteColumns.size > 0) {
-    const d = [...nonFiniteColumns].map((x) => `M${x} ${plotBottom}v-9`).join("");
+    const d = [...nonFiniteColumns].map((x) => `M${x} ${bottom}v-9`).join("");
     parts.push(`<path ${paint("nonFinite")} stroke-width="2" d="${d}"/>`);
   }
 
   // Spikes: circles for up, downward triangles for dips; a non-finite spike sits on the axis.
   for (const s of spikes) {
     const v = loss[s.index];
-    const x = px(steps[s.index]), y = Number.isFinite(v) ? py(v) : plotBottom;
+    const x = px(steps[s.index]), y = Number.isFinite(v) ? py(v) : bottom;
     parts.push(
       s.direction === "up"
         ? `<circle ${paint("spike")} stroke-width="2" cx="${x}" cy="${y}" r="6"/>`
@@ -202,24 +139,24 @@ export function renderLossPlot(input: LossPlotInput): string {
 
   let nonFinite = 0;
   for (let i = 0; i < n; i++) if (!Number.isFinite(loss[i])) nonFinite++;
-  const legend = legendRow(plotLeft, 44, {
+  const legend = legendRow(left, 44, {
     line: line.length > 0,
     spikes: spikes.filter((s) => s.direction === "up").length,
     dips: spikes.filter((s) => s.direction === "down").length,
-    verticals: columns.size > 0 ? verticalRole : null,
-    period: verticalRole === "period" ? period?.period : undefined,
+    verticals: verticals?.role ?? null,
+    period: verticals?.period,
     nonFinite,
   });
   if (n === 0 || nonFinite === n) {
     parts.push(
-      `<text ${paint("muted")} x="${(plotLeft + plotRight) / 2}" y="${
-        (plotTop + plotBottom) / 2
+      `<text ${paint("muted")} x="${(left + right) / 2}" y="${
+        (top + bottom) / 2
       }" text-anchor="middle">${n === 0 ? "no data" : "no finite value to draw"}</text>`,
     );
   }
 
   const captionText = caption
-    .map((l, k) => `<tspan x="16" y="${height - bottom + 52 + k * 16}">${escapeXml(l)}</tspan>`)
+    .map((l, k) => `<tspan x="16" y="${bottom + 52 + k * 16}">${escapeXml(l)}</tspan>`)
     .join("");
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT}" font-size="12" role="img">`,
