@@ -15,6 +15,8 @@ import { type Config, defaultConfig } from "./config.ts";
 import { registerDocs } from "./docs.ts";
 import { registerMcp } from "./mcp.ts";
 import { problem, validationProblem } from "./problem.ts";
+import * as lastBatch from "./last-batch.ts";
+import * as logSumExp from "./logsumexp.ts";
 
 /** The app type every route module registers itself on. */
 export type App = OpenAPIHono;
@@ -26,7 +28,7 @@ export const VERSION = "1.0.0";
 export type Register = (app: App, config: Config) => void;
 
 /** Every endpoint, in the order its operations appear in the contract. */
-const endpoints: Register[] = [];
+const endpoints: Register[] = [lastBatch.register, logSumExp.register];
 
 /** The MCP tools served at `/mcp`: each endpoint module's exported `Tool`. */
 export const tools: Tool[] = [];
