@@ -31,7 +31,7 @@ export type Register = (app: App, config: Config) => void;
 const endpoints: Register[] = [lastBatch.register, logSumExp.register];
 
 /** The MCP tools served at `/mcp`: each endpoint module's exported `Tool`. */
-export const tools: Tool[] = [];
+export const tools: Tool[] = [lastBatch.tool, logSumExp.logsumexp];
 
 /** Builds the app with the given limits. */
 export function createApp(config: Config = defaultConfig): App {

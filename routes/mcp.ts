@@ -2,8 +2,9 @@
  * `POST /mcp`: the endpoints as Model Context Protocol tools, over Streamable HTTP, for chat bots.
  *
  * Each endpoint module exports a `Tool` (routes/common.ts); `registerMcp(tools)` turns each into an
- * MCP tool whose input schema is the Tool's zod schema (the SDK converts it to JSON Schema for
- * `tools/list` and validates `tools/call` arguments with it) and whose result carries the Markdown
+ * MCP tool whose input schema is the Tool's zod schema (the SDK validates `tools/call` arguments
+ * with it; `tools/list` shows it as JSON Schema with the routes' OpenAPI field descriptions, see
+ * `tool_schema.ts`) and whose result carries the Markdown
  * `summary` as a first text block, the JSON answer as a second text block and as
  * `structuredContent` (MCP 2025-06-18, "Structured content": a tool returning structured content
  * SHOULD also return it serialised as text). Non-finite numbers are written as "NaN"/"Infinity"
@@ -27,6 +28,7 @@ import { type App, type Register, VERSION } from "./app.ts";
 import type { Tool } from "./common.ts";
 import type { Config } from "./config.ts";
 import { stringify } from "./json.ts";
+import { toolInputSchema } from "./tool_schema.ts";
 import { problem } from "./problem.ts";
 
 const INSTRUCTIONS = "lossdoctor tells people who train neural networks why their loss curve " +
@@ -51,6 +53,18 @@ export function mcpServer(tools: readonly Tool[], config: Config): McpServer {
       { title: tool.title, description: tool.description, inputSchema: tool.input },
       (input: unknown) => callTool(tool, input, config),
     );
+  }
+  if (tools.length > 0) {
+    // The SDK validates calls with the zod schema; the schema it lists is ours, which carries
+    // the routes' OpenAPI descriptions (see tool_schema.ts).
+    server.server.setRequestHandler(ListToolsRequestSchema, () => ({
+      tools: tools.map((tool) => ({
+        name: tool.name,
+        title: tool.title,
+        description: tool.description,
+        inputSchema: toolInputSchema(tool.input) as { type: "object" },
+      })),
+    }));
   }
   return server;
 }

@@ -125,10 +125,92 @@ Deno.test("bad arguments and errors in run are tool errors the model can read", 
   await client.close();
 });
 
-Deno.test("the service's /mcp lists exactly the endpoints' tools", async () => {
+Deno.test("listed schemas carry the OpenAPI descriptions, with named schemas inlined", async () => {
+  const Pair = z.object({ a: z.number(), b: z.number() }).openapi("Pair", {
+    description: "Two numbers.",
+  });
+  const described: Tool<{ pair: { a: number; b: number }; note?: string }> = {
+    name: "described",
+    title: "Described",
+    description: "Has field descriptions.",
+    input: z.object({
+      pair: Pair,
+      note: z.string().optional().openapi({ description: "Free text, ignored." }),
+    }),
+    run: ({ pair }) => ({ summary: `${pair.a + pair.b}` }),
+  };
+  const client = await connect(appWith([described]));
+  const [tool] = (await client.listTools()).tools;
+  const properties = tool.inputSchema.properties as Record<string, Record<string, unknown>>;
+  assertEquals(properties.note.description, "Free text, ignored.");
+  assertEquals(properties.pair.description, "Two numbers.");
+  assertEquals((properties.pair.properties as Record<string, unknown>).a, { type: "number" });
+  assert(!JSON.stringify(tool.inputSchema).includes("$ref"), "a reference was left in");
+  assertEquals(tool.inputSchema.required, ["pair"]);
+  await client.close();
+});
+
+Deno.test("the service's /mcp lists exactly the endpoints' tools, all described", async () => {
   const client = await connect(app);
   const { tools } = await client.listTools();
   assertEquals(tools.map((t) => t.name).sort(), appTools.map((t) => t.name).sort());
+  for (const tool of tools) {
+    assertEquals(tool.inputSchema.type, "object");
+    assert((tool.description ?? "").length > 40, `${tool.name} has no real description`);
+  }
+  await client.close();
+});
+
+/** MCP result and HTTP answer of one endpoint, for the same input. */
+async function bothWays(client: Client, name: string, path: string, input: unknown) {
+  const result = await client.callTool({ name, arguments: input as Record<string, unknown> });
+  const res = await app.request(path, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(input),
+  });
+  assertEquals(res.status, 200);
+  return { result, http: await res.json() };
+}
+
+Deno.test("an endpoint's MCP tool answers exactly what its HTTP route answers", async () => {
+  const client = await connect(app);
+  const names = appTools.map((t) => t.name);
+  assert(names.includes("predict_last_batch") && names.includes("evaluate_log_sum_exp"));
+  {
+    // 5000 = 156 × 32 + 8: the ssd_double_norm fixture's set-up (its facts: 157 steps, last 8).
+    const input = { dataset_size: 5000, batch_size: 32, reduction: "per_item_then_batch_mean" };
+    const { result, http } = await bothWays(client, "predict_last_batch", "/v1/last-batch", input);
+    assertEquals(result.structuredContent, http);
+    const answer = result.structuredContent as { steps_per_epoch: number; last_batch_size: number };
+    assertEquals([answer.steps_per_epoch, answer.last_batch_size], [157, 8]);
+    assertEquals((result.content as { text: string }[])[0].text, http.summary);
+  }
+  {
+    // exp(12) ≈ 162755 > 65504, the largest binary16: the naive sum overflows in fp16; the
+    // stable one gives 12 + ln 2 within fp16's spacing at 12 (2⁻⁷).
+    const input = { x: [12, 12], format: "fp16" };
+    const { result, http } = await bothWays(client, "evaluate_log_sum_exp", "/v1/logsumexp", input);
+    assertEquals(result.structuredContent, http);
+    const { results } = result.structuredContent as {
+      results: { naive: { value: unknown }; stable: { value: number } };
+    };
+    assertEquals(results.naive.value, "Infinity");
+    assert(Math.abs(results.stable.value - (12 + Math.LN2)) <= 2 ** -7);
+  }
+  await client.close();
+});
+
+Deno.test("the tools run with the service's limits: over one, a tool error naming it", async () => {
+  const small: App = new OpenAPIHono();
+  registerMcp(appTools)(small, { ...defaultConfig, maxSeriesPoints: 3 });
+  const client = await connect(small);
+  const over = await client.callTool({
+    name: "evaluate_log_sum_exp",
+    arguments: { x: [1, 2, 3, 4], format: "fp32" },
+  });
+  assertEquals(over.isError, true);
+  assertStringIncludes((over.content as { text: string }[])[0].text, "MAX_SERIES_POINTS = 3");
   await client.close();
 });
 
