@@ -72,10 +72,20 @@ export function spikeFindings(ctx: SpikeContext): Finding[] {
     const position = alignment?.position ?? "other";
     if (found.kind === "shape") {
       findings.push(shapeFinding(ctx, period, aligned));
-    } else if (aligned && position === "last-step") {
-      findings.push(lastBatchFinding(ctx, found.kind === "spikes-up"));
-    } else if (aligned && position === "first-step") {
-      findings.push(epochStartFinding(ctx, found.kind === "spikes-up"));
+    } else if (aligned && (position === "last-step" || position === "first-step")) {
+      const up = found.kind === "spikes-up";
+      const last = () => lastBatchFinding(ctx, up), start = () => epochStartFinding(ctx, up);
+      findings.push(position === "last-step" ? last() : start());
+      if (alignment?.alternative) {
+        // One logged point holds both boundaries: name the other cause too, as less likely.
+        const other = alignment.alternative === "last-step" ? last() : start();
+        findings.push({
+          ...other,
+          severity: "info",
+          title: `Or: ${other.title[0].toLowerCase()}${other.title.slice(1)}`,
+          evidence: `each logged point averages ${ctx.options.logEvery ?? "several"} steps, so the last step of an epoch and the first of the next fall in the same point; ${other.evidence}`,
+        });
+      }
     } else {
       findings.push(otherPeriodFinding(ctx, period));
     }
