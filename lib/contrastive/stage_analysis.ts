@@ -1,0 +1,215 @@
+/**
+ * Follows the largest possible logit through the five stages of an InfoNCE forward pass, in the
+ * formats PyTorch uses, and says where it first becomes inf or NaN and how large |q·k| may be
+ * for each stage to survive.
+ *
+ * Stages: `matmul` (q @ k.T, written in the matmul format), `temperature` (/ τ or × logit_scale,
+ * written in the logits format), `exp`, `sum` and `log` (the softmax / cross-entropy, by the
+ * framework's max-shifted kernel or a hand-written naive one, see {@linkcode precisionPlan}). The
+ * worst case for the sum is a row of B equal logits, so the exp, sum and log stages are evaluated op
+ * by op on that row with the lse core. With `maxDot` = |q|·|k| (Cauchy–Schwarz: |q·k| ≤ |q|·|k|,
+ * equality for parallel vectors) the verdict is a guarantee: no entry can overflow earlier.
+ *
+ * Safe limits on |q·k| (M = the largest finite value of the stage's format):
+ * matmul M; temperature M·τ (65504·0.05 = 3275.2 in fp16); naive exp τ·ln M (0.05·11.09 = 0.5545
+ * in fp16); naive sum τ·ln(M/B); the framework's exp, sum and log have none (exp(ℓ − max) ≤ 1, the
+ * sum ≤ B). A value may exceed M by less than half an ulp and still round to M (65519 → 65504);
+ * the limits state M itself. O(B).
+ *
+ * @example
+ * ```ts
+ * analyzeStages({ maxDot: 95.8 * 93.5, scaling: { kind: "temperature", value: 0.05 },
+ *   batchSize: 128, precision: "fp16-autocast", softmax: "framework" }).first_overflow?.stage;
+ * // "temperature"
+ * ```
+ */
+import { FORMATS, type Format, round } from "../fp/mod.ts";
+import { logSumExpParts, OpEvaluator, type Stage } from "../lse/mod.ts";
+import { type Precision, precisionPlan, type SoftmaxKind } from "./precision.ts";
+import { applyScaling, type Scaling, scaleFactor, temperatureOf } from "./scaling.ts";
+
+/** The stages of an InfoNCE forward pass. */
+export type StageName = "matmul" | "temperature" | "exp" | "sum" | "log";
+
+/** One stage's worst case. */
+export interface StageReport {
+  name: StageName;
+  /** What the stage computes, in PyTorch terms. */
+  operation: string;
+  /** The format its output is written in. */
+  format: Format;
+  /** The stage's output for the largest possible logit (may be Infinity or NaN). */
+  value: number;
+  /** The largest finite value of that format. */
+  limit: number;
+  overflows: boolean;
+  /** The largest |q·k| for which this stage stays finite; null when it cannot overflow. */
+  safe_dot_limit: number | null;
+}
+
+/** The first stage that overflows, with the numbers to quote. */
+export interface FirstOverflow {
+  stage: StageName;
+  operation: string;
+  format: Format;
+  value: number;
+  limit: number;
+  safe_dot_limit: number | null;
+  /** The |q·k| that was analysed. */
+  max_dot: number;
+  /** One sentence with the numbers. */
+  statement: string;
+}
+
+/** What is analysed. */
+export interface StageInput {
+  /** The largest |q·k| (|q|·|k|, or 1 for L2-normalised embeddings). */
+  maxDot: number;
+  scaling: Scaling;
+  batchSize: number;
+  precision: Precision;
+  softmax: SoftmaxKind;
+}
+
+/** The result. */
+export interface StageAnalysis {
+  /** The largest |logit| in exact arithmetic: maxDot / τ. */
+  max_logit: number;
+  stages: StageReport[];
+  first_overflow: FirstOverflow | null;
+  /** The largest |q·k| every stage survives. */
+  safe_dot_limit: number;
+}
+
+const coreStage: Record<Stage, StageName> = {
+  input: "temperature",
+  subtract: "exp",
+  exp: "exp",
+  sum: "sum",
+  rescale: "sum",
+  log: "log",
+  add: "log",
+  divide: "log",
+};
+
+const fmt = (x: number) =>
+  Number.isFinite(x) ? Number(x.toPrecision(6)).toLocaleString("en-US") : String(x);
+
+export function analyzeStages(input: StageInput): StageAnalysis {
+  const { maxDot, scaling, batchSize, precision, softmax } = input;
+  if (!(maxDot >= 0 && maxDot < Infinity)) {
+    throw new RangeError(`the largest |q·k| must be finite and ≥ 0, found ${maxDot}`);
+  }
+  if (!Number.isInteger(batchSize) || batchSize < 2) {
+    throw new RangeError(`batch_size must be an integer ≥ 2, found ${batchSize}`);
+  }
+  const plan = precisionPlan(precision, softmax);
+  const tau = temperatureOf(scaling);
+  const naive = softmax === "naive";
+  const dot = round(maxDot, plan.matmul);
+  const logit = applyScaling(dot, scaling, plan.logits);
+  const scaleText = scaling.kind === "temperature"
+    ? `q @ k.T / ${scaling.value}`
+    : `${scaling.value} * (q @ k.T)`;
+
+  // The worst row for the sum: B copies of the largest logit.
+  const ev = new OpEvaluator(plan.softmax, plan.accumulate);
+  const row = ev.inputs(new Array<number>(batchSize).fill(logit));
+  const parts = logSumExpParts(row, naive ? "naive" : "stable", ev);
+  const shifted = naive ? row[0] : round(row[0] - parts.shift, plan.softmax);
+  const exp = round(Math.exp(shifted), plan.softmax);
+  const softMax = FORMATS[plan.softmax].max;
+
+  const stage = (
+    name: StageName,
+    operation: string,
+    format: Format,
+    value: number,
+    safe: number | null,
+  ): StageReport => ({
+    name,
+    operation,
+    format,
+    value,
+    limit: FORMATS[format].max,
+    overflows: !Number.isFinite(value),
+    safe_dot_limit: safe,
+  });
+  const stages = [
+    stage("matmul", "q @ k.T", plan.matmul, dot, FORMATS[plan.matmul].max),
+    stage("temperature", scaleText, plan.logits, logit, FORMATS[plan.logits].max * tau),
+    stage(
+      "exp",
+      naive ? "torch.exp(logits)" : "exp(logits - max) inside the softmax",
+      plan.softmax,
+      exp,
+      naive ? tau * Math.log(softMax) : null,
+    ),
+    stage(
+      "sum",
+      naive ? "torch.exp(logits).sum(-1)" : "sum of exp(logits - max)",
+      plan.softmax,
+      parts.sum,
+      naive ? tau * Math.log(softMax / batchSize) : null,
+    ),
+    stage("log", naive ? "torch.log(sum)" : "max + log(sum)", plan.softmax, parts.value, null),
+  ];
+  // The core's trace names the op that first went non-finite; stages before it stay finite.
+  const traced = ev.first ? coreStage[ev.first.stage] : null;
+  const first = stages.find((s) => s.overflows) ??
+    (traced ? stages.find((s) => s.name === traced) : undefined);
+  const safe = Math.min(...stages.map((s) => s.safe_dot_limit ?? Infinity));
+  return {
+    max_logit: maxDot * scaleFactor(scaling),
+    stages,
+    first_overflow: first ? describeOverflow(first, maxDot, scaling, batchSize) : null,
+    safe_dot_limit: safe,
+  };
+}
+
+function describeOverflow(
+  s: StageReport,
+  maxDot: number,
+  scaling: Scaling,
+  batchSize: number,
+): FirstOverflow {
+  const tau = temperatureOf(scaling);
+  const limit = `${fmt(s.limit)}, the largest ${s.format}`;
+  const safe = s.safe_dot_limit === null ? "" : ` |q·k| must stay ≤ ${fmt(s.safe_dot_limit)}`;
+  let statement: string;
+  switch (s.name) {
+    case "matmul":
+      statement = `|q·k| up to ${fmt(maxDot)} exceeds ${limit}: q @ k.T overflows to inf.` + safe +
+        ".";
+      break;
+    case "temperature":
+      statement = `|q·k| up to ${fmt(maxDot)} ${
+        scaling.kind === "temperature" ? `divided by τ = ${tau}` : `times logit_scale ${scaling.value}`
+      } gives ${fmt(maxDot / tau)} > ${limit}: the logits overflow to inf, and inf − inf in ` +
+        `the softmax is NaN.${safe} (= ${fmt(s.limit)}${
+          scaling.kind === "temperature" ? "·τ" : " / logit_scale"
+        }).`;
+      break;
+    case "exp":
+      statement = `e^${fmt(maxDot / tau)} exceeds ${limit} (exp overflows above ln ${
+        fmt(s.limit)
+      } = ${fmt(Math.log(s.limit))}); inf / inf is NaN.${safe} (= τ·ln ${fmt(s.limit)}).`;
+      break;
+    case "sum":
+      statement = `${batchSize}·e^${fmt(maxDot / tau)} exceeds ${limit}: the sum of the exps ` +
+        `overflows.${safe}.`;
+      break;
+    default:
+      statement = `the log of the sum is ${String(s.value)}, from an earlier inf.`;
+  }
+  return {
+    stage: s.name,
+    operation: s.operation,
+    format: s.format,
+    value: s.value,
+    limit: s.limit,
+    safe_dot_limit: s.safe_dot_limit,
+    max_dot: maxDot,
+    statement,
+  };
+}

@@ -1,0 +1,278 @@
+/**
+ * Reads a training trajectory of an InfoNCE model (norms, largest logit, mean score, loss per
+ * step), says which of them grow, and forecasts the step at which the logits overflow.
+ *
+ * Growth: a series grows when the median of its last third is at least `threshold` times the median
+ * of its first third (robust to the noise of single steps) and its correlation with the step is at
+ * least 0.5 (Spearman, so one explosive point does not dilute it); the thresholds are 1.25 for a single norm, 1.5 for the norm product, the largest
+ * logit, the mean score and the loss. The seed report's chain is exactly this: without L2
+ * normalisation the norms grow, so do the scores and (n − p)/τ, so the loss rises, then NaN.
+ *
+ * Forecast: the largest logit (converted to |q·k| = max_logit·τ) and the norm product |q|·|k| are
+ * each fitted by {@linkcode fitGrowth} against `safeDotLimit`, the largest |q·k| every stage of the
+ * forward pass survives (65504·τ for fp16 logits); the earliest crossing of any model is the
+ * forecast, the latest the other end of its range. Confidence is `high` only when the models
+ * agree within 25 %, the log-linear fit has R² ≥ 0.9 and the extrapolation is no longer than the
+ * observed span; `low` when growth is accelerating (the recent rate is over 1.25× the overall rate:
+ * then even the earliest crossing is likely late), R² < 0.5, or the extrapolation is over 3× the
+ * span. Norm products from mean norms underestimate the largest |q·k| (the fixture: 33 from mean
+ * norms against 97 from the largest logit one step before NaN), so the largest logit is preferred
+ * when both are given. A point with a non-finite loss means the overflow has happened: the forecast
+ * becomes that step, observed. O(n).
+ */
+import { median, sampleRankCorrelation } from "simple-statistics";
+import { fitGrowth, type GrowthModel } from "./growth_fit.ts";
+
+/** One logged step. Missing or null fields are skipped. */
+export interface TrajectoryPoint {
+  step: number;
+  q_norm?: number | null;
+  k_norm?: number | null;
+  max_logit?: number | null;
+  mean_score?: number | null;
+  loss?: number | null;
+}
+
+/** The growth of one series. */
+export interface SeriesGrowth {
+  name: "q_norm" | "k_norm" | "norm_product" | "max_logit" | "mean_score" | "loss";
+  points: number;
+  first: number;
+  last: number;
+  /** median(last third) / median(first third). */
+  ratio: number;
+  /** Spearman rank correlation of the value with the step (robust to a runaway last point). */
+  correlation: number;
+  growing: boolean;
+}
+
+/** When the logits are expected to overflow. */
+export interface Forecast {
+  quantity: "max_logit" | "norm_product";
+  /** The quantity's limit: safe |q·k| (norm product), or safe |q·k|/τ (largest logit). */
+  limit: number;
+  last_step: number;
+  last_value: number;
+  /** The first step at which the quantity is expected past its limit. */
+  overflow_step: number;
+  steps_ahead: number;
+  /** [earliest, latest] over the models that cross. */
+  range: [number, number];
+  /** The growth factor per step at the last point, by the model that gave overflow_step. */
+  growth_per_step: number;
+  model: GrowthModel["model"] | "observed";
+  accelerating: boolean;
+  confidence: "low" | "medium" | "high";
+  models: GrowthModel[];
+  note: string;
+}
+
+/** The whole reading. */
+export interface TrajectoryAnalysis {
+  points: number;
+  first_step: number;
+  last_step: number;
+  /** The first step whose loss is NaN or ±Infinity; null if none. */
+  first_nonfinite_loss_step: number | null;
+  growth: SeriesGrowth[];
+  forecast: Forecast | null;
+  /** The last finite value of each field (for the stage analysis of the latest state). */
+  latest: { q_norm?: number; k_norm?: number; max_logit?: number };
+}
+
+const THRESHOLDS: Record<SeriesGrowth["name"], number> = {
+  q_norm: 1.25,
+  k_norm: 1.25,
+  norm_product: 1.5,
+  max_logit: 1.5,
+  mean_score: 1.5,
+  loss: 1.5,
+};
+
+function growthOf(name: SeriesGrowth["name"], t: number[], y: number[]): SeriesGrowth | null {
+  if (y.length < 4) return null;
+  const third = Math.max(1, Math.floor(y.length / 3));
+  const head = median(y.slice(0, third));
+  const tail = median(y.slice(-third));
+  const ratio = head > 0 ? tail / head : NaN;
+  const correlation = sampleRankCorrelation(t, y);
+  return {
+    name,
+    points: y.length,
+    first: y[0],
+    last: y[y.length - 1],
+    ratio,
+    correlation: Number.isFinite(correlation) ? correlation : 0,
+    growing: ratio >= THRESHOLDS[name] && correlation >= 0.5,
+  };
+}
+
+/** The steps and finite values of a field, before `end`. */
+function series(points: readonly TrajectoryPoint[], pick: (p: TrajectoryPoint) => number | null) {
+  const t: number[] = [];
+  const y: number[] = [];
+  for (const p of points) {
+    const v = pick(p);
+    if (v !== null && Number.isFinite(v)) {
+      t.push(p.step);
+      y.push(v);
+    }
+  }
+  return { t, y };
+}
+
+function forecastOf(
+  quantity: Forecast["quantity"],
+  t: number[],
+  y: number[],
+  limit: number,
+): Forecast | null {
+  const positive = y.every((v) => v > 0);
+  if (t.length < 3 || !positive) return null;
+  const lastStep = t[t.length - 1];
+  const span = lastStep - t[0];
+  const observed = y.findIndex((v) => v > limit);
+  if (observed >= 0) {
+    return {
+      quantity,
+      limit,
+      last_step: lastStep,
+      last_value: y[y.length - 1],
+      overflow_step: t[observed],
+      steps_ahead: 0,
+      range: [t[observed], t[observed]],
+      growth_per_step: NaN,
+      model: "observed",
+      accelerating: false,
+      confidence: "high",
+      models: [],
+      note: `already past the limit at step ${t[observed]}`,
+    };
+  }
+  const models = fitGrowth(t, y, limit);
+  const crossing = models.filter((m) => m.crossing !== null);
+  if (crossing.length === 0) return null;
+  const at = (m: GrowthModel) => Math.ceil((m.crossing as number) * (1 - 1e-12) - 1e-9);
+  const earliest = crossing.reduce((a, b) => (at(b) < at(a) ? b : a));
+  const latest = Math.max(...crossing.map(at));
+  const overall = models[0];
+  const recent = models.find((m) => m.model === "log-linear-recent");
+  const accelerating = recent !== undefined && recent.rate > 0 &&
+    recent.rate > 1.25 * Math.max(overall.rate, 0);
+  const step = Math.max(at(earliest), lastStep + 1);
+  const ahead = step - lastStep;
+  const agree = (latest - lastStep) <= 1.25 * ahead;
+  const confidence: Forecast["confidence"] = accelerating || overall.r2 < 0.5 || ahead > 3 * span
+    ? "low"
+    : agree && overall.r2 >= 0.9 && ahead <= span
+    ? "high"
+    : "medium";
+  const note = accelerating
+    ? `growth is accelerating (recent rate ×${Math.exp(recent!.rate).toFixed(3)}/step against ` +
+      `×${Math.exp(overall.rate).toFixed(3)}/step overall): the overflow is likely sooner than step ${step}`
+    : `steady growth of ×${Math.exp(earliest.rate).toFixed(3)} per step`;
+  return {
+    quantity,
+    limit,
+    last_step: lastStep,
+    last_value: y[y.length - 1],
+    overflow_step: step,
+    steps_ahead: ahead,
+    range: [step, Math.max(step, latest)],
+    growth_per_step: Math.exp(earliest.rate),
+    model: earliest.model,
+    accelerating,
+    confidence,
+    models,
+    note,
+  };
+}
+
+/**
+ * Analyses the trajectory. `safeDotLimit` is the largest |q·k| the forward pass survives and
+ * `scale` the factor from |q·k| to logits (1/τ); without them there is no forecast.
+ * @throws {RangeError} when steps are not increasing.
+ */
+export function analyzeTrajectory(
+  points: readonly TrajectoryPoint[],
+  limits?: { safeDotLimit: number; scale: number },
+): TrajectoryAnalysis {
+  if (points.length === 0) throw new RangeError("trajectory needs at least one point");
+  for (let i = 1; i < points.length; i++) {
+    if (!(points[i].step > points[i - 1].step)) {
+      throw new RangeError(
+        `trajectory steps must increase: step ${points[i].step} at index ${i} follows ${
+          points[i - 1].step
+        }`,
+      );
+    }
+  }
+  const bad = points.find((p) => typeof p.loss === "number" && !Number.isFinite(p.loss));
+  const before = bad ? points.filter((p) => p.step < bad.step) : points;
+  const product = (p: TrajectoryPoint) =>
+    p.q_norm != null && p.k_norm != null ? p.q_norm * p.k_norm : null;
+  const fields = {
+    q_norm: series(before, (p) => p.q_norm ?? null),
+    k_norm: series(before, (p) => p.k_norm ?? null),
+    norm_product: series(before, product),
+    max_logit: series(before, (p) => p.max_logit == null ? null : Math.abs(p.max_logit)),
+    mean_score: series(before, (p) => p.mean_score ?? null),
+    loss: series(before, (p) => p.loss ?? null),
+  };
+  const growth = (Object.keys(fields) as SeriesGrowth["name"][])
+    .map((name) => growthOf(name, fields[name].t, fields[name].y))
+    .filter((g): g is SeriesGrowth => g !== null);
+
+  let forecast: Forecast | null = null;
+  if (limits && Number.isFinite(limits.safeDotLimit)) {
+    const byLogit = forecastOf(
+      "max_logit",
+      fields.max_logit.t,
+      fields.max_logit.y,
+      limits.safeDotLimit * limits.scale,
+    );
+    const byNorms = forecastOf(
+      "norm_product",
+      fields.norm_product.t,
+      fields.norm_product.y,
+      limits.safeDotLimit,
+    );
+    forecast = byLogit && byNorms
+      ? (byNorms.overflow_step < byLogit.overflow_step ? byNorms : byLogit)
+      : byLogit ?? byNorms;
+  }
+  if (bad) {
+    forecast = {
+      ...(forecast ?? {
+        quantity: fields.max_logit.y.length > 0 ? "max_logit" : "norm_product",
+        limit: limits ? limits.safeDotLimit * (fields.max_logit.y.length > 0 ? limits.scale : 1) : NaN,
+        last_step: bad.step,
+        last_value: NaN,
+        range: [bad.step, bad.step],
+        growth_per_step: NaN,
+        accelerating: false,
+        models: [],
+      }),
+      overflow_step: bad.step,
+      steps_ahead: 0,
+      range: [bad.step, bad.step],
+      model: "observed",
+      confidence: "high",
+      note: `the loss is ${String(bad.loss)} at step ${bad.step}: the overflow has happened`,
+    };
+  }
+  const last = (f: { y: number[] }) => f.y.length > 0 ? f.y[f.y.length - 1] : undefined;
+  return {
+    points: points.length,
+    first_step: points[0].step,
+    last_step: points[points.length - 1].step,
+    first_nonfinite_loss_step: bad ? bad.step : null,
+    growth,
+    forecast,
+    latest: {
+      q_norm: last(fields.q_norm),
+      k_norm: last(fields.k_norm),
+      max_logit: last(fields.max_logit),
+    },
+  };
+}
