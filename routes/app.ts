@@ -13,6 +13,7 @@ import { stringify as toYaml } from "yaml";
 import { type Config, defaultConfig } from "./config.ts";
 import { problem, validationProblem } from "./problem.ts";
 import { register as registerLogSumExp } from "./logsumexp.ts";
+import { register as registerContrastive } from "./contrastive.ts";
 
 /** The app type every route module registers itself on. */
 export type App = OpenAPIHono;
@@ -25,6 +26,7 @@ export type Register = (app: App, config: Config) => void;
 
 /** Every endpoint, in the order its operations appear in the contract. */
 const endpoints: Register[] = [
+  registerContrastive,
   registerLogSumExp,
 ];
 

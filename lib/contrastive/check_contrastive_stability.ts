@@ -27,7 +27,7 @@ import { type EmbeddingsAnalysis, embeddingsLoss, type RowLoss } from "./embeddi
 import { formatNumber as f } from "./format_number.ts";
 import { infoNceLossBounds, type LossBounds } from "./loss_bounds.ts";
 import type { Precision, SoftmaxKind } from "./precision.ts";
-import { checkScaling, type Scaling, scaleFactor, temperatureOf } from "./scaling.ts";
+import { checkScaling, scaleFactor, type Scaling, temperatureOf } from "./scaling.ts";
 import {
   analyzeStages,
   type FirstOverflow,

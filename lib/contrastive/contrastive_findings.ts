@@ -34,18 +34,23 @@ export interface FindingContext {
   dropoutP: number | null;
 }
 
-const NORMALIZE = "L2-normalise both sides before the similarity: `q = F.normalize(q, dim=-1)` and " +
+const NORMALIZE =
+  "L2-normalise both sides before the similarity: `q = F.normalize(q, dim=-1)` and " +
   "`k = F.normalize(k, dim=-1)`; then |logit| ≤ 1/τ whatever the norms do (the usual " +
   "cosine + temperature InfoNCE of SimCLR, SimCSE and CLIP).";
-const FP32_LOGITS = "Compute the logits and the loss in fp32: `with torch.autocast(device_type=\"cuda\", " +
+const FP32_LOGITS =
+  'Compute the logits and the loss in fp32: `with torch.autocast(device_type="cuda", ' +
   "enabled=False): logits = q.float() @ k.float().T / tau; loss = F.cross_entropy(logits, labels)`.";
-const CROSS_ENTROPY = "Replace the hand-written softmax with `F.cross_entropy(logits, labels)` (or " +
+const CROSS_ENTROPY =
+  "Replace the hand-written softmax with `F.cross_entropy(logits, labels)` (or " +
   "`torch.logsumexp` / `F.log_softmax`): they subtract each row's max, so exp never exceeds 1. If it " +
   "must stay hand-written, subtract the max first: `logits = logits - logits.max(dim=-1, " +
   "keepdim=True).values.detach()`.";
-const CLAMP = "If the scale is learnable, clamp it as CLIP does: `model.logit_scale.data.clamp_(0, " +
+const CLAMP =
+  "If the scale is learnable, clamp it as CLIP does: `model.logit_scale.data.clamp_(0, " +
   "math.log(100))` after each step (scale ≤ 100, i.e. τ ≥ 0.01).";
-const LOCATE = "To see it coming in your run: log `q.norm(dim=-1).mean()`, `k.norm(dim=-1).mean()` " +
+const LOCATE =
+  "To see it coming in your run: log `q.norm(dim=-1).mean()`, `k.norm(dim=-1).mean()` " +
   "and `logits.abs().max()` every step, and run a few steps under " +
   "`with torch.autograd.detect_anomaly():` to get the op that produced the first NaN.";
 
@@ -100,7 +105,8 @@ function logitOverflow(c: FindingContext, out: Finding[]): void {
       id: "logit-overflow",
       severity: "warning",
       title: "The logits are within a factor 2 of overflowing",
-      evidence: `the largest |q·k| is ${f(dot)}; \`${tight.operation}\` overflows ${tight.format} ` +
+      evidence:
+        `the largest |q·k| is ${f(dot)}; \`${tight.operation}\` overflows ${tight.format} ` +
         `above |q·k| = ${f(tight.safe_dot_limit!)}. Norms that double once more will overflow it.`,
       remedies: remedies(tight.name === "temperature" ? (2 * dot) / tight.limit : null),
     });
@@ -124,9 +130,9 @@ function naiveOverflow(c: FindingContext, out: Finding[]): void {
       id: "naive-softmax-overflow",
       severity: "critical",
       title: "The hand-written softmax overflows on these embeddings",
-      evidence: `row ${measured.row}: ${measured.op}(${measured.operands.map(f).join(", ")}) = ${
-        measured.value
-      } (exp overflows ${halfName(c.precision)} above ${
+      evidence: `row ${measured.row}: ${measured.op}(${
+        measured.operands.map(f).join(", ")
+      }) = ${measured.value} (exp overflows ${halfName(c.precision)} above ${
         f(c.precision.startsWith("fp16") ? FP16_LOG_MAX : FP32_LOG_MAX)
       }).`,
       remedies: [CROSS_ENTROPY, LOCATE],
@@ -139,10 +145,13 @@ function naiveOverflow(c: FindingContext, out: Finding[]): void {
       id: "naive-softmax-overflow",
       severity: "info",
       title: "The hand-written softmax survives only because autocast runs exp in fp32",
-      evidence: `the largest logit ${f(c.stages.max_logit)} is above ln 65504 = ${
-        f(FP16_LOG_MAX)
-      }: e^${f(c.stages.max_logit)} overflows fp16. Under autocast torch.exp runs in fp32 (overflow ` +
-        `above ${f(FP32_LOG_MAX)}), but the same code on half tensors without autocast (model.half(), ` +
+      evidence:
+        `the largest logit ${f(c.stages.max_logit)} is above ln 65504 = ${f(FP16_LOG_MAX)}: e^${
+          f(c.stages.max_logit)
+        } overflows fp16. Under autocast torch.exp runs in fp32 (overflow ` +
+        `above ${
+          f(FP32_LOG_MAX)
+        }), but the same code on half tensors without autocast (model.half(), ` +
         "inference) returns inf and then NaN.",
       remedies: [CROSS_ENTROPY],
     });
@@ -158,9 +167,12 @@ function temperatureTooLow(c: FindingContext, out: Finding[]): void {
       id: "temperature-too-low",
       severity: "warning",
       title: "The division by the temperature is what overflows",
-      evidence: `q @ k.T itself fits ${first.format} (|q·k| ≤ ${f(first.max_dot)}), but scaling by ${
-        f(scale)
-      } (τ = ${f(1 / scale)}) takes it past ${f(first.limit)}. A smaller τ makes it sooner: the seed ` +
+      evidence:
+        `q @ k.T itself fits ${first.format} (|q·k| ≤ ${f(first.max_dot)}), but scaling by ${
+          f(scale)
+        } (τ = ${f(1 / scale)}) takes it past ${
+          f(first.limit)
+        }. A smaller τ makes it sooner: the seed ` +
         "report's NaN came sooner at τ = 0.05 than at 1.",
       remedies: [
         `Use τ ≥ ${f(needed)} (|q·k| / ${f(first.limit)}), or bound |q·k| by normalising.`,
@@ -192,7 +204,12 @@ function noNormalization(c: FindingContext, out: Finding[]): void {
       f(e.k_norm.mean)
     } (max ${f(e.k_norm.max)})`
     : c.stages
-    ? `|q·k| can reach ${f(c.stages.max_logit / (c.scaling.kind === "temperature" ? 1 / c.scaling.value : c.scaling.value))}`
+    ? `|q·k| can reach ${
+      f(
+        c.stages.max_logit /
+          (c.scaling.kind === "temperature" ? 1 / c.scaling.value : c.scaling.value),
+      )
+    }`
     : "the embeddings are not L2-normalised";
   out.push({
     id: "no-l2-normalization",
@@ -216,8 +233,12 @@ function trajectoryFindings(c: FindingContext, out: Finding[]): void {
   const forecast = t.forecast;
   if (grown.length > 0) {
     const soon = forecast && forecast.model !== "observed"
-      ? ` Forecast: |logits| pass the ${halfName(c.precision)} limit around step ${forecast.overflow_step} ` +
-        `(range ${forecast.range[0]}–${forecast.range[1]}, ${forecast.confidence} confidence; ${forecast.note}).`
+      ? ` Forecast: |logits| pass the ${
+        halfName(c.precision)
+      } limit around step ${forecast.overflow_step} ` +
+        `(range ${forecast.range[0]}–${
+          forecast.range[1]
+        }, ${forecast.confidence} confidence; ${forecast.note}).`
       : forecast?.model === "observed"
       ? ` ${forecast.note[0].toUpperCase()}${forecast.note.slice(1)}.`
       : "";
@@ -247,7 +268,8 @@ function trajectoryFindings(c: FindingContext, out: Finding[]): void {
       id: "rising-loss",
       severity: "warning",
       title: "The contrastive loss is rising",
-      evidence: `loss ${f(loss.first)} → ${f(loss.last)} (×${f(loss.ratio, 3)} last third vs first ` +
+      evidence:
+        `loss ${f(loss.first)} → ${f(loss.last)} (×${f(loss.ratio, 3)} last third vs first ` +
         `third). InfoNCE rises when the negatives' scores grow with the positives': with growing norms ` +
         `(n − p)/τ grows, and log(1 + Σ e^((n − p)/τ)) with it.${gap}`,
       remedies: [
@@ -266,9 +288,10 @@ function dropoutFinding(c: FindingContext, out: Finding[]): void {
     id: "dropout-too-strong",
     severity: p >= 0.3 ? "warning" : "info",
     title: `Dropout p = ${p} makes the two views of a positive pair only ≈ ${f(1 - p)} alike`,
-    evidence: `two inverted-dropout views of one embedding have expected cosine ≈ 1 − p = ${
-      f(1 - p)
-    }, so the positive is barely closer than the negatives; SimCSE measured p = 0.1 best ` +
+    evidence:
+      `two inverted-dropout views of one embedding have expected cosine ≈ 1 − p = ${
+        f(1 - p)
+      }, so the positive is barely closer than the negatives; SimCSE measured p = 0.1 best ` +
       "(STS-B 82.5) and p = 0.5 as bad as no dropout (71.0 vs 71.1). The seed report's explosion " +
       "stopped when p went from 0.4 to 0.1.",
     remedies: ["Use `nn.Dropout(p=0.1)` for the views (SimCSE's default)."],

@@ -24,16 +24,16 @@ export function contrastiveSummary(s: SummaryInput): string {
     lines.push(
       st.first_overflow
         ? `**Overflows at \`${st.first_overflow.operation}\`** (${st.first_overflow.format}): ${st.first_overflow.statement}`
-        : `**No overflow**: the largest logit ${f(st.max_logit)} passes every stage; |q·k| may grow to ${
-          f(st.safe_dot_limit)
-        }.`,
+        : `**No overflow**: the largest logit ${
+          f(st.max_logit)
+        } passes every stage; |q·k| may grow to ${f(st.safe_dot_limit)}.`,
       "",
       "| stage | op | format | worst value | overflows | safe \\|q·k\\| ≤ |",
       "|---|---|---|---|---|---|",
       ...st.stages.map((x) =>
-        `| ${x.name} | \`${x.operation}\` | ${x.format} | ${f(x.value)} | ${x.overflows ? "**yes**" : "no"} | ${
-          x.safe_dot_limit === null ? "—" : f(x.safe_dot_limit)
-        } |`
+        `| ${x.name} | \`${x.operation}\` | ${x.format} | ${f(x.value)} | ${
+          x.overflows ? "**yes**" : "no"
+        } | ${x.safe_dot_limit === null ? "—" : f(x.safe_dot_limit)} |`
       ),
       "",
     );
@@ -55,7 +55,9 @@ export function contrastiveSummary(s: SummaryInput): string {
     lines.push(
       fc.model === "observed"
         ? `Trajectory: ${fc.note}.`
-        : `Forecast: ${fc.quantity} reaches its limit ${f(fc.limit)} around **step ${fc.overflow_step}** ` +
+        : `Forecast: ${fc.quantity} reaches its limit ${
+          f(fc.limit)
+        } around **step ${fc.overflow_step}** ` +
           `(range ${fc.range[0]}–${fc.range[1]}, ${fc.confidence} confidence; ${fc.note}).`,
       "",
     );

@@ -22,7 +22,7 @@
 import { type Format, round } from "../fp/mod.ts";
 import { infoNceLoss, type NonFiniteTrace, referenceLogSumExp } from "../lse/mod.ts";
 import { type Precision, precisionPlan, type SoftmaxKind } from "./precision.ts";
-import { applyScaling, type Scaling, scaleFactor } from "./scaling.ts";
+import { applyScaling, scaleFactor, type Scaling } from "./scaling.ts";
 import type { StageName } from "./stage_analysis.ts";
 
 /** One row's loss by each core. */
@@ -90,7 +90,9 @@ function flatten(m: readonly (readonly number[])[], name: string, dim: number, t
       throw new RangeError(`${name}[${i}] has ${row.length} numbers, ${name}[0] has ${dim}`);
     }
     row.forEach((v, d) => {
-      if (!Number.isFinite(v)) throw new RangeError(`${name}[${i}][${d}] is ${v}, not a finite number`);
+      if (!Number.isFinite(v)) {
+        throw new RangeError(`${name}[${i}][${d}] is ${v}, not a finite number`);
+      }
       exact[i * dim + d] = v;
       cast[i * dim + d] = round(v, to);
     });
@@ -115,7 +117,9 @@ export function embeddingsLoss(
   precision: Precision,
 ): EmbeddingsAnalysis {
   const batch = q.length;
-  if (batch < 2) throw new RangeError(`q needs at least 2 rows (a positive and a negative), found ${batch}`);
+  if (batch < 2) {
+    throw new RangeError(`q needs at least 2 rows (a positive and a negative), found ${batch}`);
+  }
   if (k.length !== batch) throw new RangeError(`k has ${k.length} rows, q has ${batch}`);
   const dim = q[0].length;
   if (dim === 0) throw new RangeError("the embeddings have no columns");
@@ -157,7 +161,11 @@ export function embeddingsLoss(
           row: i,
           column: j,
           stage: atMatmul ? "matmul" : "temperature",
-          op: atMatmul ? "q @ k.T" : scaling.kind === "temperature" ? "/ temperature" : "* logit_scale",
+          op: atMatmul
+            ? "q @ k.T"
+            : scaling.kind === "temperature"
+            ? "/ temperature"
+            : "* logit_scale",
           operands: atMatmul ? [acc] : [dot, scaling.value],
           value: logit,
         };

@@ -68,7 +68,9 @@ function quadratic(t: number[], ly: number[], logLimit: number): GrowthModel | n
     a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]);
   const d = det(m);
   if (!(Math.abs(d) > 1e-12 * Math.abs(s[0] * s[2] * s[4]))) return null;
-  const c = [0, 1, 2].map((col) => det(m.map((row, i) => row.map((v, j) => j === col ? r[i] : v))) / d);
+  const c = [0, 1, 2].map((col) =>
+    det(m.map((row, i) => row.map((v, j) => j === col ? r[i] : v))) / d
+  );
   const fitted = (u: number) => c[0] + c[1] * u + c[2] * u * u;
   const avg = ly.reduce((a, b) => a + b, 0) / ly.length;
   let ssRes = 0;
@@ -103,9 +105,13 @@ export function fitGrowth(
   limit: number,
 ): GrowthModel[] {
   if (steps.length !== values.length || steps.length < 3) {
-    throw new RangeError(`fitting growth needs at least 3 (step, value) pairs, found ${steps.length}`);
+    throw new RangeError(
+      `fitting growth needs at least 3 (step, value) pairs, found ${steps.length}`,
+    );
   }
-  if (!(limit > 0 && limit < Infinity)) throw new RangeError(`limit must be positive, found ${limit}`);
+  if (!(limit > 0 && limit < Infinity)) {
+    throw new RangeError(`limit must be positive, found ${limit}`);
+  }
   if (values.some((v) => !(v > 0 && v < Infinity))) {
     throw new RangeError("fitting growth needs positive finite values");
   }

@@ -23,10 +23,10 @@
  * // "temperature"
  * ```
  */
-import { FORMATS, type Format, round } from "../fp/mod.ts";
+import { type Format, FORMATS, round } from "../fp/mod.ts";
 import { logSumExpParts, OpEvaluator, type Stage } from "../lse/mod.ts";
 import { type Precision, precisionPlan, type SoftmaxKind } from "./precision.ts";
-import { applyScaling, type Scaling, scaleFactor, temperatureOf } from "./scaling.ts";
+import { applyScaling, scaleFactor, type Scaling, temperatureOf } from "./scaling.ts";
 
 /** The stages of an InfoNCE forward pass. */
 export type StageName = "matmul" | "temperature" | "exp" | "sum" | "log";
@@ -183,9 +183,12 @@ function describeOverflow(
         ".";
       break;
     case "temperature":
-      statement = `|q·k| up to ${fmt(maxDot)} ${
-        scaling.kind === "temperature" ? `divided by τ = ${tau}` : `times logit_scale ${scaling.value}`
-      } gives ${fmt(maxDot / tau)} > ${limit}: the logits overflow to inf, and inf − inf in ` +
+      statement =
+        `|q·k| up to ${fmt(maxDot)} ${
+          scaling.kind === "temperature"
+            ? `divided by τ = ${tau}`
+            : `times logit_scale ${scaling.value}`
+        } gives ${fmt(maxDot / tau)} > ${limit}: the logits overflow to inf, and inf − inf in ` +
         `the softmax is NaN.${safe} (= ${fmt(s.limit)}${
           scaling.kind === "temperature" ? "·τ" : " / logit_scale"
         }).`;

@@ -76,7 +76,7 @@ export interface TrajectoryAnalysis {
   first_nonfinite_loss_step: number | null;
   growth: SeriesGrowth[];
   forecast: Forecast | null;
-  /** The last finite value of each field (for the stage analysis of the latest state). */
+  /** The last finite value of each field, blow-up step included (for the latest stages). */
   latest: { q_norm?: number; k_norm?: number; max_logit?: number };
 }
 
@@ -169,7 +169,9 @@ function forecastOf(
     : "medium";
   const note = accelerating
     ? `growth is accelerating (recent rate ×${Math.exp(recent!.rate).toFixed(3)}/step against ` +
-      `×${Math.exp(overall.rate).toFixed(3)}/step overall): the overflow is likely sooner than step ${step}`
+      `×${
+        Math.exp(overall.rate).toFixed(3)
+      }/step overall): the overflow is likely sooner than step ${step}`
     : `steady growth of ×${Math.exp(earliest.rate).toFixed(3)} per step`;
   return {
     quantity,
@@ -245,7 +247,9 @@ export function analyzeTrajectory(
     forecast = {
       ...(forecast ?? {
         quantity: fields.max_logit.y.length > 0 ? "max_logit" : "norm_product",
-        limit: limits ? limits.safeDotLimit * (fields.max_logit.y.length > 0 ? limits.scale : 1) : NaN,
+        limit: limits
+          ? limits.safeDotLimit * (fields.max_logit.y.length > 0 ? limits.scale : 1)
+          : NaN,
         last_step: bad.step,
         last_value: NaN,
         range: [bad.step, bad.step],
@@ -261,7 +265,11 @@ export function analyzeTrajectory(
       note: `the loss is ${String(bad.loss)} at step ${bad.step}: the overflow has happened`,
     };
   }
-  const last = (f: { y: number[] }) => f.y.length > 0 ? f.y[f.y.length - 1] : undefined;
+  // The latest state includes the blow-up step itself: its logged logits are what overflowed.
+  const last = (pick: (p: TrajectoryPoint) => number | null) => {
+    const f = series(points, pick);
+    return f.y.length > 0 ? f.y[f.y.length - 1] : undefined;
+  };
   return {
     points: points.length,
     first_step: points[0].step,
@@ -270,9 +278,9 @@ export function analyzeTrajectory(
     growth,
     forecast,
     latest: {
-      q_norm: last(fields.q_norm),
-      k_norm: last(fields.k_norm),
-      max_logit: last(fields.max_logit),
+      q_norm: last((p) => p.q_norm ?? null),
+      k_norm: last((p) => p.k_norm ?? null),
+      max_logit: last((p) => p.max_logit == null ? null : Math.abs(p.max_logit)),
     },
   };
 }
