@@ -85,9 +85,13 @@ function quadratic(t: number[], ly: number[], logLimit: number): GrowthModel | n
   if (fitted(uLast) >= logLimit) crossing = t[t.length - 1];
   else if (c[2] === 0) crossing = c[1] > 0 ? mean + (logLimit - c[0]) / c[1] : null;
   else {
-    const disc = c[1] * c[1] - 4 * c[2] * (c[0] - logLimit);
+    // c2·u² + c1·u + (c0 − ln limit) = 0, by the cancellation-free form (Press et al.,
+    // Numerical Recipes §5.6), which stays accurate when c2 is tiny (near-exponential data).
+    const c0 = c[0] - logLimit;
+    const disc = c[1] * c[1] - 4 * c[2] * c0;
     if (disc >= 0) {
-      const roots = [(-c[1] - Math.sqrt(disc)) / (2 * c[2]), (-c[1] + Math.sqrt(disc)) / (2 * c[2])]
+      const half = -0.5 * (c[1] + (c[1] >= 0 ? 1 : -1) * Math.sqrt(disc));
+      const roots = [half / c[2], half !== 0 ? c0 / half : NaN]
         .filter((u) => u > uLast).sort((a, b) => a - b);
       if (roots.length > 0) crossing = mean + roots[0];
     }
