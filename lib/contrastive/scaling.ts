@@ -3,7 +3,8 @@
  * multiplied by a logit scale s = 1/τ (CLIP: `logit_scale.exp() * q @ k.T`, the scale clamped at 100,
  * i.e. the learnable log-scale at ln 100 ≈ 4.6052).
  *
- * The two are the same in exact arithmetic; in fp16 each is one rounded op on the half logits.
+ * The two are the same in exact arithmetic; in fp16 each is one op on the half logits, computed in
+ * fp32 as PyTorch's elementwise kernels do.
  */
 import { type Format, round } from "../fp/mod.ts";
 
@@ -22,10 +23,19 @@ export function temperatureOf(scaling: Scaling): number {
   return scaling.kind === "temperature" ? scaling.value : 1 / scaling.value;
 }
 
-/** Applies the scaling to one score, rounded once to `format`. */
+/**
+ * Applies the scaling to one score as PyTorch does for a half, bf16 or fp32 tensor and a Python
+ * scalar: the scalar becomes the op's `opmath` type (fp32), the quotient or product is computed and
+ * rounded in fp32, then written in the tensor's format (ATen's TensorIterator with
+ * `opmath_type<Half> = float`). In fp64 the op is simply rounded once.
+ */
 export function applyScaling(score: number, scaling: Scaling, format: Format): number {
+  if (format === "fp64") {
+    return scaling.kind === "temperature" ? score / scaling.value : score * scaling.value;
+  }
+  const scalar = Math.fround(scaling.value);
   return round(
-    scaling.kind === "temperature" ? score / scaling.value : score * scaling.value,
+    Math.fround(scaling.kind === "temperature" ? score / scalar : score * scalar),
     format,
   );
 }

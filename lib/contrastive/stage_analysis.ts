@@ -24,7 +24,7 @@
  * ```
  */
 import { type Format, FORMATS, round } from "../fp/mod.ts";
-import { logSumExpParts, OpEvaluator, type Stage } from "../lse/mod.ts";
+import { logSumExpParts, lseValue, OpEvaluator, type Stage } from "../lse/mod.ts";
 import { type Precision, precisionPlan, type SoftmaxKind } from "./precision.ts";
 import { applyScaling, scaleFactor, type Scaling, temperatureOf } from "./scaling.ts";
 
@@ -116,6 +116,7 @@ export function analyzeStages(input: StageInput): StageAnalysis {
   const ev = new OpEvaluator(plan.softmax, plan.accumulate);
   const row = ev.inputs(new Array<number>(batchSize).fill(logit));
   const parts = logSumExpParts(row, naive ? "naive" : "stable", ev);
+  const lse = lseValue(parts, ev);
   const shifted = naive ? row[0] : round(row[0] - parts.shift, plan.softmax);
   const exp = round(Math.exp(shifted), plan.softmax);
   const softMax = FORMATS[plan.softmax].max;
@@ -152,7 +153,7 @@ export function analyzeStages(input: StageInput): StageAnalysis {
       parts.sum,
       naive ? tau * Math.log(softMax / batchSize) : null,
     ),
-    stage("log", naive ? "torch.log(sum)" : "max + log(sum)", plan.softmax, parts.value, null),
+    stage("log", naive ? "torch.log(sum)" : "max + log(sum)", plan.softmax, lse, null),
   ];
   // The core's trace names the op that first went non-finite; stages before it stay finite.
   const traced = ev.first ? coreStage[ev.first.stage] : null;
