@@ -100,6 +100,13 @@ const Input = z.object({
       message: "embeddings need both q and k",
     });
   }
+  if (r.q && r.dim !== undefined && r.q[0].length !== r.dim) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["dim"],
+      message: `dim is ${r.dim} but the rows of q have ${r.q[0].length} numbers`,
+    });
+  }
   if (r.q && r.k) {
     if (r.k.length !== r.q.length) {
       ctx.addIssue({

@@ -80,3 +80,21 @@ Deno.test("the summary is Markdown with the verdict, the stage table and the fin
   assertStringIncludes(body.summary, "| temperature |");
   assertStringIncludes(body.summary, "`logit-overflow`");
 });
+
+Deno.test("dim must match the embeddings; given alone it explains raw dot products", async () => {
+  const q = [[1, 0, 0], [0, 1, 0]];
+  const bad = await postContrastive({ temperature: 0.1, precision: "fp32", dim: 4, q, k: q });
+  assertEquals(bad.status, 422);
+  assertEquals(bad.body.errors[0].pointer, "/dim");
+  const { body } = await postContrastive({
+    temperature: 0.07,
+    normalized: false,
+    q_norm: 27.7,
+    k_norm: 27.7,
+    dim: 768,
+    batch_size: 64,
+    precision: "fp16-autocast",
+  });
+  const f = body.findings.find((x: { id: string }) => x.id === "no-l2-normalization");
+  assertStringIncludes(f.evidence, "√768 = 27.7128");
+});

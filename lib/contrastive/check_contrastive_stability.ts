@@ -124,6 +124,9 @@ export function checkContrastiveStability(r: ContrastiveRequest): ContrastiveRep
   const tau = temperatureOf(scaling);
   const configured = configuredDot(r);
   const hasEmbeddings = r.q !== undefined || r.k !== undefined;
+  if (r.dim !== undefined && r.q !== undefined && r.q.length > 0 && r.q[0].length !== r.dim) {
+    throw new RangeError(`dim is ${r.dim} but the rows of q have ${r.q[0].length} numbers`);
+  }
   if (hasEmbeddings && (r.q === undefined || r.k === undefined)) {
     throw new RangeError("embeddings need both q and k");
   }
@@ -183,6 +186,7 @@ export function checkContrastiveStability(r: ContrastiveRequest): ContrastiveRep
     softmax,
     normalized,
     batchSize,
+    dim: r.dim ?? embeddingsFull?.dim ?? null,
     stages,
     trajectory: trajectoryFull,
     embeddings,

@@ -28,6 +28,8 @@ export interface FindingContext {
   /** true/false as stated or measured; null when unknown. */
   normalized: boolean | null;
   batchSize: number | null;
+  /** The embedding dimension, when known. */
+  dim: number | null;
   stages: StageAnalysis | null;
   trajectory: TrajectoryAnalysis | null;
   embeddings: Omit<EmbeddingsAnalysis, "per_row"> | null;
@@ -224,6 +226,13 @@ function noNormalization(c: FindingContext, out: Finding[]): void {
         : ""),
     remedies: [NORMALIZE, LOCATE],
   });
+  if (c.dim !== null) {
+    // The seed report suspected the dimension: raw dot products of un-normalised vectors scale
+    // with it (|q| ≈ √dim for unit-variance entries), cosines do not.
+    out[out.length - 1].evidence += ` In dim ${c.dim}, vectors with unit-variance entries have ` +
+      `|q| ≈ √${c.dim} = ${f(Math.sqrt(c.dim))}, so raw q·k reach ≈ ${c.dim} before any growth; ` +
+      "a cosine is bounded by 1 in any dimension.";
+  }
 }
 
 function trajectoryFindings(c: FindingContext, out: Finding[]): void {
