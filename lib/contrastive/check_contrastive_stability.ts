@@ -34,9 +34,9 @@ import {
   type StageAnalysis,
   type StageReport,
 } from "./stage_analysis.ts";
+import type { Forecast } from "./overflow_forecast.ts";
 import {
   analyzeTrajectory,
-  type Forecast,
   type TrajectoryAnalysis,
   type TrajectoryPoint,
 } from "./trajectory_analysis.ts";

@@ -6,7 +6,7 @@ import type { Finding } from "../findings/mod.ts";
 import type { EmbeddingsAnalysis } from "./embeddings_loss.ts";
 import { formatNumber as f } from "./format_number.ts";
 import type { StageAnalysis } from "./stage_analysis.ts";
-import type { Forecast } from "./trajectory_analysis.ts";
+import type { Forecast } from "./overflow_forecast.ts";
 
 /** What the summary is written from. */
 export interface SummaryInput {

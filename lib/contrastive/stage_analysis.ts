@@ -25,61 +25,18 @@
  */
 import { type Format, FORMATS, round } from "../fp/mod.ts";
 import { logSumExpParts, lseValue, OpEvaluator, type Stage } from "../lse/mod.ts";
-import { type Precision, precisionPlan, type SoftmaxKind } from "./precision.ts";
-import { applyScaling, scaleFactor, type Scaling, temperatureOf } from "./scaling.ts";
+import { precisionPlan } from "./precision.ts";
+import { describeOverflow } from "./overflow_statement.ts";
+import { applyScaling, scaleFactor, temperatureOf } from "./scaling.ts";
+import type { StageAnalysis, StageInput, StageName, StageReport } from "./stage_types.ts";
 
-/** The stages of an InfoNCE forward pass. */
-export type StageName = "matmul" | "temperature" | "exp" | "sum" | "log";
-
-/** One stage's worst case. */
-export interface StageReport {
-  name: StageName;
-  /** What the stage computes, in PyTorch terms. */
-  operation: string;
-  /** The format its output is written in. */
-  format: Format;
-  /** The stage's output for the largest possible logit (may be Infinity or NaN). */
-  value: number;
-  /** The largest finite value of that format. */
-  limit: number;
-  overflows: boolean;
-  /** The largest |q·k| for which this stage stays finite; null when it cannot overflow. */
-  safe_dot_limit: number | null;
-}
-
-/** The first stage that overflows, with the numbers to quote. */
-export interface FirstOverflow {
-  stage: StageName;
-  operation: string;
-  format: Format;
-  value: number;
-  limit: number;
-  safe_dot_limit: number | null;
-  /** The |q·k| that was analysed. */
-  max_dot: number;
-  /** One sentence with the numbers. */
-  statement: string;
-}
-
-/** What is analysed. */
-export interface StageInput {
-  /** The largest |q·k| (|q|·|k|, or 1 for L2-normalised embeddings). */
-  maxDot: number;
-  scaling: Scaling;
-  batchSize: number;
-  precision: Precision;
-  softmax: SoftmaxKind;
-}
-
-/** The result. */
-export interface StageAnalysis {
-  /** The largest |logit| in exact arithmetic: maxDot / τ. */
-  max_logit: number;
-  stages: StageReport[];
-  first_overflow: FirstOverflow | null;
-  /** The largest |q·k| every stage survives. */
-  safe_dot_limit: number;
-}
+export type {
+  FirstOverflow,
+  StageAnalysis,
+  StageInput,
+  StageName,
+  StageReport,
+} from "./stage_types.ts";
 
 const coreStage: Record<Stage, StageName> = {
   input: "temperature",
@@ -91,9 +48,6 @@ const coreStage: Record<Stage, StageName> = {
   add: "log",
   divide: "log",
 };
-
-const fmt = (x: number) =>
-  Number.isFinite(x) ? Number(x.toPrecision(6)).toLocaleString("en-US") : String(x);
 
 export function analyzeStages(input: StageInput): StageAnalysis {
   const { maxDot, scaling, batchSize, precision, softmax } = input;
@@ -165,55 +119,5 @@ export function analyzeStages(input: StageInput): StageAnalysis {
     stages,
     first_overflow: first ? describeOverflow(first, maxDot, scaling, batchSize) : null,
     safe_dot_limit: safe,
-  };
-}
-
-function describeOverflow(
-  s: StageReport,
-  maxDot: number,
-  scaling: Scaling,
-  batchSize: number,
-): FirstOverflow {
-  const tau = temperatureOf(scaling);
-  const limit = `${fmt(s.limit)}, the largest ${s.format}`;
-  const safe = s.safe_dot_limit === null ? "" : ` |q·k| must stay ≤ ${fmt(s.safe_dot_limit)}`;
-  let statement: string;
-  switch (s.name) {
-    case "matmul":
-      statement = `|q·k| up to ${fmt(maxDot)} exceeds ${limit}: q @ k.T overflows to inf.` + safe +
-        ".";
-      break;
-    case "temperature":
-      statement =
-        `|q·k| up to ${fmt(maxDot)} ${
-          scaling.kind === "temperature"
-            ? `divided by τ = ${tau}`
-            : `times logit_scale ${scaling.value}`
-        } gives ${fmt(maxDot / tau)} > ${limit}: the logits overflow to inf, and inf − inf in ` +
-        `the softmax is NaN.${safe} (= ${fmt(s.limit)}${
-          scaling.kind === "temperature" ? "·τ" : " / logit_scale"
-        }).`;
-      break;
-    case "exp":
-      statement = `e^${fmt(maxDot / tau)} exceeds ${limit} (exp overflows above ln ${
-        fmt(s.limit)
-      } = ${fmt(Math.log(s.limit))}); inf / inf is NaN.${safe} (= τ·ln ${fmt(s.limit)}).`;
-      break;
-    case "sum":
-      statement = `${batchSize}·e^${fmt(maxDot / tau)} exceeds ${limit}: the sum of the exps ` +
-        `overflows.${safe}.`;
-      break;
-    default:
-      statement = `the log of the sum is ${String(s.value)}, from an earlier inf.`;
-  }
-  return {
-    stage: s.name,
-    operation: s.operation,
-    format: s.format,
-    value: s.value,
-    limit: s.limit,
-    safe_dot_limit: s.safe_dot_limit,
-    max_dot: maxDot,
-    statement,
   };
 }

@@ -2,26 +2,22 @@
  * Reads a training trajectory of an InfoNCE model (norms, largest logit, mean score, loss per
  * step), says which of them grow, and forecasts the step at which the logits overflow.
  *
- * Growth: a series grows when the median of its last third is at least `threshold` times the median
- * of its first third (robust to the noise of single steps) and its correlation with the step is at
- * least 0.5 (Spearman, so one explosive point does not dilute it); the thresholds are 1.25 for a single norm, 1.5 for the norm product, the largest
- * logit, the mean score and the loss. The seed report's chain is exactly this: without L2
+ * Growth: a series grows when the median of its last third is at least `threshold` times the
+ * median of its first third (robust to the noise of single steps) and its Spearman correlation
+ * with the step is at least 0.5 (ranks, so one explosive point does not dilute it); the thresholds
+ * are 1.25 for a single norm, 1.5 for the norm product, the largest logit, the mean score and the
+ * loss. The seed report's chain is exactly this: without L2
  * normalisation the norms grow, so do the scores and (n − p)/τ, so the loss rises, then NaN.
  *
  * Forecast: the largest logit (converted to |q·k| = max_logit·τ) and the norm product |q|·|k| are
- * each fitted by {@linkcode fitGrowth} against `safeDotLimit`, the largest |q·k| every stage of the
- * forward pass survives (65504·τ for fp16 logits); the earliest crossing of any model is the
- * forecast, the latest the other end of its range. Confidence is `high` only when the models
- * agree within 25 %, the log-linear fit has R² ≥ 0.9 and the extrapolation is no longer than the
- * observed span; `low` when growth is accelerating (the recent rate is over 1.25× the overall rate:
- * then even the earliest crossing is likely late), R² < 0.5, or the extrapolation is over 3× the
- * span. Norm products from mean norms underestimate the largest |q·k| (the fixture: 33 from mean
- * norms against 97 from the largest logit one step before NaN), so the largest logit is preferred
- * when both are given. A point with a non-finite loss means the overflow has happened: the forecast
- * becomes that step, observed. O(n).
+ * each extrapolated by {@linkcode forecastOverflow} to `safeDotLimit`, the largest |q·k| every
+ * stage of the forward pass survives (65504·τ for fp16 logits); the earlier one wins. Norm
+ * products from mean norms underestimate the largest |q·k| (the fixture: 33 from mean norms
+ * against 97 from the largest logit one step before NaN). A point with a non-finite loss means the
+ * overflow has happened: the forecast becomes that step, observed. O(n).
  */
 import { median, sampleRankCorrelation } from "simple-statistics";
-import { fitGrowth, type GrowthModel } from "./growth_fit.ts";
+import { type Forecast, forecastOverflow } from "./overflow_forecast.ts";
 
 /** One logged step. Missing or null fields are skipped. */
 export interface TrajectoryPoint {
@@ -44,27 +40,6 @@ export interface SeriesGrowth {
   /** Spearman rank correlation of the value with the step (robust to a runaway last point). */
   correlation: number;
   growing: boolean;
-}
-
-/** When the logits are expected to overflow. */
-export interface Forecast {
-  quantity: "max_logit" | "norm_product";
-  /** The quantity's limit: safe |q·k| (norm product), or safe |q·k|/τ (largest logit). */
-  limit: number;
-  last_step: number;
-  last_value: number;
-  /** The first step at which the quantity is expected past its limit. */
-  overflow_step: number;
-  steps_ahead: number;
-  /** [earliest, latest] over the models that cross. */
-  range: [number, number];
-  /** The growth factor per step at the last point, by the model that gave overflow_step. */
-  growth_per_step: number;
-  model: GrowthModel["model"] | "observed";
-  accelerating: boolean;
-  confidence: "low" | "medium" | "high";
-  models: GrowthModel[];
-  note: string;
 }
 
 /** The whole reading. */
@@ -121,75 +96,6 @@ function series(points: readonly TrajectoryPoint[], pick: (p: TrajectoryPoint) =
   return { t, y };
 }
 
-function forecastOf(
-  quantity: Forecast["quantity"],
-  t: number[],
-  y: number[],
-  limit: number,
-): Forecast | null {
-  const positive = y.every((v) => v > 0);
-  if (t.length < 3 || !positive) return null;
-  const lastStep = t[t.length - 1];
-  const span = lastStep - t[0];
-  const observed = y.findIndex((v) => v > limit);
-  if (observed >= 0) {
-    return {
-      quantity,
-      limit,
-      last_step: lastStep,
-      last_value: y[y.length - 1],
-      overflow_step: t[observed],
-      steps_ahead: 0,
-      range: [t[observed], t[observed]],
-      growth_per_step: NaN,
-      model: "observed",
-      accelerating: false,
-      confidence: "high",
-      models: [],
-      note: `already past the limit at step ${t[observed]}`,
-    };
-  }
-  const models = fitGrowth(t, y, limit);
-  const crossing = models.filter((m) => m.crossing !== null);
-  if (crossing.length === 0) return null;
-  const at = (m: GrowthModel) => Math.ceil((m.crossing as number) * (1 - 1e-12) - 1e-9);
-  const earliest = crossing.reduce((a, b) => (at(b) < at(a) ? b : a));
-  const latest = Math.max(...crossing.map(at));
-  const overall = models[0];
-  const recent = models.find((m) => m.model === "log-linear-recent");
-  const accelerating = recent !== undefined && recent.rate > 0 &&
-    recent.rate > 1.25 * Math.max(overall.rate, 0);
-  const step = Math.max(at(earliest), lastStep + 1);
-  const ahead = step - lastStep;
-  const agree = (latest - lastStep) <= 1.25 * ahead;
-  const confidence: Forecast["confidence"] = accelerating || overall.r2 < 0.5 || ahead > 3 * span
-    ? "low"
-    : agree && overall.r2 >= 0.9 && ahead <= span
-    ? "high"
-    : "medium";
-  const note = accelerating
-    ? `growth is accelerating (recent rate ×${Math.exp(recent!.rate).toFixed(3)}/step against ` +
-      `×${
-        Math.exp(overall.rate).toFixed(3)
-      }/step overall): the overflow is likely sooner than step ${step}`
-    : `steady growth of ×${Math.exp(earliest.rate).toFixed(3)} per step`;
-  return {
-    quantity,
-    limit,
-    last_step: lastStep,
-    last_value: y[y.length - 1],
-    overflow_step: step,
-    steps_ahead: ahead,
-    range: [step, Math.max(step, latest)],
-    growth_per_step: Math.exp(earliest.rate),
-    model: earliest.model,
-    accelerating,
-    confidence,
-    models,
-    note,
-  };
-}
-
 /**
  * Analyses the trajectory. `safeDotLimit` is the largest |q·k| the forward pass survives and
  * `scale` the factor from |q·k| to logits (1/τ); without them there is no forecast.
@@ -227,13 +133,13 @@ export function analyzeTrajectory(
 
   let forecast: Forecast | null = null;
   if (limits && Number.isFinite(limits.safeDotLimit)) {
-    const byLogit = forecastOf(
+    const byLogit = forecastOverflow(
       "max_logit",
       fields.max_logit.t,
       fields.max_logit.y,
       limits.safeDotLimit * limits.scale,
     );
-    const byNorms = forecastOf(
+    const byNorms = forecastOverflow(
       "norm_product",
       fields.norm_product.t,
       fields.norm_product.y,
