@@ -10,7 +10,10 @@ import { bearerAuth } from "hono/bearer-auth";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { stringify as toYaml } from "yaml";
+import type { Tool } from "./common.ts";
 import { type Config, defaultConfig } from "./config.ts";
+import { registerDocs } from "./docs.ts";
+import { registerMcp } from "./mcp.ts";
 import { problem, validationProblem } from "./problem.ts";
 import * as contrastive from "./contrastive.ts";
 import * as lastBatch from "./last-batch.ts";
@@ -27,6 +30,9 @@ export type Register = (app: App, config: Config) => void;
 
 /** Every endpoint, in the order its operations appear in the contract. */
 const endpoints: Register[] = [lastBatch.register, logSumExp.register, contrastive.register];
+
+/** The MCP tools served at `/mcp`: each endpoint module's exported `Tool`. */
+export const tools: Tool[] = [lastBatch.tool, logSumExp.logsumexp, contrastive.contrastive];
 
 /** Builds the app with the given limits. */
 export function createApp(config: Config = defaultConfig): App {
@@ -102,6 +108,8 @@ export function createApp(config: Config = defaultConfig): App {
   );
 
   for (const register of endpoints) register(app, config);
+  registerDocs(app, config);
+  registerMcp(tools)(app, config);
 
   let document: Contract | undefined;
   app.get("/openapi.json", (c) => c.json(document ??= contractOf(app)));

@@ -29,7 +29,7 @@ import { autocorrelation2 } from "../series/mod.ts";
 import { extremes, positionsOf } from "../spikes/detect_spikes.ts";
 import { acfPeaks, refineByMultiples } from "./acf_peaks.ts";
 import { type EventFold, foldEvents, lockPeriod } from "./event_fold.ts";
-import { foldShape, type ShapeFold } from "./shape_fold.ts";
+import { foldShape, profileCorrelation, profileRepeats, type ShapeFold } from "./shape_fold.ts";
 import { fundamental } from "./fundamental.ts";
 
 /** A period and how it was established. */
@@ -51,6 +51,11 @@ export interface Period {
   matched: number[];
   /** How many periods were proposed and tested. */
   proposals: number;
+  /**
+   * For a repeating shape: the lag-1 autocorrelation of its profile (near 1 for a slow shape
+   * such as a warm restart, near 0 for a per-step profile such as unshuffled data); else null.
+   */
+  smoothness: number | null;
 }
 
 /** Tuning of the detector (defaults are what the service uses). */
@@ -101,7 +106,7 @@ export function findPeriod(
   interface Judged {
     period: number;
     spikes: (EventFold & { kind: "spikes-up" | "spikes-down" }) | null;
-    shape: ShapeFold;
+    shape: ShapeFold | null;
   }
   const judged: Judged[] = [];
   // Shortest first: a multiple of a train already locked with most cycles hit cannot win.
@@ -121,9 +126,7 @@ export function findPeriod(
       if (fold && (!best || fold.logP < best.logP)) best = { ...fold, kind };
     }
     if (best && best.hits >= 0.85 * best.cycles && best.logP <= maxLogP) locked.push(best.period);
-    const shapeFold = proposal / factor >= 2
-      ? foldShape(shape, allOnes, proposal / factor)
-      : { explained: 0, z: 0, bins: 0 };
+    const shapeFold = proposal / factor >= 2 ? foldShape(shape, allOnes, proposal / factor) : null;
     judged.push({ period: best?.period ?? proposal, spikes: best, shape: shapeFold });
   }
 
@@ -148,24 +151,57 @@ export function findPeriod(
       strength: s.hits / s.cycles,
       matched: s.matched,
       proposals: proposals.length,
+      smoothness: null,
     };
   }
-  const shaped = judged.filter((j) => j.shape.z >= minShapeZ && j.shape.explained >= minExplained);
-  if (shaped.length > 0) {
-    const strongest = Math.max(...shaped.map((j) => j.shape.explained));
-    const chosen = shaped
-      .filter((j) => j.shape.explained >= 0.85 * strongest)
-      .sort((a, b) => a.period - b.period)[0];
+  // Resets: a jump of either sign at one phase of most cycles (a running mean restarting).
+  const both = Float64Array.from(events, (e) => e.index);
+  let resets: EventFold | null = null;
+  for (const proposal of proposals) {
+    if (!promising(both, proposal, Math.max(1.5, factor), minHitShare)) continue;
+    const fold = lockPeriod(both, n, proposal, Math.max(1.5, factor), trials);
+    if (
+      fold && fold.logP <= maxLogP && fold.hits >= 3 && fold.hits / fold.cycles >= minHitShare &&
+      (!resets || fold.hits / fold.cycles > 1.15 * (resets.hits / resets.cycles))
+    ) resets = fundamental(fold, both, n, trials);
+  }
+  if (resets) {
     return {
-      period: chosen.period,
+      period: resets.period,
+      phase: resets.phase,
+      kind: "shape",
+      hits: resets.hits,
+      cycles: resets.cycles,
+      logP: resets.logP,
+      strength: resets.hits / resets.cycles,
+      matched: resets.matched,
+      proposals: proposals.length,
+      smoothness: null,
+    };
+  }
+  const shaped = judged.filter((j) =>
+    j.shape && j.shape.z >= minShapeZ && j.shape.explained >= minExplained
+  );
+  if (shaped.length > 0) {
+    const strongest = Math.max(...shaped.map((j) => j.shape!.explained));
+    const chosen = shaped
+      .filter((j) => j.shape!.explained >= 0.85 * strongest)
+      .sort((a, b) => a.period - b.period)[0];
+    // A profile folded at a multiple repeats within itself: divide down to the fundamental.
+    const repeats = profileRepeats(chosen.shape!.profile);
+    const period = chosen.period / repeats;
+    const fold = repeats > 1 ? foldShape(shape, allOnes, period / factor) : chosen.shape!;
+    return {
+      period,
       phase: 0,
       kind: "shape",
-      hits: Math.floor(n / chosen.period),
-      cycles: Math.floor(n / chosen.period),
-      logP: -0.5 * chosen.shape.z * chosen.shape.z,
-      strength: chosen.shape.explained,
+      hits: Math.floor(n / period),
+      cycles: Math.floor(n / period),
+      logP: -0.5 * fold.z * fold.z,
+      strength: fold.explained,
       matched: [],
       proposals: proposals.length,
+      smoothness: profileCorrelation(fold.profile, 1),
     };
   }
   return null;

@@ -72,10 +72,22 @@ export function spikeFindings(ctx: SpikeContext): Finding[] {
     const position = alignment?.position ?? "other";
     if (found.kind === "shape") {
       findings.push(shapeFinding(ctx, period, aligned));
-    } else if (aligned && position === "last-step") {
-      findings.push(lastBatchFinding(ctx, found.kind === "spikes-up"));
-    } else if (aligned && position === "first-step") {
-      findings.push(epochStartFinding(ctx, found.kind === "spikes-up"));
+    } else if (aligned && (position === "last-step" || position === "first-step")) {
+      const up = found.kind === "spikes-up";
+      const last = () => lastBatchFinding(ctx, up), start = () => epochStartFinding(ctx, up);
+      findings.push(position === "last-step" ? last() : start());
+      if (alignment?.alternative) {
+        // One logged point holds both boundaries: name the other cause too, as less likely.
+        const other = alignment.alternative === "last-step" ? last() : start();
+        findings.push({
+          ...other,
+          severity: "info",
+          title: `Or: ${other.title[0].toLowerCase()}${other.title.slice(1)}`,
+          evidence: `each logged point averages ${
+            ctx.options.logEvery ?? "several"
+          } steps, so the last step of an epoch and the first of the next fall in the same point; ${other.evidence}`,
+        });
+      }
     } else {
       findings.push(otherPeriodFinding(ctx, period));
     }
@@ -230,12 +242,13 @@ function shapeFinding(ctx: SpikeContext, period: number, aligned: boolean): Find
       ],
     };
   }
+  if ((ctx.found?.smoothness ?? 0) >= 0.5) return otherPeriodFinding(ctx, period);
   return {
     id: "unshuffled-data",
     severity: "warning",
     title: "The whole loss profile repeats every epoch",
     evidence:
-      `the loss around its trend follows the same profile every ${period} steps ${epochText}: the batches come in the same order each epoch, so each step sees the same examples.`,
+      `the loss around its trend follows the same step-to-step profile every ${period} steps ${epochText}: the batches come in the same order each epoch, so each step sees the same examples.`,
     remedies: [
       "Shuffle every epoch: `DataLoader(..., shuffle=True)` (or a `DistributedSampler` with `sampler.set_epoch(epoch)` before each epoch); tf.data: `.shuffle(buffer_size, reshuffle_each_iteration=True)` with a buffer as large as the dataset allows.",
       "If the data is sharded by class, source or length, interleave the shards.",
@@ -245,7 +258,11 @@ function shapeFinding(ctx: SpikeContext, period: number, aligned: boolean): Find
 
 function otherPeriodFinding(ctx: SpikeContext, period: number): Finding {
   const { layout, options } = ctx;
-  const kind = ctx.found!.kind === "spikes-up" ? "spikes" : "dips";
+  const kind = ctx.found!.kind === "spikes-up"
+    ? "spikes"
+    : ctx.found!.kind === "spikes-down"
+    ? "dips"
+    : "repeats a shape";
   const causes = layout
     ? `It is not the epoch (${layout.stepsPerEpoch} steps${
       ctx.alignment?.aligned ? ", but the spikes fall mid-epoch" : ""
