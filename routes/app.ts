@@ -12,6 +12,8 @@ import { HTTPException } from "hono/http-exception";
 import { stringify as toYaml } from "yaml";
 import { type Config, defaultConfig } from "./config.ts";
 import { problem, validationProblem } from "./problem.ts";
+import * as lastBatch from "./last-batch.ts";
+import * as logSumExp from "./logsumexp.ts";
 
 /** The app type every route module registers itself on. */
 export type App = OpenAPIHono;
@@ -23,7 +25,7 @@ export const VERSION = "1.0.0";
 export type Register = (app: App, config: Config) => void;
 
 /** Every endpoint, in the order its operations appear in the contract. */
-const endpoints: Register[] = [];
+const endpoints: Register[] = [lastBatch.register, logSumExp.register];
 
 /** Builds the app with the given limits. */
 export function createApp(config: Config = defaultConfig): App {

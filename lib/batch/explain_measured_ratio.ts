@@ -1,0 +1,91 @@
+/**
+ * Closes the loop between a measured per-epoch spike (or dip) and the configuration: given the
+ * dataset and batch sizes, which reduction explains the measured last-batch loss ratio, and what
+ * that reduction predicts. Called by the spikes analysis for its `last-batch-spike` /
+ * `last-batch-dip` evidence.
+ *
+ * Lays out the epoch (`epoch_layout.ts`), then inverts the reduction model (`infer_reduction.ts`).
+ * When the last batch is full (N a multiple of B, or `drop_last`) every reduction predicts a ratio
+ * of 1: `inferred_reduction` and `k` are null, and `explains_measurement` says whether the
+ * measurement is indeed ≈ 1 (within ±ratioUncertainty); a spike there has another cause.
+ * Cost O(1).
+ *
+ * @example
+ * ```ts
+ * explainMeasuredRatio({ datasetSize: 5000, batchSize: 32, dropLast: false, measuredRatio: 4.03 });
+ * // { inferred_reduction: "per_item_then_batch_mean", k: 2.005…, predicted_ratio: 4,
+ * //   measured_ratio: 4.03, last_batch_size: 8, steps_per_epoch: 157, … }
+ * ```
+ */
+import { epochLayout } from "./epoch_layout.ts";
+import { inferReduction } from "./infer_reduction.ts";
+import { type Reduction, REDUCTION_EXPONENT, REDUCTIONS } from "./reduction_scale.ts";
+
+/** The explanation of a measured ratio. */
+export interface MeasuredRatioExplanation {
+  /** The named reduction the ratio points to, or null (full last batch, or no reduction fits). */
+  inferred_reduction: Reduction | null;
+  /** The exponent k implied by the ratio, null when the last batch is full. */
+  k: number | null;
+  /** The ratio the inferred reduction predicts (1 when the last batch is full), else null. */
+  predicted_ratio: number | null;
+  measured_ratio: number;
+  last_batch_size: number;
+  steps_per_epoch: number;
+  batch_size: number;
+  /** Whether a named reduction predicts the measured ratio (within the uncertainty). */
+  explains_measurement: boolean;
+  /** What each named reduction predicts for this layout. */
+  predicted_ratios: Record<Reduction, number>;
+}
+
+/** Explains a measured last-batch loss ratio from the dataset size and batch size. */
+export function explainMeasuredRatio(options: {
+  datasetSize: number;
+  batchSize: number;
+  dropLast?: boolean;
+  measuredRatio: number;
+  worldSize?: number;
+  ratioUncertainty?: number;
+}): MeasuredRatioExplanation {
+  const { batchSize, measuredRatio } = options;
+  if (!(measuredRatio > 0 && Number.isFinite(measuredRatio))) {
+    throw new RangeError(`measuredRatio must be a positive finite number, found ${measuredRatio}`);
+  }
+  const layout = epochLayout(options);
+  const r = layout.last_batch_size;
+  const uncertainty = options.ratioUncertainty ?? 0.15;
+  const predicted = Object.fromEntries(
+    REDUCTIONS.map((name) => [name, (r / batchSize) ** (1 - REDUCTION_EXPONENT[name])]),
+  ) as Record<Reduction, number>;
+  const base = {
+    measured_ratio: measuredRatio,
+    last_batch_size: r,
+    steps_per_epoch: layout.steps_per_epoch,
+    batch_size: batchSize,
+    predicted_ratios: predicted,
+  };
+  const inference = inferReduction({
+    measuredRatio,
+    batchSize,
+    lastBatchSize: r,
+    ratioUncertainty: uncertainty,
+  });
+  if (inference === null) {
+    const off = Math.abs(Math.log(measuredRatio));
+    return {
+      ...base,
+      inferred_reduction: null,
+      k: null,
+      predicted_ratio: 1,
+      explains_measurement: off <= Math.log1p(uncertainty),
+    };
+  }
+  return {
+    ...base,
+    inferred_reduction: inference.inferred,
+    k: inference.k,
+    predicted_ratio: inference.inferred === null ? null : inference.predicted_ratio,
+    explains_measurement: inference.inferred !== null,
+  };
+}

@@ -1,0 +1,232 @@
+/**
+ * The findings of the last-batch analysis, each with the numbers behind it and concrete fixes
+ * (the PyTorch / Keras / Hugging Face argument or line to change).
+ *
+ * Severity follows the size of the error a batch gets: a factor ≥ 2 on the loss of a batch is
+ * `critical` (the Keras-SSD report: 4×), ≥ 1.25 or ≤ 0.8 `warning`, anything closer to 1 `info`.
+ * Ids: `batch-size-dependent-loss` (the cause: k ≠ 1), `partial-last-batch` (the trigger),
+ * `grad-accum-normalization`, `ddp-padding-duplicates`. Cost O(A + min(B, 4096)).
+ *
+ * @example
+ * ```ts
+ * lastBatch({ datasetSize: 5000, batchSize: 32, reduction: "sum" }).findings[0].id;
+ * // "batch-size-dependent-loss"
+ * ```
+ */
+import type { Finding, Severity } from "../findings/mod.ts";
+import { formatFactor, formatNumber, formatPercent } from "./format.ts";
+import type { LastBatchAnswer, LastBatchInput } from "./last_batch.ts";
+import { lossRemedies } from "./loss_remedies.ts";
+
+type Computed = Omit<LastBatchAnswer, "findings" | "summary">;
+
+/**
+ * Severity of a factor f applied to one batch's loss: f ≥ 2 critical (a spike that momentum
+ * carries on), 1.25 ≤ f < 2 or f ≤ 0.8 warning (a dip under-weights a batch but does not
+ * destabilise training), anything closer to 1 info. NaN counts as critical.
+ */
+export function severityOfFactor(factor: number): Severity {
+  const size = Math.abs(Math.log(factor));
+  if (!(size < Math.log(2)) && !(factor < 1)) return "critical";
+  return size >= Math.log(1.25) ? "warning" : "info";
+}
+
+/**
+ * The divisors of n nearest to b from below and above (excluding b), within a factor 2; the
+ * search looks at most 4096 candidates on each side, so it is O(min(b, 4096)) for any n.
+ */
+export function nearestDivisors(n: number, b: number): number[] {
+  const found: number[] = [];
+  const low = Math.max(1, Math.ceil(b / 2), b - 4096);
+  for (let d = b - 1; d >= low; d--) {
+    if (n % d === 0) {
+      found.push(d);
+      break;
+    }
+  }
+  const high = Math.min(2 * b, b + 4096, n);
+  for (let d = b + 1; d <= high; d++) {
+    if (n % d === 0) {
+      found.push(d);
+      break;
+    }
+  }
+  return found;
+}
+
+function optimizerNote(a: Computed): string {
+  const o = a.optimizer_effect;
+  if (!o || o.spike_factor === 1) return "";
+  const name = o.type === "sgd"
+    ? `SGD with momentum ${o.momentum}`
+    : `${o.type} (β1 ${o.beta1}, β2 ${o.beta2})`;
+  let note = ` With ${name} the update at that step is ${formatFactor(o.spike_update_ratio)} a ` +
+    `normal one and stays more than 10 % off for ${o.tail_steps} more steps`;
+  if (o.damped_steps > 0) {
+    note += ` (${o.damped_steps} of them damped by the inflated second moment)`;
+  }
+  return note +
+    `; net extra distance: ${formatNumber(o.extra_displacement_normal_steps)} normal steps.`;
+}
+
+function gradientText(a: Computed): string {
+  const g = a.gradient;
+  if (g.noise_factor !== null) {
+    return `gradient norm ${formatFactor(g.combined)} (${formatFactor(g.deterministic)} from the ` +
+      `reduction, ${formatFactor(g.noise_factor)} from the noise of a small batch)`;
+  }
+  return `gradient norm ${formatFactor(g.range[0])}–${formatFactor(g.range[1])} depending on the ` +
+    `gradient noise (give grad_noise_scale to narrow it)`;
+}
+
+/** At most the first 8 values, formatted, with "…" when there are more. */
+function list(values: readonly number[], format: (x: number) => string): string {
+  return values.slice(0, 8).map(format).join(", ") + (values.length > 8 ? ", …" : "");
+}
+
+/** Builds the findings of one analysed configuration, most specific first. */
+export function lastBatchFindings(input: LastBatchInput, a: Computed): Finding[] {
+  const findings: Finding[] = [];
+  const n = a.per_rank?.samples ?? input.datasetSize;
+  const b = a.batch_size, r = a.last_batch_size;
+  const full = Math.floor(n / b);
+
+  if (a.reduction_exponent !== 1) {
+    const k = a.reduction_exponent;
+    findings.push({
+      id: "batch-size-dependent-loss",
+      severity: a.partial_last_batch ? severityOfFactor(a.loss_scale) : "info",
+      title: a.reduction === "per_item_then_batch_mean"
+        ? "The loss is normalised twice, so it scales as 1/batch size"
+        : `A ${
+          a.reduction === "sum" ? "summed loss" : "loss divided by a constant"
+        } grows with the batch size`,
+      evidence: `Reduction \`${a.reduction}\` gives a batch of b samples a loss ∝ b^(1−k) = ` +
+        `b^${formatNumber(1 - k)}. ` +
+        (a.partial_last_batch
+          ? `The last batch (${r} of ${b}) gets loss ${formatFactor(a.loss_scale)} and ` +
+            `${gradientText(a)} every epoch.`
+          : `Every batch is full here, so there is no per-epoch jump, but changing the batch ` +
+            `size from ${b} to b' rescales the loss and the effective learning rate by ` +
+            `(b'/${b})^${formatNumber(1 - k)}.`),
+      remedies: lossRemedies(a.reduction, b),
+    });
+  }
+
+  if (a.partial_last_batch) {
+    const divisors = nearestDivisors(n, b);
+    const remedies = [
+      `PyTorch: \`DataLoader(train_set, batch_size=${b}, shuffle=True, drop_last=True)\`: drops ` +
+      `${r} sample${r === 1 ? "" : "s"} per epoch${
+        input.worldSize && input.worldSize > 1 ? " per rank" : ""
+      }, ` +
+      `different ones each epoch when shuffling.`,
+      "Hugging Face: `TrainingArguments(..., dataloader_drop_last=True)`.",
+      `Keras / tf.data: \`dataset.batch(${b}, drop_remainder=True)\`.`,
+    ];
+    if (divisors.length > 0) {
+      remedies.push(
+        `Or pick a batch size that divides the ${n} samples${
+          a.world_size > 1 ? " per rank" : ""
+        }: ` +
+          divisors.map((d) => `\`batch_size=${d}\``).join(" or ") + ".",
+      );
+    }
+    if (a.reduction_exponent !== 1) {
+      remedies.unshift(
+        "Best, fix the reduction: the last batch is then harmless and no data is dropped. " +
+          lossRemedies(a.reduction, b)[0],
+      );
+    }
+    findings.push({
+      id: "partial-last-batch",
+      severity: a.reduction_exponent === 1 ? "info" : severityOfFactor(a.loss_scale),
+      title: `The last batch of each epoch has ${r} of ${b} samples`,
+      evidence: `${n} samples${a.world_size > 1 ? " per rank" : ""} = ${full} × ${b} + ${r}: ` +
+        `step ${a.steps_per_epoch} of each epoch sees ${formatPercent(r / b)} of a batch; ` +
+        (a.reduction_exponent === 1
+          ? `with a per-sample mean its loss is unbiased (×1) and only its ${gradientText(a)}.`
+          : `its loss is ${formatFactor(a.loss_scale)} a full batch's, ${gradientText(a)}.`) +
+        optimizerNote(a),
+      remedies,
+    });
+  }
+
+  const acc = a.accumulation;
+  const deviation = Math.max(
+    acc?.items?.max_log_deviation ?? 0,
+    acc?.last_window
+      ? Math.max(...acc.last_window.weight_ratios.map((x) => Math.abs(Math.log(x))))
+      : 0,
+  );
+  if (acc && deviation > Math.log(1.01)) {
+    const parts: string[] = [];
+    if (acc.items) {
+      parts.push(
+        `Micro-batches of ${
+          list(input.itemsPerMicroBatch ?? [], String)
+        } items averaged separately ` +
+          `and divided by ${acc.accumulation_steps} weigh their items ` +
+          list(acc.items.weight_ratios, formatFactor) +
+          ` of the correct 1/${formatNumber(acc.items.total_items)}.`,
+      );
+    }
+    if (acc.last_window) {
+      parts.push(
+        `The epoch's last window holds micro-batches of ${
+          acc.last_window.micro_batch_sizes.join(", ")
+        } ` +
+          `samples: per-sample weights ${
+            acc.last_window.weight_ratios.map(formatFactor).join(", ")
+          } ` +
+          `of a window mean; the window's gradient is ${
+            formatFactor(acc.last_window.grad_scale)
+          } a normal one.`,
+      );
+    }
+    findings.push({
+      id: "grad-accum-normalization",
+      severity: deviation >= Math.log(1.25) ? "warning" : "info",
+      title: "Gradient accumulation weighs items unequally",
+      evidence: parts.join(" "),
+      remedies: [
+        "Sum the item losses and divide once by the items of the whole window: " +
+        "`loss = F.cross_entropy(logits.flatten(0, 1), labels.flatten(), ignore_index=-100, " +
+        'reduction="sum") / num_items_in_window` with `num_items_in_window = ' +
+        'sum((mb["labels"] != -100).sum() for mb in window)`, and no further `/ grad_accum_steps`.',
+        "Hugging Face Transformers ≥ 4.46: the Trainer passes `num_items_in_batch` (the window's " +
+        "item count) to models that accept loss kwargs and to `compute_loss(self, model, inputs, " +
+        "return_outputs=False, num_items_in_batch=None)`: divide the summed loss by it there; " +
+        'upgrade with `pip install -U "transformers>=4.46"`.',
+        "With DDP, also `torch.distributed.all_reduce(num_items_in_window)` and multiply the loss " +
+        "by `world_size`, since DDP averages gradients over ranks.",
+        `For the epoch's last window: \`DataLoader(..., drop_last=True)\` and a number of batches ` +
+        `per epoch that is a multiple of grad_accum_steps = ${acc.accumulation_steps}.`,
+      ],
+    });
+  }
+
+  if ((a.duplicated_samples ?? 0) > 0) {
+    const d = a.duplicated_samples!, total = input.datasetSize;
+    findings.push({
+      id: "ddp-padding-duplicates",
+      severity: d / total >= 0.01 ? "warning" : "info",
+      title: `DistributedSampler repeats ${d} sample${d === 1 ? "" : "s"} every epoch`,
+      evidence:
+        `${total} samples over ${a.world_size} ranks: each rank gets ⌈${total}/${a.world_size}⌉ = ` +
+        `${n}, ${a.world_size} × ${n} = ${total + d}, so ${d} sample${d === 1 ? " is" : "s are"} ` +
+        `seen twice (${formatPercent(d / total)}); in evaluation they bias the metrics.`,
+      remedies: [
+        `\`DistributedSampler(dataset, num_replicas=${a.world_size}, rank=rank, shuffle=True, ` +
+        `drop_last=True)\`: each rank gets ⌊${total}/${a.world_size}⌋ = ` +
+        `${Math.floor(total / a.world_size)} and ${total % a.world_size} samples sit out each ` +
+        "epoch (different ones when you call `sampler.set_epoch(epoch)`).",
+        "Evaluation: drop the padding when gathering, e.g. Accelerate's " +
+        "`accelerator.gather_for_metrics(predictions)`, or truncate gathered outputs to `len(dataset)`.",
+        `Or trim the dataset to a multiple of world_size = ${a.world_size}: ` +
+        `\`dataset = torch.utils.data.Subset(dataset, range(${total - (total % a.world_size)}))\`.`,
+      ],
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,116 @@
+/**
+ * Op-by-op evaluation in a floating-point format, remembering the first non-finite result.
+ *
+ * Every operation of the log-sum-exp family goes through {@linkcode OpEvaluator.op}: its exact
+ * result (computed in fp64; exact for +, −, ×, ÷ of two values of ≤ 24-bit formats, and
+ * correctly rounded to fp64 for exp and log) is rounded once to the format the operation writes
+ * (IEEE 754 §4.3, ties to even). Because fp64 carries more than 2p + 2 bits of any narrower format,
+ * rounding the fp64 result of one +, −, ×, ÷ again is the same as rounding the exact result
+ * (Figueroa, "When is double rounding innocuous?", 1995), so each op is correctly rounded.
+ *
+ * The first result that is ±Infinity or NaN is kept as a {@linkcode NonFiniteTrace}: which stage
+ * produced it, at which element, from which operands. An input of −Infinity (a masked entry) and
+ * the −Infinity it propagates to are not traced, since exp turns them into an exact 0; an input of
+ * +Infinity or NaN is traced at stage "input", as is a finite input the format cannot hold. That answers the question a NaN loss raises
+ * ("where did it start?") without a debugger. O(1) per op.
+ *
+ * @example
+ * ```ts
+ * const ev = new OpEvaluator("fp16", "fp32");
+ * ev.op("exp", 0, Math.exp(12), "fp16", 12); // Infinity
+ * ev.first; // { stage: "exp", index: 0, operands: [12], value: Infinity, format: "fp16" }
+ * ```
+ */
+import { type Format, round } from "../fp/mod.ts";
+
+/** The operations of the log-sum-exp family, as traces name them. */
+export type Stage =
+  | "input"
+  | "subtract"
+  | "exp"
+  | "sum"
+  | "rescale"
+  | "log"
+  | "add"
+  | "divide";
+
+/** Where the first non-finite value appeared. */
+export interface NonFiniteTrace {
+  /** The operation that produced it. */
+  stage: Stage;
+  /** The element it was computed for; null for an op on the whole vector (the final log, say). */
+  index: number | null;
+  /** The operands, as rounded to their formats. */
+  operands: number[];
+  /** The result: Infinity, -Infinity or NaN. */
+  value: number;
+  /** The format the result was rounded to. */
+  format: Format;
+}
+
+/** The three ways to compute log Σ exp xᵢ. */
+export type LseMethod = "naive" | "stable" | "online";
+
+/** Every method, in the order answers list them. */
+export const LSE_METHODS = ["naive", "stable", "online"] as const satisfies readonly LseMethod[];
+
+/** Rounds each op's result to its format and remembers the first non-finite one. */
+export class OpEvaluator {
+  /** The first non-finite result, or null while every result has been finite. */
+  first: NonFiniteTrace | null = null;
+
+  /**
+   * @param format the format elements and results are stored in
+   * @param accumulate the format running sums are kept in (defaults to `format`)
+   */
+  constructor(readonly format: Format, readonly accumulate: Format = format) {}
+
+  /** Rounds `exact` to `format`; records it when it is the first non-finite result. */
+  op(stage: Stage, index: number | null, exact: number, format: Format, a: number, b?: number) {
+    const value = round(exact, format);
+    if (this.first === null && !Number.isFinite(value) && !maskPropagation(value, a, b)) {
+      this.first = {
+        stage,
+        index,
+        operands: b === undefined ? [a] : [a, b],
+        value,
+        format,
+      };
+    }
+    return value;
+  }
+
+  /** Rounds every input to the element format (stage "input"). */
+  inputs(x: ArrayLike<number>): number[] {
+    if (x.length === 0) throw new RangeError("expected at least one number, found an empty vector");
+    const out = new Array<number>(x.length);
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      if (typeof v !== "number") {
+        throw new TypeError(`expected a number at index ${i}, found ${typeof v}`);
+      }
+      out[i] = this.op("input", i, v, this.format, v);
+    }
+    return out;
+  }
+}
+
+/**
+ * −Infinity computed from a −Infinity operand (a masked logit, −inf − m) is the mask passing
+ * through, not a new non-finite value: exp turns it into 0. Only new ones are traced.
+ */
+function maskPropagation(value: number, a: number, b: number | undefined): boolean {
+  return value === -Infinity && (a === -Infinity || b === -Infinity);
+}
+
+/** What each log-sum-exp method produces: lse = shift + log(sum). */
+export interface LseParts {
+  /** The number subtracted before exponentiating: 0 (naive), the max (stable, online). */
+  shift: number;
+  /** Σ exp(xᵢ − shift), as stored in the element format. */
+  sum: number;
+  /** log(sum), in the element format. */
+  logSum: number;
+  /** shift + logSum, in the element format. */
+  value: number;
+}

@@ -1,0 +1,80 @@
+/**
+ * The strongest local maxima of an autocorrelation function, at sub-lag precision.
+ *
+ * Why: a period shows as a peak of the autocorrelation at its lag (and at every multiple), but
+ * the highest peak is often a multiple: for a strict spike train r(P) ≈ r(2P) ≈ r(3P). So the
+ * peaks are only candidates, ranked by height, for the fold tests to judge. Each lag is refined
+ * by the vertex of the parabola through the peak and its two neighbours, which matters when the
+ * period in points is not an integer (1390 steps logged every 10 is 139 points; 157 every 10
+ * is 15.7).
+ *
+ * Cost: O(L) for L lags, plus O(count·log count).
+ *
+ * @example
+ * ```ts
+ * acfPeaks(new Float64Array([1, 0, 0.2, 0.9, 0.2, 0, 0.5, 0]), 2, 7, 2); // [3, ~6]
+ * ```
+ */
+export function acfPeaks(
+  acf: Float64Array,
+  minLag: number,
+  maxLag: number,
+  count: number,
+  minHeight = 0,
+): number[] {
+  const peaks: { lag: number; height: number }[] = [];
+  const hi = Math.min(maxLag, acf.length - 2);
+  for (let lag = Math.max(1, minLag); lag <= hi; lag++) {
+    const v = acf[lag];
+    if (v > minHeight && v > acf[lag - 1] && v >= acf[lag + 1]) {
+      peaks.push({ lag: vertex(acf, lag), height: v });
+    }
+  }
+  peaks.sort((a, b) => b.height - a.height);
+  return peaks.slice(0, count).map((p) => p.lag);
+}
+
+/** The abscissa of the parabola's vertex through lags i−1, i, i+1 (i when flat). */
+export function vertex(y: Float64Array, i: number): number {
+  if (i <= 0 || i >= y.length - 1) return i;
+  const a = y[i - 1], b = y[i], c = y[i + 1];
+  const denominator = a - 2 * b + c;
+  if (denominator >= 0) return i;
+  const shift = (0.5 * (a - c)) / denominator;
+  return Math.abs(shift) <= 0.5 ? i + shift : i;
+}
+
+/**
+ * Sharpens a period estimate by following the autocorrelation's peaks at its multiples.
+ *
+ * Why: a peak at lag P is located to about ±0.5 lag, but the peak near k·P is located to the
+ * same ±0.5, so P is known to ±0.5/k. Doubling k each time, and searching only the window the
+ * current uncertainty allows, reaches the longest multiple the series holds in O(log) steps — a
+ * phase-locked loop on the autocorrelation. Stops when the peak fades (below half the first).
+ *
+ * @example
+ * ```ts
+ * // a spike every 15.7 points: the lag-16 peak refines to ≈ 15.7 through the peak at 157
+ * ```
+ */
+export function refineByMultiples(acf: Float64Array, period: number, maxLag: number): number {
+  const first = acf[Math.round(period)] ?? 0;
+  let best = period, error = 0.5;
+  for (let k = 2; k * best <= maxLag; k *= 2) {
+    const target = k * best;
+    const reach = Math.ceil(k * error) + 1;
+    let at = -1, height = -Infinity;
+    const lo = Math.max(1, Math.floor(target - reach));
+    const hi = Math.min(acf.length - 2, Math.ceil(target + reach));
+    for (let lag = lo; lag <= hi; lag++) {
+      if (acf[lag] > height) {
+        height = acf[lag];
+        at = lag;
+      }
+    }
+    if (at < 0 || height < 0.5 * first) break;
+    best = vertex(acf, at) / k;
+    error = 0.5 / k;
+  }
+  return best;
+}

@@ -1,0 +1,143 @@
+/**
+ * Folds spike positions at a trial period and measures how many cycles hold one at one phase.
+ *
+ * Why: a cause tied to the data loader (the last partial batch, the first batch of an epoch)
+ * produces a spike in almost every cycle at the same phase; noise spikes land anywhere. Folding
+ * the positions modulo P and sliding a window of ±`tolerance` points over the phases finds the
+ * phase holding the most cycles. Its significance is a binomial test against the series' own
+ * spike rate (so heavy-tailed noise, which spikes often, needs more hits), corrected for the
+ * number of phases and periods tried. The matched spikes then give P and the phase by least
+ * squares (position = phase + k·P), sharper than any autocorrelation lag.
+ *
+ * Cost: O(E log E) for E positions (a typed-array sort of the phases).
+ *
+ * @example
+ * ```ts
+ * foldEvents(Float64Array.from([5, 15, 25, 35]), 40, 10, 1, 1).hits; // 4
+ * ```
+ */
+import { linearRegression } from "simple-statistics";
+import { logBinomialTail } from "./binomial_tail.ts";
+
+/** The best phase of a fold. */
+export interface EventFold {
+  /** The period, refined by the matched positions (points). */
+  period: number;
+  /** Phase in [0, period) (points). */
+  phase: number;
+  /** Cycles holding a spike at the phase. */
+  hits: number;
+  /** Cycles the series spans at that phase. */
+  cycles: number;
+  /** ln of the corrected p-value. */
+  logP: number;
+  /** Positions of the matched spikes, one per cycle, ascending. */
+  matched: number[];
+}
+
+/** `positions` must be ascending. */
+export function foldEvents(
+  positions: Float64Array,
+  length: number,
+  period: number,
+  tolerance: number,
+  trials: number,
+): EventFold | null {
+  const count = positions.length;
+  if (count < 2 || !(period >= 2) || length < 2 * period) return null;
+  const phases = new Float64Array(count);
+  for (let i = 0; i < count; i++) phases[i] = positions[i] % period;
+  phases.sort();
+  // Circular sliding window of width 2·tolerance over the sorted phases.
+  const width = Math.min(2 * tolerance, period);
+  let bestStart = 0, bestSize = 0;
+  for (let start = 0, end = 0; start < count; start++) {
+    if (end < start) end = start;
+    while (end - start < count - 1) {
+      const next = end + 1 < count ? phases[end + 1] : phases[end + 1 - count] + period;
+      if (next - phases[start] > width) break;
+      end++;
+    }
+    if (end - start + 1 > bestSize) {
+      bestSize = end - start + 1;
+      bestStart = start;
+    }
+  }
+  const from = phases[bestStart];
+  const inWindow = (p: number) => ((p - from) % period + period) % period <= width;
+  let sin = 0, cos = 0;
+  for (let i = 0; i < count; i++) {
+    const p = positions[i] % period;
+    if (!inWindow(p)) continue;
+    sin += Math.sin((2 * Math.PI * p) / period);
+    cos += Math.cos((2 * Math.PI * p) / period);
+  }
+  const centre = ((Math.atan2(sin, cos) / (2 * Math.PI)) * period % period + period) % period;
+  // One spike per cycle: the one nearest the phase (positions ascend, so cycles do too).
+  const cycleOf: number[] = [], matched: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const position = positions[i];
+    if (!inWindow(position % period)) continue;
+    const cycle = Math.round((position - centre) / period);
+    const last = cycleOf.length - 1;
+    if (last >= 0 && cycleOf[last] === cycle) {
+      const off = (p: number) => Math.abs(p - centre - cycle * period);
+      if (off(position) < off(matched[last])) matched[last] = position;
+    } else {
+      cycleOf.push(cycle);
+      matched.push(position);
+    }
+  }
+  let refinedPeriod = period, phase = centre;
+  if (matched.length >= 3 && cycleOf[cycleOf.length - 1] > cycleOf[0]) {
+    const fit = linearRegression(matched.map((p, j) => [cycleOf[j], p]));
+    if (fit.m > 0 && Math.abs(fit.m - period) < 0.5 * period) {
+      refinedPeriod = fit.m;
+      phase = ((fit.b % fit.m) + fit.m) % fit.m;
+    }
+  }
+  const cycles = Math.max(1, Math.floor((length - 1 - phase) / refinedPeriod) + 1);
+  const hits = Math.min(matched.length, cycles);
+  const rate = Math.min(1, (count / length) * (width + 1));
+  const phasesTried = Math.max(1, period / (width + 1));
+  const logP = logBinomialTail(hits, cycles, rate) + Math.log(phasesTried * Math.max(1, trials));
+  return { period: refinedPeriod, phase, hits, cycles, logP: Math.min(0, logP), matched };
+}
+
+/**
+ * Folds with a period known only roughly: fits it on a growing prefix of the series first.
+ *
+ * Why: a period off by δ drifts k·δ after k cycles, so over 10 000 cycles a 0.01-point error
+ * hides every spike from a fold of the whole series. Fitting on 16 cycles, then 32, 64, …
+ * (each fit sharpening P enough for a window twice as long) locks onto the period in
+ * O(log(n/P)) folds; the final fold over everything uses a tight window.
+ */
+export function lockPeriod(
+  positions: Float64Array,
+  length: number,
+  period: number,
+  tolerance: number,
+  trials: number,
+): EventFold | null {
+  let estimate = period;
+  for (let span = 16 * period; span < length; span *= 2) {
+    const end = upperBound(positions, span);
+    const fold = foldEvents(positions.subarray(0, end), span, estimate, tolerance, trials);
+    if (!fold || fold.hits < 3 || fold.hits < 0.5 * fold.cycles) break;
+    estimate = fold.period;
+  }
+  const loose = foldEvents(positions, length, estimate, tolerance, trials);
+  if (!loose || loose.hits < 3) return loose;
+  const tight = foldEvents(positions, length, loose.period, 1.5, trials);
+  return tight && tight.logP <= loose.logP ? tight : loose;
+}
+
+function upperBound(sorted: Float64Array, value: number): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

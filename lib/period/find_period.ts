@@ -1,0 +1,223 @@
+/**
+ * Finds the period of a loss series' spikes or shape — or says there is none.
+ *
+ * Why: the usual answers are wrong in known ways. The argmax of the autocorrelation returns a
+ * period for every series and often a multiple of the true one (r(P) ≈ r(2P) for a spike
+ * train); a periodogram's argmax lands on a harmonic P/k; R's `findfrequency` is scale
+ * dependent. Here the autocorrelation only proposes: its strongest peaks, each sharpened along
+ * its multiples, and their divisors P/2…P/5. Each proposal is then judged by folding:
+ *
+ * - spikes (up and down separately): how many cycles hold a spike at one phase, against the
+ *   series' own spike rate (a binomial test corrected for every phase and period tried);
+ * - shape: how much variance one repeating profile explains (an F test).
+ *
+ * Of the significant proposals, the strongest kind wins, and within it the shortest period
+ * that is nearly as strong as the best: a multiple is never shorter, and a fraction P/k holds
+ * the spike in only 1/k of its cycles (or explains ~1/k of the variance), so it is never as
+ * strong. Series longer than 32 768 points are reduced in blocks (their extreme and mean)
+ * for the autocorrelation only; the fold tests always use every point.
+ *
+ * Cost: O(n + m log m) for m = min(n, 32 768) plus O(E log E) per proposal for E spikes.
+ *
+ * @example
+ * ```ts
+ * const { z, finite } = robustResiduals(loss);
+ * findPeriod(z, finite)?.period; // in points, e.g. 157.0
+ * ```
+ */
+import { autocorrelation2 } from "../series/mod.ts";
+import { extremes, positionsOf } from "../spikes/detect_spikes.ts";
+import { acfPeaks, refineByMultiples } from "./acf_peaks.ts";
+import { type EventFold, foldEvents, lockPeriod } from "./event_fold.ts";
+import { foldShape, type ShapeFold } from "./shape_fold.ts";
+import { fundamental } from "./fundamental.ts";
+
+/** A period and how it was established. */
+export interface Period {
+  /** Period in points (not necessarily an integer). */
+  period: number;
+  /** Phase in points, in [0, period). */
+  phase: number;
+  /** What repeats: spikes up, spikes down (dips), or a whole shape. */
+  kind: "spikes-up" | "spikes-down" | "shape";
+  /** For spikes: cycles with a spike at the phase; for shape: the cycles spanned. */
+  hits: number;
+  cycles: number;
+  /** Natural log of the corrected p-value of the winning test. */
+  logP: number;
+  /** For shape: the variance the profile explains; for spikes: hits / cycles. */
+  strength: number;
+  /** Point indices of the spikes at the phase (spikes kinds only). */
+  matched: number[];
+  /** How many periods were proposed and tested. */
+  proposals: number;
+}
+
+/** Tuning of the detector (defaults are what the service uses). */
+export interface PeriodOptions {
+  /** |z| an event needs to take part in the spike fold (default 3.5). */
+  eventThreshold?: number;
+  /** ln p-value a fold must reach (default ln 1e-6). */
+  maxLogP?: number;
+  /** Share of cycles that must hold the spike (default 0.5). */
+  minHitShare?: number;
+  /** z of the shape F test (default 8) and explained variance (default 0.05) it must reach. */
+  minShapeZ?: number;
+  minExplained?: number;
+}
+
+const REDUCED_LENGTH = 32_768;
+
+export function findPeriod(
+  z: Float64Array,
+  finite: Uint8Array,
+  options: PeriodOptions = {},
+): Period | null {
+  const {
+    eventThreshold = 3.5,
+    maxLogP = Math.log(1e-6),
+    minHitShare = 0.5,
+    minShapeZ = 8,
+    minExplained = 0.05,
+  } = options;
+  const n = z.length;
+  if (n < 12) return null;
+  const factor = Math.max(1, Math.ceil(n / REDUCED_LENGTH));
+  const { spikes, shape } = reduce(z, factor);
+  const [acfSpikes, acfShape] = autocorrelation2(spikes, shape);
+  const maxLag = Math.floor(spikes.length / 3);
+
+  const proposals: number[] = [];
+  for (const acf of [acfSpikes, acfShape]) {
+    for (const lag of acfPeaks(acf, 2, maxLag, 5)) {
+      const period = refineByMultiples(acf, lag, spikes.length - 2) * factor;
+      for (let k = 1; k <= 5; k++) addProposal(proposals, period / k);
+    }
+  }
+  const events = extremes(z, eventThreshold);
+  const up = positionsOf(events, "up"), down = positionsOf(events, "down");
+  const trials = 2 * proposals.length;
+
+  interface Judged {
+    period: number;
+    spikes: (EventFold & { kind: "spikes-up" | "spikes-down" }) | null;
+    shape: ShapeFold;
+  }
+  const judged: Judged[] = [];
+  // Shortest first: a multiple of a train already locked with most cycles hit cannot win.
+  proposals.sort((a, b) => a - b);
+  const locked: number[] = [];
+  const allOnes = factor > 1 ? new Uint8Array(shape.length).fill(1) : finite;
+  for (const proposal of proposals) {
+    let best: Judged["spikes"] = null;
+    const multiple = locked.some((p) => {
+      const k = Math.round(proposal / p);
+      return k >= 2 && Math.abs(proposal - k * p) <= Math.max(1.5, factor) * k;
+    });
+    for (const [kind, positions] of [["spikes-up", up], ["spikes-down", down]] as const) {
+      if (multiple) continue;
+      if (!promising(positions, proposal, Math.max(1.5, factor), minHitShare)) continue;
+      const fold = lockPeriod(positions, n, proposal, Math.max(1.5, factor), trials);
+      if (fold && (!best || fold.logP < best.logP)) best = { ...fold, kind };
+    }
+    if (best && best.hits >= 0.85 * best.cycles && best.logP <= maxLogP) locked.push(best.period);
+    const shapeFold = proposal / factor >= 2
+      ? foldShape(shape, allOnes, proposal / factor)
+      : { explained: 0, z: 0, bins: 0 };
+    judged.push({ period: best?.period ?? proposal, spikes: best, shape: shapeFold });
+  }
+
+  const spiky = judged.filter((j) =>
+    j.spikes && j.spikes.logP <= maxLogP && j.spikes.hits >= 3 &&
+    j.spikes.hits / j.spikes.cycles >= minHitShare
+  );
+  if (spiky.length > 0) {
+    const strongest = Math.max(...spiky.map((j) => j.spikes!.hits / j.spikes!.cycles));
+    const chosen = spiky
+      .filter((j) => j.spikes!.hits / j.spikes!.cycles >= 0.85 * strongest)
+      .sort((a, b) => a.period - b.period)[0];
+    const positions = chosen.spikes!.kind === "spikes-up" ? up : down;
+    const s = { ...fundamental(chosen.spikes!, positions, n, trials), kind: chosen.spikes!.kind };
+    return {
+      period: s.period,
+      phase: s.phase,
+      kind: s.kind,
+      hits: s.hits,
+      cycles: s.cycles,
+      logP: s.logP,
+      strength: s.hits / s.cycles,
+      matched: s.matched,
+      proposals: proposals.length,
+    };
+  }
+  const shaped = judged.filter((j) => j.shape.z >= minShapeZ && j.shape.explained >= minExplained);
+  if (shaped.length > 0) {
+    const strongest = Math.max(...shaped.map((j) => j.shape.explained));
+    const chosen = shaped
+      .filter((j) => j.shape.explained >= 0.85 * strongest)
+      .sort((a, b) => a.period - b.period)[0];
+    return {
+      period: chosen.period,
+      phase: 0,
+      kind: "shape",
+      hits: Math.floor(n / chosen.period),
+      cycles: Math.floor(n / chosen.period),
+      logP: -0.5 * chosen.shape.z * chosen.shape.z,
+      strength: chosen.shape.explained,
+      matched: [],
+      proposals: proposals.length,
+    };
+  }
+  return null;
+}
+
+/**
+ * The autocorrelation's two inputs in one pass over z, reduced by `factor`: the spike signal
+ * (|z| beyond 2.5, capped at 6 above it, so one huge spike cannot outweigh a train of ordinary
+ * ones; each block keeps its most extreme value) and the shape signal (z clipped to ±4, each
+ * block's mean).
+ */
+function reduce(z: Float64Array, factor: number): { spikes: Float64Array; shape: Float64Array } {
+  const length = Math.ceil(z.length / factor);
+  const spikes = new Float64Array(length), shape = new Float64Array(length);
+  for (let b = 0, i = 0; b < length; b++) {
+    let extreme = 0, sum = 0;
+    const start = i;
+    for (const end = Math.min(z.length, i + factor); i < end; i++) {
+      const v = z[i], a = Math.abs(v);
+      const soft = a > 2.5 ? Math.min(a - 2.5, 6) : 0;
+      if (soft > Math.abs(extreme)) extreme = v > 0 ? soft : -soft;
+      sum += v > 4 ? 4 : v < -4 ? -4 : v;
+    }
+    spikes[b] = extreme;
+    shape[b] = sum / (i - start);
+  }
+  return { spikes, shape };
+}
+
+/** A quick look: do most of the first 16 cycles hold a spike at one phase? */
+function promising(
+  positions: Float64Array,
+  period: number,
+  tolerance: number,
+  minHitShare: number,
+): boolean {
+  let end = 0;
+  const span = 16 * period;
+  while (end < positions.length && positions[end] <= span) end++;
+  const fold = foldEvents(
+    positions.subarray(0, end),
+    Math.max(span, 2 * period),
+    period,
+    tolerance,
+    1,
+  );
+  return fold !== null && fold.hits >= Math.min(3, fold.cycles) &&
+    fold.hits >= minHitShare * Math.min(fold.cycles, Math.ceil(span / period));
+}
+
+function addProposal(proposals: number[], period: number): void {
+  if (!(period >= 2)) return;
+  if (proposals.some((p) => Math.abs(p - period) <= 0.01 * period)) return;
+  proposals.push(period);
+}

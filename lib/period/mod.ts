@@ -1,0 +1,6 @@
+/** Period detection: autocorrelation proposals judged by fold tests. */
+export * from "./find_period.ts";
+export * from "./acf_peaks.ts";
+export * from "./event_fold.ts";
+export * from "./shape_fold.ts";
+export * from "./binomial_tail.ts";

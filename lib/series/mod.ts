@@ -1,0 +1,7 @@
+/** Series primitives: FFT, autocorrelation, rolling and block statistics. */
+export * from "./fft.ts";
+export * from "./autocorrelation.ts";
+export * from "./rolling_median.ts";
+export * from "./local_scale.ts";
+export * from "./decimate.ts";
+export * from "./fill_non_finite.ts";

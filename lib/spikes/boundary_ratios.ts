@@ -1,0 +1,87 @@
+/**
+ * The loss at one step of every epoch, as a ratio to the steps just before it.
+ *
+ * Why: "the loss is 4× at the last batch" is the number a person acts on, and it is the number
+ * the last-batch model predicts (B/r for a loss normalised twice). The ratio at each epoch's
+ * step is `loss / median(the 10 finite points before it)` — the definition the reference
+ * PyTorch runs were measured with — and the answer is their median and range over epochs,
+ * with the share of epochs where the point is a spike (|z| ≥ 3) in the expected direction.
+ *
+ * Cost: O(epochs · 10 log 10).
+ *
+ * @example
+ * ```ts
+ * // 10 epochs of 157 steps, loss 4× at steps 156, 313, …: median ratio ≈ 4, share 1
+ * ```
+ */
+import { max, median, min } from "simple-statistics";
+
+/** The ratios at one step of every epoch. */
+export interface BoundaryRatios {
+  /** Median, smallest and largest ratio over epochs (null when no epoch could be measured). */
+  median: number | null;
+  min: number | null;
+  max: number | null;
+  /** Epochs measured. */
+  epochs: number;
+  /** Share of them where the point is a spike in the ratio's direction (|z| ≥ 3). */
+  spikeShare: number;
+  /** The point indices measured. */
+  indices: number[];
+}
+
+/** Median of the up-to-`count` finite points before `index` (NaN when there are none). */
+export function precedingMedian(loss: Float64Array, index: number, count = 10): number {
+  const window: number[] = [];
+  for (let j = index - 1; j >= 0 && window.length < count; j--) {
+    if (Number.isFinite(loss[j])) window.push(loss[j]);
+  }
+  return window.length > 0 ? median(window) : NaN;
+}
+
+/**
+ * Ratios at the points holding step `offset` of every epoch of `stepsPerEpoch` steps, where
+ * point i holds step `stepOf(i)`.
+ */
+export function boundaryRatios(
+  loss: Float64Array,
+  z: Float64Array,
+  stepOf: (index: number) => number,
+  stepsPerEpoch: number,
+  offset: number,
+): BoundaryRatios {
+  const indices: number[] = [];
+  const n = loss.length;
+  const lastStep = stepOf(n - 1);
+  // Walk the points once, keeping the last point at or before each wanted step.
+  let wanted = offset;
+  for (let i = 0; i < n && wanted <= lastStep; i++) {
+    const next = i + 1 < n ? stepOf(i + 1) : Infinity;
+    if (stepOf(i) <= wanted && next > wanted) {
+      indices.push(i);
+      wanted += stepsPerEpoch;
+    } else if (stepOf(i) > wanted) {
+      wanted += stepsPerEpoch * Math.ceil((stepOf(i) - wanted) / stepsPerEpoch);
+      i--;
+    }
+  }
+  const ratios: number[] = [];
+  let spikes = 0, measured = 0;
+  for (const i of indices) {
+    const base = precedingMedian(loss, i);
+    if (!Number.isFinite(loss[i]) || !(base !== 0) || !Number.isFinite(base)) continue;
+    measured++;
+    const ratio = loss[i] / base;
+    ratios.push(ratio);
+    if ((ratio >= 1 && z[i] >= 3) || (ratio < 1 && z[i] <= -3)) spikes++;
+  }
+  const positive = ratios.filter((r) => r > 0);
+  return {
+    median: ratios.length > 0 ? median(ratios) : null,
+    min: positive.length > 0 ? min(positive) : null,
+    max: positive.length > 0 ? max(positive) : null,
+    epochs: measured,
+    spikeShare: measured > 0 ? spikes / measured : 0,
+    indices,
+  };
+}

@@ -1,0 +1,10 @@
+/** Spike analysis: robust residuals, spikes, period, epoch alignment, findings. */
+export * from "./analyze_spikes.ts";
+export * from "./types.ts";
+export * from "./residuals.ts";
+export * from "./detect_spikes.ts";
+export * from "./boundary_ratios.ts";
+export * from "./epoch_layout.ts";
+export * from "./step_axis.ts";
+export * from "./rising_trend.ts";
+export * from "./running_mean_signature.ts";

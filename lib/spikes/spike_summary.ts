@@ -1,0 +1,39 @@
+/**
+ * The Markdown a chat bot pastes: the verdict first, then each finding with its first remedy.
+ *
+ * Cost: O(findings).
+ */
+import type { SpikeReport } from "./types.ts";
+
+export function spikeSummary(report: SpikeReport): string {
+  const lines: string[] = [];
+  const p = report.periodicity;
+  const head = report.findings[0];
+  lines.push(`## Loss spikes: ${head ? head.title.toLowerCase() : "no problem found"}`);
+  lines.push("");
+  lines.push(
+    `${report.n} points, ${report.spike_count} spike${report.spike_count === 1 ? "" : "s"}; ` +
+      (p.period !== null
+        ? `period **${p.period} steps** (phase ${p.phase ?? "—"}, confidence ${
+          p.confidence.toFixed(2)
+        })`
+        : "no period") +
+      (report.epoch_alignment
+        ? `; epoch ${report.epoch_alignment.steps_per_epoch} steps, ${
+          report.epoch_alignment.aligned
+            ? `aligned at the ${report.epoch_alignment.position}`
+            : "not aligned"
+        }`
+        : "") +
+      (report.non_finite.count > 0
+        ? `; ${report.non_finite.count} non-finite from step ${report.non_finite.first_step}`
+        : "") +
+      ".",
+  );
+  for (const f of report.findings) {
+    lines.push("");
+    lines.push(`- **${f.severity}** \`${f.id}\` — ${f.title}. ${f.evidence}`);
+    if (f.remedies[0]) lines.push(`  - Fix: ${f.remedies[0]}`);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,76 @@
+/** The shapes of a spike analysis: its options and its report (the `/v1/spikes` contract). */
+import type { Finding } from "../findings/mod.ts";
+
+/** What the caller knows about how the series was logged and the data loaded. */
+export interface SpikeOptions {
+  /** Training step of every point (increasing); default `index × logEvery`. */
+  steps?: Float64Array;
+  /** Each point is the mean of this many steps (default 1). */
+  logEvery?: number;
+  stepsPerEpoch?: number;
+  datasetSize?: number;
+  batchSize?: number;
+  dropLast?: boolean;
+}
+
+/** One spike (or dip). `baseline` is the median of the 10 finite points before it. */
+export interface Spike {
+  step: number;
+  index: number;
+  value: number;
+  baseline: number;
+  ratio: number;
+  z: number;
+  direction: "up" | "down";
+}
+
+/** The period found, in training steps, or nulls. */
+export interface Periodicity {
+  period: number | null;
+  phase: number | null;
+  confidence: number;
+  method: string;
+  /** What repeats: spikes up, dips, or a whole shape. */
+  kind: "spikes-up" | "spikes-down" | "shape" | null;
+  cycles: number | null;
+  evidence: string;
+}
+
+/** How the period sits against the epoch. */
+export interface EpochAlignment {
+  steps_per_epoch: number;
+  last_batch_size: number | null;
+  aligned: boolean;
+  position: "last-step" | "first-step" | "whole-epoch" | "other";
+}
+
+/** The answer of the analysis. */
+export interface SpikeReport {
+  n: number;
+  /** Whether the analysis ran on ln(loss) (`log`) or on the loss (`linear`). */
+  scale: "log" | "linear";
+  non_finite: { count: number; first_step: number | null };
+  spike_count: number;
+  spikes: Spike[];
+  periodicity: Periodicity;
+  epoch_alignment: EpochAlignment | null;
+  /** The loss at the last step of every epoch, and what the last-batch model makes of it. */
+  last_batch: LastBatchMeasurement | null;
+  findings: Finding[];
+  summary: string;
+}
+
+/** The measured last-batch ratio and its explanation (the closing of the loop with /v1/last-batch). */
+export interface LastBatchMeasurement {
+  /** Median over epochs of loss(last step) ÷ median(the 10 steps before). */
+  measured_ratio: number;
+  min_ratio: number | null;
+  max_ratio: number | null;
+  epochs: number;
+  /** Share of epochs where the last step is a spike (|z| ≥ 3) in the ratio's direction. */
+  spike_share: number;
+  /** The reduction whose prediction matches (needs dataset_size and batch_size). */
+  inferred_reduction: string | null;
+  k: number | null;
+  predicted_ratio: number | null;
+}

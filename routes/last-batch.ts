@@ -1,0 +1,218 @@
+/**
+ * `POST /v1/last-batch`: from the training configuration alone, the last partial batch's loss and
+ * gradient scale, the DistributedSampler's padding, gradient-accumulation weights, what the
+ * optimizer does with the bad step, findings and a Markdown summary.
+ *
+ * The schemas below validate the body (422 with one JSON pointer per bad field) and write the
+ * OpenAPI contract; the handler calls `lastBatch` of `lib/batch` through the `Tool`.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { TypedResponse } from "hono";
+import { lastBatch, type LastBatchAnswer, REDUCTIONS } from "../lib/batch/mod.ts";
+import type { App } from "./app.ts";
+import { FindingSchema, SummarySchema, type Tool } from "./common.ts";
+import type { Config } from "./config.ts";
+import { jsonResponse } from "./json.ts";
+import { problemResponses } from "./problem.ts";
+
+const size = (description: string) =>
+  z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).openapi({ description });
+const beta = (description: string) => z.number().min(0).max(0.99999).openapi({ description });
+
+/** The request body. */
+export const LastBatchRequest = z.object({
+  dataset_size: size("N: training samples in one epoch (the whole dataset, all ranks)."),
+  batch_size: size("B: batch size per rank, as given to the DataLoader."),
+  drop_last: z.boolean().default(false).openapi({
+    description: "`DataLoader(drop_last=...)`; also the DistributedSampler's unless " +
+      "`sampler_drop_last` is given.",
+  }),
+  reduction: z.enum(REDUCTIONS).openapi({
+    description: "How the batch loss is reduced: loss ∝ b^(1−k) for a batch of b samples, k = 1 " +
+      "`mean`, 0 `sum` and `fixed_divisor` (Σℓ/C), 2 `per_item_then_batch_mean` (Σℓ ÷ items " +
+      "∝ b, then ÷ b again: the Keras-SSD double normalisation).",
+  }),
+  world_size: size("Number of ranks (PyTorch DistributedSampler semantics).").max(1_000_000)
+    .default(1),
+  sampler_drop_last: z.boolean().optional().openapi({
+    description: "`DistributedSampler(drop_last=...)`: false pads by repeating samples, true " +
+      "drops N mod W. Default: `drop_last` (PyTorch's own default is false).",
+  }),
+  grad_accum_steps: size(
+    "Micro-batches per optimizer step (default: the length of " +
+      "`items_per_micro_batch`, else 1).",
+  ).max(1_000_000).optional(),
+  items_per_micro_batch: z.array(z.number().positive().max(Number.MAX_SAFE_INTEGER))
+    .min(1).max(1_000_000).optional().openapi({
+      description: "Items (e.g. non-padding tokens) of each micro-batch of one accumulation " +
+        "window.",
+      example: [181, 284, 278, 159],
+    }),
+  optimizer: z.object({
+    type: z.enum(["sgd", "adam", "adamw"]),
+    momentum: beta("SGD momentum β (default 0, PyTorch's).").optional(),
+    beta1: beta("Adam β1 (default 0.9).").optional(),
+    beta2: beta("Adam β2 (default 0.999).").optional(),
+  }).optional(),
+  grad_noise_scale: z.number().min(0).max(1e15).optional().openapi({
+    description: "B_noise = tr(Σ)/|G|², the simple noise scale of McCandlish et al. 2018, in " +
+      "samples, if known. With world_size W the all-reduced gradient averages W·b samples, so " +
+      "B_noise/W enters the prediction.",
+  }),
+}).superRefine((body, ctx) => {
+  const items = body.items_per_micro_batch;
+  if (items && body.grad_accum_steps !== undefined && items.length > body.grad_accum_steps) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["items_per_micro_batch"],
+      message: `a window holds at most grad_accum_steps = ${body.grad_accum_steps} ` +
+        `micro-batches, found ${items.length}`,
+    });
+  }
+  const w = body.world_size;
+  const samplerDrops = w > 1 && (body.sampler_drop_last ?? body.drop_last);
+  const perRank = samplerDrops
+    ? Math.floor(body.dataset_size / w)
+    : Math.ceil(body.dataset_size / w);
+  if (perRank === 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["world_size"],
+      message: `with the sampler's drop_last, ${w} ranks leave no sample of ${body.dataset_size} ` +
+        "to any rank",
+    });
+  } else if (body.drop_last && body.batch_size > perRank) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["batch_size"],
+      message: `with drop_last, a batch of ${body.batch_size} is larger than the ${perRank} ` +
+        "samples per rank: the DataLoader would yield no batch at all",
+    });
+  }
+}).openapi("LastBatchRequest", {
+  example: { dataset_size: 5000, batch_size: 32, reduction: "per_item_then_batch_mean" },
+});
+
+/** The validated request. */
+export type LastBatchInput = z.output<typeof LastBatchRequest>;
+
+const AccumulationWeightsSchema = z.object({
+  weight_ratios: z.array(z.number()),
+  total_items: z.number(),
+  accumulation_steps: z.number().int(),
+  max_log_deviation: z.number(),
+});
+
+/** The answer. */
+export const LastBatchResponse = z.object({
+  steps_per_epoch: z.number().int(),
+  last_batch_size: z.number().int(),
+  partial_last_batch: z.boolean(),
+  batch_size: z.number().int(),
+  reduction: z.enum(REDUCTIONS),
+  reduction_exponent: z.number().openapi({ description: "k: loss ∝ b^(1−k)." }),
+  loss_scale: z.number().openapi({
+    description: "Expected loss of the last batch ÷ a full batch's: (r/B)^(1−k).",
+  }),
+  grad_scale: z.number().openapi({
+    description: "Expected (RMS) gradient-norm ratio: (r/B)^(1−k), times " +
+      "√((1 + B_noise/r)/(1 + B_noise/B)) when grad_noise_scale is given.",
+  }),
+  gradient: z.object({
+    deterministic: z.number(),
+    noise_factor: z.number().nullable(),
+    noise_factor_limit: z.number(),
+    combined: z.number(),
+    range: z.tuple([z.number(), z.number()]),
+  }),
+  loss_scale_by_reduction: z.record(z.enum(REDUCTIONS), z.number()),
+  world_size: z.number().int(),
+  per_rank: z.object({
+    samples: z.number().int(),
+    steps_per_epoch: z.number().int(),
+    last_batch_size: z.number().int(),
+  }).optional(),
+  duplicated_samples: z.number().int().optional(),
+  dropped_samples: z.number().int(),
+  accumulation: z.object({
+    accumulation_steps: z.number().int(),
+    optimizer_steps_per_epoch: z.number().int(),
+    weight_ratios: z.array(z.number()).nullable(),
+    items: AccumulationWeightsSchema.nullable(),
+    last_window: z.object({
+      micro_batch_sizes: z.array(z.number().int()),
+      weight_ratios: z.array(z.number()),
+      grad_scale: z.number(),
+    }).nullable(),
+  }).optional(),
+  optimizer_effect: z.object({
+    type: z.enum(["sgd", "adam", "adamw"]),
+    spike_factor: z.number(),
+    spike_update_ratio: z.number(),
+    tail_steps: z.number().int(),
+    rebound_update_ratio: z.number(),
+    damped_steps: z.number().int(),
+    extra_displacement_normal_steps: z.number(),
+    extra_displacement_gradient_steps: z.number().optional(),
+    momentum: z.number().optional(),
+    beta1: z.number().optional(),
+    beta2: z.number().optional(),
+  }).optional(),
+  assumptions: z.array(z.string()).openapi({
+    description: "The modelling choices this answer rests on.",
+  }),
+  findings: z.array(FindingSchema),
+  summary: SummarySchema,
+}).openapi("LastBatchResponse");
+
+/** The endpoint as a tool: the HTTP handler and the MCP tool both call `run`. */
+export const tool: Tool<LastBatchInput, LastBatchAnswer> = {
+  name: "predict_last_batch",
+  title: "Predict the last partial batch's loss and gradient scale",
+  description: "From dataset size, batch size, loss reduction, world size, gradient accumulation " +
+    "and optimizer: steps per epoch, the last batch's size, the factor by which its loss and " +
+    "gradient are off, what momentum/Adam do with that step, DistributedSampler padding, and " +
+    "fixes.",
+  input: LastBatchRequest as unknown as z.ZodType<LastBatchInput>,
+  run: (input: LastBatchInput, _config: Config) =>
+    lastBatch({
+      datasetSize: input.dataset_size,
+      batchSize: input.batch_size,
+      dropLast: input.drop_last,
+      reduction: input.reduction,
+      worldSize: input.world_size,
+      samplerDropLast: input.sampler_drop_last,
+      gradAccumSteps: input.grad_accum_steps,
+      itemsPerMicroBatch: input.items_per_micro_batch,
+      optimizer: input.optimizer,
+      gradNoiseScale: input.grad_noise_scale,
+    }),
+};
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/last-batch",
+  tags: ["last batch"],
+  summary: "Predict the last partial batch's loss and gradient scale",
+  description: tool.description,
+  request: {
+    body: { required: true, content: { "application/json": { schema: LastBatchRequest } } },
+  },
+  responses: {
+    200: {
+      description: "The prediction, findings and a Markdown summary.",
+      content: { "application/json": { schema: LastBatchResponse } },
+    },
+    ...problemResponses(400, 413, 415, 422),
+  },
+});
+
+/** Registers `POST /v1/last-batch`. */
+export function register(app: App, config: Config): void {
+  app.openapi(route, (c) => {
+    const answer = tool.run(c.req.valid("json"), config);
+    // jsonResponse writes what c.json would (and non-finite numbers as strings); the typed
+    // response of the route only knows c.json, hence the cast.
+    return jsonResponse(answer) as unknown as TypedResponse<LastBatchAnswer, 200, "json">;
+  });
+}

@@ -1,0 +1,181 @@
+/**
+ * `POST /v1/logsumexp`: log Σ exp xᵢ of a vector (or of each row of a matrix) by the naive, the
+ * max-shifted and the one-pass online method, evaluated op by op in a chosen format, each value
+ * measured in ulps against fp64 and traced to its first inf/NaN.
+ *
+ * The handler validates, calls {@linkcode compareLogSumExp} and shapes the answer; non-finite
+ * numbers are written as the strings "NaN", "Infinity", "-Infinity" and accepted the same way.
+ * Limit: the number of elements is at most `MAX_SERIES_POINTS` (413 beyond it).
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { FORMAT_NAMES } from "../lib/fp/mod.ts";
+import {
+  compareLogSumExp,
+  type LogSumExpReport,
+  LSE_METHODS,
+  type LseMethod,
+  type NonFiniteTrace,
+} from "../lib/lse/mod.ts";
+import type { App } from "./app.ts";
+import type { Tool } from "./common.ts";
+import type { Config } from "./config.ts";
+import { jsonResponse, NumberOrNonFinite } from "./json.ts";
+import { LimitError, limitProblem } from "./limit_error.ts";
+import { NumberInput } from "./number_input.ts";
+import { problemResponses } from "./problem.ts";
+
+/** A floating-point format of the emulator. */
+export const FormatSchema = z.enum(FORMAT_NAMES).openapi("Format", {
+  description: "fp64, fp32, fp16 (IEEE binary16, max 65504), bf16 (max ≈ 3.39e38), " +
+    "fp8-e4m3 (OCP E4M3 fn: max 448, no infinities, overflow is NaN), fp8-e5m2 (max 57344).",
+});
+
+/** Where the first non-finite value appeared. */
+export const TraceSchema = z.object({
+  stage: z.enum(["input", "subtract", "exp", "sum", "rescale", "log", "add", "divide"]).openapi({
+    description: "The operation that produced it; `input` means the format cannot hold the input.",
+  }),
+  index: z.number().int().nullable().openapi({
+    description: "The element it was computed for; null for an op on the whole vector.",
+  }),
+  operands: z.array(NumberOrNonFinite).openapi({ description: "The op's operands, rounded." }),
+  value: NumberOrNonFinite,
+  format: FormatSchema,
+}).openapi("NonFiniteTrace");
+
+const Numbers = z.union([NumberOrNonFinite, z.array(NumberOrNonFinite)]);
+
+const MethodResultSchema = z.object({
+  value: Numbers.openapi({ description: "The result (one per row for a matrix)." }),
+  ulps: Numbers.openapi({
+    description: "|value − reference| in units in the last place of the format at the reference.",
+  }),
+  trace: z.union([TraceSchema.nullable(), z.array(TraceSchema.nullable())]).openapi({
+    description: "The first non-finite intermediate (per row for a matrix); null when none.",
+  }),
+}).openapi("LogSumExpMethodResult");
+
+const Input = z.object({
+  x: z.union([
+    z.array(NumberInput).min(1),
+    z.array(z.array(NumberInput).min(1)).min(1),
+  ]).openapi({ description: "A vector, or a matrix whose rows are reduced separately." }),
+  format: FormatSchema,
+  accumulate: FormatSchema.optional().openapi({
+    description: "The format running sums are kept in (default: `format`; fp32 is what GPUs do).",
+  }),
+  method: z.enum(["naive", "stable", "online", "all"]).default("all").openapi({
+    description: "naive log(Σ exp x); stable m + log(Σ exp(x − m)); online: one pass with a " +
+      "running max and rescaling (Milakov & Gimelshein 2018, FlashAttention); all three.",
+  }),
+}).openapi("LogSumExpRequest");
+
+/** The validated request. */
+export type LogSumExpInput = z.infer<typeof Input>;
+
+const Output = z.object({
+  format: FormatSchema,
+  accumulate: FormatSchema,
+  results: z.object({
+    naive: MethodResultSchema.optional(),
+    stable: MethodResultSchema.optional(),
+    online: MethodResultSchema.optional(),
+  }),
+  reference: Numbers.openapi({ description: "log-sum-exp of the inputs as given, in fp64." }),
+  summary: z.string(),
+}).openapi("LogSumExpResponse");
+
+/** The answer. */
+export type LogSumExpOutput = LogSumExpReport & { summary: string };
+
+const show = (v: number) => Number.isFinite(v) ? String(Number(v.toPrecision(6))) : String(v);
+
+function describeTrace(t: NonFiniteTrace): string {
+  const at = t.index === null ? "" : ` at element ${t.index}`;
+  return `first ${show(t.value)} at \`${t.stage}\`${at} (operands ${
+    t.operands.map(show).join(", ")
+  })`;
+}
+
+function summarize(report: LogSumExpReport, rows: number): string {
+  const lines = [
+    `**log-sum-exp in ${report.format}** (accumulating in ${report.accumulate}), ` +
+    (rows > 1 ? `${rows} rows` : `fp64 reference ${show(report.reference as number)}`) + ":",
+  ];
+  for (const [method, r] of Object.entries(report.results)) {
+    if (rows > 1) {
+      const traces = r.trace as (NonFiniteTrace | null)[];
+      const bad = traces.filter((t) => t !== null).length;
+      const worst = Math.max(...(r.ulps as number[]).map((u) => Number.isNaN(u) ? Infinity : u));
+      lines.push(`- ${method}: ${bad} of ${rows} rows hit inf/NaN; worst error ${show(worst)} ulp`);
+    } else {
+      const trace = r.trace as NonFiniteTrace | null;
+      lines.push(
+        `- ${method}: ${show(r.value as number)} (${show(r.ulps as number)} ulp)` +
+          (trace ? `, ${describeTrace(trace)}` : ""),
+      );
+    }
+  }
+  return lines.join("\n");
+}
+
+/** The tool: HTTP handler and MCP tool both call `run`. */
+export const logsumexp: Tool<LogSumExpInput, LogSumExpOutput> = {
+  name: "evaluate_log_sum_exp",
+  title: "Log-sum-exp in a floating-point format",
+  description: "Evaluates log(sum(exp(x))) by the naive, max-shifted and online methods op by op " +
+    "in fp64/fp32/fp16/bf16/fp8, with each result's error in ulps and where the first inf/NaN " +
+    "appeared. Use it to see whether a softmax or cross-entropy overflows in a given precision.",
+  input: Input,
+  run(input: LogSumExpInput, config: Config): LogSumExpOutput {
+    const isMatrix = Array.isArray(input.x[0]);
+    const rows = isMatrix ? (input.x as number[][]) : [input.x as number[]];
+    const elements = rows.reduce((n, r) => n + r.length, 0);
+    if (elements > config.maxSeriesPoints) {
+      throw new LimitError(
+        `x has ${elements} numbers, more than MAX_SERIES_POINTS = ${config.maxSeriesPoints}`,
+        "MAX_SERIES_POINTS",
+        config.maxSeriesPoints,
+      );
+    }
+    const methods: readonly LseMethod[] = input.method === "all" ? LSE_METHODS : [input.method];
+    const report = compareLogSumExp(input.x, {
+      format: input.format,
+      accumulate: input.accumulate,
+      methods,
+    });
+    return { ...report, summary: summarize(report, isMatrix ? rows.length : 1) };
+  },
+};
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/logsumexp",
+  tags: ["numerics"],
+  summary: "Log-sum-exp by three methods in a chosen floating-point format",
+  description: logsumexp.description +
+    " Non-finite numbers are written as the strings NaN, Infinity, -Infinity, in answers and " +
+    "in requests.",
+  request: { body: { required: true, content: { "application/json": { schema: Input } } } },
+  responses: {
+    200: {
+      description: "The value, ulp error and trace of each method.",
+      content: { "application/json": { schema: Output } },
+    },
+    ...problemResponses(413, 422),
+  },
+});
+
+/** Registers `POST /v1/logsumexp`. */
+export function register(app: App, config: Config): void {
+  app.openapi(route, (c) => {
+    try {
+      // jsonResponse keeps non-finite numbers as strings (c.json would write null); the schema
+      // above documents that shape, which the typed-response check cannot see through.
+      return jsonResponse(logsumexp.run(c.req.valid("json"), config)) as never;
+    } catch (error) {
+      if (error instanceof LimitError) return limitProblem(error) as never;
+      throw error;
+    }
+  });
+}

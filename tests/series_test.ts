@@ -1,0 +1,129 @@
+import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
+import fc from "fast-check";
+import { median } from "simple-statistics";
+import {
+  autocorrelation2,
+  blockExtreme,
+  blockMean,
+  fft,
+  fillNonFinite,
+  localScale,
+  rollingMedian,
+} from "../lib/series/mod.ts";
+
+/** A seeded uniform generator (mulberry32), so failures reproduce. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function directDft(re: number[], im: number[]): [number[], number[]] {
+  const n = re.length, outRe: number[] = [], outIm: number[] = [];
+  for (let k = 0; k < n; k++) {
+    let sr = 0, si = 0;
+    for (let t = 0; t < n; t++) {
+      const angle = (-2 * Math.PI * k * t) / n;
+      sr += re[t] * Math.cos(angle) - im[t] * Math.sin(angle);
+      si += re[t] * Math.sin(angle) + im[t] * Math.cos(angle);
+    }
+    outRe.push(sr);
+    outIm.push(si);
+  }
+  return [outRe, outIm];
+}
+
+Deno.test("fft() agrees with a direct DFT on random complex input of every size up to 512", () => {
+  const rand = random(7);
+  for (let n = 1; n <= 512; n *= 2) {
+    const re = Array.from({ length: n }, () => rand() * 2 - 1);
+    const im = Array.from({ length: n }, () => rand() * 2 - 1);
+    const [dr, di] = directDft(re, im);
+    const fr = Float64Array.from(re), fi = Float64Array.from(im);
+    fft(fr, fi);
+    for (let k = 0; k < n; k++) {
+      assertAlmostEquals(fr[k], dr[k], 1e-9 * n);
+      assertAlmostEquals(fi[k], di[k], 1e-9 * n);
+    }
+  }
+});
+
+Deno.test("fft() followed by the inverse fft() gives the input back", () => {
+  const rand = random(3);
+  const re = Float64Array.from({ length: 1024 }, () => rand()), im = new Float64Array(1024);
+  const copy = re.slice();
+  fft(re, im);
+  fft(re, im, true);
+  for (let i = 0; i < re.length; i++) assertAlmostEquals(re[i], copy[i], 1e-12);
+});
+
+Deno.test("fft() refuses a length that is not a power of two", () => {
+  assertThrows(() => fft(new Float64Array(6), new Float64Array(6)), RangeError, "power-of-two");
+});
+
+Deno.test("autocorrelation2() matches the direct sum for both packed series", () => {
+  const rand = random(11);
+  const n = 300;
+  const a = Float64Array.from({ length: n }, () => rand());
+  const b = Float64Array.from({ length: n }, (_, i) => Math.sin(i / 5) + rand());
+  const [ra, rb] = autocorrelation2(a, b);
+  for (const [x, r] of [[a, ra], [b, rb]] as const) {
+    const mean = x.reduce((s, v) => s + v, 0) / n;
+    let zero = 0;
+    for (let i = 0; i < n; i++) zero += (x[i] - mean) ** 2;
+    for (const lag of [0, 1, 7, 50, 299]) {
+      let sum = 0;
+      for (let i = 0; i + lag < n; i++) sum += (x[i] - mean) * (x[i + lag] - mean);
+      assertAlmostEquals(r[lag], sum / zero, 1e-10);
+    }
+  }
+});
+
+Deno.test("rollingMedian() equals the sorted-window median at every point", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 200 }),
+      fc.integer({ min: 0, max: 20 }),
+      (values, half) => {
+        const x = Float64Array.from(values);
+        const got = rollingMedian(x, half);
+        for (let i = 0; i < x.length; i++) {
+          const window = values.slice(Math.max(0, i - half), Math.min(x.length, i + half + 1));
+          // simple-statistics interpolates the middle pair as a + (b − a)/2: equal to 1 ulp.
+          assertAlmostEquals(got[i], median(window), 1e-12 * Math.max(1e-300, Math.abs(got[i])));
+        }
+      },
+    ),
+    { seed: 42, numRuns: 300 },
+  );
+});
+
+Deno.test("localScale() estimates σ of Gaussian noise within 10 % in every block", () => {
+  const rand = random(5);
+  const gauss = () => Math.sqrt(-2 * Math.log(rand() || 1e-300)) * Math.cos(2 * Math.PI * rand());
+  const x = Float64Array.from({ length: 20_000 }, (_, i) => (i < 10_000 ? 1 : 3) * gauss());
+  const s = localScale(x, 500);
+  assertAlmostEquals(s[2_000], 1, 0.1);
+  assertAlmostEquals(s[18_000], 3, 0.3);
+});
+
+Deno.test("blockExtreme() keeps the signed largest magnitude and blockMean() the mean", () => {
+  const x = Float64Array.from([0, 5, 0, -1, -7, 2, 3]);
+  assertEquals(Array.from(blockExtreme(x, 3)), [5, -7, 3]);
+  assertEquals(Array.from(blockMean(x, 3)), [5 / 3, -2, 3]);
+});
+
+Deno.test("fillNonFinite() counts NaN and ±Infinity and fills from the previous finite value", () => {
+  const { filled, count, first, finite } = fillNonFinite(
+    Float64Array.from([NaN, 2, Infinity, 4, -Infinity]),
+  );
+  assertEquals(Array.from(filled), [2, 2, 2, 4, 4]);
+  assertEquals(count, 3);
+  assertEquals(first, 0);
+  assertEquals(Array.from(finite), [0, 1, 0, 1, 0]);
+});
