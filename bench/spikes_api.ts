@@ -61,6 +61,9 @@ export async function loadLibAnalyzer(): Promise<{ analyze: Analyzer | null; rea
     }
     return { analyze: mod.analyzeSpikes as Analyzer };
   } catch (error) {
-    return { analyze: null, reason: `cannot load lib/spikes/mod.ts: ${(error as Error).message}` };
+    return {
+      analyze: null,
+      reason: `cannot load lib/spikes/mod.ts: ${(error as Error).message.replace(/\.$/, "")}`,
+    };
   }
 }
