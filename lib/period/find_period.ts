@@ -9,7 +9,8 @@
  *
  * - spikes (up and down separately): how many cycles hold a spike at one phase, against the
  *   series' own spike rate (a binomial test corrected for every phase and period tried);
- * - shape: how much variance one repeating profile explains (an F test).
+ * - shape: how much variance one repeating profile explains (an F test), of the level (clipped
+ *   z) or of the noise (ln |Δy|, which catches a running mean restarting every epoch).
  *
  * Of the significant proposals, the strongest kind wins, and within it the shortest period
  * that is nearly as strong as the best: a multiple is never shorter, and a fraction P/k holds
@@ -77,6 +78,7 @@ export function findPeriod(
   z: Float64Array,
   finite: Uint8Array,
   options: PeriodOptions = {},
+  values?: Float64Array,
 ): Period | null {
   const {
     eventThreshold = 3.5,
@@ -88,12 +90,13 @@ export function findPeriod(
   const n = z.length;
   if (n < 12) return null;
   const factor = Math.max(1, Math.ceil(n / REDUCED_LENGTH));
-  const { spikes, shape } = reduce(z, factor);
+  const { spikes, shape, changes } = reduce(z, values ?? z, factor);
   const [acfSpikes, acfShape] = autocorrelation2(spikes, shape);
+  const [acfChanges] = autocorrelation2(changes, new Float64Array(changes.length));
   const maxLag = Math.floor(spikes.length / 3);
 
   const proposals: number[] = [];
-  for (const acf of [acfSpikes, acfShape]) {
+  for (const acf of [acfSpikes, acfShape, acfChanges]) {
     for (const lag of acfPeaks(acf, 2, maxLag, 5)) {
       const period = refineByMultiples(acf, lag, spikes.length - 2) * factor;
       for (let k = 1; k <= 5; k++) addProposal(proposals, period / k);
@@ -126,7 +129,7 @@ export function findPeriod(
       if (fold && (!best || fold.logP < best.logP)) best = { ...fold, kind };
     }
     if (best && best.hits >= 0.85 * best.cycles && best.logP <= maxLogP) locked.push(best.period);
-    const shapeFold = proposal / factor >= 2 ? foldShape(shape, allOnes, proposal / factor) : null;
+    const shapeFold = proposal / factor >= 2 ? bestShape(shape, changes, allOnes, proposal / factor) : null;
     judged.push({ period: best?.period ?? proposal, spikes: best, shape: shapeFold });
   }
 
@@ -190,7 +193,7 @@ export function findPeriod(
     // A profile folded at a multiple repeats within itself: divide down to the fundamental.
     const repeats = profileRepeats(chosen.shape!.profile);
     const period = chosen.period / repeats;
-    const fold = repeats > 1 ? foldShape(shape, allOnes, period / factor) : chosen.shape!;
+    const fold = repeats > 1 ? bestShape(shape, changes, allOnes, period / factor) : chosen.shape!;
     return {
       period,
       phase: 0,
@@ -213,22 +216,46 @@ export function findPeriod(
  * ones; each block keeps its most extreme value) and the shape signal (z clipped to ±4, each
  * block's mean).
  */
-function reduce(z: Float64Array, factor: number): { spikes: Float64Array; shape: Float64Array } {
+function reduce(
+  z: Float64Array,
+  values: Float64Array,
+  factor: number,
+): { spikes: Float64Array; shape: Float64Array; changes: Float64Array } {
   const length = Math.ceil(z.length / factor);
   const spikes = new Float64Array(length), shape = new Float64Array(length);
+  const changes = new Float64Array(length);
   for (let b = 0, i = 0; b < length; b++) {
-    let extreme = 0, sum = 0;
+    let extreme = 0, sum = 0, change = 0;
     const start = i;
     for (const end = Math.min(z.length, i + factor); i < end; i++) {
       const v = z[i], a = Math.abs(v);
       const soft = a > 2.5 ? Math.min(a - 2.5, 6) : 0;
       if (soft > Math.abs(extreme)) extreme = v > 0 ? soft : -soft;
       sum += v > 4 ? 4 : v < -4 ? -4 : v;
+      change += Math.log(Math.abs(values[i] - values[i > 0 ? i - 1 : i]) + 1e-12);
     }
     spikes[b] = extreme;
     shape[b] = sum / (i - start);
+    changes[b] = change / (i - start);
   }
-  return { spikes, shape };
+  return { spikes, shape, changes };
+}
+
+/**
+ * The better of two shape folds: of the clipped z-scores (a repeating level profile), or of
+ * ln |Δy| (a repeating noise profile: a running mean's changes shrink as 1/k within each cycle;
+ * only for cycles of 8 points or more, where such a profile can be told from noise).
+ */
+function bestShape(
+  shape: Float64Array,
+  changes: Float64Array,
+  finite: Uint8Array,
+  period: number,
+): ShapeFold {
+  const level = foldShape(shape, finite, period);
+  if (period < 8) return level;
+  const noise = foldShape(changes, finite, period);
+  return noise.z > level.z ? noise : level;
 }
 
 /** A quick look: do most of the first 16 cycles hold a spike at one phase? */
