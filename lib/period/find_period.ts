@@ -191,9 +191,16 @@ export function findPeriod(
       .filter((j) => j.shape!.explained >= 0.85 * strongest)
       .sort((a, b) => a.period - b.period)[0];
     // A profile folded at a multiple repeats within itself: divide down to the fundamental.
-    const repeats = profileRepeats(chosen.shape!.profile);
-    const period = chosen.period / repeats;
-    const fold = repeats > 1 ? bestShape(shape, changes, allOnes, period / factor) : chosen.shape!;
+    let period = chosen.period, fold = chosen.shape!;
+    for (const k of profileRepeats(chosen.shape!.profile)) {
+      if (chosen.period / k / factor < 2) continue;
+      const candidate = bestShape(shape, changes, allOnes, chosen.period / k / factor);
+      if (candidate.z >= minShapeZ && candidate.explained >= 0.85 * chosen.shape!.explained) {
+        period = chosen.period / k;
+        fold = candidate;
+        break;
+      }
+    }
     return {
       period,
       phase: 0,

@@ -91,17 +91,23 @@ export function profileCorrelation(profile: Float64Array, shift: number): number
 }
 
 /**
- * The number of times a folded profile repeats within itself (1 when it does not): the largest
- * k ≤ `maxRepeats` whose shifts by Q/k, 2Q/k and 3Q/k all correlate at least `threshold`.
+ * The numbers of times a folded profile may repeat within itself, largest first: every
+ * k ≤ `maxRepeats` whose shifts by Q/k, 2Q/k and 3Q/k all correlate at least `threshold`. A
+ * smooth profile also matches its small shifts, so each k is only a candidate for the caller
+ * to confirm with a fold at Q/k.
  */
-export function profileRepeats(profile: Float64Array, maxRepeats = 64, threshold = 0.35): number {
-  let best = 1;
+export function profileRepeats(
+  profile: Float64Array,
+  maxRepeats = 64,
+  threshold = 0.35,
+): number[] {
+  const found: number[] = [];
   for (let k = 2; k <= maxRepeats && profile.length / k >= 2; k++) {
     let all = true;
     for (let j = 1; j <= Math.min(k - 1, 3) && all; j++) {
       all = profileCorrelation(profile, (j * profile.length) / k) >= threshold;
     }
-    if (all) best = k;
+    if (all) found.push(k);
   }
-  return best;
+  return found.reverse();
 }

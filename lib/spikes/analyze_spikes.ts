@@ -73,9 +73,7 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
   }
 
   const period = found ? found.period * axis.stride : null;
-  const signature = found?.kind === "shape"
-    ? runningMeanSignature(residuals.values, finite, found.period)
-    : null;
+  const signature = found ? runningMeanSignature(residuals.values, finite, found.period) : null;
   const phase = found === null || period === null
     ? null
     : found.matched.length > 0

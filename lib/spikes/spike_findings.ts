@@ -70,7 +70,9 @@ export function spikeFindings(ctx: SpikeContext): Finding[] {
   if (found && period !== null) {
     const aligned = alignment?.aligned ?? false;
     const position = alignment?.position ?? "other";
-    if (found.kind === "shape") {
+    // A running mean restarting drops (or jumps either way) at the restart; an upward spike
+    // train with a long momentum tail can decay alike, so it is never read as one.
+    if (found.kind === "shape" || (found.kind === "spikes-down" && ctx.signature?.runningMean)) {
       findings.push(shapeFinding(ctx, period, aligned));
     } else if (aligned && (position === "last-step" || position === "first-step")) {
       const up = found.kind === "spikes-up";
@@ -227,15 +229,15 @@ function shapeFinding(ctx: SpikeContext, period: number, aligned: boolean): Find
     : ctx.layout
     ? `(the epoch is ${ctx.layout.stepsPerEpoch} steps)`
     : "(the epoch length was not given)";
-  if (ctx.signature && ctx.signature.ratio >= 4) {
+  if (ctx.signature?.runningMean) {
     return {
       id: "epoch-average-logging",
       severity: "info",
       title: "The logged loss is a running mean that restarts every epoch",
       evidence:
-        `a saw-tooth every ${period} steps ${epochText}, restarting at phase ${ctx.periodicity.phase}; just after each restart consecutive points differ ${
-          fmt(ctx.signature.ratio)
-        }× more than late in the cycle, as a mean over 1, 2, 3, … batches does. The jumps are an artefact of logging, not of training.`,
+        `a saw-tooth every ${period} steps ${epochText}, restarting at phase ${ctx.periodicity.phase}; the change between consecutive points falls as j^${
+          ctx.signature.slope.toFixed(2)
+        } with the j-th point since the restart, as a mean over j batches does (per-step losses do not decay so). The jumps are an artefact of logging, not of training.`,
       remedies: [
         "Log the loss of each step (`loss.item()` per batch) instead of the mean since the epoch began; Keras: a `Callback.on_train_batch_end` that records `logs['loss']` is already that running mean — log per-batch values with a custom metric or `model.train_on_batch`.",
         "If a smooth curve is wanted, use an exponential moving average that does not restart at epoch boundaries.",
