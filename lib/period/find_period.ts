@@ -53,8 +53,9 @@ export interface Period {
   /** How many periods were proposed and tested. */
   proposals: number;
   /**
-   * For a repeating shape: the lag-1 autocorrelation of its profile (near 1 for a slow shape
-   * such as a warm restart, near 0 for a per-step profile such as unshuffled data); else null.
+   * For a repeating shape — or a spike train whose cycle repeats beyond the spike — the lag-1
+   * autocorrelation of the profile (near 1 for a slow shape such as a warm restart, near 0 for
+   * a per-step profile such as unshuffled data); else null.
    */
   smoothness: number | null;
 }
@@ -129,7 +130,9 @@ export function findPeriod(
       if (fold && (!best || fold.logP < best.logP)) best = { ...fold, kind };
     }
     if (best && best.hits >= 0.85 * best.cycles && best.logP <= maxLogP) locked.push(best.period);
-    const shapeFold = proposal / factor >= 2 ? bestShape(shape, changes, allOnes, proposal / factor) : null;
+    const shapeFold = proposal / factor >= 2
+      ? bestShape(shape, changes, allOnes, proposal / factor)
+      : null;
     judged.push({ period: best?.period ?? proposal, spikes: best, shape: shapeFold });
   }
 
@@ -144,6 +147,7 @@ export function findPeriod(
       .sort((a, b) => a.period - b.period)[0];
     const positions = chosen.spikes!.kind === "spikes-up" ? up : down;
     const s = { ...fundamental(chosen.spikes!, positions, n, trials), kind: chosen.spikes!.kind };
+    const rest = restOfProfile(z, finite, s.period, s.phase);
     return {
       period: s.period,
       phase: s.phase,
@@ -154,7 +158,9 @@ export function findPeriod(
       strength: s.hits / s.cycles,
       matched: s.matched,
       proposals: proposals.length,
-      smoothness: null,
+      smoothness: rest.z >= minShapeZ && rest.explained >= minExplained
+        ? profileCorrelation(rest.profile, 1)
+        : null,
     };
   }
   // Resets: a jump of either sign at one phase of most cycles (a running mean restarting).
@@ -195,7 +201,9 @@ export function findPeriod(
     for (const k of profileRepeats(chosen.shape!.profile)) {
       if (chosen.period / k / factor < 2) continue;
       const candidate = bestShape(shape, changes, allOnes, chosen.period / k / factor);
-      if (candidate.z >= minShapeZ && candidate.explained >= 0.85 * chosen.shape!.explained) {
+      // A period that is not a whole number of points smears its profile over two bins and
+      // loses up to half its explained variance; a false divisor explains about 1/k of it.
+      if (candidate.z >= minShapeZ && candidate.explained >= 0.55 * chosen.shape!.explained) {
         period = chosen.period / k;
         fold = candidate;
         break;
@@ -246,6 +254,25 @@ function reduce(
     changes[b] = change / (i - start);
   }
   return { spikes, shape, changes };
+}
+
+/**
+ * The repeating profile of a spike train's cycle with the spike itself (±3 points) left out:
+ * when what remains still repeats, the whole epoch repeats (unshuffled data), not one step.
+ */
+function restOfProfile(
+  z: Float64Array,
+  finite: Uint8Array,
+  period: number,
+  phase: number,
+): ShapeFold {
+  const clipped = new Float64Array(z.length), kept = new Uint8Array(z.length);
+  for (let i = 0; i < z.length; i++) {
+    const offset = (((i - phase) % period) + period) % period;
+    kept[i] = finite[i] && Math.min(offset, period - offset) > 3 ? 1 : 0;
+    clipped[i] = Math.max(-4, Math.min(4, z[i]));
+  }
+  return foldShape(clipped, kept, period);
 }
 
 /**

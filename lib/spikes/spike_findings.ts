@@ -72,7 +72,11 @@ export function spikeFindings(ctx: SpikeContext): Finding[] {
     const position = alignment?.position ?? "other";
     // A running mean restarting drops (or jumps either way) at the restart; an upward spike
     // train with a long momentum tail can decay alike, so it is never read as one.
-    if (found.kind === "shape" || (found.kind === "spikes-down" && ctx.signature?.runningMean)) {
+    const wholeEpoch = found.smoothness !== null && found.smoothness < 0.5;
+    if (
+      found.kind === "shape" || wholeEpoch ||
+      (found.kind === "spikes-down" && ctx.signature?.runningMean)
+    ) {
       findings.push(shapeFinding(ctx, period, aligned));
     } else if (aligned && (position === "last-step" || position === "first-step")) {
       const up = found.kind === "spikes-up";
@@ -244,6 +248,7 @@ function shapeFinding(ctx: SpikeContext, period: number, aligned: boolean): Find
       ],
     };
   }
+  // A smooth profile is a schedule (warm restarts, shards); a rough one, the data order.
   if ((ctx.found?.smoothness ?? 0) >= 0.5) return otherPeriodFinding(ctx, period);
   return {
     id: "unshuffled-data",
