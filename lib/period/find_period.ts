@@ -273,8 +273,9 @@ function noiseSignal(values: Float64Array, factor: number): Float64Array {
 }
 
 /**
- * The repeating profile of a spike train's cycle with the spike itself (±3 points) left out:
- * when what remains still repeats, the whole epoch repeats (unshuffled data), not one step.
+ * The repeating profile of a spike train's cycle with the spike and its momentum tail (3 points
+ * before, 30 % of the cycle after) left out: when what remains still repeats, the whole epoch
+ * repeats (unshuffled data), not one step.
  */
 function restOfProfile(
   z: Float64Array,
@@ -283,9 +284,10 @@ function restOfProfile(
   phase: number,
 ): ShapeFold {
   const clipped = new Float64Array(z.length), kept = new Uint8Array(z.length);
+  const tail = Math.max(3, 0.3 * period);
   for (let i = 0; i < z.length; i++) {
     const offset = (((i - phase) % period) + period) % period;
-    kept[i] = finite[i] && Math.min(offset, period - offset) > 3 ? 1 : 0;
+    kept[i] = finite[i] && offset > tail && period - offset > 3 ? 1 : 0;
     clipped[i] = Math.max(-4, Math.min(4, z[i]));
   }
   return foldShape(clipped, kept, period);

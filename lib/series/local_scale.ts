@@ -54,15 +54,14 @@ export function localScale(
     scales[b] = Math.max(mad, 0.5 * meanAbs, floor);
     centres[b] = (start + end - 1) / 2;
   }
-  let b = 0;
-  for (let i = 0; i < n; i++) {
-    while (b < blocks - 1 && centres[b + 1] <= i) b++;
-    if (i <= centres[0] || b === blocks - 1) {
-      out[i] = i <= centres[0] ? scales[0] : scales[blocks - 1];
-    } else {
-      const t = (i - centres[b]) / (centres[b + 1] - centres[b]);
-      out[i] = scales[b] + t * (scales[b + 1] - scales[b]);
-    }
+  // Flat before the first centre and after the last, linear between neighbouring centres.
+  const firstCentre = Math.min(n, Math.floor(centres[0]) + 1);
+  out.fill(scales[0], 0, firstCentre);
+  for (let b = 0; b + 1 < blocks; b++) {
+    const from = Math.floor(centres[b]) + 1, to = Math.min(n, Math.floor(centres[b + 1]) + 1);
+    const slope = (scales[b + 1] - scales[b]) / (centres[b + 1] - centres[b]);
+    for (let i = from; i < to; i++) out[i] = scales[b] + (i - centres[b]) * slope;
   }
+  out.fill(scales[blocks - 1], Math.floor(centres[blocks - 1]) + 1);
   return out;
 }
