@@ -283,12 +283,17 @@ function restOfProfile(
   period: number,
   phase: number,
 ): ShapeFold {
-  const clipped = new Float64Array(z.length), kept = new Uint8Array(z.length);
-  const tail = Math.max(3, 0.3 * period);
-  for (let i = 0; i < z.length; i++) {
-    const offset = (((i - phase) % period) + period) % period;
-    kept[i] = finite[i] && offset > tail && period - offset > 3 ? 1 : 0;
-    clipped[i] = Math.max(-4, Math.min(4, z[i]));
+  const n = z.length, tail = Math.max(3, 0.3 * period);
+  const clipped = new Float64Array(n), kept = new Uint8Array(n);
+  // Walk cycle by cycle (no modulo per point): keep offsets in (tail, period − 3) of each.
+  for (let start = phase - period; start < n; start += period) {
+    const from = Math.max(0, Math.ceil(start + tail + 1e-9));
+    const to = Math.min(n, Math.ceil(start + period - 3));
+    for (let i = from; i < to; i++) {
+      kept[i] = finite[i];
+      const v = z[i];
+      clipped[i] = v > 4 ? 4 : v < -4 ? -4 : v;
+    }
   }
   return foldShape(clipped, kept, period);
 }

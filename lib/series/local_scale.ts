@@ -11,12 +11,12 @@
  * with σ for Gaussian noise, so the bound does not bind there): a block that is smooth but for
  * a few jumps (a running mean, quantised values) has a MAD near 0, and would otherwise turn
  * every small wiggle into a 100-σ spike. Every scale is at least `floor`, so z-scores stay
- * finite. Medians come from simple-statistics. Long series get at most 1024 blocks, and each
+ * finite. Medians come from simple-statistics. Long series get at most 256 blocks, and each
  * block's MAD is taken on an evenly strided sample of at most 255 of its points (the standard
  * error of a MAD from 255 Gaussian points is about 8 %, and the interpolation averages
  * neighbouring blocks).
  *
- * Cost: O(n) for the interpolation plus O(min(n, 1024·255)) for the medians. Input must be
+ * Cost: O(n) for the interpolation plus O(min(n, 256·255)) for the medians. Input must be
  * finite.
  *
  * @example
@@ -34,7 +34,7 @@ export function localScale(
   const n = residual.length;
   const out = new Float64Array(n);
   if (n === 0) return out;
-  const blocks = Math.min(1024, Math.max(1, Math.floor(n / Math.max(2 * minBlock, 1))));
+  const blocks = Math.min(256, Math.max(1, Math.floor(n / Math.max(2 * minBlock, 1))));
   const size = n / blocks;
   const centres = new Float64Array(blocks), scales = new Float64Array(blocks);
   const sample = new Float64Array(255), deviations = new Float64Array(255);

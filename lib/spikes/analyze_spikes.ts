@@ -73,7 +73,10 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
   }
 
   const period = found ? found.period * axis.stride : null;
-  const signature = found ? runningMeanSignature(residuals.values, finite, found.period) : null;
+  // A running mean restarting shows as a repeating shape or as dips: only then is it checked.
+  const signature = found && found.kind !== "spikes-up"
+    ? runningMeanSignature(residuals.values, finite, found.period)
+    : null;
   const phase = found === null || period === null
     ? null
     : found.matched.length > 0
