@@ -31,6 +31,11 @@ export interface Residuals {
   trend: Float64Array;
   /** Robust z-score of every point (0 where the loss is not finite). */
   z: Float64Array;
+  /**
+   * z-score against the trend of the 25 points before (a causal baseline): a spike followed by
+   * a slow recovery lifts the centred trend with it, but not the trend before it.
+   */
+  onset: Float64Array;
   /** 1 where the loss is finite. */
   finite: Uint8Array;
   /** How many points are not finite, and the index of the first (-1 when none). */
@@ -50,9 +55,19 @@ export function robustResiduals(loss: Float64Array): Residuals {
   for (let i = 0; i < n; i++) residual[i] = finite[i] ? y[i] - smooth[i] : 0;
   const floor = domain === "log" ? 1e-9 : 1e-9 * maxAbs(y);
   const scale = localScale(residual, 64, floor || 1e-300);
+  const onset = new Float64Array(n);
+  for (let i = 13; i < n; i++) onset[i] = finite[i] ? (y[i] - smooth[i - 13]) / scale[i] : 0;
   // z in place of the residual: one array fewer.
   for (let i = 0; i < n; i++) residual[i] /= scale[i];
-  return { domain, values: y, trend: smooth, z: residual, finite, nonFinite: { count, first } };
+  return {
+    domain,
+    values: y,
+    trend: smooth,
+    z: residual,
+    onset,
+    finite,
+    nonFinite: { count, first },
+  };
 }
 
 function maxAbs(x: Float64Array): number {
