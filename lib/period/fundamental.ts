@@ -22,6 +22,7 @@ export function fundamental(
   positions: Float64Array,
   length: number,
   trials: number,
+  sizes?: Float64Array,
   maxDivisor = 64,
 ): EventFold {
   const strength = found.hits / found.cycles;
@@ -33,7 +34,7 @@ export function fundamental(
     let near = 0;
     for (const at of sample) if (hasNeighbour(positions, at + period, 1.5)) near++;
     if (near < 0.8 * sample.length) continue;
-    const fold = lockPeriod(positions, length, period, 1.5, trials);
+    const fold = lockPeriod(positions, length, period, 1.5, trials, sizes);
     if (fold && fold.hits >= 3 && fold.hits / fold.cycles >= 0.85 * strength) best = fold;
   }
   return best;
