@@ -85,7 +85,7 @@ export function findPeriod(
     eventThreshold = 3.5,
     maxLogP = Math.log(1e-6),
     minHitShare = 0.5,
-    minShapeZ = 8,
+    minShapeZ = 6,
     minExplained = 0.05,
   } = options;
   const n = z.length;
