@@ -23,37 +23,10 @@ export function rollingMedian(x: Float64Array, half: number): Float64Array {
   const n = x.length;
   const out = new Float64Array(n);
   if (n === 0) return out;
-  const width = 2 * half + 1;
-  const window = new Float64Array(width);
+  const window = new Float64Array(2 * half + 1);
   let size = 0;
   let right = 0; // next index to enter
-  // Steady state (a full window slides by one): inlined, since it runs for almost every point.
-  const steadyFrom = half + 1, steadyTo = n - half - 1;
   for (let i = 0; i < n; i++) {
-    if (i >= steadyFrom && i <= steadyTo && size === width) {
-      const leaving = x[i - half - 1], entering = x[right++];
-      let lo = 0, hi = width;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (window[mid] < leaving) lo = mid + 1;
-        else hi = mid;
-      }
-      let at = lo;
-      if (entering > leaving) {
-        while (at + 1 < width && window[at + 1] < entering) {
-          window[at] = window[at + 1];
-          at++;
-        }
-      } else {
-        while (at > 0 && window[at - 1] > entering) {
-          window[at] = window[at - 1];
-          at--;
-        }
-      }
-      window[at] = entering;
-      out[i] = window[half];
-      continue;
-    }
     const leave = i - half - 1;
     const hi = Math.min(n - 1, i + half);
     if (leave >= 0 && right <= hi) {
