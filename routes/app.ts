@@ -5,14 +5,12 @@
  * limits from the caller (see `config.ts`); the default export uses the defaults.
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
-import { bearerAuth } from "hono/bearer-auth";
-import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { stringify as toYaml } from "yaml";
 import type { Tool } from "./common.ts";
 import { type Config, defaultConfig } from "./config.ts";
 import { registerDocs } from "./docs.ts";
+import { authGuard, bodyGuard, corsGuard, internalErrorLine } from "./guards.ts";
 import { registerMcp } from "./mcp.ts";
 import { problem, validationProblem } from "./problem.ts";
 import * as contrastive from "./contrastive.ts";
@@ -67,36 +65,13 @@ export function createApp(config: Config = defaultConfig): App {
     }
   });
 
-  app.use(
-    "*",
-    cors({
-      origin: config.corsOrigins.includes("*") ? "*" : config.corsOrigins,
-      allowHeaders: ["Content-Type", "Authorization", "Accept", "Mcp-Session-Id"],
-      exposeHeaders: ["Mcp-Session-Id"],
-    }),
-  );
-
+  app.use("*", corsGuard(config));
   if (config.apiToken) {
-    const auth = bearerAuth({
-      token: config.apiToken,
-      noAuthenticationHeader: { message: "send Authorization: Bearer <token>" },
-      invalidAuthenticationHeader: { message: "the Authorization header is not a bearer token" },
-      invalidToken: { message: "the bearer token is not valid" },
-    });
-    app.use("/v1/*", auth);
-    app.use("/mcp", auth);
+    app.use("/v1/*", authGuard(config.apiToken));
+    app.use("/mcp", authGuard(config.apiToken));
   }
-
-  const limit = bodyLimit({
-    maxSize: config.maxBodyBytes,
-    onError: () =>
-      problem(413, `the body is larger than MAX_BODY_BYTES = ${config.maxBodyBytes} bytes`, {
-        limit: "MAX_BODY_BYTES",
-        value: config.maxBodyBytes,
-      }),
-  });
-  app.use("/v1/*", limit);
-  app.use("/mcp", limit);
+  app.use("/v1/*", bodyGuard(config));
+  app.use("/mcp", bodyGuard(config));
 
   app.openapi(
     createRoute({
@@ -149,13 +124,14 @@ export function createApp(config: Config = defaultConfig): App {
   app.onError((error, c) => {
     if (error instanceof HTTPException) {
       const res = error.getResponse();
+      if (res.headers.get("content-type")?.startsWith("application/problem+json")) return res;
       return problem(res.status, error.message || res.statusText);
     }
     if (error instanceof RangeError || error instanceof TypeError) {
       // lib/ signals bad input with these; their messages say what was expected.
       return problem(422, error.message);
     }
-    console.error(`${c.req.method} ${c.req.path}: ${(error as Error)?.stack ?? error}`);
+    console.error(internalErrorLine(c, error));
     return problem(500, "an internal error occurred; it has been logged");
   });
 

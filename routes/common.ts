@@ -35,6 +35,12 @@ export interface Tool<Input = unknown, Output extends { summary: string } = { su
   description: string;
   /** The zod schema of the input (the JSON body of the HTTP route). */
   input: z.ZodType<Input>;
+  /**
+   * Checks the configured limits on the raw, not yet validated body (array lengths only) and
+   * throws a `LimitError` over one: run before the schema, so an oversized body is refused
+   * before zod walks it (routes/json_body.ts; the MCP bridge too).
+   */
+  precheck?(raw: unknown, config: import("./config.ts").Config): void;
   /** Computes the answer; `summary` is Markdown. */
   run(input: Input, config: import("./config.ts").Config): Output;
 }

@@ -16,7 +16,12 @@ export interface Config {
   maxTrajectoryPoints: number;
   /** `MAX_MATRIX_WORK`: the largest B·B·dim of an embeddings request. */
   maxMatrixWork: number;
-  /** `TIME_BUDGET_MS`: the longest a request may compute before it gets a 503. */
+  /** `MAX_LOGSUMEXP_ROWS`: the most rows of a log-sum-exp matrix (each row is a reduction). */
+  maxLogSumExpRows: number;
+  /**
+   * `TIME_BUDGET_MS`: the longest the spike analysis may search for a period before the request
+   * gets a 413 naming this limit (see `time_budget.ts` for what it bounds and what it does not).
+   */
   timeBudgetMs: number;
   /** `API_TOKEN`: when set, `/v1/*` and `/mcp` need `Authorization: Bearer <token>`. */
   apiToken?: string;
@@ -24,13 +29,18 @@ export interface Config {
   corsOrigins: string[];
 }
 
-/** The defaults: a 1e6-point series posted as JSON is about 18 MB. */
+/**
+ * The defaults, chosen so that the worst case of every endpoint answers in under 2 s on one
+ * core (measured by `bench/worst_case.ts`; the README has the numbers). A 10⁶-point series is
+ * about 19 MB as JSON and 37 MB as a TensorBoard CSV export (wall time, step, value).
+ */
 export const defaultConfig: Config = {
-  maxBodyBytes: 64 * 1024 * 1024,
-  maxSeriesPoints: 2_000_000,
+  maxBodyBytes: 40 * 1024 * 1024,
+  maxSeriesPoints: 1_000_000,
   maxTrajectoryPoints: 100_000,
-  maxMatrixWork: 268_435_456,
-  timeBudgetMs: 10_000,
+  maxMatrixWork: 134_217_728,
+  maxLogSumExpRows: 4_096,
+  timeBudgetMs: 1_000,
   corsOrigins: ["*"],
 };
 
@@ -51,6 +61,7 @@ export function configFromEnv(get: (name: string) => string | undefined): Config
     maxSeriesPoints: num("MAX_SERIES_POINTS", defaultConfig.maxSeriesPoints),
     maxTrajectoryPoints: num("MAX_TRAJECTORY_POINTS", defaultConfig.maxTrajectoryPoints),
     maxMatrixWork: num("MAX_MATRIX_WORK", defaultConfig.maxMatrixWork),
+    maxLogSumExpRows: num("MAX_LOGSUMEXP_ROWS", defaultConfig.maxLogSumExpRows),
     timeBudgetMs: num("TIME_BUDGET_MS", defaultConfig.timeBudgetMs),
     apiToken: get("API_TOKEN") || undefined,
     corsOrigins: origins

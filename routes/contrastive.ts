@@ -19,8 +19,8 @@ import type { App } from "./app.ts";
 import type { Tool } from "./common.ts";
 import { ContrastiveOutput } from "./contrastive_schemas.ts";
 import type { Config } from "./config.ts";
-import { jsonResponse } from "./json.ts";
-import { LimitError, limitProblem } from "./limit_error.ts";
+import { checkLimit, LimitError } from "./limit_error.ts";
+import { toolHandler } from "./json_body.ts";
 import { NumberInput } from "./number_input.ts";
 import { problemResponses } from "./problem.ts";
 
@@ -141,29 +141,54 @@ export const contrastive: Tool<ContrastiveInput, ContrastiveReport> = {
     "whether q @ k.T / τ, exp, the sum or the log overflow fp16/bf16, which stage first, the " +
     "largest safe |q·k|, when a growing trajectory will overflow, and what to change.",
   input: Input,
+  precheck: checkContrastiveLimits,
   run(input: ContrastiveInput, config: Config): ContrastiveReport {
-    if (input.trajectory && input.trajectory.length > config.maxTrajectoryPoints) {
-      throw new LimitError(
-        `trajectory has ${input.trajectory.length} points, more than MAX_TRAJECTORY_POINTS = ` +
-          `${config.maxTrajectoryPoints}`,
-        "MAX_TRAJECTORY_POINTS",
-        config.maxTrajectoryPoints,
-      );
-    }
-    if (input.q) {
-      const work = input.q.length * input.q.length * input.q[0].length;
-      if (work > config.maxMatrixWork) {
-        throw new LimitError(
-          `B·B·dim = ${input.q.length}·${input.q.length}·${input.q[0].length} = ${work} is more ` +
-            `than MAX_MATRIX_WORK = ${config.maxMatrixWork}`,
-          "MAX_MATRIX_WORK",
-          config.maxMatrixWork,
-        );
-      }
-    }
+    checkContrastiveLimits(input, config);
     return checkContrastiveStability(input as ContrastiveRequest);
   },
 };
+
+/**
+ * Throws a {@linkcode LimitError} when the request is over the service's limits: trajectory
+ * points over `MAX_TRAJECTORY_POINTS`, B·B·dim of q or k over `MAX_MATRIX_WORK` (dim = the
+ * longest row), or a matrix holding more numbers than the caps allow (B ≤ 1024 rows of
+ * ≤ 4096). Reads array lengths only, O(rows), so it runs on the raw body before the schema,
+ * which reports everything else (a matrix over a cap but small is the schema's 422).
+ */
+export function checkContrastiveLimits(raw: unknown, config: Config): void {
+  const body = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+  if (Array.isArray(body.trajectory)) {
+    const points = body.trajectory.length;
+    checkLimit("MAX_TRAJECTORY_POINTS", config.maxTrajectoryPoints, points, "trajectory", "points");
+  }
+  for (const name of ["q", "k"]) {
+    const m = body[name];
+    if (!Array.isArray(m)) continue;
+    let dim = 0, numbers = 0;
+    for (const row of m) {
+      const length = Array.isArray(row) ? row.length : 1;
+      dim = Math.max(dim, length);
+      numbers += length;
+    }
+    checkLimit(
+      "MAX_EMBEDDING_ROWS·MAX_EMBEDDING_DIM",
+      MAX_EMBEDDING_ROWS * MAX_EMBEDDING_DIM,
+      numbers,
+      name,
+      "numbers",
+    );
+    const rows = m.length, work = rows * rows * dim;
+    if (work > config.maxMatrixWork) {
+      throw new LimitError(
+        `B·B·dim = ${rows}·${rows}·${dim} = ${work} is more than MAX_MATRIX_WORK = ` +
+          `${config.maxMatrixWork}`,
+        "MAX_MATRIX_WORK",
+        config.maxMatrixWork,
+        work,
+      );
+    }
+  }
+}
 
 const route = createRoute({
   method: "post",
@@ -184,14 +209,6 @@ const route = createRoute({
 
 /** Registers `POST /v1/contrastive`. */
 export function register(app: App, config: Config): void {
-  app.openapi(route, (c) => {
-    try {
-      // jsonResponse keeps non-finite numbers as strings (c.json would write null); the schema
-      // above documents that shape, which the typed-response check cannot see through.
-      return jsonResponse(contrastive.run(c.req.valid("json"), config)) as never;
-    } catch (error) {
-      if (error instanceof LimitError) return limitProblem(error) as never;
-      throw error;
-    }
-  });
+  app.openAPIRegistry.registerPath(route);
+  app.post(route.path, toolHandler(contrastive, config));
 }

@@ -7,13 +7,16 @@
  * OpenAPI contract; the handler calls `lastBatch` of `lib/batch` through the `Tool`.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import type { TypedResponse } from "hono";
 import { lastBatch, type LastBatchAnswer, REDUCTIONS } from "../lib/batch/mod.ts";
 import type { App } from "./app.ts";
 import { FindingSchema, SummarySchema, type Tool } from "./common.ts";
 import type { Config } from "./config.ts";
-import { jsonResponse } from "./json.ts";
+import { toolHandler } from "./json_body.ts";
+import { checkLimit } from "./limit_error.ts";
 import { problemResponses } from "./problem.ts";
+
+/** The most micro-batches of one accumulation window (the range of `grad_accum_steps`). */
+export const MAX_MICRO_BATCHES = 1_000_000;
 
 const size = (description: string) =>
   z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).openapi({ description });
@@ -41,9 +44,9 @@ export const LastBatchRequest = z.object({
   grad_accum_steps: size(
     "Micro-batches per optimizer step (default: the length of " +
       "`items_per_micro_batch`, else 1).",
-  ).max(1_000_000).optional(),
+  ).max(MAX_MICRO_BATCHES).optional(),
   items_per_micro_batch: z.array(z.number().positive().max(Number.MAX_SAFE_INTEGER))
-    .min(1).max(1_000_000).optional().openapi({
+    .min(1).max(MAX_MICRO_BATCHES).optional().openapi({
       description: "Items (e.g. non-padding tokens) of each micro-batch of one accumulation " +
         "window.",
       example: [181, 284, 278, 159],
@@ -174,6 +177,19 @@ export const tool: Tool<LastBatchInput, LastBatchAnswer> = {
     "gradient are off, what momentum/Adam do with that step, DistributedSampler padding, and " +
     "fixes.",
   input: LastBatchRequest as unknown as z.ZodType<LastBatchInput>,
+  // The schema caps the list at 1 000 000, but walks every element before it says so.
+  precheck(raw) {
+    const items = (raw as { items_per_micro_batch?: unknown } | null)?.items_per_micro_batch;
+    if (Array.isArray(items)) {
+      checkLimit(
+        "MAX_MICRO_BATCHES",
+        MAX_MICRO_BATCHES,
+        items.length,
+        "items_per_micro_batch",
+        "numbers",
+      );
+    }
+  },
   run: (input: LastBatchInput, _config: Config) =>
     lastBatch({
       datasetSize: input.dataset_size,
@@ -209,10 +225,6 @@ const route = createRoute({
 
 /** Registers `POST /v1/last-batch`. */
 export function register(app: App, config: Config): void {
-  app.openapi(route, (c) => {
-    const answer = tool.run(c.req.valid("json"), config);
-    // jsonResponse writes what c.json would (and non-finite numbers as strings); the typed
-    // response of the route only knows c.json, hence the cast.
-    return jsonResponse(answer) as unknown as TypedResponse<LastBatchAnswer, 200, "json">;
-  });
+  app.openAPIRegistry.registerPath(route);
+  app.post(route.path, toolHandler(tool, config));
 }

@@ -5,7 +5,7 @@
  *
  * The handler validates, calls {@linkcode compareLogSumExp} and shapes the answer; non-finite
  * numbers are written as the strings "NaN", "Infinity", "-Infinity" and accepted the same way.
- * Limit: the number of elements is at most `MAX_SERIES_POINTS` (413 beyond it).
+ * Limits: at most `MAX_SERIES_POINTS` numbers in at most `MAX_LOGSUMEXP_ROWS` rows (413 beyond).
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { FORMAT_NAMES } from "../lib/fp/mod.ts";
@@ -19,8 +19,9 @@ import {
 import type { App } from "./app.ts";
 import type { Tool } from "./common.ts";
 import type { Config } from "./config.ts";
-import { jsonResponse, NumberOrNonFinite } from "./json.ts";
-import { LimitError, limitProblem } from "./limit_error.ts";
+import { NumberOrNonFinite } from "./json.ts";
+import { checkLimit } from "./limit_error.ts";
+import { toolHandler } from "./json_body.ts";
 import { NumberInput } from "./number_input.ts";
 import { problemResponses } from "./problem.ts";
 
@@ -106,7 +107,11 @@ function summarize(report: LogSumExpReport, rows: number): string {
     if (rows > 1) {
       const traces = r.trace as (NonFiniteTrace | null)[];
       const bad = traces.filter((t) => t !== null).length;
-      const worst = Math.max(...(r.ulps as number[]).map((u) => Number.isNaN(u) ? Infinity : u));
+      // A loop, not Math.max(...ulps): a spread of 10⁵ arguments overflows the call stack.
+      const worst = (r.ulps as number[]).reduce(
+        (m, u) => Math.max(m, Number.isNaN(u) ? Infinity : u),
+        0,
+      );
       lines.push(`- ${method}: ${bad} of ${rows} rows hit inf/NaN; worst error ${show(worst)} ulp`);
     } else {
       const trace = r.trace as NonFiniteTrace | null;
@@ -127,17 +132,11 @@ export const logsumexp: Tool<LogSumExpInput, LogSumExpOutput> = {
     "in fp64/fp32/fp16/bf16/fp8, with each result's error in ulps and where the first inf/NaN " +
     "appeared. Use it to see whether a softmax or cross-entropy overflows in a given precision.",
   input: Input,
+  precheck: checkLogSumExpLimits,
   run(input: LogSumExpInput, config: Config): LogSumExpOutput {
+    checkLogSumExpLimits(input, config);
     const isMatrix = Array.isArray(input.x[0]);
     const rows = isMatrix ? (input.x as number[][]) : [input.x as number[]];
-    const elements = rows.reduce((n, r) => n + r.length, 0);
-    if (elements > config.maxSeriesPoints) {
-      throw new LimitError(
-        `x has ${elements} numbers, more than MAX_SERIES_POINTS = ${config.maxSeriesPoints}`,
-        "MAX_SERIES_POINTS",
-        config.maxSeriesPoints,
-      );
-    }
     const methods: readonly LseMethod[] = input.method === "all" ? LSE_METHODS : [input.method];
     const report = compareLogSumExp(input.x, {
       format: input.format,
@@ -147,6 +146,26 @@ export const logsumexp: Tool<LogSumExpInput, LogSumExpOutput> = {
     return { ...report, summary: summarize(report, isMatrix ? rows.length : 1) };
   },
 };
+
+/**
+ * Throws a {@linkcode LimitError} when `x` holds more numbers than `MAX_SERIES_POINTS` or more
+ * rows than `MAX_LOGSUMEXP_ROWS` (a row costs about as much as 10 numbers: its own validation,
+ * three reductions, their traces). Reads array lengths only, O(rows), so it runs on the raw
+ * body before the schema.
+ */
+export function checkLogSumExpLimits(raw: unknown, config: Config): void {
+  const x = (typeof raw === "object" && raw !== null ? raw : {} as Record<string, unknown>) as {
+    x?: unknown;
+  };
+  if (!Array.isArray(x.x)) return;
+  let numbers = 0, rows = 0;
+  for (const row of x.x) {
+    if (Array.isArray(row)) rows++;
+    numbers += Array.isArray(row) ? row.length : 1;
+  }
+  checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, numbers, "x", "numbers");
+  checkLimit("MAX_LOGSUMEXP_ROWS", config.maxLogSumExpRows, rows, "x", "rows");
+}
 
 const route = createRoute({
   method: "post",
@@ -168,14 +187,6 @@ const route = createRoute({
 
 /** Registers `POST /v1/logsumexp`. */
 export function register(app: App, config: Config): void {
-  app.openapi(route, (c) => {
-    try {
-      // jsonResponse keeps non-finite numbers as strings (c.json would write null); the schema
-      // above documents that shape, which the typed-response check cannot see through.
-      return jsonResponse(logsumexp.run(c.req.valid("json"), config)) as never;
-    } catch (error) {
-      if (error instanceof LimitError) return limitProblem(error) as never;
-      throw error;
-    }
-  });
+  app.openAPIRegistry.registerPath(route);
+  app.post(route.path, toolHandler(logsumexp, config));
 }

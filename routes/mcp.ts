@@ -29,6 +29,8 @@ import type { Tool } from "./common.ts";
 import type { Config } from "./config.ts";
 import { stringify } from "./json.ts";
 import { toolInputSchema } from "./tool_schema.ts";
+import { errorLine } from "./guards.ts";
+import { LimitError } from "./limit_error.ts";
 import { problem } from "./problem.ts";
 
 const INSTRUCTIONS = "lossdoctor tells people who train neural networks why their loss curve " +
@@ -82,7 +84,7 @@ export function callTool(tool: Tool, input: unknown, config: Config): CallToolRe
     if (error instanceof RangeError || error instanceof TypeError) {
       return { isError: true, content: [{ type: "text", text: error.message }] };
     }
-    console.error(`MCP tool ${tool.name}: ${(error as Error)?.stack ?? error}`);
+    console.error(errorLine(`MCP tool ${tool.name}`, error));
     return {
       isError: true,
       content: [{ type: "text", text: "an internal error occurred; it has been logged" }],
@@ -94,6 +96,8 @@ export function callTool(tool: Tool, input: unknown, config: Config): CallToolRe
 export function registerMcp(tools: readonly Tool[]): Register {
   return (app: App, config: Config) => {
     app.post("/mcp", async (c) => {
+      const refused = precheckCall(await c.req.text(), tools, config);
+      if (refused) return refused;
       const server = mcpServer(tools, config);
       const transport = new StreamableHTTPTransport({
         sessionIdGenerator: undefined,
@@ -110,6 +114,36 @@ export function registerMcp(tools: readonly Tool[]): Register {
       }
     });
   };
+}
+
+/**
+ * The answer to a `tools/call` whose raw arguments are over a limit (the Tool's `precheck`),
+ * before the SDK's zod validation walks them: a tool result with `isError` naming the limit, as
+ * `callTool` gives for every other bad input. Null when nothing is over (or the body is not a
+ * single JSON-RPC call: the transport answers those). The body text is cached by hono, so the
+ * transport reads it again without another copy; it is parsed twice, O(bytes) each.
+ */
+function precheckCall(text: string, tools: readonly Tool[], config: Config): Response | null {
+  let message: { id?: unknown; method?: unknown; params?: { name?: unknown; arguments?: unknown } };
+  try {
+    message = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof message !== "object" || message === null || message.method !== "tools/call") {
+    return null;
+  }
+  const tool = tools.find((t) => t.name === message.params?.name);
+  try {
+    tool?.precheck?.(message.params?.arguments, config);
+    return null;
+  } catch (error) {
+    if (!(error instanceof LimitError)) throw error;
+    const result = { isError: true, content: [{ type: "text", text: error.message }] };
+    return new Response(JSON.stringify({ jsonrpc: "2.0", id: message.id ?? null, result }), {
+      headers: { "content-type": "application/json" },
+    });
+  }
 }
 
 /** A transport error (its body is a JSON-RPC error) as problem+json with the same message. */

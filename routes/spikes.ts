@@ -15,8 +15,10 @@ import type { App } from "./app.ts";
 import { FindingSchema, SummarySchema, type Tool } from "./common.ts";
 import type { Config } from "./config.ts";
 import { jsonResponse, NumberOrNonFinite } from "./json.ts";
-import { problem, problemResponses, validationProblem } from "./problem.ts";
+import { checkLimit, LimitError, limitProblem } from "./limit_error.ts";
+import { problemResponses, validationProblem } from "./problem.ts";
 import { readSeries } from "./series_body.ts";
+import { timeBudget } from "./time_budget.ts";
 
 const LossValue = z.union([z.number(), z.null(), z.enum(["NaN", "Infinity", "-Infinity"])]);
 
@@ -82,16 +84,14 @@ export const SpikesResponseSchema = z.object({
 
 type SpikesRequest = z.infer<typeof SpikesRequestSchema>;
 
-/** Runs the analysis on parsed input. */
+/** Runs the analysis on parsed input, within the series limit and the time budget. */
 export function runSpikes(
   loss: Float64Array,
   steps: Float64Array | null,
   options: z.infer<typeof SpikeOptionsSchema>,
   config: Config,
 ): SpikeReport {
-  if (loss.length > config.maxSeriesPoints) {
-    throw new LimitError("MAX_SERIES_POINTS", config.maxSeriesPoints, loss.length);
-  }
+  checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, loss.length, "the series", "points");
   const spikeOptions: SpikeOptions = {
     steps: steps ?? undefined,
     logEvery: options.log_every,
@@ -99,15 +99,9 @@ export function runSpikes(
     datasetSize: options.dataset_size,
     batchSize: options.batch_size,
     dropLast: options.drop_last,
+    checkpoint: timeBudget(config),
   };
   return analyzeSpikes(loss, spikeOptions);
-}
-
-/** A request over one of the configured limits (answered 413 by the app). */
-export class LimitError extends Error {
-  constructor(readonly limit: string, readonly max: number, readonly value: number) {
-    super(`${value} is over ${limit} = ${max}`);
-  }
 }
 
 /** The spike analysis as a tool (HTTP and MCP). */
@@ -117,6 +111,12 @@ export const tool: Tool<SpikesRequest, SpikeReport> = {
   description:
     "Finds the spikes of a training-loss series, their period and phase, whether they line up with epoch boundaries (the last partial batch), and the likely cause with concrete fixes.",
   input: SpikesRequestSchema,
+  precheck(raw, config) {
+    const loss = (raw as { loss?: unknown } | null)?.loss;
+    if (Array.isArray(loss)) {
+      checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, loss.length, "loss", "points");
+    }
+  },
   run(input, config) {
     const toNumber = (v: number | string | null) =>
       v === null ? NaN : typeof v === "number" ? v : Number(v);
@@ -176,9 +176,7 @@ async function handle(c: Context, config: Config): Promise<Response> {
   try {
     return jsonResponse(runSpikes(series.loss, series.steps, parsed.data, config));
   } catch (error) {
-    if (error instanceof LimitError) {
-      return problem(413, error.message, { limit: error.limit, value: error.value });
-    }
+    if (error instanceof LimitError) return limitProblem(error);
     throw error;
   }
 }

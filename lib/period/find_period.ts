@@ -71,6 +71,8 @@ export interface PeriodOptions {
   /** z of the shape F test (default 8) and explained variance (default 0.05) it must reach. */
   minShapeZ?: number;
   minExplained?: number;
+  /** Called before each proposal is judged; may throw to abandon the search (a time budget). */
+  checkpoint?: () => void;
 }
 
 const REDUCED_LENGTH = 32_768;
@@ -87,6 +89,7 @@ export function findPeriod(
     minHitShare = 0.5,
     minShapeZ = 6,
     minExplained = 0.05,
+    checkpoint = () => {},
   } = options;
   const n = z.length;
   if (n < 12) return null;
@@ -119,6 +122,7 @@ export function findPeriod(
   const locked: number[] = [];
   const allOnes = factor > 1 ? new Uint8Array(shape.length).fill(1) : finite;
   for (const proposal of proposals) {
+    checkpoint();
     let best: Judged["spikes"] = null;
     const multiple = locked.some((p) => {
       const k = Math.round(proposal / p);
@@ -175,6 +179,7 @@ export function findPeriod(
     judged.push({ period: proposal, spikes: null, shape: null });
   }
   for (const j of judged) {
+    checkpoint();
     if (j.period / factor >= 2) j.shape = bestShape(shape, changes, allOnes, j.period / factor);
   }
 
@@ -183,6 +188,7 @@ export function findPeriod(
   const bothSizes = Float64Array.from(events, (e) => Math.abs(e.z));
   let resets: EventFold | null = null;
   for (const proposal of proposals) {
+    checkpoint();
     if (!promising(both, n, proposal, Math.max(1.5, factor), minHitShare)) continue;
     const fold = lockPeriod(both, n, proposal, Math.max(1.5, factor), trials, bothSizes);
     if (

@@ -42,7 +42,9 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
   const residuals = robustResiduals(loss);
   const { z, finite } = residuals;
   const layout = spikeEpoch(options);
-  let found = findPeriod(z, finite, {}, residuals.values);
+  options.checkpoint?.();
+  let found = findPeriod(z, finite, { checkpoint: options.checkpoint }, residuals.values);
+  options.checkpoint?.();
   let method = "autocorrelation proposals judged by fold tests";
 
   // The epoch, when known, is tested directly too: one period and two phases, not thousands.

@@ -11,6 +11,11 @@ export interface SpikeOptions {
   datasetSize?: number;
   batchSize?: number;
   dropLast?: boolean;
+  /**
+   * Called between units of work (each period proposal judged); may throw to abandon the
+   * analysis. The service passes one that throws once its time budget is spent.
+   */
+  checkpoint?: () => void;
 }
 
 /** One spike (or dip). `baseline` is the median of the 10 finite points before it. */
