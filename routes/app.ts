@@ -9,6 +9,7 @@ import { HTTPException } from "hono/http-exception";
 import { stringify as toYaml } from "yaml";
 import type { Tool } from "./common.ts";
 import { type Config, defaultConfig } from "./config.ts";
+import { withServiceNotes } from "./contract_notes.ts";
 import { registerDocs } from "./docs.ts";
 import { authGuard, bodyGuard, corsGuard, internalErrorLine } from "./guards.ts";
 import { registerMcp } from "./mcp.ts";
@@ -98,11 +99,13 @@ export function createApp(config: Config = defaultConfig): App {
   registerMcp(tools)(app, config);
 
   let document: Contract | undefined;
-  app.get("/openapi.json", (c) => c.json(document ??= contractOf(app)));
+  app.get("/openapi.json", (c) => c.json(document ??= contractOf(app, config)));
   app.get(
     "/openapi.yaml",
     (c) =>
-      c.body(toYaml(document ??= contractOf(app)), 200, { "content-type": "application/yaml" }),
+      c.body(toYaml(document ??= contractOf(app, config)), 200, {
+        "content-type": "application/yaml",
+      }),
   );
 
   app.notFound((c) => {
@@ -141,16 +144,19 @@ export function createApp(config: Config = defaultConfig): App {
 type Contract = ReturnType<App["getOpenAPI31Document"]>;
 
 /** The OpenAPI 3.1 document, generated from the route schemas. */
-export function contractOf(app: App): Contract {
-  return app.getOpenAPI31Document({
-    openapi: "3.1.0",
-    info: {
-      title: "lossdoctor",
-      version: VERSION,
-      description:
-        "Tells people who train neural networks why their loss curve misbehaves and what to change.",
-    },
-  });
+export function contractOf(app: App, config: Config = defaultConfig): Contract {
+  return withServiceNotes(
+    app.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: {
+        title: "lossdoctor",
+        version: VERSION,
+        description:
+          "Tells people who train neural networks why their loss curve misbehaves and what to change.",
+      },
+    }),
+    config,
+  );
 }
 
 /** The YAML text of the OpenAPI document (what `openapi.yaml` holds). */

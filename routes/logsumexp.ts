@@ -60,7 +60,10 @@ const Input = z.object({
   x: z.union([
     z.array(NumberInput).min(1),
     z.array(z.array(NumberInput).min(1)).min(1),
-  ]).openapi({ description: "A vector, or a matrix whose rows are reduced separately." }),
+  ]).openapi({
+    description: "A vector, or a matrix whose rows are reduced separately. At most " +
+      "MAX_SERIES_POINTS numbers in at most MAX_LOGSUMEXP_ROWS rows (413 beyond).",
+  }),
   format: FormatSchema,
   accumulate: FormatSchema.optional().openapi({
     description: "The format running sums are kept in (default: `format`; fp32 is what GPUs do).",

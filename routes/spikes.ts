@@ -38,7 +38,8 @@ export const SpikeOptionsSchema = z.object({
 export const SpikesRequestSchema = SpikeOptionsSchema.extend({
   loss: z.array(LossValue).min(1).openapi({
     description:
-      "The training loss per logged point; null, NaN and ±Infinity are data (non-finite losses).",
+      "The training loss per logged point; null, NaN and ±Infinity are data (non-finite losses). " +
+      "At most MAX_SERIES_POINTS points (413 beyond).",
     example: [2.31, 2.2, 2.12, 8.4, 2.05],
   }),
   steps: z.array(z.number()).optional().openapi({

@@ -1,0 +1,88 @@
+/**
+ * The parts of the OpenAPI document that come from the service's settings rather than from one
+ * route: the limits (a section of `info.description` with every variable, its value in this
+ * deployment and what it bounds) and the optional bearer auth (a security scheme; operations
+ * under `/v1/` require it when `API_TOKEN` is set and accept it otherwise).
+ *
+ * The committed `openapi.yaml` is the document of the default settings; a running service's
+ * `/openapi.json` shows its own.
+ */
+import type { Config } from "./config.ts";
+import { MAX_EMBEDDING_DIM, MAX_EMBEDDING_ROWS } from "./contrastive.ts";
+import { MAX_MICRO_BATCHES } from "./last-batch.ts";
+
+/** The Markdown section on limits and auth, appended to `info.description`. */
+export function serviceNotes(config: Config): string {
+  const rows: [string, number, string][] = [
+    ["MAX_BODY_BYTES", config.maxBodyBytes, "bytes of a request body (`/v1/*`, `/mcp`)"],
+    [
+      "MAX_SERIES_POINTS",
+      config.maxSeriesPoints,
+      "points of a `/v1/spikes` series; numbers of a `/v1/logsumexp` `x`",
+    ],
+    ["MAX_LOGSUMEXP_ROWS", config.maxLogSumExpRows, "rows of a `/v1/logsumexp` matrix"],
+    [
+      "MAX_TRAJECTORY_POINTS",
+      config.maxTrajectoryPoints,
+      "points of a `/v1/contrastive` trajectory",
+    ],
+    ["MAX_MATRIX_WORK", config.maxMatrixWork, "B·B·dim of `/v1/contrastive` embeddings"],
+    [
+      "TIME_BUDGET_MS",
+      config.timeBudgetMs,
+      "milliseconds the spike analysis may search for a period",
+    ],
+  ];
+  return [
+    "## Limits",
+    "",
+    "Each is set by an environment variable. A request over one gets `413` " +
+    "`application/problem+json` with `limit` (the variable), `value` (its setting here) and " +
+    "`found` (what the request had). Sizes are checked before any analysis: a `Content-Length` " +
+    "over `MAX_BODY_BYTES` is refused before the body is read, array lengths before validation.",
+    "",
+    "| variable | value | bounds |",
+    "| --- | --- | --- |",
+    ...rows.map(([name, value, what]) => `| \`${name}\` | ${value} | ${what} |`),
+    "",
+    `Fixed by the contract: embeddings at most ${MAX_EMBEDDING_ROWS} rows of at most ` +
+    `${MAX_EMBEDDING_DIM} numbers; at most ${MAX_MICRO_BATCHES} micro-batches. The time budget ` +
+    "stops the one search whose cost is not linear in its input (the period search of " +
+    "`/v1/spikes`, checked before each proposal); everything else is linear in the sizes above, " +
+    "whose defaults keep every endpoint's worst case under 2 s on one core.",
+    "",
+    "## Authentication",
+    "",
+    "When the service is started with `API_TOKEN`, every `/v1/*` and `/mcp` request needs " +
+    "`Authorization: Bearer <token>` (401 problem+json otherwise); `/healthz`, `/docs` and " +
+    "`/openapi.*` stay public." +
+    (config.apiToken ? " This deployment requires it." : " This deployment does not."),
+  ].join("\n");
+}
+
+/** A document with the notes, the bearer scheme, and `security` on every `/v1/` operation. */
+export function withServiceNotes<D extends { info: { description?: string }; paths?: unknown }>(
+  document: D,
+  config: Config,
+): D {
+  const doc = document as D & {
+    components?: { securitySchemes?: Record<string, unknown> };
+    paths?: Record<string, Record<string, { security?: unknown; responses?: unknown }>>;
+  };
+  doc.info.description = `${doc.info.description ?? ""}\n\n${serviceNotes(config)}`;
+  doc.components = {
+    ...doc.components,
+    securitySchemes: {
+      ...doc.components?.securitySchemes,
+      bearer: { type: "http", scheme: "bearer", description: "The service's API_TOKEN." },
+    },
+  };
+  for (const [path, operations] of Object.entries(doc.paths ?? {})) {
+    if (!path.startsWith("/v1/")) continue;
+    for (const operation of Object.values(operations)) {
+      // `{}` in the list makes the scheme optional (OpenAPI 3.1 §4.8.10).
+      operation.security = config.apiToken ? [{ bearer: [] }] : [{}, { bearer: [] }];
+    }
+  }
+  return doc;
+}

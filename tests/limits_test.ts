@@ -1,0 +1,230 @@
+/**
+ * The limits, from outside: every over-limit request is a 413 problem naming the limit, its
+ * value and what was found, and it comes fast — before the body is read (Content-Length), or
+ * before validation walks an oversized array; the time budget stops a slow analysis.
+ */
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { createApp } from "../routes/app.ts";
+import { type Config, configFromEnv, defaultConfig } from "../routes/config.ts";
+import { timeBudget } from "../routes/time_budget.ts";
+import { LimitError } from "../routes/limit_error.ts";
+
+const post = (app: ReturnType<typeof createApp>, path: string, body: BodyInit, headers = {}) =>
+  app.request(path, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json", ...headers },
+  });
+
+async function problemOf(res: Response) {
+  assertEquals(res.headers.get("content-type"), "application/problem+json");
+  return await res.json();
+}
+
+Deno.test("every limit is read from its environment variable", () => {
+  const env: Record<string, string> = {
+    MAX_BODY_BYTES: "1000",
+    MAX_SERIES_POINTS: "10",
+    MAX_TRAJECTORY_POINTS: "11",
+    MAX_MATRIX_WORK: "12",
+    MAX_LOGSUMEXP_ROWS: "13",
+    TIME_BUDGET_MS: "14",
+    API_TOKEN: "secret",
+    CORS_ORIGINS: "https://a.example, https://b.example",
+  };
+  const config = configFromEnv((name) => env[name]);
+  assertEquals(config, {
+    maxBodyBytes: 1000,
+    maxSeriesPoints: 10,
+    maxTrajectoryPoints: 11,
+    maxMatrixWork: 12,
+    maxLogSumExpRows: 13,
+    timeBudgetMs: 14,
+    apiToken: "secret",
+    corsOrigins: ["https://a.example", "https://b.example"],
+  });
+  let thrown: unknown;
+  try {
+    configFromEnv((name) => name === "MAX_SERIES_POINTS" ? "lots" : undefined);
+  } catch (error) {
+    thrown = error;
+  }
+  assert(thrown instanceof RangeError && thrown.message.includes("MAX_SERIES_POINTS"));
+});
+
+Deno.test("a Content-Length over MAX_BODY_BYTES is refused without reading the body", async () => {
+  const app = createApp({ ...defaultConfig, maxBodyBytes: 1000 });
+  let pulled = 0;
+  // A body that would never end: only the header can have answered.
+  const endless = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      pulled++;
+      controller.enqueue(new TextEncoder().encode("1,".repeat(1000)));
+    },
+  });
+  for (const path of ["/v1/spikes", "/v1/logsumexp", "/v1/contrastive", "/v1/last-batch", "/mcp"]) {
+    const res = await app.request(path, {
+      method: "POST",
+      body: endless,
+      headers: { "content-type": "application/json", "content-length": "5000000" },
+      // @ts-ignore: Deno's RequestInit needs duplex for a stream body
+      duplex: "half",
+    });
+    assertEquals(res.status, 413, path);
+    const body = await problemOf(res);
+    assertEquals([body.limit, body.value, body.found], ["MAX_BODY_BYTES", 1000, 5000000]);
+  }
+  assert(pulled <= 1, `the body was read: ${pulled} chunks`);
+});
+
+Deno.test("a streamed body is cut off as soon as it passes MAX_BODY_BYTES", async () => {
+  const app = createApp({ ...defaultConfig, maxBodyBytes: 10_000 });
+  const res = await post(app, "/v1/spikes", "[" + "1,".repeat(20_000) + "1]");
+  assertEquals(res.status, 413);
+  assertEquals((await problemOf(res)).limit, "MAX_BODY_BYTES");
+});
+
+Deno.test("an array over its limit is refused before validation walks it", async () => {
+  // 5 million elements: zod would take seconds over them (a union per element); the
+  // precheck reads one length.
+  const config: Config = { ...defaultConfig, maxSeriesPoints: 1000, maxBodyBytes: 1 << 26 };
+  const app = createApp(config);
+  const huge = "1,".repeat(5_000_000) + "1";
+  const cases: [string, string, string, number][] = [
+    ["/v1/logsumexp", `{"format":"fp16","x":[${huge}]}`, "MAX_SERIES_POINTS", 1000],
+    ["/v1/spikes", `{"loss":[${huge}]}`, "MAX_SERIES_POINTS", 1000],
+    [
+      "/v1/contrastive",
+      `{"temperature":0.1,"precision":"fp16","q":[[${huge}]],"k":[[1]]}`,
+      "MAX_EMBEDDING_ROWS·MAX_EMBEDDING_DIM",
+      1024 * 4096,
+    ],
+    [
+      "/v1/last-batch",
+      `{"dataset_size":10,"batch_size":3,"reduction":"mean","items_per_micro_batch":[${huge}]}`,
+      "MAX_MICRO_BATCHES",
+      1_000_000,
+    ],
+  ];
+  for (const [path, body, limit, value] of cases) {
+    const start = performance.now();
+    const res = await post(app, path, body);
+    const ms = performance.now() - start;
+    assertEquals(res.status, 413, path);
+    const problem = await problemOf(res);
+    assertEquals([problem.limit, problem.value, problem.found], [limit, value, 5_000_001], path);
+    // JSON.parse of 10 MB takes ~60 ms; zod over 5e6 elements takes 1–3 s.
+    assert(ms < 800, `${path}: ${ms.toFixed(0)} ms`);
+  }
+});
+
+Deno.test("rows, trajectory points and B·B·dim each have their own limit", async () => {
+  const app = createApp({
+    ...defaultConfig,
+    maxLogSumExpRows: 2,
+    maxTrajectoryPoints: 2,
+    maxMatrixWork: 7,
+  });
+  let res = await post(
+    app,
+    "/v1/logsumexp",
+    JSON.stringify({ x: [[1], [2], [3]], format: "fp32" }),
+  );
+  assertEquals((await problemOf(res)).limit, "MAX_LOGSUMEXP_ROWS");
+  const trajectory = [1, 2, 3].map((step) => ({ step, loss: 1 }));
+  res = await post(
+    app,
+    "/v1/contrastive",
+    JSON.stringify({ temperature: 0.1, precision: "fp32", trajectory }),
+  );
+  assertEquals((await problemOf(res)).found, 3);
+  const q = [[1, 0], [0, 1]]; // 2·2·2 = 8 > 7
+  res = await post(
+    app,
+    "/v1/contrastive",
+    JSON.stringify({ temperature: 1, precision: "fp32", q, k: q }),
+  );
+  const problem = await problemOf(res);
+  assertEquals([res.status, problem.limit, problem.value, problem.found], [
+    413,
+    "MAX_MATRIX_WORK",
+    7,
+    8,
+  ]);
+});
+
+Deno.test("MCP tools/call over a limit is a tool error naming it, before validation", async () => {
+  const app = createApp({ ...defaultConfig, maxSeriesPoints: 5 });
+  const res = await app.request("/mcp", {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 7,
+      method: "tools/call",
+      params: { name: "analyze_loss_spikes", arguments: { loss: [1, 2, 3, 4, 5, 6, 7] } },
+    }),
+  });
+  assertEquals(res.status, 200);
+  const answer = await res.json();
+  assertEquals(answer.id, 7);
+  assertEquals(answer.result.isError, true);
+  assertStringIncludes(answer.result.content[0].text, "MAX_SERIES_POINTS = 5");
+});
+
+Deno.test("the time budget's checkpoint throws a LimitError once the budget is spent", () => {
+  let now = 0;
+  const checkpoint = timeBudget({ ...defaultConfig, timeBudgetMs: 100 }, () => now);
+  now = 100;
+  checkpoint(); // at the budget: still fine
+  now = 101;
+  let thrown: unknown;
+  try {
+    checkpoint();
+  } catch (error) {
+    thrown = error;
+  }
+  assert(thrown instanceof LimitError);
+  assertEquals([thrown.limit, thrown.value, thrown.found], ["TIME_BUDGET_MS", 100, 101]);
+});
+
+Deno.test("a spike analysis over TIME_BUDGET_MS is stopped: 413 naming it, and soon", async () => {
+  // 200 000 points of noise with 20 % spikes both ways: the period search folds ~40 000
+  // events per proposal and needs far more than 1 ms.
+  let seed = 7;
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const loss = Array.from({ length: 200_000 }, () => {
+    const r = random();
+    return r < 0.1 ? 100 : r < 0.2 ? 0.01 : 1 + random() * 0.01;
+  });
+  const app = createApp({ ...defaultConfig, timeBudgetMs: 1 });
+  const start = performance.now();
+  const res = await post(app, "/v1/spikes", JSON.stringify({ loss }));
+  const ms = performance.now() - start;
+  assertEquals(res.status, 413);
+  const problem = await problemOf(res);
+  assertEquals([problem.limit, problem.value], ["TIME_BUDGET_MS", 1]);
+  assertStringIncludes(problem.detail, "send fewer points");
+  const full = performance.now();
+  assertEquals((await post(createApp(), "/v1/spikes", JSON.stringify({ loss }))).status, 200);
+  const fullMs = performance.now() - full;
+  assert(ms < fullMs / 2, `stopped after ${ms.toFixed(0)} ms, whole analysis ${fullMs.toFixed(0)}`);
+});
+
+Deno.test("the OpenAPI document lists every limit with its value and the bearer scheme", async () => {
+  const app = createApp({ ...defaultConfig, maxSeriesPoints: 1234, apiToken: "t" });
+  const doc = await (await app.request("/openapi.json")).json();
+  for (
+    const name of [
+      "MAX_BODY_BYTES",
+      "MAX_SERIES_POINTS",
+      "MAX_LOGSUMEXP_ROWS",
+      "MAX_TRAJECTORY_POINTS",
+      "MAX_MATRIX_WORK",
+      "TIME_BUDGET_MS",
+    ]
+  ) assertStringIncludes(doc.info.description, `\`${name}\``);
+  assertStringIncludes(doc.info.description, "| `MAX_SERIES_POINTS` | 1234 |");
+  assertEquals(doc.components.securitySchemes.bearer.scheme, "bearer");
+  assertEquals(doc.paths["/v1/spikes"].post.security, [{ bearer: [] }]);
+});
