@@ -155,6 +155,20 @@ const cases: Case[] = [
     }))
   ),
   {
+    name: "contrastive: configuration, B = 2^20, naive softmax in bf16",
+    path: "/v1/contrastive",
+    body: () =>
+      JSON.stringify({
+        temperature: 0.01,
+        precision: "bf16",
+        softmax: "naive",
+        batch_size: 1_048_576,
+        q_norm: 3,
+        k_norm: 3,
+        dropout_p: 0.1,
+      }),
+  },
+  {
     name: "contrastive: MAX_TRAJECTORY_POINTS trajectory, every field",
     path: "/v1/contrastive",
     body: () =>

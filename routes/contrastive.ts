@@ -45,11 +45,12 @@ const TrajectoryPointSchema = z.object({
 }).openapi("TrajectoryPoint");
 
 const Input = z.object({
-  temperature: z.number().positive().optional().openapi({
+  // Between 1e-300 and 1e300, so that 1/τ (and everything scaled by it) is a finite number.
+  temperature: z.number().min(1e-300).max(1e300).optional().openapi({
     description: "τ in logits = q @ k.T / τ. Give this or logit_scale.",
     example: 0.05,
   }),
-  logit_scale: z.number().positive().optional().openapi({
+  logit_scale: z.number().min(1e-300).max(1e300).optional().openapi({
     description: "The multiplier s in logits = s · q @ k.T (CLIP's `logit_scale.exp()`, = 1/τ).",
   }),
   normalized: z.boolean().optional().openapi({

@@ -94,10 +94,11 @@ const NonFiniteSchema = z.object({
 const EmbeddingsSchema = z.object({
   batch_size: z.number().int(),
   dim: z.number().int(),
-  q_norm: z.object({ mean: z.number(), max: z.number() }),
-  k_norm: z.object({ mean: z.number(), max: z.number() }),
+  // Norms of rows near the fp64 limit (|x| > 1e154) overflow to Infinity.
+  q_norm: z.object({ mean: NumberOrNonFinite, max: NumberOrNonFinite }),
+  k_norm: z.object({ mean: NumberOrNonFinite, max: NumberOrNonFinite }),
   normalized: z.boolean(),
-  max_abs_dot: z.number(),
+  max_abs_dot: NumberOrNonFinite,
   max_logit: NumberOrNonFinite,
   mean_positive_cosine: NumberOrNonFinite,
   mean_negative_cosine: NumberOrNonFinite,

@@ -51,7 +51,9 @@ const MethodResultSchema = z.object({
   ulps: Numbers.openapi({
     description: "|value − reference| in units in the last place of the format at the reference.",
   }),
-  trace: z.union([TraceSchema.nullable(), z.array(TraceSchema.nullable())]).openapi({
+  // z.union with z.null(), not .nullable(): the generator writes a nullable $ref inside an
+  // array as allOf [$ref, object|null], which no null matches.
+  trace: z.union([TraceSchema, z.null(), z.array(z.union([TraceSchema, z.null()]))]).openapi({
     description: "The first non-finite intermediate (per row for a matrix); null when none.",
   }),
 }).openapi("LogSumExpMethodResult");
