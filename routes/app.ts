@@ -16,6 +16,7 @@ import { registerDocs } from "./docs.ts";
 import { registerMcp } from "./mcp.ts";
 import { problem, validationProblem } from "./problem.ts";
 import * as contrastive from "./contrastive.ts";
+import * as diagnose from "./diagnose.ts";
 import * as lastBatch from "./last-batch.ts";
 import * as spikes from "./spikes.ts";
 import * as logSumExp from "./logsumexp.ts";
@@ -35,6 +36,7 @@ const endpoints: Register[] = [
   lastBatch.register,
   contrastive.register,
   logSumExp.register,
+  diagnose.register,
 ];
 
 /** The MCP tools served at `/mcp`: each endpoint module's exported `Tool`. */
@@ -43,6 +45,7 @@ export const tools: Tool[] = [
   lastBatch.tool,
   contrastive.contrastive,
   logSumExp.logsumexp,
+  diagnose.tool,
 ];
 
 /** Builds the app with the given limits. */

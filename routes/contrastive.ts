@@ -142,28 +142,33 @@ export const contrastive: Tool<ContrastiveInput, ContrastiveReport> = {
     "largest safe |q·k|, when a growing trajectory will overflow, and what to change.",
   input: Input,
   run(input: ContrastiveInput, config: Config): ContrastiveReport {
-    if (input.trajectory && input.trajectory.length > config.maxTrajectoryPoints) {
-      throw new LimitError(
-        `trajectory has ${input.trajectory.length} points, more than MAX_TRAJECTORY_POINTS = ` +
-          `${config.maxTrajectoryPoints}`,
-        "MAX_TRAJECTORY_POINTS",
-        config.maxTrajectoryPoints,
-      );
-    }
-    if (input.q) {
-      const work = input.q.length * input.q.length * input.q[0].length;
-      if (work > config.maxMatrixWork) {
-        throw new LimitError(
-          `B·B·dim = ${input.q.length}·${input.q.length}·${input.q[0].length} = ${work} is more ` +
-            `than MAX_MATRIX_WORK = ${config.maxMatrixWork}`,
-          "MAX_MATRIX_WORK",
-          config.maxMatrixWork,
-        );
-      }
-    }
+    checkContrastiveLimits(input, config);
     return checkContrastiveStability(input as ContrastiveRequest);
   },
 };
+
+/** Throws a {@linkcode LimitError} when the request is over the service's limits. */
+export function checkContrastiveLimits(input: ContrastiveInput, config: Config): void {
+  if (input.trajectory && input.trajectory.length > config.maxTrajectoryPoints) {
+    throw new LimitError(
+      `trajectory has ${input.trajectory.length} points, more than MAX_TRAJECTORY_POINTS = ` +
+        `${config.maxTrajectoryPoints}`,
+      "MAX_TRAJECTORY_POINTS",
+      config.maxTrajectoryPoints,
+    );
+  }
+  if (input.q) {
+    const work = input.q.length * input.q.length * input.q[0].length;
+    if (work > config.maxMatrixWork) {
+      throw new LimitError(
+        `B·B·dim = ${input.q.length}·${input.q.length}·${input.q[0].length} = ${work} is more ` +
+          `than MAX_MATRIX_WORK = ${config.maxMatrixWork}`,
+        "MAX_MATRIX_WORK",
+        config.maxMatrixWork,
+      );
+    }
+  }
+}
 
 const route = createRoute({
   method: "post",

@@ -4,10 +4,15 @@
  * JSON bodies carry their options as fields; CSV and text bodies as query parameters (which
  * arrive as strings and are turned into numbers and booleans here, so the zod schema of the
  * options judges both the same way). Unsupported media types are a 415, unparsable bodies a
- * 422 whose detail says where the body went wrong.
+ * 422 whose detail says where the body went wrong. `readOptionalSeries` (for `/v1/diagnose`)
+ * also takes a JSON object without `loss`, a configuration alone.
  */
 import type { Context } from "hono";
-import { parseSeriesBody } from "../lib/parse/mod.ts";
+import {
+  type OptionalSeriesBody,
+  parseOptionalSeriesBody,
+  parseSeriesBody,
+} from "../lib/parse/mod.ts";
 import type { Config } from "./config.ts";
 import { problem } from "./problem.ts";
 
@@ -23,7 +28,37 @@ export interface SeriesInput {
 const SUPPORTED = ["application/json", "text/csv", "text/plain", "application/csv", ""];
 const QUERY_OPTIONS = ["log_every", "steps_per_epoch", "dataset_size", "batch_size", "drop_last"];
 
-export async function readSeries(c: Context, _config: Config): Promise<SeriesInput | Response> {
+/** A parsed body whose series may be absent (a configuration alone), with its options. */
+export interface OptionalSeriesInput extends Omit<SeriesInput, "loss"> {
+  loss: Float64Array | null;
+}
+
+/** The options `/v1/spikes` takes from the query of a CSV or text body. */
+export const SPIKE_QUERY_OPTIONS: readonly string[] = QUERY_OPTIONS;
+
+/** Reads a body that must hold a loss series; `queryOptions` are read from CSV/text queries. */
+export function readSeries(
+  c: Context,
+  _config: Config,
+  queryOptions: readonly string[] = QUERY_OPTIONS,
+): Promise<SeriesInput | Response> {
+  return readBody(c, queryOptions, parseSeriesBody) as Promise<SeriesInput | Response>;
+}
+
+/** Reads a body whose JSON form may leave out `loss` (an object of options alone). */
+export function readOptionalSeries(
+  c: Context,
+  _config: Config,
+  queryOptions: readonly string[],
+): Promise<OptionalSeriesInput | Response> {
+  return readBody(c, queryOptions, parseOptionalSeriesBody);
+}
+
+async function readBody(
+  c: Context,
+  queryOptions: readonly string[],
+  parse: (text: string, type: string | null, column?: string) => OptionalSeriesBody,
+): Promise<OptionalSeriesInput | Response> {
   const contentType = (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
   const json = contentType === "application/json" || contentType.endsWith("+json");
   if (!json && !SUPPORTED.includes(contentType)) {
@@ -35,7 +70,7 @@ export async function readSeries(c: Context, _config: Config): Promise<SeriesInp
   const text = await c.req.text();
   let parsed;
   try {
-    parsed = parseSeriesBody(text, contentType || null, c.req.query("column"));
+    parsed = parse(text, contentType || null, c.req.query("column"));
   } catch (error) {
     if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) {
       return problem(422, error.message);
@@ -46,15 +81,13 @@ export async function readSeries(c: Context, _config: Config): Promise<SeriesInp
     return { loss: parsed.loss, steps: parsed.steps, options: parsed.fields, pointerPrefix: "" };
   }
   const options: Record<string, unknown> = {};
-  for (const name of QUERY_OPTIONS) {
+  for (const name of queryOptions) {
     const raw = c.req.query(name);
     if (raw === undefined) continue;
-    if (name === "drop_last") {
-      options[name] = raw === "true" || raw === "1"
-        ? true
-        : raw === "false" || raw === "0"
-        ? false
-        : raw;
+    if (raw === "true" || raw === "false") {
+      options[name] = raw === "true";
+    } else if (name === "drop_last" || name === "sampler_drop_last") {
+      options[name] = raw === "1" ? true : raw === "0" ? false : raw;
     } else {
       options[name] = raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
     }
