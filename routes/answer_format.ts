@@ -65,22 +65,7 @@ export function answerFormat(c: Context): AnswerFormat | Response {
     header: "Accept",
     supports,
     default: MEDIA_TYPES.json,
-    match: (ranges) => {
-      const ranked = ranges
-        .map((range, order) => ({ type: range.type.toLowerCase(), q: range.q, order }))
-        .filter((r) => r.q > 0)
-        .sort((a, b) =>
-          b.q - a.q || specificity(b.type) - specificity(a.type) || a.order - b.order
-        );
-      for (const { type } of ranked) {
-        if (type === "*/*" || type === "*") return MEDIA_TYPES.json;
-        const found = type.endsWith("/*")
-          ? supports.find((s) => s.startsWith(type.slice(0, -1)))
-          : supports.find((s) => s === type);
-        if (found) return found;
-      }
-      return NONE;
-    },
+    match: (ranges) => best(ranges, supports) ?? NONE,
   });
   const format = ANSWER_FORMATS.find((f) => MEDIA_TYPES[f] === media);
   if (format) return format;
@@ -96,6 +81,36 @@ export function answerFormat(c: Context): AnswerFormat | Response {
 
 function specificity(type: string): number {
   return type === "*/*" || type === "*" ? 0 : type.endsWith("/*") ? 1 : 2;
+}
+
+/**
+ * The supported type the client prefers. Each supported type gets the q of the most specific
+ * range that matches it (so `text/*;q=0.3, text/markdown;q=0` refuses Markdown, RFC 9110
+ * §12.5.1); the highest q > 0 wins, ties going to the more specific range, then to the range
+ * the client listed first, then to the order of `supports` (JSON first).
+ */
+function best(ranges: { type: string; q: number }[], supports: string[]): string | null {
+  type Match = { q: number; specificity: number; order: number };
+  let chosen: (Match & { type: string }) | null = null;
+  for (const type of supports) {
+    let match: Match | null = null;
+    for (let order = 0; order < ranges.length; order++) {
+      const r = ranges[order].type.toLowerCase();
+      const matches = r === type || r === "*/*" || r === "*" ||
+        (r.endsWith("/*") && type.startsWith(r.slice(0, -1)));
+      const s = specificity(r);
+      if (matches && (!match || s > match.specificity)) {
+        match = { q: ranges[order].q, specificity: s, order };
+      }
+    }
+    if (!match || !(match.q > 0)) continue;
+    const better = !chosen || match.q > chosen.q ||
+      (match.q === chosen.q &&
+        (match.specificity > chosen.specificity ||
+          (match.specificity === chosen.specificity && match.order < chosen.order)));
+    if (better) chosen = { type, ...match };
+  }
+  return chosen?.type ?? null;
 }
 
 /** How to produce each form; `svg` returns null when the answer has nothing to plot. */

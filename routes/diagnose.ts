@@ -10,121 +10,33 @@
  * `dataset_size`, `batch_size` and `drop_last`; and the body of `/v1/contrastive` nested under
  * `contrastive`, since its `batch_size` is the contrastive batch (B − 1 negatives), another
  * thing. The checks run when their inputs are there (see lib/diagnose). A CSV or text body is a
- * loss series alone, its options in the query, as for `/v1/spikes`.
+ * loss series alone, its options in the query, as for `/v1/spikes` (whose JSON bodies may also
+ * take from the query the options they do not hold).
  *
  * The loss array is parsed by `lib/parse` in one typed pass (not a zod walk per element), the
- * options by the zod schema below, which is also the contract's and the MCP tool's.
+ * options by the zod schema of diagnose_schemas.ts, which is also the contract's and the MCP
+ * tool's.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { CHECKS, diagnose, type DiagnoseReport, spikePlot } from "../lib/diagnose/mod.ts";
+import { diagnose, type DiagnoseReport, spikePlot } from "../lib/diagnose/mod.ts";
 import type { App } from "./app.ts";
-import { answerFormat, formatAnswer, formatContent, FormatQuery } from "./answer_format.ts";
-import { FindingSchema, SummarySchema, type Tool } from "./common.ts";
+import { answerFormat, formatAnswer, formatContent } from "./answer_format.ts";
+import type { Tool } from "./common.ts";
 import type { Config } from "./config.ts";
-import { checkContrastiveLimits, contrastive } from "./contrastive.ts";
-import { ContrastiveOutput } from "./contrastive_schemas.ts";
-import { LastBatchRequest, LastBatchResponse } from "./last-batch.ts";
+import { checkContrastiveLimits } from "./contrastive.ts";
+import {
+  DIAGNOSE_QUERY_OPTIONS,
+  type DiagnoseOptions,
+  DiagnoseOptionsSchema,
+  DiagnoseQuerySchema,
+  type DiagnoseRequest,
+  DiagnoseRequestSchema,
+  DiagnoseResponseSchema,
+} from "./diagnose_schemas.ts";
 import { LimitError, limitProblem } from "./limit_error.ts";
-import { problemResponses, validationProblem } from "./problem.ts";
-import { readOptionalSeries } from "./series_body.ts";
-import { SpikeOptionsSchema, SpikesRequestSchema, SpikesResponseSchema } from "./spikes.ts";
-
-const loader = LastBatchRequest.shape;
-const spikeOptions = SpikeOptionsSchema.shape;
-
-/** The options of a diagnosis: everything but the loss series (and its steps). */
-const optionFields = {
-  log_every: spikeOptions.log_every,
-  steps_per_epoch: spikeOptions.steps_per_epoch,
-  dataset_size: loader.dataset_size.optional(),
-  batch_size: loader.batch_size.optional(),
-  drop_last: z.boolean().optional().openapi({
-    description: "`DataLoader(drop_last=...)` (default false).",
-  }),
-  reduction: loader.reduction.optional().openapi({
-    description: "How the batch loss is reduced (see /v1/last-batch). When absent, the one the " +
-      "loss series' last-batch ratio points to, else `mean`; the answer's " +
-      "`results.last_batch.reduction_source` says which.",
-  }),
-  world_size: loader.world_size,
-  sampler_drop_last: loader.sampler_drop_last,
-  grad_accum_steps: loader.grad_accum_steps,
-  items_per_micro_batch: loader.items_per_micro_batch,
-  optimizer: loader.optimizer,
-  grad_noise_scale: loader.grad_noise_scale,
-  contrastive: contrastive.input.optional().openapi({
-    description: "The body of POST /v1/contrastive, nested (its `batch_size` is the " +
-      "contrastive batch, not the data loader's).",
-  }),
-};
-
-/** The last-batch check's own rules (a batch larger than a rank's share, …), when it runs. */
-function refineLoader(
-  body: { dataset_size?: number; batch_size?: number; reduction?: string },
-  ctx: z.RefinementCtx,
-): void {
-  if (body.dataset_size === undefined || body.batch_size === undefined) return;
-  const { contrastive: _, log_every: _l, steps_per_epoch: _s, ...loaderFields } = body as Record<
-    string,
-    unknown
-  >;
-  const checked = LastBatchRequest.safeParse({
-    ...loaderFields,
-    reduction: body.reduction ?? "mean",
-  });
-  if (checked.success) return;
-  for (const issue of checked.error.issues) {
-    ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
-  }
-}
-
-/** The options as JSON fields (or query parameters of a CSV/text body). */
-export const DiagnoseOptionsSchema = z.object(optionFields).superRefine(refineLoader);
-
-/** The JSON body of POST /v1/diagnose (also the MCP tool's input). */
-export const DiagnoseRequestSchema = z.object({
-  loss: SpikesRequestSchema.shape.loss.optional(),
-  steps: SpikesRequestSchema.shape.steps,
-  ...optionFields,
-}).superRefine(refineLoader).openapi("DiagnoseRequest", {
-  example: {
-    loss: [0.35, 0.33, 0.34, 0.32, 1.31, 0.31],
-    dataset_size: 5000,
-    batch_size: 32,
-    reduction: "per_item_then_batch_mean",
-  },
-});
-
-type DiagnoseOptions = z.infer<typeof DiagnoseOptionsSchema>;
-type DiagnoseRequest = z.infer<typeof DiagnoseRequestSchema>;
-
-const CheckSchema = z.enum(CHECKS);
-
-/** The answer of POST /v1/diagnose. */
-export const DiagnoseResponseSchema = z.object({
-  checks: z.array(z.object({ name: CheckSchema, ran: z.boolean(), reason: z.string() }))
-    .openapi({ description: "Each check, whether it ran, and why (or what it needs)." }),
-  findings: z.array(
-    FindingSchema.extend({
-      checks: z.array(CheckSchema).openapi({ description: "The checks that raised it." }),
-      merged_ids: z.array(FindingSchema.shape.id).openapi({
-        description: "The findings merged into this one, its own id first.",
-      }),
-    }).openapi("DiagnosedFinding"),
-  ).openapi({ description: "One per problem across checks, most severe first." }),
-  results: z.object({
-    spikes: SpikesResponseSchema.nullable(),
-    last_batch: LastBatchResponse.extend({
-      reduction_source: z.enum(["given", "inferred", "assumed"]),
-    }).nullable(),
-    contrastive: ContrastiveOutput.nullable(),
-  }).openapi({ description: "Each check's own answer; null when it did not run." }),
-  notes: z.array(z.string()).openapi({
-    description: "What needed two checks: the measured last-batch jump against the predicted one.",
-  }),
-  summary: SummarySchema,
-}).openapi("DiagnoseResponse");
+import { problemResponses } from "./problem.ts";
+import { optionsProblem, readOptionalSeries } from "./series_body.ts";
 
 /** Runs the diagnosis on parsed input, within the service's limits. */
 export function runDiagnose(
@@ -202,24 +114,12 @@ const route = createRoute({
   tags: ["analysis"],
   summary: "Every check at once: spikes, last batch, contrastive overflow",
   description: tool.description +
-    " A text/csv or text/plain body is a loss series alone, its options in the query. The " +
+    " A text/csv or text/plain body is a loss series alone, its options in the query (a JSON " +
+    "body may take from the query the options it does not hold). The " +
     "answer is JSON, or Markdown (`Accept: text/markdown`, `?format=markdown`), or the loss plot " +
     "as SVG (`Accept: image/svg+xml`, `?format=svg`; 406 without a loss series).",
   request: {
-    query: z.object({
-      format: FormatQuery,
-      log_every: z.string().optional(),
-      steps_per_epoch: z.string().optional(),
-      dataset_size: z.string().optional(),
-      batch_size: z.string().optional(),
-      drop_last: z.enum(["true", "false"]).optional(),
-      reduction: z.string().optional(),
-      world_size: z.string().optional(),
-      sampler_drop_last: z.enum(["true", "false"]).optional(),
-      grad_accum_steps: z.string().optional(),
-      grad_noise_scale: z.string().optional(),
-      column: z.string().optional().openapi({ description: "CSV: the loss column to use." }),
-    }),
+    query: DiagnoseQuerySchema,
     body: {
       required: true,
       content: {
@@ -238,20 +138,6 @@ const route = createRoute({
   },
 });
 
-/** The options a CSV or text body takes from the query. */
-const QUERY_OPTIONS = [
-  "log_every",
-  "steps_per_epoch",
-  "dataset_size",
-  "batch_size",
-  "drop_last",
-  "reduction",
-  "world_size",
-  "sampler_drop_last",
-  "grad_accum_steps",
-  "grad_noise_scale",
-];
-
 /** Registers POST /v1/diagnose. */
 export function register(app: App, config: Config): void {
   app.openAPIRegistry.registerPath(route);
@@ -261,10 +147,10 @@ export function register(app: App, config: Config): void {
 async function handle(c: Context, config: Config): Promise<Response> {
   const format = answerFormat(c);
   if (format instanceof Response) return format;
-  const body = await readOptionalSeries(c, config, QUERY_OPTIONS);
+  const body = await readOptionalSeries(c, config, DIAGNOSE_QUERY_OPTIONS);
   if (body instanceof Response) return body;
   const parsed = DiagnoseOptionsSchema.safeParse(body.options);
-  if (!parsed.success) return validationProblem(parsed.error.issues, body.pointerPrefix);
+  if (!parsed.success) return optionsProblem(parsed.error.issues, body);
   try {
     const report = runDiagnose(body.loss, body.steps, parsed.data, config);
     return formatAnswer(format, {

@@ -1,9 +1,10 @@
 /**
  * Reads a loss series from a request: JSON, CSV or plain text, with its options.
  *
- * JSON bodies carry their options as fields; CSV and text bodies as query parameters (which
+ * JSON bodies carry their options as fields, CSV and text bodies as query parameters (which
  * arrive as strings and are turned into numbers and booleans here, so the zod schema of the
- * options judges both the same way). Unsupported media types are a 415, unparsable bodies a
+ * options judges both the same way); a JSON body may also take from the query the options it
+ * does not hold itself (one given in both places is a 422). Unsupported media types are a 415, unparsable bodies a
  * 422 whose detail says where the body went wrong. `readOptionalSeries` (for `/v1/diagnose`)
  * also takes a JSON object without `loss`, a configuration alone.
  */
@@ -14,7 +15,7 @@ import {
   parseSeriesBody,
 } from "../lib/parse/mod.ts";
 import type { Config } from "./config.ts";
-import { problem } from "./problem.ts";
+import { problem, validationProblem } from "./problem.ts";
 
 /** A parsed series and the options that came with it. */
 export interface SeriesInput {
@@ -23,6 +24,8 @@ export interface SeriesInput {
   options: Record<string, unknown>;
   /** Prefix of the JSON pointers of option errors: "" for body fields, "/query" for query. */
   pointerPrefix: string;
+  /** The options of a JSON body that came from the query (the body did not have them). */
+  fromQuery?: Set<string>;
 }
 
 const SUPPORTED = ["application/json", "text/csv", "text/plain", "application/csv", ""];
@@ -77,11 +80,30 @@ async function readBody(
     }
     throw error;
   }
-  if (parsed.format === "json") {
-    return { loss: parsed.loss, steps: parsed.steps, options: parsed.fields, pointerPrefix: "" };
+  const query = queryValues(c, queryOptions);
+  if (parsed.format !== "json") {
+    return { loss: parsed.loss, steps: parsed.steps, options: query, pointerPrefix: "/query" };
   }
+  // A JSON body may take options from the query too (`curl -d @run.json '...?steps_per_epoch=157'`
+  // on a file that does not say it), but not the same option from both.
+  const fromQuery = new Set<string>();
+  const options = { ...parsed.fields };
+  for (const [name, value] of Object.entries(query)) {
+    if (name in options) {
+      return problem(422, `${name} is given both in the body and in the query; give it once`, {
+        errors: [{ pointer: `/query/${name}`, detail: "also given in the body" }],
+      });
+    }
+    options[name] = value;
+    fromQuery.add(name);
+  }
+  return { loss: parsed.loss, steps: parsed.steps, options, pointerPrefix: "", fromQuery };
+}
+
+/** The query's options, as numbers and booleans where they read as such. */
+function queryValues(c: Context, names: readonly string[]): Record<string, unknown> {
   const options: Record<string, unknown> = {};
-  for (const name of queryOptions) {
+  for (const name of names) {
     const raw = c.req.query(name);
     if (raw === undefined) continue;
     if (raw === "true" || raw === "false") {
@@ -92,5 +114,18 @@ async function readBody(
       options[name] = raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
     }
   }
-  return { loss: parsed.loss, steps: parsed.steps, options, pointerPrefix: "/query" };
+  return options;
+}
+
+/** The 422 for invalid options, each pointer into the body or the query, where it came from. */
+export function optionsProblem(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  input: Pick<SeriesInput, "pointerPrefix" | "fromQuery">,
+): Response {
+  const fromQuery = input.fromQuery;
+  if (!fromQuery || fromQuery.size === 0) return validationProblem(issues, input.pointerPrefix);
+  const rooted = issues.map((issue) =>
+    fromQuery.has(String(issue.path[0])) ? { ...issue, path: ["query", ...issue.path] } : issue
+  );
+  return validationProblem(rooted, input.pointerPrefix);
 }

@@ -17,8 +17,8 @@ import type { App } from "./app.ts";
 import { FindingSchema, SummarySchema, type Tool } from "./common.ts";
 import type { Config } from "./config.ts";
 import { NumberOrNonFinite } from "./json.ts";
-import { problem, problemResponses, validationProblem } from "./problem.ts";
-import { readSeries } from "./series_body.ts";
+import { problem, problemResponses } from "./problem.ts";
+import { optionsProblem, readSeries } from "./series_body.ts";
 
 const LossValue = z.union([z.number(), z.null(), z.enum(["NaN", "Infinity", "-Infinity"])]);
 
@@ -134,7 +134,7 @@ const route = createRoute({
   tags: ["analysis"],
   summary: "Find loss spikes, their period, and their cause",
   description:
-    "Accepts JSON (also with bare NaN/Infinity tokens as Python writes them), text/csv with a header (TensorBoard `Wall time,Step,Value`, W&B `Step,<run> - loss`, `step,loss`), or text/plain with one number per line; for CSV and text, the options are query parameters. Answers JSON, or the Markdown summary (`Accept: text/markdown`, `?format=markdown`), or the loss plot with spikes and epoch ends (`Accept: image/svg+xml`, `?format=svg`).",
+    "Accepts JSON (also with bare NaN/Infinity tokens as Python writes them), text/csv with a header (TensorBoard `Wall time,Step,Value`, W&B `Step,<run> - loss`, `step,loss`), or text/plain with one number per line; for CSV and text, the options are query parameters (a JSON body may take from the query the options it does not hold). Answers JSON, or the Markdown summary (`Accept: text/markdown`, `?format=markdown`), or the loss plot with spikes and epoch ends (`Accept: image/svg+xml`, `?format=svg`).",
   request: {
     query: z.object({
       format: FormatQuery,
@@ -177,7 +177,7 @@ async function handle(c: Context, config: Config): Promise<Response> {
   const series = await readSeries(c, config);
   if (series instanceof Response) return series;
   const parsed = SpikeOptionsSchema.safeParse(series.options);
-  if (!parsed.success) return validationProblem(parsed.error.issues, series.pointerPrefix);
+  if (!parsed.success) return optionsProblem(parsed.error.issues, series);
   try {
     const { loss, steps } = series;
     const report = runSpikes(loss, steps, parsed.data, config);

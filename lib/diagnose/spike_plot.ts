@@ -82,8 +82,9 @@ export function spikePlot(input: SpikePlotInput): string {
   });
 }
 
-/** The text up to the first sentence end (". " before a capital or a backtick), or all of it. */
+/** The text up to its first sentence end (". " before a capital or a backtick), capitalised. */
 function firstSentence(text: string): string {
   const end = text.search(/\.\s+(?=[A-Z`])/);
-  return end >= 0 ? text.slice(0, end + 1) : text;
+  const sentence = end >= 0 ? text.slice(0, end + 1) : text;
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
 }
