@@ -1,4 +1,4 @@
-import { assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
+import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/assert";
 import fc from "fast-check";
 import { median } from "simple-statistics";
 import {
@@ -8,7 +8,9 @@ import {
   fft,
   fillNonFinite,
   localScale,
+  median5,
   rollingMedian,
+  rollingMedianOfMedians,
 } from "../lib/series/mod.ts";
 
 /** A seeded uniform generator (mulberry32), so failures reproduce. */
@@ -126,4 +128,34 @@ Deno.test("fillNonFinite() counts NaN and ±Infinity and fills from the previous
   assertEquals(count, 3);
   assertEquals(first, 0);
   assertEquals(Array.from(finite), [0, 1, 0, 1, 0]);
+});
+
+Deno.test("median5() equals the sorted middle for every ordering of five values with ties", () => {
+  // All 5^5 assignments of the values 0..4: every permutation and every pattern of ties.
+  for (let code = 0; code < 5 ** 5; code++) {
+    const v = Array.from({ length: 5 }, (_, i) => Math.floor(code / 5 ** i) % 5);
+    const sorted = [...v].sort((a, b) => a - b);
+    assertEquals(median5(v[0], v[1], v[2], v[3], v[4]), sorted[2], `${v}`);
+  }
+});
+
+Deno.test("rollingMedianOfMedians() lies between the 9th and 17th of its 25 values in order", () => {
+  const rand = random(17);
+  const x = Float64Array.from({ length: 5000 }, () => (rand() < 0.1 ? 50 * rand() : rand()));
+  const got = rollingMedianOfMedians(x);
+  for (let i = 12; i < x.length - 12; i++) {
+    const window = Array.from(x.subarray(i - 12, i + 13)).sort((a, b) => a - b);
+    assert(got[i] >= window[8] && got[i] <= window[16], `at ${i}: ${got[i]}`);
+  }
+  // and at the ends it is the exact median of what exists
+  assertEquals(got[0], median(Array.from(x.subarray(0, 13))));
+});
+
+Deno.test("rollingMedianOfMedians() keeps a step edge and ignores a lone spike", () => {
+  const x = Float64Array.from({ length: 200 }, (_, i) => (i < 100 ? 1 : 2));
+  x[50] = 100;
+  const got = rollingMedianOfMedians(x);
+  assertEquals(got[50], 1);
+  assertEquals(got[99], 1);
+  assertEquals(got[100], 2);
 });

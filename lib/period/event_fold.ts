@@ -6,8 +6,11 @@
  * the positions modulo P and sliding a window of ±`tolerance` points over the phases finds the
  * phase holding the most cycles. Its significance is a binomial test against the series' own
  * spike rate (so heavy-tailed noise, which spikes often, needs more hits), corrected for the
- * number of phases and periods tried. The matched spikes then give P and the phase by least
- * squares (position = phase + k·P), sharper than any autocorrelation lag.
+ * number of phases and periods tried. When the spikes' sizes are given, the test is also run
+ * against the rate of spikes at least as large as the smallest matched one (few cycles of
+ * huge spikes in a noisy series are significant even when small spikes are common), with the
+ * choice of that size paid for in the correction. The matched spikes then give P and the
+ * phase by least squares (position = phase + k·P), sharper than any autocorrelation lag.
  *
  * Cost: O(E log E) for E positions (a typed-array sort of the phases).
  *
@@ -35,13 +38,14 @@ export interface EventFold {
   matched: number[];
 }
 
-/** `positions` must be ascending. */
+/** `positions` must be ascending; `sizes` (optional) holds each spike's |z|. */
 export function foldEvents(
   positions: Float64Array,
   length: number,
   period: number,
   tolerance: number,
   trials: number,
+  sizes?: Float64Array,
 ): EventFold | null {
   const count = positions.length;
   if (count < 2 || !(period >= 2) || length < 2 * period) return null;
@@ -74,7 +78,7 @@ export function foldEvents(
   }
   const centre = ((Math.atan2(sin, cos) / (2 * Math.PI)) * period % period + period) % period;
   // One spike per cycle: the one nearest the phase (positions ascend, so cycles do too).
-  const cycleOf: number[] = [], matched: number[] = [];
+  const cycleOf: number[] = [], matched: number[] = [], matchedSize: number[] = [];
   for (let i = 0; i < count; i++) {
     const position = positions[i];
     if (!inWindow(position % period)) continue;
@@ -82,10 +86,14 @@ export function foldEvents(
     const last = cycleOf.length - 1;
     if (last >= 0 && cycleOf[last] === cycle) {
       const off = (p: number) => Math.abs(p - centre - cycle * period);
-      if (off(position) < off(matched[last])) matched[last] = position;
+      if (off(position) < off(matched[last])) {
+        matched[last] = position;
+        matchedSize[last] = sizes?.[i] ?? 0;
+      }
     } else {
       cycleOf.push(cycle);
       matched.push(position);
+      matchedSize.push(sizes?.[i] ?? 0);
     }
   }
   let refinedPeriod = period, phase = centre;
@@ -98,9 +106,19 @@ export function foldEvents(
   }
   const cycles = Math.max(1, Math.floor((length - 1 - phase) / refinedPeriod) + 1);
   const hits = Math.min(matched.length, cycles);
-  const rate = Math.min(1, (count / length) * (width + 1));
   const phasesTried = Math.max(1, period / (width + 1));
-  const logP = logBinomialTail(hits, cycles, rate) + Math.log(phasesTried * Math.max(1, trials));
+  const correction = Math.log(phasesTried * Math.max(1, trials));
+  const rate = Math.min(1, (count / length) * (width + 1));
+  let logP = logBinomialTail(hits, cycles, rate) + correction;
+  if (sizes && hits >= 3) {
+    // Against spikes at least as large as the smallest matched one.
+    let smallest = Infinity, larger = 0;
+    for (const size of matchedSize) smallest = Math.min(smallest, size);
+    for (let i = 0; i < count; i++) if (sizes[i] >= smallest) larger++;
+    const sized = logBinomialTail(hits, cycles, Math.min(1, (larger / length) * (width + 1))) +
+      correction + Math.log(count);
+    logP = Math.min(logP, sized);
+  }
   return { period: refinedPeriod, phase, hits, cycles, logP: Math.min(0, logP), matched };
 }
 
@@ -118,17 +136,25 @@ export function lockPeriod(
   period: number,
   tolerance: number,
   trials: number,
+  sizes?: Float64Array,
 ): EventFold | null {
   let estimate = period;
   for (let span = 16 * period; span < length; span *= 2) {
     const end = upperBound(positions, span);
-    const fold = foldEvents(positions.subarray(0, end), span, estimate, tolerance, trials);
+    const fold = foldEvents(
+      positions.subarray(0, end),
+      span,
+      estimate,
+      tolerance,
+      trials,
+      sizes?.subarray(0, end),
+    );
     if (!fold || fold.hits < 3 || fold.hits < 0.5 * fold.cycles) break;
     estimate = fold.period;
   }
-  const loose = foldEvents(positions, length, estimate, tolerance, trials);
+  const loose = foldEvents(positions, length, estimate, tolerance, trials, sizes);
   if (!loose || loose.hits < 3) return loose;
-  const tight = foldEvents(positions, length, loose.period, 1.5, trials);
+  const tight = foldEvents(positions, length, loose.period, 1.5, trials, sizes);
   return tight && tight.logP <= loose.logP ? tight : loose;
 }
 

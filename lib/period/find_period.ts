@@ -27,7 +27,7 @@
  * ```
  */
 import { autocorrelation2 } from "../series/mod.ts";
-import { extremes, positionsOf } from "../spikes/detect_spikes.ts";
+import { extremes, positionsOf, sizesOf } from "../spikes/detect_spikes.ts";
 import { acfPeaks, refineByMultiples } from "./acf_peaks.ts";
 import { type EventFold, foldEvents, lockPeriod } from "./event_fold.ts";
 import { foldShape, profileCorrelation, profileRepeats, type ShapeFold } from "./shape_fold.ts";
@@ -85,7 +85,7 @@ export function findPeriod(
     eventThreshold = 3.5,
     maxLogP = Math.log(1e-6),
     minHitShare = 0.5,
-    minShapeZ = 8,
+    minShapeZ = 6,
     minExplained = 0.05,
   } = options;
   const n = z.length;
@@ -105,6 +105,7 @@ export function findPeriod(
   propose(acfShape);
   const events = extremes(z, eventThreshold);
   const up = positionsOf(events, "up"), down = positionsOf(events, "down");
+  const upSizes = sizesOf(events, "up"), downSizes = sizesOf(events, "down");
   const trials = 2 * proposals.length;
 
   interface Judged {
@@ -123,10 +124,11 @@ export function findPeriod(
       const k = Math.round(proposal / p);
       return k >= 2 && Math.abs(proposal - k * p) <= Math.max(1.5, factor) * k;
     });
-    for (const [kind, positions] of [["spikes-up", up], ["spikes-down", down]] as const) {
+    const trains = [["spikes-up", up, upSizes], ["spikes-down", down, downSizes]] as const;
+    for (const [kind, positions, sizes] of trains) {
       if (multiple) continue;
-      if (!promising(positions, proposal, Math.max(1.5, factor), minHitShare)) continue;
-      const fold = lockPeriod(positions, n, proposal, Math.max(1.5, factor), trials);
+      if (!promising(positions, n, proposal, Math.max(1.5, factor), minHitShare)) continue;
+      const fold = lockPeriod(positions, n, proposal, Math.max(1.5, factor), trials, sizes);
       if (fold && (!best || fold.logP < best.logP)) best = { ...fold, kind };
     }
     if (best && best.hits >= 0.85 * best.cycles && best.logP <= maxLogP) locked.push(best.period);
@@ -142,8 +144,13 @@ export function findPeriod(
     const chosen = spiky
       .filter((j) => j.spikes!.hits / j.spikes!.cycles >= 0.85 * strongest)
       .sort((a, b) => a.period - b.period)[0];
-    const positions = chosen.spikes!.kind === "spikes-up" ? up : down;
-    const s = { ...fundamental(chosen.spikes!, positions, n, trials), kind: chosen.spikes!.kind };
+    const [positions, sizes] = chosen.spikes!.kind === "spikes-up"
+      ? [up, upSizes]
+      : [down, downSizes];
+    const s = {
+      ...fundamental(chosen.spikes!, positions, n, trials, sizes),
+      kind: chosen.spikes!.kind,
+    };
     const rest = restOfProfile(z, finite, s.period, s.phase);
     return {
       period: s.period,
@@ -173,14 +180,15 @@ export function findPeriod(
 
   // Resets: a jump of either sign at one phase of most cycles (a running mean restarting).
   const both = Float64Array.from(events, (e) => e.index);
+  const bothSizes = Float64Array.from(events, (e) => Math.abs(e.z));
   let resets: EventFold | null = null;
   for (const proposal of proposals) {
-    if (!promising(both, proposal, Math.max(1.5, factor), minHitShare)) continue;
-    const fold = lockPeriod(both, n, proposal, Math.max(1.5, factor), trials);
+    if (!promising(both, n, proposal, Math.max(1.5, factor), minHitShare)) continue;
+    const fold = lockPeriod(both, n, proposal, Math.max(1.5, factor), trials, bothSizes);
     if (
       fold && fold.logP <= maxLogP && fold.hits >= 3 && fold.hits / fold.cycles >= minHitShare &&
       (!resets || fold.hits / fold.cycles > 1.15 * (resets.hits / resets.cycles))
-    ) resets = fundamental(fold, both, n, trials);
+    ) resets = fundamental(fold, both, n, trials, bothSizes);
   }
   if (resets) {
     return {
@@ -273,8 +281,9 @@ function noiseSignal(values: Float64Array, factor: number): Float64Array {
 }
 
 /**
- * The repeating profile of a spike train's cycle with the spike itself (±3 points) left out:
- * when what remains still repeats, the whole epoch repeats (unshuffled data), not one step.
+ * The repeating profile of a spike train's cycle with the spike and its momentum tail (3 points
+ * before, 30 % of the cycle after) left out: when what remains still repeats, the whole epoch
+ * repeats (unshuffled data), not one step.
  */
 function restOfProfile(
   z: Float64Array,
@@ -282,11 +291,17 @@ function restOfProfile(
   period: number,
   phase: number,
 ): ShapeFold {
-  const clipped = new Float64Array(z.length), kept = new Uint8Array(z.length);
-  for (let i = 0; i < z.length; i++) {
-    const offset = (((i - phase) % period) + period) % period;
-    kept[i] = finite[i] && Math.min(offset, period - offset) > 3 ? 1 : 0;
-    clipped[i] = Math.max(-4, Math.min(4, z[i]));
+  const n = z.length, tail = Math.max(3, 0.3 * period);
+  const clipped = new Float64Array(n), kept = new Uint8Array(n);
+  // Walk cycle by cycle (no modulo per point): keep offsets in (tail, period − 3) of each.
+  for (let start = phase - period; start < n; start += period) {
+    const from = Math.max(0, Math.ceil(start + tail + 1e-9));
+    const to = Math.min(n, Math.ceil(start + period - 3));
+    for (let i = from; i < to; i++) {
+      kept[i] = finite[i];
+      const v = z[i];
+      clipped[i] = v > 4 ? 4 : v < -4 ? -4 : v;
+    }
   }
   return foldShape(clipped, kept, period);
 }
@@ -311,22 +326,17 @@ function bestShape(
 /** A quick look: do most of the first 16 cycles hold a spike at one phase? */
 function promising(
   positions: Float64Array,
+  n: number,
   period: number,
   tolerance: number,
   minHitShare: number,
 ): boolean {
   let end = 0;
-  const span = 16 * period;
+  const span = Math.min(n, Math.max(16 * period, 2 * period));
   while (end < positions.length && positions[end] <= span) end++;
-  const fold = foldEvents(
-    positions.subarray(0, end),
-    Math.max(span, 2 * period),
-    period,
-    tolerance,
-    1,
-  );
+  const fold = foldEvents(positions.subarray(0, end), span, period, tolerance, 1);
   return fold !== null && fold.hits >= Math.min(3, fold.cycles) &&
-    fold.hits >= minHitShare * Math.min(fold.cycles, Math.ceil(span / period));
+    fold.hits >= minHitShare * fold.cycles;
 }
 
 function addProposal(proposals: number[], period: number): void {

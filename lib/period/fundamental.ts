@@ -22,6 +22,7 @@ export function fundamental(
   positions: Float64Array,
   length: number,
   trials: number,
+  sizes?: Float64Array,
   maxDivisor = 64,
 ): EventFold {
   const strength = found.hits / found.cycles;
@@ -32,9 +33,9 @@ export function fundamental(
     const period = found.period / k;
     let near = 0;
     for (const at of sample) if (hasNeighbour(positions, at + period, 1.5)) near++;
-    if (near < 0.8 * sample.length) continue;
-    const fold = lockPeriod(positions, length, period, 1.5, trials);
-    if (fold && fold.hits >= 3 && fold.hits / fold.cycles >= 0.85 * strength) best = fold;
+    if (near < 0.6 * sample.length) continue;
+    const fold = lockPeriod(positions, length, period, 1.5, trials, sizes);
+    if (fold && fold.hits >= 3 && fold.hits / fold.cycles >= 0.7 * strength) best = fold;
   }
   return best;
 }

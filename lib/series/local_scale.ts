@@ -11,12 +11,12 @@
  * with σ for Gaussian noise, so the bound does not bind there): a block that is smooth but for
  * a few jumps (a running mean, quantised values) has a MAD near 0, and would otherwise turn
  * every small wiggle into a 100-σ spike. Every scale is at least `floor`, so z-scores stay
- * finite. Medians come from simple-statistics. Long series get at most 1024 blocks, and each
+ * finite. Medians come from simple-statistics. Long series get at most 256 blocks, and each
  * block's MAD is taken on an evenly strided sample of at most 255 of its points (the standard
  * error of a MAD from 255 Gaussian points is about 8 %, and the interpolation averages
  * neighbouring blocks).
  *
- * Cost: O(n) for the interpolation plus O(min(n, 1024·255)) for the medians. Input must be
+ * Cost: O(n) for the interpolation plus O(min(n, 256·255)) for the medians. Input must be
  * finite.
  *
  * @example
@@ -34,7 +34,7 @@ export function localScale(
   const n = residual.length;
   const out = new Float64Array(n);
   if (n === 0) return out;
-  const blocks = Math.min(1024, Math.max(1, Math.floor(n / Math.max(2 * minBlock, 1))));
+  const blocks = Math.min(256, Math.max(1, Math.floor(n / Math.max(2 * minBlock, 1))));
   const size = n / blocks;
   const centres = new Float64Array(blocks), scales = new Float64Array(blocks);
   const sample = new Float64Array(255), deviations = new Float64Array(255);
@@ -54,15 +54,14 @@ export function localScale(
     scales[b] = Math.max(mad, 0.5 * meanAbs, floor);
     centres[b] = (start + end - 1) / 2;
   }
-  let b = 0;
-  for (let i = 0; i < n; i++) {
-    while (b < blocks - 1 && centres[b + 1] <= i) b++;
-    if (i <= centres[0] || b === blocks - 1) {
-      out[i] = i <= centres[0] ? scales[0] : scales[blocks - 1];
-    } else {
-      const t = (i - centres[b]) / (centres[b + 1] - centres[b]);
-      out[i] = scales[b] + t * (scales[b + 1] - scales[b]);
-    }
+  // Flat before the first centre and after the last, linear between neighbouring centres.
+  const firstCentre = Math.min(n, Math.floor(centres[0]) + 1);
+  out.fill(scales[0], 0, firstCentre);
+  for (let b = 0; b + 1 < blocks; b++) {
+    const from = Math.floor(centres[b]) + 1, to = Math.min(n, Math.floor(centres[b + 1]) + 1);
+    const slope = (scales[b + 1] - scales[b]) / (centres[b + 1] - centres[b]);
+    for (let i = from; i < to; i++) out[i] = scales[b] + (i - centres[b]) * slope;
   }
+  out.fill(scales[blocks - 1], Math.floor(centres[blocks - 1]) + 1);
   return out;
 }

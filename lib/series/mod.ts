@@ -5,3 +5,4 @@ export * from "./rolling_median.ts";
 export * from "./local_scale.ts";
 export * from "./decimate.ts";
 export * from "./fill_non_finite.ts";
+export * from "./median_of_medians.ts";

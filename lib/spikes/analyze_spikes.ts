@@ -73,7 +73,10 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
   }
 
   const period = found ? found.period * axis.stride : null;
-  const signature = found ? runningMeanSignature(residuals.values, finite, found.period) : null;
+  // A running mean restarting shows as a repeating shape or as dips: only then is it checked.
+  const signature = found && found.kind !== "spikes-up"
+    ? runningMeanSignature(residuals.values, finite, found.period)
+    : null;
   const phase = found === null || period === null
     ? null
     : found.matched.length > 0
@@ -103,9 +106,12 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
     : null;
 
   const spikeThreshold = 6;
-  const events = extremes(z, spikeThreshold);
-  const periodic = new Set(found?.matched ?? []);
   const isolatedThreshold = Math.max(spikeThreshold, 2.5 * tailQuantile(z, finite));
+  // Spikes against the trend around them, and jumps against the trend before them (a spike
+  // with a slow recovery, such as a learning-rate spike, lifts the centred trend with it).
+  const onsets = extremes(residuals.onset, isolatedThreshold).filter((e) => e.direction === "up");
+  const events = [...extremes(z, spikeThreshold), ...onsets];
+  const periodic = new Set(found?.matched ?? []);
   const spikes: Spike[] = [];
   const listed = new Set<number>();
   const isolated: Spike[] = [];
@@ -113,14 +119,18 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
     if (listed.has(index)) continue;
     listed.add(index);
     const baseline = precedingMedian(loss, index);
+    const score =
+      Math.abs(residuals.onset[index]) > Math.abs(z[index]) && residuals.onset[index] > 0
+        ? residuals.onset[index]
+        : z[index];
     const spike: Spike = {
       step: axis.stepOf(index),
       index,
       value: loss[index],
       baseline,
       ratio: loss[index] / baseline,
-      z: z[index],
-      direction: z[index] >= 0 ? "up" : "down",
+      z: score,
+      direction: score >= 0 ? "up" : "down",
     };
     spikes.push(spike);
     const nearPeriodic = found !== null && found.kind !== "shape" &&

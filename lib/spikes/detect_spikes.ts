@@ -44,3 +44,9 @@ export function positionsOf(events: readonly Extreme[], direction: "up" | "down"
   const picked = events.filter((e) => e.direction === direction);
   return Float64Array.from(picked, (e) => e.index);
 }
+
+/** |z| of the extremes in one direction, aligned with {@linkcode positionsOf}. */
+export function sizesOf(events: readonly Extreme[], direction: "up" | "down"): Float64Array {
+  const picked = events.filter((e) => e.direction === direction);
+  return Float64Array.from(picked, (e) => Math.abs(e.z));
+}

@@ -4,13 +4,14 @@
  * Why: a loss curve decays by orders of magnitude and its noise is proportional to its level,
  * so spikes are best measured as ratios. When every finite value is positive the analysis works
  * on ln(loss), where a 4× spike is +1.39 whatever the level; otherwise (losses that go negative,
- * such as an ELBO) on the values themselves. The trend is a centred rolling median (it keeps
- * step changes such as LR drops sharp and ignores spikes), the noise scale a blockwise MAD
- * (see `localScale`), and z = (y − trend) / scale.
+ * such as an ELBO) on the values themselves. The trend is a centred rolling median of medians
+ * over 25 points (`rollingMedianOfMedians`: it keeps step changes such as LR drops sharp and
+ * ignores spikes), the noise scale a blockwise MAD (see `localScale`), and
+ * z = (y − trend) / scale.
  *
  * Non-finite points get z = 0 and are excluded through `finite`.
  *
- * Cost: O(n) passes plus the rolling median's O(n·log w).
+ * Cost: a few O(n) passes over typed arrays.
  *
  * @example
  * ```ts
@@ -18,7 +19,7 @@
  * z[3] > 6; // true: the 4× point stands out
  * ```
  */
-import { fillNonFinite, localScale, rollingMedian } from "../series/mod.ts";
+import { fillNonFinite, localScale, rollingMedianOfMedians } from "../series/mod.ts";
 
 /** The residual view of a series. */
 export interface Residuals {
@@ -30,16 +31,18 @@ export interface Residuals {
   trend: Float64Array;
   /** Robust z-score of every point (0 where the loss is not finite). */
   z: Float64Array;
+  /**
+   * z-score against the trend of the 25 points before (a causal baseline): a spike followed by
+   * a slow recovery lifts the centred trend with it, but not the trend before it.
+   */
+  onset: Float64Array;
   /** 1 where the loss is finite. */
   finite: Uint8Array;
   /** How many points are not finite, and the index of the first (-1 when none). */
   nonFinite: { count: number; first: number };
 }
 
-/** Half-width of the trend's rolling median: 31 points. */
-export const TREND_HALF_WIDTH = 15;
-
-export function robustResiduals(loss: Float64Array, half = TREND_HALF_WIDTH): Residuals {
+export function robustResiduals(loss: Float64Array): Residuals {
   const n = loss.length;
   const { filled, finite, count, first } = fillNonFinite(loss);
   let positive = true;
@@ -47,14 +50,24 @@ export function robustResiduals(loss: Float64Array, half = TREND_HALF_WIDTH): Re
   const domain = positive && count < n ? "log" : "linear";
   const y = filled;
   if (domain === "log") { for (let i = 0; i < n; i++) y[i] = Math.log(y[i]); }
-  const smooth = rollingMedian(y, Math.min(half, Math.max(0, (n - 1) >> 1)));
+  const smooth = rollingMedianOfMedians(y);
   const residual = new Float64Array(n);
   for (let i = 0; i < n; i++) residual[i] = finite[i] ? y[i] - smooth[i] : 0;
   const floor = domain === "log" ? 1e-9 : 1e-9 * maxAbs(y);
   const scale = localScale(residual, 64, floor || 1e-300);
-  const z = new Float64Array(n);
-  for (let i = 0; i < n; i++) z[i] = residual[i] / scale[i];
-  return { domain, values: y, trend: smooth, z, finite, nonFinite: { count, first } };
+  const onset = new Float64Array(n);
+  for (let i = 13; i < n; i++) onset[i] = finite[i] ? (y[i] - smooth[i - 13]) / scale[i] : 0;
+  // z in place of the residual: one array fewer.
+  for (let i = 0; i < n; i++) residual[i] /= scale[i];
+  return {
+    domain,
+    values: y,
+    trend: smooth,
+    z: residual,
+    onset,
+    finite,
+    nonFinite: { count, first },
+  };
 }
 
 function maxAbs(x: Float64Array): number {

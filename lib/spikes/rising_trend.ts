@@ -5,7 +5,8 @@
  * grow, a diverging run) is the warning before the NaN. The level of the final tenth of the
  * run (its median, so a last spike does not count) is compared with the lowest median of the
  * twenty equal stretches before it. In log terms, ending 30 % above the minimum is a warning,
- * 3× is critical. For series that are not all positive the rise is measured against the
+ * 3× is critical — unless the loss is coming back down at the very end (a late spike that
+ * recovers). For series that are not all positive the rise is measured against the
  * spread of the curve instead of its level.
  *
  * Cost: O(n) (medians of stretches, on an evenly strided sample of at most 200 000 points).
@@ -64,5 +65,10 @@ export function risingTrend(loss: Float64Array): RisingTrend | null {
     const spread = sorted[Math.floor(0.9 * (n - 1))] - sorted[Math.floor(0.1 * (n - 1))];
     factor = spread > 0 ? 1 + (final - lowest) / spread : 1;
   }
-  return { factor, final, lowest, lowestAt, rising: factor >= 1.3 };
+  // Still climbing, not recovering from a late spike: the last twentieth is not below the one
+  // before it.
+  const twentieth = Math.max(1, Math.round(n / 20));
+  const recovering = n >= 40 &&
+    levelOf(n - twentieth, n) < 0.98 * levelOf(n - 2 * twentieth, n - twentieth);
+  return { factor, final, lowest, lowestAt, rising: factor >= 1.3 && !recovering };
 }
