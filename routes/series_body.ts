@@ -36,9 +36,6 @@ export interface OptionalSeriesInput extends Omit<SeriesInput, "loss"> {
   loss: Float64Array | null;
 }
 
-/** The options `/v1/spikes` takes from the query of a CSV or text body. */
-export const SPIKE_QUERY_OPTIONS: readonly string[] = QUERY_OPTIONS;
-
 /** Reads a body that must hold a loss series; `queryOptions` are read from CSV/text queries. */
 export function readSeries(
   c: Context,
