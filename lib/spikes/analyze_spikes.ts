@@ -115,8 +115,16 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
   const spikes: Spike[] = [];
   const listed = new Set<number>();
   const isolated: Spike[] = [];
+  // A spike of a periodic train carries a momentum tail: points a few steps after it that still
+  // stand out are part of the same event, not spikes of their own.
+  const tail = found ? Math.min(30, Math.max(2, 0.1 * found.period)) : 0;
+  const inTail = (index: number) => {
+    if (!found || found.kind === "shape") return false;
+    const after = modulo(index - found.phase, found.period);
+    return after > 1.5 && after <= tail && Math.abs(z[index]) < 6 * 4;
+  };
   for (const index of [...events.map((e) => e.index), ...periodic].sort((a, b) => a - b)) {
-    if (listed.has(index)) continue;
+    if (listed.has(index) || (!periodic.has(index) && inTail(index))) continue;
     listed.add(index);
     const baseline = precedingMedian(loss, index);
     const score =
