@@ -10,9 +10,14 @@ import { bearerAuth } from "hono/bearer-auth";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { stringify as toYaml } from "yaml";
+import type { Tool } from "./common.ts";
 import { type Config, defaultConfig } from "./config.ts";
+import { registerDocs } from "./docs.ts";
+import { registerMcp } from "./mcp.ts";
 import { problem, validationProblem } from "./problem.ts";
+import * as contrastive from "./contrastive.ts";
 import * as lastBatch from "./last-batch.ts";
+import * as spikes from "./spikes.ts";
 import * as logSumExp from "./logsumexp.ts";
 
 /** The app type every route module registers itself on. */
@@ -25,7 +30,20 @@ export const VERSION = "1.0.0";
 export type Register = (app: App, config: Config) => void;
 
 /** Every endpoint, in the order its operations appear in the contract. */
-const endpoints: Register[] = [lastBatch.register, logSumExp.register];
+const endpoints: Register[] = [
+  spikes.register,
+  lastBatch.register,
+  contrastive.register,
+  logSumExp.register,
+];
+
+/** The MCP tools served at `/mcp`: each endpoint module's exported `Tool`. */
+export const tools: Tool[] = [
+  spikes.tool,
+  lastBatch.tool,
+  contrastive.contrastive,
+  logSumExp.logsumexp,
+];
 
 /** Builds the app with the given limits. */
 export function createApp(config: Config = defaultConfig): App {
@@ -101,6 +119,8 @@ export function createApp(config: Config = defaultConfig): App {
   );
 
   for (const register of endpoints) register(app, config);
+  registerDocs(app, config);
+  registerMcp(tools)(app, config);
 
   let document: Contract | undefined;
   app.get("/openapi.json", (c) => c.json(document ??= contractOf(app)));

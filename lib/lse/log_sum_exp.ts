@@ -52,9 +52,15 @@ export function logSumExpParts(
   }
 }
 
+/** shift + logSum, rounded to the element format (no op when the shift is 0, as in naive). */
+export function lseValue(parts: LseParts, ev: OpEvaluator): number {
+  if (parts.shift === 0) return parts.logSum;
+  return ev.op("add", null, parts.shift + parts.logSum, ev.format, parts.shift, parts.logSum);
+}
+
 export function logSumExp(x: ArrayLike<number>, options: LseOptions): Evaluation {
   const ev = new OpEvaluator(options.format, options.accumulate ?? options.format);
   const xs = ev.inputs(x);
   const parts = logSumExpParts(xs, options.method, ev);
-  return { value: parts.value, trace: ev.first };
+  return { value: lseValue(parts, ev), trace: ev.first };
 }

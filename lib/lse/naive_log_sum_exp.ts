@@ -14,7 +14,7 @@
  * @example
  * ```ts
  * const ev = new OpEvaluator("fp16", "fp32");
- * naiveLogSumExp([12, 0], ev).value; // Infinity (e^12 > 65504), ev.first.stage === "exp"
+ * naiveLogSumExp([12, 0], ev).logSum; // Infinity (e^12 > 65504), ev.first.stage === "exp"
  * ```
  */
 import type { LseParts, OpEvaluator } from "./op_evaluator.ts";
@@ -27,5 +27,5 @@ export function naiveLogSumExp(xs: readonly number[], ev: OpEvaluator): LseParts
   }
   const stored = ev.op("sum", null, sum, ev.format, sum);
   const logSum = ev.op("log", null, Math.log(stored), ev.format, stored);
-  return { shift: 0, sum: stored, logSum, value: logSum };
+  return { shift: 0, sum: stored, logSum };
 }

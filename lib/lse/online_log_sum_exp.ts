@@ -16,7 +16,7 @@
  * @example
  * ```ts
  * const ev = new OpEvaluator("fp16", "fp32");
- * onlineLogSumExp([1, 2, 3], ev).value; // 3.408 (fp16 of 3.40760596…)
+ * onlineLogSumExp([1, 2, 3], ev); // { shift: 3, sum: 1.5029296875, logSum: 0.407470703125 }
  * ```
  */
 import type { LseParts, OpEvaluator } from "./op_evaluator.ts";
@@ -42,6 +42,5 @@ export function onlineLogSumExp(xs: readonly number[], ev: OpEvaluator): LsePart
   const shift = m === -Infinity ? 0 : m;
   const stored = ev.op("sum", null, sum, ev.format, sum);
   const logSum = ev.op("log", null, Math.log(stored), ev.format, stored);
-  const value = ev.op("add", null, shift + logSum, ev.format, shift, logSum);
-  return { shift, sum: stored, logSum, value };
+  return { shift, sum: stored, logSum };
 }

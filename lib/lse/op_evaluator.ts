@@ -103,7 +103,11 @@ function maskPropagation(value: number, a: number, b: number | undefined): boole
   return value === -Infinity && (a === -Infinity || b === -Infinity);
 }
 
-/** What each log-sum-exp method produces: lse = shift + log(sum). */
+/**
+ * What each log-sum-exp method produces: lse = shift + log(sum). The final addition is left to
+ * the callers that need the lse itself (`lseValue`); softmax, log-softmax and cross-entropy use
+ * the parts, so an overflow of that addition never enters their traces.
+ */
 export interface LseParts {
   /** The number subtracted before exponentiating: 0 (naive), the max (stable, online). */
   shift: number;
@@ -111,6 +115,4 @@ export interface LseParts {
   sum: number;
   /** log(sum), in the element format. */
   logSum: number;
-  /** shift + logSum, in the element format. */
-  value: number;
 }

@@ -16,7 +16,7 @@
  * @example
  * ```ts
  * const ev = new OpEvaluator("fp16", "fp32");
- * stableLogSumExp([1000, 0], ev).value; // 1000, finite where the naive form overflows
+ * stableLogSumExp([1000, 0], ev); // { shift: 1000, sum: 1, logSum: 0 }: lse 1000, where naive overflows
  * ```
  */
 import type { LseParts, OpEvaluator } from "./op_evaluator.ts";
@@ -42,6 +42,5 @@ export function stableLogSumExp(xs: readonly number[], ev: OpEvaluator): LsePart
   }
   const stored = ev.op("sum", null, sum, ev.format, sum);
   const logSum = ev.op("log", null, Math.log(stored), ev.format, stored);
-  const value = ev.op("add", null, shift + logSum, ev.format, shift, logSum);
-  return { shift, sum: stored, logSum, value };
+  return { shift, sum: stored, logSum };
 }

@@ -9,7 +9,8 @@
  *
  * - spikes (up and down separately): how many cycles hold a spike at one phase, against the
  *   series' own spike rate (a binomial test corrected for every phase and period tried);
- * - shape: how much variance one repeating profile explains (an F test).
+ * - shape: how much variance one repeating profile explains (an F test), of the level (clipped
+ *   z) or of the noise (ln |Δy|, which catches a running mean restarting every epoch).
  *
  * Of the significant proposals, the strongest kind wins, and within it the shortest period
  * that is nearly as strong as the best: a multiple is never shorter, and a fraction P/k holds
@@ -29,7 +30,7 @@ import { autocorrelation2 } from "../series/mod.ts";
 import { extremes, positionsOf } from "../spikes/detect_spikes.ts";
 import { acfPeaks, refineByMultiples } from "./acf_peaks.ts";
 import { type EventFold, foldEvents, lockPeriod } from "./event_fold.ts";
-import { foldShape, type ShapeFold } from "./shape_fold.ts";
+import { foldShape, profileCorrelation, profileRepeats, type ShapeFold } from "./shape_fold.ts";
 import { fundamental } from "./fundamental.ts";
 
 /** A period and how it was established. */
@@ -51,6 +52,12 @@ export interface Period {
   matched: number[];
   /** How many periods were proposed and tested. */
   proposals: number;
+  /**
+   * For a repeating shape — or a spike train whose cycle repeats beyond the spike — the lag-1
+   * autocorrelation of the profile (near 1 for a slow shape such as a warm restart, near 0 for
+   * a per-step profile such as unshuffled data); else null.
+   */
+  smoothness: number | null;
 }
 
 /** Tuning of the detector (defaults are what the service uses). */
@@ -72,6 +79,7 @@ export function findPeriod(
   z: Float64Array,
   finite: Uint8Array,
   options: PeriodOptions = {},
+  values?: Float64Array,
 ): Period | null {
   const {
     eventThreshold = 3.5,
@@ -83,12 +91,13 @@ export function findPeriod(
   const n = z.length;
   if (n < 12) return null;
   const factor = Math.max(1, Math.ceil(n / REDUCED_LENGTH));
-  const { spikes, shape } = reduce(z, factor);
+  const { spikes, shape, changes } = reduce(z, values ?? z, factor);
   const [acfSpikes, acfShape] = autocorrelation2(spikes, shape);
+  const [acfChanges] = autocorrelation2(changes, new Float64Array(changes.length));
   const maxLag = Math.floor(spikes.length / 3);
 
   const proposals: number[] = [];
-  for (const acf of [acfSpikes, acfShape]) {
+  for (const acf of [acfSpikes, acfShape, acfChanges]) {
     for (const lag of acfPeaks(acf, 2, maxLag, 5)) {
       const period = refineByMultiples(acf, lag, spikes.length - 2) * factor;
       for (let k = 1; k <= 5; k++) addProposal(proposals, period / k);
@@ -101,7 +110,7 @@ export function findPeriod(
   interface Judged {
     period: number;
     spikes: (EventFold & { kind: "spikes-up" | "spikes-down" }) | null;
-    shape: ShapeFold;
+    shape: ShapeFold | null;
   }
   const judged: Judged[] = [];
   // Shortest first: a multiple of a train already locked with most cycles hit cannot win.
@@ -122,8 +131,8 @@ export function findPeriod(
     }
     if (best && best.hits >= 0.85 * best.cycles && best.logP <= maxLogP) locked.push(best.period);
     const shapeFold = proposal / factor >= 2
-      ? foldShape(shape, allOnes, proposal / factor)
-      : { explained: 0, z: 0, bins: 0 };
+      ? bestShape(shape, changes, allOnes, proposal / factor)
+      : null;
     judged.push({ period: best?.period ?? proposal, spikes: best, shape: shapeFold });
   }
 
@@ -138,6 +147,7 @@ export function findPeriod(
       .sort((a, b) => a.period - b.period)[0];
     const positions = chosen.spikes!.kind === "spikes-up" ? up : down;
     const s = { ...fundamental(chosen.spikes!, positions, n, trials), kind: chosen.spikes!.kind };
+    const rest = restOfProfile(z, finite, s.period, s.phase);
     return {
       period: s.period,
       phase: s.phase,
@@ -148,24 +158,68 @@ export function findPeriod(
       strength: s.hits / s.cycles,
       matched: s.matched,
       proposals: proposals.length,
+      smoothness: rest.z >= minShapeZ && rest.explained >= minExplained
+        ? profileCorrelation(rest.profile, 1)
+        : null,
     };
   }
-  const shaped = judged.filter((j) => j.shape.z >= minShapeZ && j.shape.explained >= minExplained);
-  if (shaped.length > 0) {
-    const strongest = Math.max(...shaped.map((j) => j.shape.explained));
-    const chosen = shaped
-      .filter((j) => j.shape.explained >= 0.85 * strongest)
-      .sort((a, b) => a.period - b.period)[0];
+  // Resets: a jump of either sign at one phase of most cycles (a running mean restarting).
+  const both = Float64Array.from(events, (e) => e.index);
+  let resets: EventFold | null = null;
+  for (const proposal of proposals) {
+    if (!promising(both, proposal, Math.max(1.5, factor), minHitShare)) continue;
+    const fold = lockPeriod(both, n, proposal, Math.max(1.5, factor), trials);
+    if (
+      fold && fold.logP <= maxLogP && fold.hits >= 3 && fold.hits / fold.cycles >= minHitShare &&
+      (!resets || fold.hits / fold.cycles > 1.15 * (resets.hits / resets.cycles))
+    ) resets = fundamental(fold, both, n, trials);
+  }
+  if (resets) {
     return {
-      period: chosen.period,
+      period: resets.period,
+      phase: resets.phase,
+      kind: "shape",
+      hits: resets.hits,
+      cycles: resets.cycles,
+      logP: resets.logP,
+      strength: resets.hits / resets.cycles,
+      matched: resets.matched,
+      proposals: proposals.length,
+      smoothness: null,
+    };
+  }
+  const shaped = judged.filter((j) =>
+    j.shape && j.shape.z >= minShapeZ && j.shape.explained >= minExplained
+  );
+  if (shaped.length > 0) {
+    const strongest = Math.max(...shaped.map((j) => j.shape!.explained));
+    const chosen = shaped
+      .filter((j) => j.shape!.explained >= 0.85 * strongest)
+      .sort((a, b) => a.period - b.period)[0];
+    // A profile folded at a multiple repeats within itself: divide down to the fundamental.
+    let period = chosen.period, fold = chosen.shape!;
+    for (const k of profileRepeats(chosen.shape!.profile)) {
+      if (chosen.period / k / factor < 2) continue;
+      const candidate = bestShape(shape, changes, allOnes, chosen.period / k / factor);
+      // A period that is not a whole number of points smears its profile over two bins and
+      // loses up to half its explained variance; a false divisor explains about 1/k of it.
+      if (candidate.z >= minShapeZ && candidate.explained >= 0.55 * chosen.shape!.explained) {
+        period = chosen.period / k;
+        fold = candidate;
+        break;
+      }
+    }
+    return {
+      period,
       phase: 0,
       kind: "shape",
-      hits: Math.floor(n / chosen.period),
-      cycles: Math.floor(n / chosen.period),
-      logP: -0.5 * chosen.shape.z * chosen.shape.z,
-      strength: chosen.shape.explained,
+      hits: Math.floor(n / period),
+      cycles: Math.floor(n / period),
+      logP: -0.5 * fold.z * fold.z,
+      strength: fold.explained,
       matched: [],
       proposals: proposals.length,
+      smoothness: profileCorrelation(fold.profile, 1),
     };
   }
   return null;
@@ -177,22 +231,65 @@ export function findPeriod(
  * ones; each block keeps its most extreme value) and the shape signal (z clipped to ±4, each
  * block's mean).
  */
-function reduce(z: Float64Array, factor: number): { spikes: Float64Array; shape: Float64Array } {
+function reduce(
+  z: Float64Array,
+  values: Float64Array,
+  factor: number,
+): { spikes: Float64Array; shape: Float64Array; changes: Float64Array } {
   const length = Math.ceil(z.length / factor);
   const spikes = new Float64Array(length), shape = new Float64Array(length);
+  const changes = new Float64Array(length);
   for (let b = 0, i = 0; b < length; b++) {
-    let extreme = 0, sum = 0;
+    let extreme = 0, sum = 0, change = 0;
     const start = i;
     for (const end = Math.min(z.length, i + factor); i < end; i++) {
       const v = z[i], a = Math.abs(v);
       const soft = a > 2.5 ? Math.min(a - 2.5, 6) : 0;
       if (soft > Math.abs(extreme)) extreme = v > 0 ? soft : -soft;
       sum += v > 4 ? 4 : v < -4 ? -4 : v;
+      change += Math.log(Math.abs(values[i] - values[i > 0 ? i - 1 : i]) + 1e-12);
     }
     spikes[b] = extreme;
     shape[b] = sum / (i - start);
+    changes[b] = change / (i - start);
   }
-  return { spikes, shape };
+  return { spikes, shape, changes };
+}
+
+/**
+ * The repeating profile of a spike train's cycle with the spike itself (±3 points) left out:
+ * when what remains still repeats, the whole epoch repeats (unshuffled data), not one step.
+ */
+function restOfProfile(
+  z: Float64Array,
+  finite: Uint8Array,
+  period: number,
+  phase: number,
+): ShapeFold {
+  const clipped = new Float64Array(z.length), kept = new Uint8Array(z.length);
+  for (let i = 0; i < z.length; i++) {
+    const offset = (((i - phase) % period) + period) % period;
+    kept[i] = finite[i] && Math.min(offset, period - offset) > 3 ? 1 : 0;
+    clipped[i] = Math.max(-4, Math.min(4, z[i]));
+  }
+  return foldShape(clipped, kept, period);
+}
+
+/**
+ * The better of two shape folds: of the clipped z-scores (a repeating level profile), or of
+ * ln |Δy| (a repeating noise profile: a running mean's changes shrink as 1/k within each cycle;
+ * only for cycles of 8 points or more, where such a profile can be told from noise).
+ */
+function bestShape(
+  shape: Float64Array,
+  changes: Float64Array,
+  finite: Uint8Array,
+  period: number,
+): ShapeFold {
+  const level = foldShape(shape, finite, period);
+  if (period < 8) return level;
+  const noise = foldShape(changes, finite, period);
+  return noise.z > level.z ? noise : level;
 }
 
 /** A quick look: do most of the first 16 cycles hold a spike at one phase? */

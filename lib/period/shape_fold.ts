@@ -25,6 +25,8 @@ export interface ShapeFold {
   z: number;
   /** Bins (points per cycle). */
   bins: number;
+  /** Mean of each bin (the repeating profile). */
+  profile: Float64Array;
 }
 
 export function foldShape(values: Float64Array, finite: Uint8Array, period: number): ShapeFold {
@@ -51,11 +53,61 @@ export function foldShape(values: Float64Array, finite: Uint8Array, period: numb
     used++;
   }
   const d1 = used - 1, d2 = n - used;
-  if (!(ssTotal > 0) || d1 < 1 || d2 < 1) return { explained: 0, z: 0, bins };
+  const profile = sums.map((v, b) => (counts[b] > 0 ? v / counts[b] : mean));
+  if (!(ssTotal > 0) || d1 < 1 || d2 < 1) return { explained: 0, z: 0, bins, profile };
   const ssWithin = Math.max(ssTotal - ssBetween, 1e-300);
   const f = (ssBetween / d1) / (ssWithin / d2);
   const explained = 1 - (ssWithin / d2) / (ssTotal / (n - 1));
   const a = 2 / (9 * d1), b = 2 / (9 * d2), root = Math.cbrt(f);
   const z = ((1 - b) * root - (1 - a)) / Math.sqrt(a + root * root * b);
-  return { explained, z, bins };
+  return { explained, z, bins, profile };
+}
+
+/**
+ * Correlation of a cyclic profile with itself shifted by `shift` bins (linear interpolation
+ * between bins for a fractional shift).
+ *
+ * Why: a profile folded at a multiple Q = k·P of the true period repeats k times within
+ * itself; a shift of Q/k then matches it, and the correlation says so. At lag 1 it measures
+ * smoothness: near 1 for a slow shape (a warm restart's decay), near 0 for a profile that
+ * changes every step (the per-batch difficulty of unshuffled data).
+ *
+ * Cost: O(bins). Returns 0 for a flat profile.
+ */
+export function profileCorrelation(profile: Float64Array, shift: number): number {
+  const n = profile.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += profile[i];
+  mean /= n;
+  let cross = 0, energy = 0;
+  for (let i = 0; i < n; i++) {
+    const at = (i + shift) % n;
+    const lo = Math.floor(at), t = at - lo;
+    const shifted = (1 - t) * profile[lo % n] + t * profile[(lo + 1) % n];
+    cross += (profile[i] - mean) * (shifted - mean);
+    energy += (profile[i] - mean) ** 2;
+  }
+  return energy > 0 ? cross / energy : 0;
+}
+
+/**
+ * The numbers of times a folded profile may repeat within itself, largest first: every
+ * k ≤ `maxRepeats` whose shifts by Q/k, 2Q/k and 3Q/k all correlate at least `threshold`. A
+ * smooth profile also matches its small shifts, so each k is only a candidate for the caller
+ * to confirm with a fold at Q/k.
+ */
+export function profileRepeats(
+  profile: Float64Array,
+  maxRepeats = 64,
+  threshold = 0.35,
+): number[] {
+  const found: number[] = [];
+  for (let k = 2; k <= maxRepeats && profile.length / k >= 2; k++) {
+    let all = true;
+    for (let j = 1; j <= Math.min(k - 1, 3) && all; j++) {
+      all = profileCorrelation(profile, (j * profile.length) / k) >= threshold;
+    }
+    if (all) found.push(k);
+  }
+  return found.reverse();
 }

@@ -7,8 +7,10 @@
  * noise) ignores the spikes themselves. Blocks are at least 2·`minBlock` points; each block's
  * scale is placed at its centre and linearly interpolated in between.
  *
- * A block whose MAD is 0 (quantised or constant values) falls back to 1.2533 × its mean absolute
- * deviation (also consistent with σ), and every scale is at least `floor`, so z-scores stay
+ * The scale is at least half of 1.2533 × the block's mean absolute deviation (also consistent
+ * with σ for Gaussian noise, so the bound does not bind there): a block that is smooth but for
+ * a few jumps (a running mean, quantised values) has a MAD near 0, and would otherwise turn
+ * every small wiggle into a 100-σ spike. Every scale is at least `floor`, so z-scores stay
  * finite. Medians come from simple-statistics. Long series get at most 1024 blocks, and each
  * block's MAD is taken on an evenly strided sample of at most 255 of its points (the standard
  * error of a MAD from 255 Gaussian points is about 8 %, and the interpolation averages
@@ -49,7 +51,7 @@ export function localScale(
     }
     const mad = 1.4826 * median(deviations.subarray(0, count) as unknown as number[]);
     const meanAbs = 1.2533 * sumAbs / count;
-    scales[b] = Math.max(mad > 0 ? mad : meanAbs, floor);
+    scales[b] = Math.max(mad, 0.5 * meanAbs, floor);
     centres[b] = (start + end - 1) / 2;
   }
   let b = 0;

@@ -42,15 +42,24 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
   const residuals = robustResiduals(loss);
   const { z, finite } = residuals;
   const layout = spikeEpoch(options);
-  let found = findPeriod(z, finite);
+  let found = findPeriod(z, finite, {}, residuals.values);
   let method = "autocorrelation proposals judged by fold tests";
 
   // The epoch, when known, is tested directly too: one period and two phases, not thousands.
   const epochPoints = layout ? layout.stepsPerEpoch / axis.stride : null;
   const last = layout
-    ? boundaryRatios(loss, z, axis.stepOf, layout.stepsPerEpoch, layout.stepsPerEpoch - 1)
+    ? boundaryRatios(
+      loss,
+      z,
+      axis.stepOf,
+      layout.stepsPerEpoch,
+      layout.stepsPerEpoch - 1,
+      axis.stride,
+    )
     : null;
-  const first = layout ? boundaryRatios(loss, z, axis.stepOf, layout.stepsPerEpoch, 0) : null;
+  const first = layout
+    ? boundaryRatios(loss, z, axis.stepOf, layout.stepsPerEpoch, 0, axis.stride)
+    : null;
   const periodSteps = found ? found.period * axis.stride : null;
   const matchesEpoch = (steps: number | null) =>
     layout !== null && steps !== null &&
@@ -64,29 +73,32 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
   }
 
   const period = found ? found.period * axis.stride : null;
-  const signature = found?.kind === "shape"
-    ? runningMeanSignature(residuals.values, finite, found.period)
-    : null;
+  const signature = found ? runningMeanSignature(residuals.values, finite, found.period) : null;
   const phase = found === null || period === null
     ? null
-    : found.kind === "shape"
-    ? modulo(axis.stepOf(Math.round(signature!.resetPhase)), period)
-    : circularMeanStep(found.matched.map(axis.stepOf), period);
+    : found.matched.length > 0
+    ? circularMeanStep(found.matched.map(axis.stepOf), period)
+    : modulo(axis.stepOf(Math.round(signature!.resetPhase)), period);
 
+  const [position, alternative] = layout
+    ? positionOf(
+      found,
+      phase,
+      layout.stepsPerEpoch,
+      axis.stride,
+      matchesEpoch(period),
+      last,
+      first,
+      layout.lastBatchSize !== null && layout.lastBatchSize === layout.batchSize,
+    )
+    : (["other", null] as const);
   const alignment: EpochAlignment | null = layout
     ? {
       steps_per_epoch: layout.stepsPerEpoch,
       last_batch_size: layout.lastBatchSize,
       aligned: matchesEpoch(period),
-      position: positionOf(
-        found,
-        phase,
-        layout.stepsPerEpoch,
-        axis.stride,
-        matchesEpoch(period),
-        last,
-        first,
-      ),
+      position,
+      alternative,
     }
     : null;
 
@@ -222,6 +234,7 @@ function epochTest(
       strength: side.spikeShare,
       matched: side.indices,
       proposals: 1,
+      smoothness: null,
     };
   }
   return best;
@@ -235,18 +248,22 @@ function positionOf(
   aligned: boolean,
   last: ReturnType<typeof boundaryRatios> | null,
   first: ReturnType<typeof boundaryRatios> | null,
-): EpochAlignment["position"] {
-  if (!found || !aligned || phase === null) return "other";
-  if (found.kind === "shape") return "whole-epoch";
+  fullLastBatch: boolean,
+): [EpochAlignment["position"], "last-step" | "first-step" | null] {
+  if (!found || !aligned || phase === null) return ["other", null];
+  if (found.kind === "shape") return ["whole-epoch", null];
   const reach = Math.max(stride, 1);
   const toLast = circularDistance(phase, stepsPerEpoch - 1, stepsPerEpoch);
   const toFirst = circularDistance(phase, 0, stepsPerEpoch);
-  if (toLast > reach && toFirst > reach) return "other";
-  if (toLast <= reach && toFirst <= reach) {
-    // Logged means of several steps: one point may hold both; the spikier boundary wins.
-    return (first?.spikeShare ?? 0) > (last?.spikeShare ?? 0) ? "first-step" : "last-step";
+  if (toLast > reach && toFirst > reach) return ["other", null];
+  if (stride >= 2 && toLast <= reach && toFirst <= reach) {
+    // Logged means of several steps: one point may hold both boundaries. The spikier one wins
+    // when the two differ; else the last batch, unless it is known to be full.
+    const lead = (first?.spikeShare ?? 0) - (last?.spikeShare ?? 0);
+    if (Math.abs(lead) > 0.2) return [lead > 0 ? "first-step" : "last-step", null];
+    return fullLastBatch ? ["first-step", "last-step"] : ["last-step", "first-step"];
   }
-  return toLast <= toFirst ? "last-step" : "first-step";
+  return [toLast <= toFirst ? "last-step" : "first-step", null];
 }
 
 function periodEvidence(found: Period, period: number, stride: number): string {

@@ -49,6 +49,7 @@ export function boundaryRatios(
   stepOf: (index: number) => number,
   stepsPerEpoch: number,
   offset: number,
+  stride = 1,
 ): BoundaryRatios {
   const indices: number[] = [];
   const n = loss.length;
@@ -63,6 +64,15 @@ export function boundaryRatios(
     } else if (stepOf(i) > wanted) {
       wanted += stepsPerEpoch * Math.ceil((stepOf(i) - wanted) / stepsPerEpoch);
       i--;
+    }
+  }
+  // Logged means of several steps: the point holding the step is the one labelled at or
+  // before it (labels at block starts) or the next one (labels at block ends); take the more
+  // extreme of the two.
+  if (stride > 1) {
+    for (let j = 0; j < indices.length; j++) {
+      const i = indices[j];
+      if (i + 1 < n && Math.abs(z[i + 1]) > Math.abs(z[i])) indices[j] = i + 1;
     }
   }
   const ratios: number[] = [];

@@ -2,24 +2,29 @@
  * Tests whether a periodic series is a running mean restarted every cycle.
  *
  * Why: Keras (and many hand-written loops) log the mean loss since the epoch began, not the
- * loss of the step. That curve is a saw-tooth whose noise shrinks within each epoch: the k-th
- * point averages k batches, so consecutive points differ by about σ/k — large just after each
- * reset, tiny at the end. Folding |Δy| by the period finds the reset (the phase with the largest
- * mean change) and compares the changes just after it with those in the cycle's second half.
- * A plain noisy curve gives a ratio near 1; a running mean gives about P/4 for P points a cycle.
+ * loss of the step. That curve's noise shrinks within each epoch: the j-th point averages j
+ * batches, so consecutive points differ by about σ/j. Folding |Δy| by the period finds the
+ * reset (the phase with the largest mean change), and the slope of ln(mean |Δy|) against
+ * ln(j) from an eighth of the cycle to its end measures the decay: about −1 for a running
+ * mean, about 0 for a curve of per-step losses — even one with a spike and a momentum tail
+ * every cycle, whose changes are large for the first steps only.
  *
  * Cost: O(n + P).
  *
  * @example
  * ```ts
- * // loss logged as the running mean of each 200-step epoch: ratio ≫ 4, reset at phase 0
+ * // loss logged as the running mean of each 200-step epoch: slope ≈ −1, reset at phase 0
  * ```
  */
+import { linearRegression } from "simple-statistics";
+
 export interface RunningMeanSignature {
   /** Phase (points) where the cycle restarts. */
   resetPhase: number;
-  /** Mean |Δy| just after the reset over that in the cycle's second half. */
-  ratio: number;
+  /** Slope of ln(mean |Δy|) against ln(points since the reset). */
+  slope: number;
+  /** Whether the slope says running mean (≤ −0.35). */
+  runningMean: boolean;
 }
 
 export function runningMeanSignature(
@@ -41,14 +46,13 @@ export function runningMeanSignature(
   };
   let reset = 0;
   for (let b = 1; b < bins; b++) if (mean(b) > mean(reset)) reset = b;
-  const early = Math.max(2, Math.round(0.05 * bins));
-  let earlySum = 0;
-  for (let j = 1; j <= early; j++) earlySum += mean(reset + j);
-  let lateSum = 0, lateCount = 0;
-  for (let j = Math.ceil(bins / 2); j < bins; j++) {
-    lateSum += mean(reset + j);
-    lateCount++;
+  const points: [number, number][] = [];
+  // From an eighth of the cycle on: a spike's momentum tail has died out there, while a running
+  // mean's changes keep shrinking as 1/j to the end of the cycle.
+  for (let j = Math.max(2, Math.floor(bins / 8)); j < bins; j++) {
+    const m = mean(reset + j);
+    if (m > 0) points.push([Math.log(j), Math.log(m)]);
   }
-  const late = lateCount > 0 ? lateSum / lateCount : 0;
-  return { resetPhase: reset, ratio: late > 0 ? earlySum / early / late : 0 };
+  const slope = points.length >= 4 ? linearRegression(points).m : 0;
+  return { resetPhase: reset, slope, runningMean: slope <= -0.35 };
 }

@@ -70,12 +70,30 @@ export function spikeFindings(ctx: SpikeContext): Finding[] {
   if (found && period !== null) {
     const aligned = alignment?.aligned ?? false;
     const position = alignment?.position ?? "other";
-    if (found.kind === "shape") {
+    // A running mean restarting drops (or jumps either way) at the restart; an upward spike
+    // train with a long momentum tail can decay alike, so it is never read as one.
+    const wholeEpoch = found.smoothness !== null && found.smoothness < 0.5;
+    if (
+      found.kind === "shape" || wholeEpoch ||
+      (found.kind === "spikes-down" && ctx.signature?.runningMean)
+    ) {
       findings.push(shapeFinding(ctx, period, aligned));
-    } else if (aligned && position === "last-step") {
-      findings.push(lastBatchFinding(ctx, found.kind === "spikes-up"));
-    } else if (aligned && position === "first-step") {
-      findings.push(epochStartFinding(ctx, found.kind === "spikes-up"));
+    } else if (aligned && (position === "last-step" || position === "first-step")) {
+      const up = found.kind === "spikes-up";
+      const last = () => lastBatchFinding(ctx, up), start = () => epochStartFinding(ctx, up);
+      findings.push(position === "last-step" ? last() : start());
+      if (alignment?.alternative) {
+        // One logged point holds both boundaries: name the other cause too, as less likely.
+        const other = alignment.alternative === "last-step" ? last() : start();
+        findings.push({
+          ...other,
+          severity: "info",
+          title: `Or: ${other.title[0].toLowerCase()}${other.title.slice(1)}`,
+          evidence: `each logged point averages ${
+            ctx.options.logEvery ?? "several"
+          } steps, so the last step of an epoch and the first of the next fall in the same point; ${other.evidence}`,
+        });
+      }
     } else {
       findings.push(otherPeriodFinding(ctx, period));
     }
@@ -215,27 +233,29 @@ function shapeFinding(ctx: SpikeContext, period: number, aligned: boolean): Find
     : ctx.layout
     ? `(the epoch is ${ctx.layout.stepsPerEpoch} steps)`
     : "(the epoch length was not given)";
-  if (ctx.signature && ctx.signature.ratio >= 4) {
+  if (ctx.signature?.runningMean) {
     return {
       id: "epoch-average-logging",
       severity: "info",
       title: "The logged loss is a running mean that restarts every epoch",
       evidence:
-        `a saw-tooth every ${period} steps ${epochText}, restarting at phase ${ctx.periodicity.phase}; just after each restart consecutive points differ ${
-          fmt(ctx.signature.ratio)
-        }× more than late in the cycle, as a mean over 1, 2, 3, … batches does. The jumps are an artefact of logging, not of training.`,
+        `a saw-tooth every ${period} steps ${epochText}, restarting at phase ${ctx.periodicity.phase}; the change between consecutive points falls as j^${
+          ctx.signature.slope.toFixed(2)
+        } with the j-th point since the restart, as a mean over j batches does (per-step losses do not decay so). The jumps are an artefact of logging, not of training.`,
       remedies: [
         "Log the loss of each step (`loss.item()` per batch) instead of the mean since the epoch began; Keras: a `Callback.on_train_batch_end` that records `logs['loss']` is already that running mean — log per-batch values with a custom metric or `model.train_on_batch`.",
         "If a smooth curve is wanted, use an exponential moving average that does not restart at epoch boundaries.",
       ],
     };
   }
+  // A smooth profile is a schedule (warm restarts, shards); a rough one, the data order.
+  if ((ctx.found?.smoothness ?? 0) >= 0.5) return otherPeriodFinding(ctx, period);
   return {
     id: "unshuffled-data",
     severity: "warning",
     title: "The whole loss profile repeats every epoch",
     evidence:
-      `the loss around its trend follows the same profile every ${period} steps ${epochText}: the batches come in the same order each epoch, so each step sees the same examples.`,
+      `the loss around its trend follows the same step-to-step profile every ${period} steps ${epochText}: the batches come in the same order each epoch, so each step sees the same examples.`,
     remedies: [
       "Shuffle every epoch: `DataLoader(..., shuffle=True)` (or a `DistributedSampler` with `sampler.set_epoch(epoch)` before each epoch); tf.data: `.shuffle(buffer_size, reshuffle_each_iteration=True)` with a buffer as large as the dataset allows.",
       "If the data is sharded by class, source or length, interleave the shards.",
@@ -245,7 +265,11 @@ function shapeFinding(ctx: SpikeContext, period: number, aligned: boolean): Find
 
 function otherPeriodFinding(ctx: SpikeContext, period: number): Finding {
   const { layout, options } = ctx;
-  const kind = ctx.found!.kind === "spikes-up" ? "spikes" : "dips";
+  const kind = ctx.found!.kind === "spikes-up"
+    ? "spikes"
+    : ctx.found!.kind === "spikes-down"
+    ? "dips"
+    : "repeats a shape";
   const causes = layout
     ? `It is not the epoch (${layout.stepsPerEpoch} steps${
       ctx.alignment?.aligned ? ", but the spikes fall mid-epoch" : ""

@@ -42,6 +42,11 @@ export interface EpochAlignment {
   last_batch_size: number | null;
   aligned: boolean;
   position: "last-step" | "first-step" | "whole-epoch" | "other";
+  /**
+   * When points are means of several steps, the last step of an epoch and the first of the next
+   * can fall in one point: the other position the spikes may equally be at, else null.
+   */
+  alternative: "last-step" | "first-step" | null;
 }
 
 /** The answer of the analysis. */

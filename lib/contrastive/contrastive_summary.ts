@@ -1,0 +1,68 @@
+/**
+ * The Markdown summary of a contrastive-loss check: the verdict first, then the stage table, the
+ * forecast and the findings, short enough for a chat bot to paste. O(stages + findings).
+ */
+import type { Finding } from "../findings/mod.ts";
+import type { EmbeddingsAnalysis } from "./embeddings_loss.ts";
+import { formatNumber as f } from "./format_number.ts";
+import type { StageAnalysis } from "./stage_analysis.ts";
+import type { Forecast } from "./overflow_forecast.ts";
+
+/** What the summary is written from. */
+export interface SummaryInput {
+  header: string;
+  stages: StageAnalysis | null;
+  forecast: Forecast | null;
+  embeddings: Omit<EmbeddingsAnalysis, "per_row"> | null;
+  findings: readonly Finding[];
+}
+
+export function contrastiveSummary(s: SummaryInput): string {
+  const lines = [`**Contrastive loss check** (${s.header})`, ""];
+  const st = s.stages;
+  if (st) {
+    lines.push(
+      st.first_overflow
+        ? `**Overflows at \`${st.first_overflow.operation}\`** (${st.first_overflow.format}): ${st.first_overflow.statement}`
+        : `**No overflow**: the largest logit ${
+          f(st.max_logit)
+        } passes every stage; |q·k| may grow to ${f(st.safe_dot_limit)}.`,
+      "",
+      "| stage | op | format | worst value | overflows | safe \\|q·k\\| ≤ |",
+      "|---|---|---|---|---|---|",
+      ...st.stages.map((x) =>
+        `| ${x.name} | \`${x.operation}\` | ${x.format} | ${f(x.value)} | ${
+          x.overflows ? "**yes**" : "no"
+        } | ${x.safe_dot_limit === null ? "—" : f(x.safe_dot_limit)} |`
+      ),
+      "",
+    );
+  }
+  const e = s.embeddings;
+  if (e) {
+    const where = (x: typeof e.first_nonfinite.stable) =>
+      x ? `first ${x.value} at ${x.stage} (row ${x.row})` : "finite";
+    lines.push(
+      `Embeddings (${e.batch_size}×${e.dim}): mean loss ${f(e.loss.stable)} (framework), ${
+        f(e.loss.naive)
+      } (naive), ${f(e.loss.reference)} (fp64); framework ${where(e.first_nonfinite.stable)}, ` +
+        `naive ${where(e.first_nonfinite.naive)}.`,
+      "",
+    );
+  }
+  const fc = s.forecast;
+  if (fc) {
+    lines.push(
+      fc.model === "observed"
+        ? `Trajectory: ${fc.note}.`
+        : `Forecast: ${fc.quantity} reaches its limit ${
+          f(fc.limit)
+        } around **step ${fc.overflow_step}** ` +
+          `(range ${fc.range[0]}–${fc.range[1]}, ${fc.confidence} confidence; ${fc.note}).`,
+      "",
+    );
+  }
+  if (s.findings.length === 0) lines.push("No findings.");
+  for (const x of s.findings) lines.push(`- **${x.severity}** \`${x.id}\`: ${x.title}`);
+  return lines.join("\n");
+}

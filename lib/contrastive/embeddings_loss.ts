@@ -1,0 +1,227 @@
+/**
+ * The InfoNCE loss of each row of a batch of embeddings, emulated op by op in a training precision
+ * with the framework's (max-shifted) and a hand-written (naive) softmax, and in fp64.
+ *
+ * Row i of `k` is the positive of row i of `q`; the other rows of `k` are its negatives
+ * (`F.cross_entropy(q @ k.T / τ, arange(B))`). The forward pass follows {@linkcode precisionPlan}:
+ * q and k are cast to the matmul's input format, each dot product accumulates left to right in
+ * fp32 with one rounding per fused multiply-add (what a tensor-core GEMM does, up to the order of
+ * summation), is written in the matmul format, scaled by 1/τ (or the logit scale) in the logits
+ * format, and the loss runs through the lse core. The first inf/NaN is located by row, column and
+ * stage: `matmul`/`temperature` for a logit, else the core's op mapped to `exp`, `sum` or `log`.
+ * The fp64 reference uses the embeddings as given. Cost O(B²·dim) time, O(B²) memory; the caller
+ * bounds B·B·dim.
+ *
+ * @throws {RangeError} when q and k are empty, differ in shape, or have ragged or non-finite rows.
+ * @example
+ * ```ts
+ * const r = embeddingsLoss([[1, 0], [0, 1]], [[1, 0], [0, 1]], { kind: "temperature", value: 0.05 }, "fp16");
+ * r.per_row[0].stable; // ≈ e^-20 ≈ 0 (the positive dominates)
+ * ```
+ */
+import { type Format, round } from "../fp/mod.ts";
+import { infoNceLoss, type NonFiniteTrace, referenceLogSumExp } from "../lse/mod.ts";
+import { type Precision, precisionPlan, type SoftmaxKind } from "./precision.ts";
+import { applyScaling, scaleFactor, type Scaling } from "./scaling.ts";
+import type { StageName } from "./stage_analysis.ts";
+
+/** One row's loss by each core. */
+export interface RowLoss {
+  stable: number;
+  naive: number;
+  reference: number;
+}
+
+/** Where the first inf/NaN appeared for one core. */
+export interface EmbeddingsNonFinite {
+  row: number;
+  /** The column of the logit; null for an op on the whole row. */
+  column: number | null;
+  stage: StageName;
+  /** The op, in the lse core's words (subtract, exp, sum, log, …) or matmul/temperature. */
+  op: string;
+  operands: number[];
+  value: number;
+}
+
+/** Norm statistics of the rows of one matrix. */
+export interface NormStats {
+  mean: number;
+  max: number;
+}
+
+/** What the embeddings show. */
+export interface EmbeddingsAnalysis {
+  batch_size: number;
+  dim: number;
+  q_norm: NormStats;
+  k_norm: NormStats;
+  /** Every row norm is within 1e-3 of 1. */
+  normalized: boolean;
+  /** The largest |q_i·k_j| in fp64. */
+  max_abs_dot: number;
+  /** The largest |logit| as emulated (may be Infinity). */
+  max_logit: number;
+  mean_positive_cosine: number;
+  mean_negative_cosine: number;
+  per_row: RowLoss[];
+  /** Mean over rows; NaN or Infinity if any row is. */
+  loss: RowLoss;
+  /** Where each core first met inf/NaN (`stable` = the framework's max-shifted softmax). */
+  first_nonfinite: { stable: EmbeddingsNonFinite | null; naive: EmbeddingsNonFinite | null };
+}
+
+const coreStage: Record<NonFiniteTrace["stage"], StageName> = {
+  input: "temperature",
+  subtract: "exp",
+  exp: "exp",
+  sum: "sum",
+  rescale: "sum",
+  log: "log",
+  add: "log",
+  divide: "log",
+};
+
+function flatten(m: readonly (readonly number[])[], name: string, dim: number, to: Format) {
+  const exact = new Float64Array(m.length * dim);
+  const cast = new Float64Array(m.length * dim);
+  m.forEach((row, i) => {
+    if (row.length !== dim) {
+      throw new RangeError(`${name}[${i}] has ${row.length} numbers, ${name}[0] has ${dim}`);
+    }
+    row.forEach((v, d) => {
+      if (!Number.isFinite(v)) {
+        throw new RangeError(`${name}[${i}][${d}] is ${v}, not a finite number`);
+      }
+      exact[i * dim + d] = v;
+      cast[i * dim + d] = round(v, to);
+    });
+  });
+  return { exact, cast };
+}
+
+function norms(m: Float64Array, rows: number, dim: number): number[] {
+  return Array.from({ length: rows }, (_, i) => {
+    let s = 0;
+    for (let d = 0; d < dim; d++) s += m[i * dim + d] ** 2;
+    return Math.sqrt(s);
+  });
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+export function embeddingsLoss(
+  q: readonly (readonly number[])[],
+  k: readonly (readonly number[])[],
+  scaling: Scaling,
+  precision: Precision,
+): EmbeddingsAnalysis {
+  const batch = q.length;
+  if (batch < 2) {
+    throw new RangeError(`q needs at least 2 rows (a positive and a negative), found ${batch}`);
+  }
+  if (k.length !== batch) throw new RangeError(`k has ${k.length} rows, q has ${batch}`);
+  const dim = q[0].length;
+  if (dim === 0) throw new RangeError("the embeddings have no columns");
+  const framework = precisionPlan(precision, "framework");
+  const naive = precisionPlan(precision, "naive");
+  const Q = flatten(q, "q", dim, framework.inputs);
+  const K = flatten(k, "k", dim, framework.inputs);
+  const qn = norms(Q.exact, batch, dim);
+  const kn = norms(K.exact, batch, dim);
+  const factor = scaleFactor(scaling);
+
+  const logits = new Float64Array(batch * batch);
+  const reference = new Float64Array(batch * batch);
+  let logitTrace: EmbeddingsNonFinite | null = null;
+  let maxDot = 0;
+  let maxLogit = 0;
+  let positive = 0;
+  let negative = 0;
+  for (let i = 0; i < batch; i++) {
+    for (let j = 0; j < batch; j++) {
+      let acc = 0;
+      let exact = 0;
+      for (let d = 0; d < dim; d++) {
+        acc = Math.fround(acc + Q.cast[i * dim + d] * K.cast[j * dim + d]);
+        exact += Q.exact[i * dim + d] * K.exact[j * dim + d];
+      }
+      const dot = round(acc, framework.matmul);
+      const logit = applyScaling(dot, scaling, framework.logits);
+      logits[i * batch + j] = logit;
+      reference[i * batch + j] = exact * factor;
+      maxDot = Math.max(maxDot, Math.abs(exact));
+      maxLogit = Math.max(maxLogit, Math.abs(logit));
+      const cosine = exact / (qn[i] * kn[j]);
+      if (i === j) positive += cosine;
+      else negative += cosine;
+      if (logitTrace === null && !Number.isFinite(logit)) {
+        const atMatmul = !Number.isFinite(dot);
+        logitTrace = {
+          row: i,
+          column: j,
+          stage: atMatmul ? "matmul" : "temperature",
+          op: atMatmul
+            ? "q @ k.T"
+            : scaling.kind === "temperature"
+            ? "/ temperature"
+            : "* logit_scale",
+          operands: atMatmul ? [acc] : [dot, scaling.value],
+          value: logit,
+        };
+      }
+    }
+  }
+
+  const firstOf: Record<SoftmaxKind, EmbeddingsNonFinite | null> = {
+    framework: logitTrace,
+    naive: logitTrace,
+  };
+  const per_row: RowLoss[] = [];
+  for (let i = 0; i < batch; i++) {
+    const row = logits.subarray(i * batch, (i + 1) * batch);
+    const results = {} as Record<SoftmaxKind, number>;
+    for (const [kind, plan] of [["framework", framework], ["naive", naive]] as const) {
+      const r = infoNceLoss(row, i, {
+        method: kind === "framework" ? "stable" : "naive",
+        format: plan.softmax,
+        accumulate: plan.accumulate,
+      });
+      results[kind] = round(r.value, plan.output);
+      if (firstOf[kind] === null && r.trace) {
+        firstOf[kind] = {
+          row: i,
+          column: r.trace.index,
+          stage: coreStage[r.trace.stage],
+          op: r.trace.stage,
+          operands: r.trace.operands,
+          value: r.trace.value,
+        };
+      }
+    }
+    const refRow = reference.subarray(i * batch, (i + 1) * batch);
+    per_row.push({
+      stable: results.framework,
+      naive: results.naive,
+      reference: referenceLogSumExp(refRow) - refRow[i],
+    });
+  }
+  return {
+    batch_size: batch,
+    dim,
+    q_norm: { mean: mean(qn), max: Math.max(...qn) },
+    k_norm: { mean: mean(kn), max: Math.max(...kn) },
+    normalized: [...qn, ...kn].every((n) => Math.abs(n - 1) <= 1e-3),
+    max_abs_dot: maxDot,
+    max_logit: maxLogit,
+    mean_positive_cosine: positive / batch,
+    mean_negative_cosine: negative / (batch * (batch - 1)),
+    per_row,
+    loss: {
+      stable: mean(per_row.map((r) => r.stable)),
+      naive: mean(per_row.map((r) => r.naive)),
+      reference: mean(per_row.map((r) => r.reference)),
+    },
+    first_nonfinite: { stable: firstOf.framework, naive: firstOf.naive },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * How the raw scores q·k become logits: divided by a temperature τ (SimCSE, MoCo, SimCLR) or
+ * multiplied by a logit scale s = 1/τ (CLIP: `logit_scale.exp() * q @ k.T`, the scale clamped at 100,
+ * i.e. the learnable log-scale at ln 100 ≈ 4.6052).
+ *
+ * The two are the same in exact arithmetic; in fp16 each is one op on the half logits, computed in
+ * fp32 as PyTorch's elementwise kernels do.
+ */
+import { type Format, round } from "../fp/mod.ts";
+
+/** `logits = scores / temperature` or `logits = logit_scale * scores`. */
+export type Scaling =
+  | { kind: "temperature"; value: number }
+  | { kind: "logit_scale"; value: number };
+
+/** The factor the scores are multiplied by: 1/τ, or s. */
+export function scaleFactor(scaling: Scaling): number {
+  return scaling.kind === "temperature" ? 1 / scaling.value : scaling.value;
+}
+
+/** The equivalent temperature: τ, or 1/s. */
+export function temperatureOf(scaling: Scaling): number {
+  return scaling.kind === "temperature" ? scaling.value : 1 / scaling.value;
+}
+
+/**
+ * Applies the scaling to one score as PyTorch does for a half, bf16 or fp32 tensor and a Python
+ * scalar: the scalar becomes the op's `opmath` type (fp32), the quotient or product is computed and
+ * rounded in fp32, then written in the tensor's format (ATen's TensorIterator with
+ * `opmath_type<Half> = float`). In fp64 the op is simply rounded once.
+ */
+export function applyScaling(score: number, scaling: Scaling, format: Format): number {
+  if (format === "fp64") {
+    return scaling.kind === "temperature" ? score / scaling.value : score * scaling.value;
+  }
+  const scalar = Math.fround(scaling.value);
+  return round(
+    Math.fround(scaling.kind === "temperature" ? score / scalar : score * scalar),
+    format,
+  );
+}
+
+/** Checks that the temperature or scale is a positive finite number. */
+export function checkScaling(scaling: Scaling): Scaling {
+  if (!(scaling.value > 0 && scaling.value < Infinity)) {
+    throw new RangeError(`${scaling.kind} must be a positive number, found ${scaling.value}`);
+  }
+  return scaling;
+}

@@ -1,0 +1,123 @@
+/**
+ * Follows the largest possible logit through the five stages of an InfoNCE forward pass, in the
+ * formats PyTorch uses, and says where it first becomes inf or NaN and how large |q·k| may be
+ * for each stage to survive.
+ *
+ * Stages: `matmul` (q @ k.T, written in the matmul format), `temperature` (/ τ or × logit_scale,
+ * written in the logits format), `exp`, `sum` and `log` (the softmax / cross-entropy, by the
+ * framework's max-shifted kernel or a hand-written naive one, see {@linkcode precisionPlan}). The
+ * worst case for the sum is a row of B equal logits, so the exp, sum and log stages are evaluated op
+ * by op on that row with the lse core. With `maxDot` = |q|·|k| (Cauchy–Schwarz: |q·k| ≤ |q|·|k|,
+ * equality for parallel vectors) the verdict is a guarantee: no entry can overflow earlier.
+ *
+ * Safe limits on |q·k| (M = the largest finite value of the stage's format):
+ * matmul M; temperature M·τ (65504·0.05 = 3275.2 in fp16); naive exp τ·ln M (0.05·11.09 = 0.5545
+ * in fp16); naive sum τ·ln(M/B); the framework's exp, sum and log have none (exp(ℓ − max) ≤ 1, the
+ * sum ≤ B). A value may exceed M by less than half an ulp and still round to M (65519 → 65504);
+ * the limits state M itself. O(B).
+ *
+ * @example
+ * ```ts
+ * analyzeStages({ maxDot: 95.8 * 93.5, scaling: { kind: "temperature", value: 0.05 },
+ *   batchSize: 128, precision: "fp16-autocast", softmax: "framework" }).first_overflow?.stage;
+ * // "temperature"
+ * ```
+ */
+import { type Format, FORMATS, round } from "../fp/mod.ts";
+import { logSumExpParts, lseValue, OpEvaluator, type Stage } from "../lse/mod.ts";
+import { precisionPlan } from "./precision.ts";
+import { describeOverflow } from "./overflow_statement.ts";
+import { applyScaling, scaleFactor, temperatureOf } from "./scaling.ts";
+import type { StageAnalysis, StageInput, StageName, StageReport } from "./stage_types.ts";
+
+export type {
+  FirstOverflow,
+  StageAnalysis,
+  StageInput,
+  StageName,
+  StageReport,
+} from "./stage_types.ts";
+
+const coreStage: Record<Stage, StageName> = {
+  input: "temperature",
+  subtract: "exp",
+  exp: "exp",
+  sum: "sum",
+  rescale: "sum",
+  log: "log",
+  add: "log",
+  divide: "log",
+};
+
+export function analyzeStages(input: StageInput): StageAnalysis {
+  const { maxDot, scaling, batchSize, precision, softmax } = input;
+  if (!(maxDot >= 0 && maxDot < Infinity)) {
+    throw new RangeError(`the largest |q·k| must be finite and ≥ 0, found ${maxDot}`);
+  }
+  if (!Number.isInteger(batchSize) || batchSize < 2) {
+    throw new RangeError(`batch_size must be an integer ≥ 2, found ${batchSize}`);
+  }
+  const plan = precisionPlan(precision, softmax);
+  const tau = temperatureOf(scaling);
+  const naive = softmax === "naive";
+  const dot = round(maxDot, plan.matmul);
+  const logit = applyScaling(dot, scaling, plan.logits);
+  const scaleText = scaling.kind === "temperature"
+    ? `q @ k.T / ${scaling.value}`
+    : `${scaling.value} * (q @ k.T)`;
+
+  // The worst row for the sum: B copies of the largest logit.
+  const ev = new OpEvaluator(plan.softmax, plan.accumulate);
+  const row = ev.inputs(new Array<number>(batchSize).fill(logit));
+  const parts = logSumExpParts(row, naive ? "naive" : "stable", ev);
+  const lse = lseValue(parts, ev);
+  const shifted = naive ? row[0] : round(row[0] - parts.shift, plan.softmax);
+  const exp = round(Math.exp(shifted), plan.softmax);
+  const softMax = FORMATS[plan.softmax].max;
+
+  const stage = (
+    name: StageName,
+    operation: string,
+    format: Format,
+    value: number,
+    safe: number | null,
+  ): StageReport => ({
+    name,
+    operation,
+    format,
+    value,
+    limit: FORMATS[format].max,
+    overflows: !Number.isFinite(value),
+    safe_dot_limit: safe,
+  });
+  const stages = [
+    stage("matmul", "q @ k.T", plan.matmul, dot, FORMATS[plan.matmul].max),
+    stage("temperature", scaleText, plan.logits, logit, FORMATS[plan.logits].max * tau),
+    stage(
+      "exp",
+      naive ? "torch.exp(logits)" : "exp(logits - max) inside the softmax",
+      plan.softmax,
+      exp,
+      naive ? tau * Math.log(softMax) : null,
+    ),
+    stage(
+      "sum",
+      naive ? "torch.exp(logits).sum(-1)" : "sum of exp(logits - max)",
+      plan.softmax,
+      parts.sum,
+      naive ? tau * Math.log(softMax / batchSize) : null,
+    ),
+    stage("log", naive ? "torch.log(sum)" : "max + log(sum)", plan.softmax, lse, null),
+  ];
+  // The core's trace names the op that first went non-finite; stages before it stay finite.
+  const traced = ev.first ? coreStage[ev.first.stage] : null;
+  const first = stages.find((s) => s.overflows) ??
+    (traced ? stages.find((s) => s.name === traced) : undefined);
+  const safe = Math.min(...stages.map((s) => s.safe_dot_limit ?? Infinity));
+  return {
+    max_logit: maxDot * scaleFactor(scaling),
+    stages,
+    first_overflow: first ? describeOverflow(first, maxDot, scaling, batchSize) : null,
+    safe_dot_limit: safe,
+  };
+}

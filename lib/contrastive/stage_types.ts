@@ -1,0 +1,57 @@
+/** The shapes of a stage analysis: the stages of an InfoNCE forward pass and their verdicts. */
+import type { Format } from "../fp/mod.ts";
+import type { Precision, SoftmaxKind } from "./precision.ts";
+import type { Scaling } from "./scaling.ts";
+
+/** The stages of an InfoNCE forward pass. */
+export type StageName = "matmul" | "temperature" | "exp" | "sum" | "log";
+
+/** One stage's worst case. */
+export interface StageReport {
+  name: StageName;
+  /** What the stage computes, in PyTorch terms. */
+  operation: string;
+  /** The format its output is written in. */
+  format: Format;
+  /** The stage's output for the largest possible logit (may be Infinity or NaN). */
+  value: number;
+  /** The largest finite value of that format. */
+  limit: number;
+  overflows: boolean;
+  /** The largest |q·k| for which this stage stays finite; null when it cannot overflow. */
+  safe_dot_limit: number | null;
+}
+
+/** The first stage that overflows, with the numbers to quote. */
+export interface FirstOverflow {
+  stage: StageName;
+  operation: string;
+  format: Format;
+  value: number;
+  limit: number;
+  safe_dot_limit: number | null;
+  /** The |q·k| that was analysed. */
+  max_dot: number;
+  /** One sentence with the numbers. */
+  statement: string;
+}
+
+/** What is analysed. */
+export interface StageInput {
+  /** The largest |q·k| (|q|·|k|, or 1 for L2-normalised embeddings). */
+  maxDot: number;
+  scaling: Scaling;
+  batchSize: number;
+  precision: Precision;
+  softmax: SoftmaxKind;
+}
+
+/** The result. */
+export interface StageAnalysis {
+  /** The largest |logit| in exact arithmetic: maxDot / τ. */
+  max_logit: number;
+  stages: StageReport[];
+  first_overflow: FirstOverflow | null;
+  /** The largest |q·k| every stage survives. */
+  safe_dot_limit: number;
+}

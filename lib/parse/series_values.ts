@@ -1,0 +1,59 @@
+/**
+ * Turns a JSON array of loss values into a Float64Array, saying where a bad value is.
+ *
+ * Why: a loss series is data, so NaN and ±Infinity are values, not errors. They arrive as
+ * `null` (what `JSON.stringify` and many loggers write for them), as the numbers Python's
+ * JSON writes (see `parsePythonJson`), or as strings ("NaN", "nan", "inf", "-Infinity"…).
+ * Anything else — a word, a boolean, a nested array — is a TypeError whose message starts
+ * with the JSON pointer of the element (`/loss/17`). One typed pass, no per-element objects,
+ * so a 10⁶-point series costs a few milliseconds.
+ *
+ * @example
+ * ```ts
+ * seriesValues([1, null, "inf"], "/loss"); // Float64Array [1, NaN, Infinity]
+ * ```
+ */
+const WORDS: Record<string, number> = {
+  nan: NaN,
+  inf: Infinity,
+  "+inf": Infinity,
+  "-inf": -Infinity,
+  infinity: Infinity,
+  "+infinity": Infinity,
+  "-infinity": -Infinity,
+};
+
+/** The value of a word that spells NaN or ±Infinity (any case), else undefined. */
+export function nonFiniteWord(token: string): number | undefined {
+  return WORDS[token.trim().toLowerCase().replace(/^"|"$/g, "")];
+}
+
+export function seriesValues(value: unknown, pointer: string): Float64Array {
+  if (!Array.isArray(value)) {
+    throw new TypeError(`${pointer}: expected an array of numbers, found ${describe(value)}`);
+  }
+  const out = new Float64Array(value.length);
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i];
+    if (typeof v === "number") out[i] = v;
+    else if (v === null) out[i] = NaN;
+    else if (typeof v === "string" && nonFiniteWord(v) !== undefined) {
+      out[i] = nonFiniteWord(v)!;
+    } else {
+      throw new TypeError(
+        `${pointer}/${i}: expected a number, null, "NaN" or "Infinity", found ${describe(v)}`,
+      );
+    }
+  }
+  return out;
+}
+
+/** A short description of a JSON value for an error message. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") {
+    return JSON.stringify(value.length > 20 ? value.slice(0, 20) + "…" : value);
+  }
+  return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+}

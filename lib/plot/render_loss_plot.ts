@@ -1,0 +1,179 @@
+/**
+ * A loss curve as a standalone SVG document: the curve, its spikes, epoch ends or the found period,
+ * non-finite points, nice axes, a title and a caption with the main finding.
+ *
+ * Why a picture: a person reads "ten red circles, each on an epoch line" in one second, and a table
+ * of indices not at all. Why no drawing library: the picture is a few hundred elements, an SVG
+ * string is portable to every runtime the service runs on, and it opens in any browser.
+ *
+ * How: the y axis is logarithmic when the finite values span more than 1.5 decades and are all > 0
+ * (`axisFor`); a long series is thinned per pixel column with M4 (`thinForPlot`, O(n)), keeping every
+ * spike; the line breaks at non-finite points, which are drawn as ticks on the x axis; epoch ends
+ * are faint dashed verticals; without them, the period's phase positions (`phase + k·period`, in
+ * steps, as `/v1/spikes` reports them) are drawn instead. Up spikes are circles, dips are downward
+ * triangles (shape as well as colour). Colours follow the viewer's light or dark scheme (`palette.ts`).
+ *
+ * Cost: O(n) time and O(width) memory beyond the input; the SVG holds O(width + spikes) elements.
+ * Edge cases: empty series (axes and a note), all non-finite, constant series, a single point; steps
+ * must be finite and as many as the losses (RangeError otherwise); spike indices must be in range.
+ *
+ * @example
+ * const svg = renderLossPlot({ steps, loss, spikes: [{ index: 156, direction: "up" }],
+ *   epochBoundaries: [156], title: "Loss", caption: "One spike per epoch: the last batch." });
+ */
+import { axisFor, linearAxis } from "./axis.ts";
+import { drawAxes, type Frame } from "./draw_axes.ts";
+import { drawVerticals } from "./draw_verticals.ts";
+import { escapeXml } from "./escape_xml.ts";
+import { paint, styleSheet } from "./palette.ts";
+import { thinForPlot } from "./thin.ts";
+import { wrapText } from "./wrap_text.ts";
+import { legendRow } from "./legend.ts";
+
+/** What to draw. `steps` are x values (training steps), one per loss value. */
+export interface LossPlotInput {
+  steps: ArrayLike<number>;
+  loss: ArrayLike<number>;
+  /** Indices into `loss` of the spikes found. */
+  spikes: { index: number; direction: "up" | "down" }[];
+  /** Steps at which an epoch ends. */
+  epochBoundaries?: number[];
+  /** The period found, in steps, and its phase (step mod period). */
+  period?: { period: number; phase: number } | null;
+  title: string;
+  caption: string;
+  width?: number;
+  height?: number;
+}
+
+const FONT = "DejaVu Sans, Verdana, system-ui, sans-serif";
+
+/** Renders the plot; see the module comment. */
+export function renderLossPlot(input: LossPlotInput): string {
+  const { steps, loss, spikes } = input;
+  const width = input.width ?? 960, height = input.height ?? 540;
+  if (!(width >= 240 && width <= 8000) || !(height >= 160 && height <= 8000)) {
+    throw new RangeError(
+      `the plot size must be within 240–8000 × 160–8000, found ${width}×${height}`,
+    );
+  }
+  if (steps.length !== loss.length) {
+    throw new RangeError(
+      `steps and loss must be as long, found ${steps.length} and ${loss.length}`,
+    );
+  }
+  const n = loss.length;
+  for (const s of spikes) {
+    if (!Number.isInteger(s.index) || s.index < 0 || s.index >= n) {
+      throw new RangeError(`a spike index must be an integer in [0, ${n}), found ${s.index}`);
+    }
+  }
+
+  const caption = wrapText(input.caption, Math.floor((width - 32) / (12 * 0.6)), 3);
+  const title = wrapText(input.title, Math.floor((width - 32) / (16 * 0.62)), 1);
+  const left = 72, right = width - 24, top = 60, bottom = height - 52 - caption.length * 16;
+
+  let xMin = Infinity, xMax = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(steps[i])) {
+      throw new RangeError(`steps[${i}] must be finite, found ${steps[i]}`);
+    }
+    xMin = Math.min(xMin, steps[i]);
+    xMax = Math.max(xMax, steps[i]);
+  }
+  const xAxis = n === 0
+    ? linearAxis(0, 1)
+    : linearAxis(xMin, xMax, Math.max(2, Math.round((right - left) / 110)));
+  const yAxis = axisFor(loss);
+  const frame: Frame = {
+    left,
+    right,
+    top,
+    bottom,
+    xAxis,
+    yAxis,
+    px: (x) => round(left + xAxis.toUnit(x) * (right - left)),
+    py: (y) => round(bottom - yAxis.toUnit(y) * (bottom - top)),
+  };
+  const { px, py } = frame;
+  const parts = drawAxes(frame);
+  const verticals = n > 0 ? drawVerticals(frame, input.epochBoundaries ?? [], input.period) : null;
+  if (verticals?.svg) parts.push(verticals.svg);
+
+  // The curve, broken at non-finite points; those are marked on the x axis.
+  const columns = Math.max(1, Math.round(right - left));
+  const kept = thinForPlot(steps, loss, columns, spikes.map((s) => s.index));
+  const line: string[] = [];
+  const nonFiniteColumns = new Set<number>();
+  let penDown = false;
+  for (const i of kept) {
+    const v = loss[i];
+    if (Number.isFinite(v)) {
+      line.push(`${penDown ? "L" : "M"}${px(steps[i])} ${py(v)}`);
+      penDown = true;
+    } else {
+      nonFiniteColumns.add(px(steps[i]));
+      penDown = false;
+    }
+  }
+  if (line.length > 0) {
+    parts.push(
+      `<path ${paint("line")} stroke-width="1.4" stroke-linejoin="round" d="${line.join("")}"/>`,
+    );
+  }
+  if (nonFiniteColumns.size > 0) {
+    const d = [...nonFiniteColumns].map((x) => `M${x} ${bottom}v-9`).join("");
+    parts.push(`<path ${paint("nonFinite")} stroke-width="2" d="${d}"/>`);
+  }
+
+  // Spikes: circles for up, downward triangles for dips; a non-finite spike sits on the axis.
+  for (const s of spikes) {
+    const v = loss[s.index];
+    const x = px(steps[s.index]), y = Number.isFinite(v) ? py(v) : bottom;
+    parts.push(
+      s.direction === "up"
+        ? `<circle ${paint("spike")} stroke-width="2" cx="${x}" cy="${y}" r="6"/>`
+        : `<path ${paint("dip")} stroke-width="2" d="M${x - 6} ${y - 4}H${x + 6}L${x} ${y + 7}Z"/>`,
+    );
+  }
+
+  let nonFinite = 0;
+  for (let i = 0; i < n; i++) if (!Number.isFinite(loss[i])) nonFinite++;
+  const legend = legendRow(left, 44, {
+    line: line.length > 0,
+    spikes: spikes.filter((s) => s.direction === "up").length,
+    dips: spikes.filter((s) => s.direction === "down").length,
+    verticals: verticals?.role ?? null,
+    period: verticals?.period,
+    nonFinite,
+  });
+  if (n === 0 || nonFinite === n) {
+    parts.push(
+      `<text ${paint("muted")} x="${(left + right) / 2}" y="${
+        (top + bottom) / 2
+      }" text-anchor="middle">${n === 0 ? "no data" : "no finite value to draw"}</text>`,
+    );
+  }
+
+  const captionText = caption
+    .map((l, k) => `<tspan x="16" y="${bottom + 52 + k * 16}">${escapeXml(l)}</tspan>`)
+    .join("");
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT}" font-size="12" role="img">`,
+    `<title>${escapeXml(input.title)}</title>`,
+    `<desc>${escapeXml(input.caption)}</desc>`,
+    styleSheet(),
+    `<rect ${paint("background")} x="0" y="0" width="${width}" height="${height}"/>`,
+    `<text ${paint("text")} x="16" y="26" font-size="16" font-weight="bold">${
+      escapeXml(title[0] ?? "")
+    }</text>`,
+    legend,
+    ...parts,
+    `<text ${paint("text")} font-size="12">${captionText}</text>`,
+    `</svg>`,
+  ].join("\n");
+}
+
+function round(v: number): number {
+  return Math.round(v * 10) / 10;
+}

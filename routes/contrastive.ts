@@ -1,0 +1,197 @@
+/**
+ * `POST /v1/contrastive`: will this contrastive (InfoNCE) loss overflow, at which stage, and
+ * when? Three ways to ask, combinable: a configuration (temperature or logit scale, norms, batch
+ * size, precision), a trajectory of logged norms / logits / losses, and the embeddings q and k.
+ *
+ * The handler validates (zod: JSON pointers on every bad field), checks the configured limits
+ * (trajectory points ≤ `MAX_TRAJECTORY_POINTS`, B·B·dim ≤ `MAX_MATRIX_WORK`: 413 naming the
+ * limit), calls {@linkcode checkContrastiveStability} and writes non-finite numbers as strings.
+ * Documented caps on embeddings: B ≤ 1024 rows, dim ≤ 4096 columns (422 beyond them).
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import {
+  checkContrastiveStability,
+  type ContrastiveReport,
+  type ContrastiveRequest,
+  PRECISIONS,
+} from "../lib/contrastive/mod.ts";
+import type { App } from "./app.ts";
+import type { Tool } from "./common.ts";
+import { ContrastiveOutput } from "./contrastive_schemas.ts";
+import type { Config } from "./config.ts";
+import { jsonResponse } from "./json.ts";
+import { LimitError, limitProblem } from "./limit_error.ts";
+import { NumberInput } from "./number_input.ts";
+import { problemResponses } from "./problem.ts";
+
+/** The most rows of q and k. */
+export const MAX_EMBEDDING_ROWS = 1024;
+/** The most columns of q and k. */
+export const MAX_EMBEDDING_DIM = 4096;
+
+const Matrix = z.array(z.array(z.number()).min(1).max(MAX_EMBEDDING_DIM)).min(2).max(
+  MAX_EMBEDDING_ROWS,
+);
+
+const Optional = NumberInput.nullable().optional();
+
+const TrajectoryPointSchema = z.object({
+  step: z.number(),
+  q_norm: Optional.openapi({ description: "Mean (or max) L2 norm of q at this step." }),
+  k_norm: Optional,
+  max_logit: Optional.openapi({ description: "The largest |logit| (after / τ) at this step." }),
+  mean_score: Optional.openapi({ description: "Mean similarity score; only its growth is used." }),
+  loss: Optional.openapi({ description: 'The loss; "NaN" or "Infinity" marks the blow-up.' }),
+}).openapi("TrajectoryPoint");
+
+const Input = z.object({
+  temperature: z.number().positive().optional().openapi({
+    description: "τ in logits = q @ k.T / τ. Give this or logit_scale.",
+    example: 0.05,
+  }),
+  logit_scale: z.number().positive().optional().openapi({
+    description: "The multiplier s in logits = s · q @ k.T (CLIP's `logit_scale.exp()`, = 1/τ).",
+  }),
+  normalized: z.boolean().optional().openapi({
+    description: "Whether q and k are L2-normalised (then |q·k| ≤ 1 and the norms are ignored).",
+  }),
+  q_norm: z.number().nonnegative().optional().openapi({
+    description: "L2 norm of the q rows (the max norm gives a guarantee; the mean an estimate).",
+  }),
+  k_norm: z.number().nonnegative().optional(),
+  max_norm: z.number().nonnegative().optional().openapi({
+    description: "One norm for both q and k (instead of q_norm and k_norm).",
+  }),
+  batch_size: z.number().int().min(2).max(1_048_576).optional().openapi({
+    description: "B: each row has 1 positive and B − 1 negatives.",
+  }),
+  dim: z.number().int().positive().optional().openapi({ description: "Embedding dimension." }),
+  precision: z.enum(PRECISIONS).openapi({
+    description: "fp32; pure fp16/bf16 (model.half()); or fp16/bf16 autocast (matmul and / τ " +
+      "in half, softmax / cross-entropy / exp / log in fp32, as torch.autocast does).",
+  }),
+  softmax: z.enum(["framework", "naive"]).default("framework").openapi({
+    description: "framework: F.cross_entropy / log_softmax (max-shifted); naive: a hand-written " +
+      "exp(logits) / exp(logits).sum().",
+  }),
+  dropout_p: z.number().min(0).lt(1).optional().openapi({
+    description: "Dropout probability used to make the two views of a positive (SimCSE).",
+  }),
+  trajectory: z.array(TrajectoryPointSchema).min(1).optional().openapi({
+    description: "Logged values per step, steps increasing; at most MAX_TRAJECTORY_POINTS.",
+  }),
+  q: Matrix.optional().openapi({
+    description: `Embeddings, B × dim (B ≤ ${MAX_EMBEDDING_ROWS}, dim ≤ ${MAX_EMBEDDING_DIM}, ` +
+      "B·B·dim ≤ MAX_MATRIX_WORK). Row i of k is the positive of row i of q.",
+  }),
+  k: Matrix.optional(),
+}).superRefine((r, ctx) => {
+  if ((r.temperature === undefined) === (r.logit_scale === undefined)) {
+    ctx.addIssue({
+      code: "custom",
+      path: [r.temperature === undefined ? "temperature" : "logit_scale"],
+      message: "give exactly one of temperature and logit_scale",
+    });
+  }
+  if ((r.q === undefined) !== (r.k === undefined)) {
+    ctx.addIssue({
+      code: "custom",
+      path: [r.q === undefined ? "q" : "k"],
+      message: "embeddings need both q and k",
+    });
+  }
+  if (r.q && r.dim !== undefined && r.q[0].length !== r.dim) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["dim"],
+      message: `dim is ${r.dim} but the rows of q have ${r.q[0].length} numbers`,
+    });
+  }
+  if (r.q && r.k) {
+    if (r.k.length !== r.q.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["k"],
+        message: `k has ${r.k.length} rows, q has ${r.q.length}`,
+      });
+    }
+    const dim = r.q[0].length;
+    for (const [name, m] of [["q", r.q], ["k", r.k]] as const) {
+      const bad = m.findIndex((row) => row.length !== dim);
+      if (bad >= 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: [name, bad],
+          message: `${name}[${bad}] has ${m[bad].length} numbers, q[0] has ${dim}`,
+        });
+      }
+    }
+  }
+}).openapi("ContrastiveRequest");
+
+/** The validated request. */
+export type ContrastiveInput = z.infer<typeof Input>;
+
+/** The tool: HTTP handler and MCP tool both call `run`. */
+export const contrastive: Tool<ContrastiveInput, ContrastiveReport> = {
+  name: "check_contrastive_stability",
+  title: "Will a contrastive (InfoNCE) loss overflow?",
+  description: "Given a temperature or logit scale, embedding norms (or a logged trajectory of " +
+    "norms, logits and losses, or the embeddings themselves), batch size and precision, says " +
+    "whether q @ k.T / τ, exp, the sum or the log overflow fp16/bf16, which stage first, the " +
+    "largest safe |q·k|, when a growing trajectory will overflow, and what to change.",
+  input: Input,
+  run(input: ContrastiveInput, config: Config): ContrastiveReport {
+    if (input.trajectory && input.trajectory.length > config.maxTrajectoryPoints) {
+      throw new LimitError(
+        `trajectory has ${input.trajectory.length} points, more than MAX_TRAJECTORY_POINTS = ` +
+          `${config.maxTrajectoryPoints}`,
+        "MAX_TRAJECTORY_POINTS",
+        config.maxTrajectoryPoints,
+      );
+    }
+    if (input.q) {
+      const work = input.q.length * input.q.length * input.q[0].length;
+      if (work > config.maxMatrixWork) {
+        throw new LimitError(
+          `B·B·dim = ${input.q.length}·${input.q.length}·${input.q[0].length} = ${work} is more ` +
+            `than MAX_MATRIX_WORK = ${config.maxMatrixWork}`,
+          "MAX_MATRIX_WORK",
+          config.maxMatrixWork,
+        );
+      }
+    }
+    return checkContrastiveStability(input as ContrastiveRequest);
+  },
+};
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/contrastive",
+  tags: ["contrastive"],
+  summary: "Where and when a contrastive loss overflows, and what to change",
+  description: contrastive.description +
+    " Non-finite numbers are written as the strings NaN, Infinity, -Infinity.",
+  request: { body: { required: true, content: { "application/json": { schema: Input } } } },
+  responses: {
+    200: {
+      description: "Stages, first overflow, forecast, per-row losses, findings and summary.",
+      content: { "application/json": { schema: ContrastiveOutput } },
+    },
+    ...problemResponses(413, 422),
+  },
+});
+
+/** Registers `POST /v1/contrastive`. */
+export function register(app: App, config: Config): void {
+  app.openapi(route, (c) => {
+    try {
+      // jsonResponse keeps non-finite numbers as strings (c.json would write null); the schema
+      // above documents that shape, which the typed-response check cannot see through.
+      return jsonResponse(contrastive.run(c.req.valid("json"), config)) as never;
+    } catch (error) {
+      if (error instanceof LimitError) return limitProblem(error) as never;
+      throw error;
+    }
+  });
+}
