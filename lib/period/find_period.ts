@@ -91,18 +91,18 @@ export function findPeriod(
   const n = z.length;
   if (n < 12) return null;
   const factor = Math.max(1, Math.ceil(n / REDUCED_LENGTH));
-  const { spikes, shape, changes } = reduce(z, values ?? z, factor);
+  const { spikes, shape } = reduce(z, factor);
   const [acfSpikes, acfShape] = autocorrelation2(spikes, shape);
-  const [acfChanges] = autocorrelation2(changes, new Float64Array(changes.length));
   const maxLag = Math.floor(spikes.length / 3);
-
   const proposals: number[] = [];
-  for (const acf of [acfSpikes, acfShape, acfChanges]) {
-    for (const lag of acfPeaks(acf, 2, maxLag, 5)) {
+  const propose = (acf: Float64Array) => {
+    for (const lag of acfPeaks(acf, 2, maxLag, 4)) {
       const period = refineByMultiples(acf, lag, spikes.length - 2) * factor;
-      for (let k = 1; k <= 5; k++) addProposal(proposals, period / k);
+      for (let k = 1; k <= 3; k++) addProposal(proposals, period / k);
     }
-  }
+  };
+  propose(acfSpikes);
+  propose(acfShape);
   const events = extremes(z, eventThreshold);
   const up = positionsOf(events, "up"), down = positionsOf(events, "down");
   const trials = 2 * proposals.length;
@@ -130,10 +130,7 @@ export function findPeriod(
       if (fold && (!best || fold.logP < best.logP)) best = { ...fold, kind };
     }
     if (best && best.hits >= 0.85 * best.cycles && best.logP <= maxLogP) locked.push(best.period);
-    const shapeFold = proposal / factor >= 2
-      ? bestShape(shape, changes, allOnes, proposal / factor)
-      : null;
-    judged.push({ period: best?.period ?? proposal, spikes: best, shape: shapeFold });
+    judged.push({ period: best?.period ?? proposal, spikes: best, shape: null });
   }
 
   const spiky = judged.filter((j) =>
@@ -163,6 +160,17 @@ export function findPeriod(
         : null,
     };
   }
+  // No spike train: the noise profile proposes too, and every proposal is folded as a shape.
+  const changes = noiseSignal(values ?? z, factor);
+  const known = proposals.length;
+  propose(autocorrelation2(changes, new Float64Array(changes.length))[0]);
+  for (const proposal of proposals.slice(known)) {
+    judged.push({ period: proposal, spikes: null, shape: null });
+  }
+  for (const j of judged) {
+    if (j.period / factor >= 2) j.shape = bestShape(shape, changes, allOnes, j.period / factor);
+  }
+
   // Resets: a jump of either sign at one phase of most cycles (a running mean restarting).
   const both = Float64Array.from(events, (e) => e.index);
   let resets: EventFold | null = null;
@@ -231,29 +239,37 @@ export function findPeriod(
  * ones; each block keeps its most extreme value) and the shape signal (z clipped to ±4, each
  * block's mean).
  */
-function reduce(
-  z: Float64Array,
-  values: Float64Array,
-  factor: number,
-): { spikes: Float64Array; shape: Float64Array; changes: Float64Array } {
+function reduce(z: Float64Array, factor: number): { spikes: Float64Array; shape: Float64Array } {
   const length = Math.ceil(z.length / factor);
   const spikes = new Float64Array(length), shape = new Float64Array(length);
-  const changes = new Float64Array(length);
   for (let b = 0, i = 0; b < length; b++) {
-    let extreme = 0, sum = 0, change = 0;
+    let extreme = 0, sum = 0;
     const start = i;
     for (const end = Math.min(z.length, i + factor); i < end; i++) {
       const v = z[i], a = Math.abs(v);
       const soft = a > 2.5 ? Math.min(a - 2.5, 6) : 0;
       if (soft > Math.abs(extreme)) extreme = v > 0 ? soft : -soft;
       sum += v > 4 ? 4 : v < -4 ? -4 : v;
-      change += Math.log(Math.abs(values[i] - values[i > 0 ? i - 1 : i]) + 1e-12);
     }
     spikes[b] = extreme;
     shape[b] = sum / (i - start);
+  }
+  return { spikes, shape };
+}
+
+/** ln |Δy| of the series, each block of `factor` points reduced to its mean. */
+function noiseSignal(values: Float64Array, factor: number): Float64Array {
+  const length = Math.ceil(values.length / factor);
+  const changes = new Float64Array(length);
+  for (let b = 0, i = 0; b < length; b++) {
+    let change = 0;
+    const start = i;
+    for (const end = Math.min(values.length, i + factor); i < end; i++) {
+      change += Math.log(Math.abs(values[i] - values[i > 0 ? i - 1 : i]) + 1e-12);
+    }
     changes[b] = change / (i - start);
   }
-  return { spikes, shape, changes };
+  return changes;
 }
 
 /**
