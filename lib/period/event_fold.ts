@@ -154,8 +154,10 @@ export function lockPeriod(
   }
   const loose = foldEvents(positions, length, estimate, tolerance, trials, sizes);
   if (!loose || loose.hits < 3) return loose;
+  // The tight fold decides once the period is locked: a loose window wider than the spacing
+  // of a train's spikes within a multiple of its period would hold a spike in every cycle.
   const tight = foldEvents(positions, length, loose.period, 1.5, trials, sizes);
-  return tight && tight.logP <= loose.logP ? tight : loose;
+  return tight && tight.hits >= 3 ? tight : loose;
 }
 
 function upperBound(sorted: Float64Array, value: number): number {
