@@ -20,7 +20,8 @@
  */
 import { quantile } from "simple-statistics";
 import type { Finding } from "../findings/mod.ts";
-import { findPeriod, logBinomialTail, type Period } from "../period/mod.ts";
+import { circularDistance, circularMean, findPeriod, modulo, type Period } from "../period/mod.ts";
+import { epochPosition, foldAtEpoch } from "./epoch_position.ts";
 import { boundaryRatios, precedingMedian } from "./boundary_ratios.ts";
 import { extremes } from "./detect_spikes.ts";
 import { spikeEpoch } from "./epoch_layout.ts";
@@ -65,7 +66,7 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
     layout !== null && steps !== null &&
     Math.abs(steps - layout.stepsPerEpoch) <= Math.max(axis.stride, 0.02 * layout.stepsPerEpoch);
   if (layout && epochPoints !== null && !matchesEpoch(periodSteps) && last && first) {
-    const targeted = epochTest(z, finite, last, first, layout.stepsPerEpoch, epochPoints);
+    const targeted = foldAtEpoch(z, finite, last, first, layout.stepsPerEpoch, epochPoints);
     if (targeted) {
       found = targeted;
       method = "fold at the given epoch length";
@@ -80,11 +81,11 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
   const phase = found === null || period === null
     ? null
     : found.matched.length > 0
-    ? circularMeanStep(found.matched.map(axis.stepOf), period)
+    ? circularMean(found.matched.map(axis.stepOf), period)
     : modulo(axis.stepOf(Math.round(signature!.resetPhase)), period);
 
   const [position, alternative] = layout
-    ? positionOf(
+    ? epochPosition(
       found,
       phase,
       layout.stepsPerEpoch,
@@ -220,70 +221,6 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
   return report;
 }
 
-function epochTest(
-  z: Float64Array,
-  finite: Uint8Array,
-  last: ReturnType<typeof boundaryRatios>,
-  first: ReturnType<typeof boundaryRatios>,
-  stepsPerEpoch: number,
-  epochPoints: number,
-): Period | null {
-  let extreme = 0, counted = 0;
-  for (let i = 0; i < z.length; i++) {
-    if (!finite[i]) continue;
-    counted++;
-    if (Math.abs(z[i]) >= 3) extreme++;
-  }
-  const rate = counted > 0 ? extreme / counted : 1;
-  let best: Period | null = null;
-  for (const side of [last, first]) {
-    const hits = Math.round(side.spikeShare * side.epochs);
-    if (side.epochs < 3 || side.spikeShare < 0.6) continue;
-    const logP = logBinomialTail(hits, side.epochs, rate) + Math.log(4);
-    if (logP > Math.log(1e-4) || (best && best.logP <= logP)) continue;
-    const up = (side.median ?? 1) >= 1;
-    best = {
-      period: epochPoints,
-      phase: side === last ? stepsPerEpoch - 1 : 0,
-      kind: up ? "spikes-up" : "spikes-down",
-      hits,
-      cycles: side.epochs,
-      logP,
-      strength: side.spikeShare,
-      matched: side.indices,
-      proposals: 1,
-      smoothness: null,
-    };
-  }
-  return best;
-}
-
-function positionOf(
-  found: Period | null,
-  phase: number | null,
-  stepsPerEpoch: number,
-  stride: number,
-  aligned: boolean,
-  last: ReturnType<typeof boundaryRatios> | null,
-  first: ReturnType<typeof boundaryRatios> | null,
-  fullLastBatch: boolean,
-): [EpochAlignment["position"], "last-step" | "first-step" | null] {
-  if (!found || !aligned || phase === null) return ["other", null];
-  if (found.kind === "shape") return ["whole-epoch", null];
-  const reach = Math.max(stride, 1);
-  const toLast = circularDistance(phase, stepsPerEpoch - 1, stepsPerEpoch);
-  const toFirst = circularDistance(phase, 0, stepsPerEpoch);
-  if (toLast > reach && toFirst > reach) return ["other", null];
-  if (stride >= 2 && toLast <= reach && toFirst <= reach) {
-    // Logged means of several steps: one point may hold both boundaries. The spikier one wins
-    // when the two differ; else the last batch, unless it is known to be full.
-    const lead = (first?.spikeShare ?? 0) - (last?.spikeShare ?? 0);
-    if (Math.abs(lead) > 0.2) return [lead > 0 ? "first-step" : "last-step", null];
-    return fullLastBatch ? ["first-step", "last-step"] : ["last-step", "first-step"];
-  }
-  return [toLast <= toFirst ? "last-step" : "first-step", null];
-}
-
 function periodEvidence(found: Period, period: number, stride: number): string {
   const points = stride === 1
     ? ""
@@ -309,27 +246,7 @@ function tailQuantile(z: Float64Array, finite: Uint8Array): number {
 }
 
 function distanceToPhase(index: number, found: Period): number {
-  const offset = modulo(index - found.phase, found.period);
-  return Math.min(offset, found.period - offset);
-}
-
-function circularMeanStep(steps: number[], period: number): number {
-  let s = 0, c = 0;
-  for (const step of steps) {
-    const angle = (2 * Math.PI * step) / period;
-    s += Math.sin(angle);
-    c += Math.cos(angle);
-  }
-  return modulo((Math.atan2(s, c) / (2 * Math.PI)) * period, period);
-}
-
-function circularDistance(a: number, b: number, period: number): number {
-  const d = modulo(a - b, period);
-  return Math.min(d, period - d);
-}
-
-function modulo(a: number, m: number): number {
-  return ((a % m) + m) % m;
+  return circularDistance(index, found.phase, found.period);
 }
 
 function roundTo(period: number, stride: number): number {
