@@ -12,6 +12,7 @@ import {
   rollingMedian,
   rollingMedianOfMedians,
 } from "../lib/series/mod.ts";
+import { circularDistance, circularMean } from "../lib/period/mod.ts";
 
 /** A seeded uniform generator (mulberry32), so failures reproduce. */
 export function random(seed: number): () => number {
@@ -158,4 +159,11 @@ Deno.test("rollingMedianOfMedians() keeps a step edge and ignores a lone spike",
   assertEquals(got[50], 1);
   assertEquals(got[99], 1);
   assertEquals(got[100], 2);
+});
+
+Deno.test("circularMean() and circularDistance() treat the end of a cycle as next to its start", () => {
+  assertAlmostEquals(circularDistance(156, 0, 157), 1, 1e-12);
+  const mean = circularMean([156, 0, 1], 157);
+  assert(Math.min(mean, 157 - mean) < 1e-9, `mean ${mean}`);
+  assertAlmostEquals(circularMean([10, 12], 100), 11, 1e-9);
 });
