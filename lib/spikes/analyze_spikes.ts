@@ -75,7 +75,10 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
 
   const period = found ? found.period * axis.stride : null;
   // A running mean restarting shows as a repeating shape or as dips: only then is it checked.
-  const signature = found && found.kind !== "spikes-up"
+  // A running mean restarting shows as a repeating shape, as dips, or as spikes whose sign
+  // changes from epoch to epoch: only then is its signature checked.
+  const signature = found &&
+      (found.kind !== "spikes-up" || mixedSigns(z, found) >= 0.15)
     ? runningMeanSignature(residuals.values, finite, found.period)
     : null;
   const phase = found === null || period === null
@@ -243,6 +246,20 @@ function tailQuantile(z: Float64Array, finite: Uint8Array): number {
   const sample: number[] = [];
   for (let i = 0; i < z.length; i += stride) if (finite[i]) sample.push(Math.abs(z[i]));
   return sample.length > 0 ? quantile(sample, 0.99) : 0;
+}
+
+/** Share of a spike train's cycles holding a dip (z ≤ −3.5) at the spikes' phase. */
+function mixedSigns(z: Float64Array, found: Period): number {
+  let dips = 0, cycles = 0;
+  for (let at = found.phase; at < z.length; at += found.period, cycles++) {
+    for (let i = Math.max(0, Math.ceil(at - 1.5)); i <= Math.min(z.length - 1, at + 1.5); i++) {
+      if (z[i] <= -3.5) {
+        dips++;
+        break;
+      }
+    }
+  }
+  return cycles > 0 ? dips / cycles : 0;
 }
 
 function distanceToPhase(index: number, found: Period): number {
