@@ -23,6 +23,7 @@ import type { Finding } from "../findings/mod.ts";
 import { circularDistance, circularMean, findPeriod, modulo, type Period } from "../period/mod.ts";
 import { epochPosition, foldAtEpoch } from "./epoch_position.ts";
 import { boundaryRatios, precedingMedian } from "./boundary_ratios.ts";
+import { coarsePeriod } from "./coarse_period.ts";
 import { extremes } from "./detect_spikes.ts";
 import { spikeEpoch } from "./epoch_layout.ts";
 import { robustResiduals } from "./residuals.ts";
@@ -45,6 +46,10 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
   const layout = spikeEpoch(options);
   let found = findPeriod(z, finite, {}, residuals.values);
   let method = "autocorrelation proposals judged by fold tests";
+  if (!found) {
+    found = coarsePeriod(loss);
+    if (found) method += ", on block medians (a slow shape)";
+  }
 
   // The epoch, when known, is tested directly too: one period and two phases, not thousands.
   const epochPoints = layout ? layout.stepsPerEpoch / axis.stride : null;
