@@ -126,7 +126,9 @@ async function measureSizes(
       truePeriod: period,
     });
     log(
-      `  n=${n}: parse ${parseMs.toFixed(2)} ms, /v1/spikes ${serverMs?.toFixed(2) ?? status} ms`,
+      `  n=${n}: parse ${parseMs.toFixed(2)} ms, /v1/spikes ${
+        serverMs === null ? `HTTP ${status}` : `${serverMs.toFixed(2)} ms`
+      }`,
     );
   }
   return rows;

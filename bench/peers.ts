@@ -286,6 +286,8 @@ export interface Correct {
   falsePeriods: number;
   /** How the misses went: "2P" → count. */
   misses: Record<string, number>;
+  /** The cases missed, with the answer (kept for ours only). */
+  missed: string[];
 }
 
 /** Everything the peers' comparison measured. */
@@ -320,11 +322,15 @@ function tallyInto(
     aperiodic: 0,
     falsePeriods: 0,
     misses: {},
+    missed: [],
   };
   const verdict = judge(kase, { period, error });
   if (kase.truth.period === null) {
     c.aperiodic++;
     if (verdict.falsePeriod) c.falsePeriods++;
+    if (verdict.falsePeriod && contender === "lossdoctor") {
+      c.missed.push(`${kase.name}: ${period} on a curve without a period`);
+    }
   } else {
     c.periodic++;
     if (verdict.periodOk) c.periodOk++;
@@ -333,6 +339,9 @@ function tallyInto(
         ? "error"
         : classifyPeriod(period, kase.truth.period, kase.options.log_every ?? 1);
       c.misses[how] = (c.misses[how] ?? 0) + 1;
+      if (contender === "lossdoctor") {
+        c.missed.push(`${kase.name}: ${error ?? period} (${how}), true ${kase.truth.period}`);
+      }
     }
   }
 }
@@ -572,6 +581,12 @@ export function peerMarkdown(report: PeerReport): string {
       });
       lines.push(`| ${name} | ${cells.join(" | ")} |`);
     }
+  }
+  const ours = report.correctness.lossdoctor;
+  const missed = ours ? [...(ours.ours?.missed ?? []), ...(ours.peers?.missed ?? [])] : [];
+  if (missed.length) {
+    lines.push("", "Our misses in these runs:", "", ...missed.slice(0, 20).map((m) => `- ${m}`));
+    if (missed.length > 20) lines.push(`- … and ${missed.length - 20} more`);
   }
   if (report.ours.note) lines.push("", `Ours: ${report.ours.note}.`);
   return lines.join("\n");

@@ -207,6 +207,40 @@ const cases: Case[] = [
       }),
   },
   {
+    name: "diagnose: spikes both ways + loader + 1 000 000 micro-batches + embeddings",
+    path: "/v1/diagnose",
+    body: () => {
+      const [b, d] = embeddingShapes(config.maxMatrixWork)[0];
+      return JSON.stringify({
+        loss: series(upDown),
+        dataset_size: 5000,
+        batch_size: 32,
+        reduction: "per_item_then_batch_mean",
+        grad_accum_steps: 1_000_000,
+        items_per_micro_batch: Array.from(
+          { length: 1_000_000 },
+          () => 1 + Math.floor(random() * 9),
+        ),
+        contrastive: { temperature: 0.05, precision: "fp16", q: matrix(b, d), k: matrix(b, d) },
+      });
+    },
+  },
+  {
+    name: "diagnose: a typical 157-step-epoch curve with its loader (for scale)",
+    path: "/v1/diagnose",
+    body: () =>
+      JSON.stringify({
+        loss: series((i) => 2 * Math.exp(-i / 2e5) + 0.1 * random() + (i % 157 === 156 ? 3 : 0)),
+        dataset_size: 5000,
+        batch_size: 32,
+      }),
+  },
+  {
+    name: "mcp: diagnose, spikes both ways",
+    path: "/mcp",
+    body: () => mcpCall("diagnose", { loss: series(upDown), dataset_size: 5000, batch_size: 32 }),
+  },
+  {
     name: "mcp: analyze_loss_spikes, spikes both ways",
     path: "/mcp",
     body: () => mcpCall("analyze_loss_spikes", { loss: series(upDown), steps_per_epoch: 157 }),
@@ -216,7 +250,7 @@ const cases: Case[] = [
     path: "/mcp",
     body: () => {
       const x = series(() => random() * 30 - 10);
-      return mcpCall("evaluate_log_sum_exp", { x, format: "fp16", accumulate: "fp16" });
+      return mcpCall("logsumexp", { x, format: "fp16", accumulate: "fp16" });
     },
   },
 ];

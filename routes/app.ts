@@ -15,6 +15,7 @@ import { authGuard, bodyGuard, corsGuard, internalErrorLine } from "./guards.ts"
 import { registerMcp } from "./mcp.ts";
 import { problem, validationProblem } from "./problem.ts";
 import * as contrastive from "./contrastive.ts";
+import * as diagnose from "./diagnose.ts";
 import * as lastBatch from "./last-batch.ts";
 import * as spikes from "./spikes.ts";
 import * as logSumExp from "./logsumexp.ts";
@@ -34,6 +35,7 @@ const endpoints: Register[] = [
   lastBatch.register,
   contrastive.register,
   logSumExp.register,
+  diagnose.register,
 ];
 
 /** The MCP tools served at `/mcp`: each endpoint module's exported `Tool`. */
@@ -42,6 +44,7 @@ export const tools: Tool[] = [
   lastBatch.tool,
   contrastive.contrastive,
   logSumExp.logsumexp,
+  diagnose.tool,
 ];
 
 /** Builds the app with the given limits. */

@@ -18,7 +18,7 @@ export function serviceNotes(config: Config): string {
     [
       "MAX_SERIES_POINTS",
       config.maxSeriesPoints,
-      "points of a `/v1/spikes` series; numbers of a `/v1/logsumexp` `x`",
+      "points of a `/v1/spikes` or `/v1/diagnose` series; numbers of a `/v1/logsumexp` `x`",
     ],
     ["MAX_LOGSUMEXP_ROWS", config.maxLogSumExpRows, "rows of a `/v1/logsumexp` matrix"],
     [
@@ -48,7 +48,8 @@ export function serviceNotes(config: Config): string {
     `Fixed by the contract: embeddings at most ${MAX_EMBEDDING_ROWS} rows of at most ` +
     `${MAX_EMBEDDING_DIM} numbers; at most ${MAX_MICRO_BATCHES} micro-batches. The time budget ` +
     "stops the one search whose cost is not linear in its input (the period search of " +
-    "`/v1/spikes`, checked before each proposal); everything else is linear in the sizes above, " +
+    "`/v1/spikes` and `/v1/diagnose`, checked before each proposal); everything else is linear " +
+    "in the sizes above, " +
     "whose defaults keep every endpoint's worst case under 2 s on one core.",
     "",
     "## Authentication",

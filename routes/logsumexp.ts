@@ -131,7 +131,7 @@ function summarize(report: LogSumExpReport, rows: number): string {
 
 /** The tool: HTTP handler and MCP tool both call `run`. */
 export const logsumexp: Tool<LogSumExpInput, LogSumExpOutput> = {
-  name: "evaluate_log_sum_exp",
+  name: "logsumexp",
   title: "Log-sum-exp in a floating-point format",
   description: "Evaluates log(sum(exp(x))) by the naive, max-shifted and online methods op by op " +
     "in fp64/fp32/fp16/bf16/fp8, with each result's error in ulps and where the first inf/NaN " +

@@ -1,15 +1,21 @@
 /**
  * Reads a loss series from a request: JSON, CSV or plain text, with its options.
  *
- * JSON bodies carry their options as fields; CSV and text bodies as query parameters (which
+ * JSON bodies carry their options as fields, CSV and text bodies as query parameters (which
  * arrive as strings and are turned into numbers and booleans here, so the zod schema of the
- * options judges both the same way). Unsupported media types are a 415, unparsable bodies a
- * 422 whose detail says where the body went wrong.
+ * options judges both the same way); a JSON body may also take from the query the options it
+ * does not hold itself (one given in both places is a 422). Unsupported media types are a 415, unparsable bodies a
+ * 422 whose detail says where the body went wrong. `readOptionalSeries` (for `/v1/diagnose`)
+ * also takes a JSON object without `loss`, a configuration alone.
  */
 import type { Context } from "hono";
-import { parseSeriesBody } from "../lib/parse/mod.ts";
+import {
+  type OptionalSeriesBody,
+  parseOptionalSeriesBody,
+  parseSeriesBody,
+} from "../lib/parse/mod.ts";
 import type { Config } from "./config.ts";
-import { problem } from "./problem.ts";
+import { problem, validationProblem } from "./problem.ts";
 
 /** A parsed series and the options that came with it. */
 export interface SeriesInput {
@@ -18,12 +24,41 @@ export interface SeriesInput {
   options: Record<string, unknown>;
   /** Prefix of the JSON pointers of option errors: "" for body fields, "/query" for query. */
   pointerPrefix: string;
+  /** The options of a JSON body that came from the query (the body did not have them). */
+  fromQuery?: Set<string>;
 }
 
 const SUPPORTED = ["application/json", "text/csv", "text/plain", "application/csv", ""];
 const QUERY_OPTIONS = ["log_every", "steps_per_epoch", "dataset_size", "batch_size", "drop_last"];
 
-export async function readSeries(c: Context, _config: Config): Promise<SeriesInput | Response> {
+/** A parsed body whose series may be absent (a configuration alone), with its options. */
+export interface OptionalSeriesInput extends Omit<SeriesInput, "loss"> {
+  loss: Float64Array | null;
+}
+
+/** Reads a body that must hold a loss series; `queryOptions` are read from CSV/text queries. */
+export function readSeries(
+  c: Context,
+  _config: Config,
+  queryOptions: readonly string[] = QUERY_OPTIONS,
+): Promise<SeriesInput | Response> {
+  return readBody(c, queryOptions, parseSeriesBody) as Promise<SeriesInput | Response>;
+}
+
+/** Reads a body whose JSON form may leave out `loss` (an object of options alone). */
+export function readOptionalSeries(
+  c: Context,
+  _config: Config,
+  queryOptions: readonly string[],
+): Promise<OptionalSeriesInput | Response> {
+  return readBody(c, queryOptions, parseOptionalSeriesBody);
+}
+
+async function readBody(
+  c: Context,
+  queryOptions: readonly string[],
+  parse: (text: string, type: string | null, column?: string) => OptionalSeriesBody,
+): Promise<OptionalSeriesInput | Response> {
   const contentType = (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
   const json = contentType === "application/json" || contentType.endsWith("+json");
   if (!json && !SUPPORTED.includes(contentType)) {
@@ -35,29 +70,59 @@ export async function readSeries(c: Context, _config: Config): Promise<SeriesInp
   const text = await c.req.text();
   let parsed;
   try {
-    parsed = parseSeriesBody(text, contentType || null, c.req.query("column"));
+    parsed = parse(text, contentType || null, c.req.query("column"));
   } catch (error) {
     if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) {
       return problem(422, error.message);
     }
     throw error;
   }
-  if (parsed.format === "json") {
-    return { loss: parsed.loss, steps: parsed.steps, options: parsed.fields, pointerPrefix: "" };
+  const query = queryValues(c, queryOptions);
+  if (parsed.format !== "json") {
+    return { loss: parsed.loss, steps: parsed.steps, options: query, pointerPrefix: "/query" };
   }
+  // A JSON body may take options from the query too (`curl -d @run.json '...?steps_per_epoch=157'`
+  // on a file that does not say it), but not the same option from both.
+  const fromQuery = new Set<string>();
+  const options = { ...parsed.fields };
+  for (const [name, value] of Object.entries(query)) {
+    if (name in options) {
+      return problem(422, `${name} is given both in the body and in the query; give it once`, {
+        errors: [{ pointer: `/query/${name}`, detail: "also given in the body" }],
+      });
+    }
+    options[name] = value;
+    fromQuery.add(name);
+  }
+  return { loss: parsed.loss, steps: parsed.steps, options, pointerPrefix: "", fromQuery };
+}
+
+/** The query's options, as numbers and booleans where they read as such. */
+function queryValues(c: Context, names: readonly string[]): Record<string, unknown> {
   const options: Record<string, unknown> = {};
-  for (const name of QUERY_OPTIONS) {
+  for (const name of names) {
     const raw = c.req.query(name);
     if (raw === undefined) continue;
-    if (name === "drop_last") {
-      options[name] = raw === "true" || raw === "1"
-        ? true
-        : raw === "false" || raw === "0"
-        ? false
-        : raw;
+    if (raw === "true" || raw === "false") {
+      options[name] = raw === "true";
+    } else if (name === "drop_last" || name === "sampler_drop_last") {
+      options[name] = raw === "1" ? true : raw === "0" ? false : raw;
     } else {
       options[name] = raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
     }
   }
-  return { loss: parsed.loss, steps: parsed.steps, options, pointerPrefix: "/query" };
+  return options;
+}
+
+/** The 422 for invalid options, each pointer into the body or the query, where it came from. */
+export function optionsProblem(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  input: Pick<SeriesInput, "pointerPrefix" | "fromQuery">,
+): Response {
+  const fromQuery = input.fromQuery;
+  if (!fromQuery || fromQuery.size === 0) return validationProblem(issues, input.pointerPrefix);
+  const rooted = issues.map((issue) =>
+    fromQuery.has(String(issue.path[0])) ? { ...issue, path: ["query", ...issue.path] } : issue
+  );
+  return validationProblem(rooted, input.pointerPrefix);
 }

@@ -10,14 +10,16 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { spikePlot } from "../lib/diagnose/mod.ts";
 import { analyzeSpikes, type SpikeOptions, type SpikeReport } from "../lib/spikes/mod.ts";
+import { answerFormat, formatAnswer, formatContent, FormatQuery } from "./answer_format.ts";
 import type { App } from "./app.ts";
 import { FindingSchema, SummarySchema, type Tool } from "./common.ts";
 import type { Config } from "./config.ts";
-import { jsonResponse, NumberOrNonFinite } from "./json.ts";
+import { NumberOrNonFinite } from "./json.ts";
 import { checkLimit, LimitError, limitProblem } from "./limit_error.ts";
-import { problemResponses, validationProblem } from "./problem.ts";
-import { readSeries } from "./series_body.ts";
+import { problemResponses } from "./problem.ts";
+import { optionsProblem, readSeries } from "./series_body.ts";
 import { timeBudget } from "./time_budget.ts";
 
 const LossValue = z.union([z.number(), z.null(), z.enum(["NaN", "Infinity", "-Infinity"])]);
@@ -133,9 +135,10 @@ const route = createRoute({
   tags: ["analysis"],
   summary: "Find loss spikes, their period, and their cause",
   description:
-    "Accepts JSON (also with bare NaN/Infinity tokens as Python writes them), text/csv with a header (TensorBoard `Wall time,Step,Value`, W&B `Step,<run> - loss`, `step,loss`), or text/plain with one number per line; for CSV and text, the options are query parameters.",
+    "Accepts JSON (also with bare NaN/Infinity tokens as Python writes them), text/csv with a header (TensorBoard `Wall time,Step,Value`, W&B `Step,<run> - loss`, `step,loss`), or text/plain with one number per line; for CSV and text, the options are query parameters (a JSON body may take from the query the options it does not hold). Answers JSON, or the Markdown summary (`Accept: text/markdown`, `?format=markdown`), or the loss plot with spikes and epoch ends (`Accept: image/svg+xml`, `?format=svg`).",
   request: {
     query: z.object({
+      format: FormatQuery,
       log_every: z.string().optional(),
       steps_per_epoch: z.string().optional(),
       dataset_size: z.string().optional(),
@@ -156,10 +159,10 @@ const route = createRoute({
   },
   responses: {
     200: {
-      description: "The analysis.",
-      content: { "application/json": { schema: SpikesResponseSchema } },
+      description: "The analysis (JSON), its summary (Markdown) or its plot (SVG).",
+      content: formatContent(SpikesResponseSchema),
     },
-    ...problemResponses(413, 415, 422),
+    ...problemResponses(406, 413, 415, 422),
   },
 });
 
@@ -170,12 +173,20 @@ export function register(app: App, config: Config): void {
 }
 
 async function handle(c: Context, config: Config): Promise<Response> {
+  const format = answerFormat(c);
+  if (format instanceof Response) return format;
   const series = await readSeries(c, config);
   if (series instanceof Response) return series;
   const parsed = SpikeOptionsSchema.safeParse(series.options);
-  if (!parsed.success) return validationProblem(parsed.error.issues, series.pointerPrefix);
+  if (!parsed.success) return optionsProblem(parsed.error.issues, series);
   try {
-    return jsonResponse(runSpikes(series.loss, series.steps, parsed.data, config));
+    const { loss, steps } = series;
+    const report = runSpikes(loss, steps, parsed.data, config);
+    return formatAnswer(format, {
+      json: () => report,
+      markdown: () => report.summary,
+      svg: () => spikePlot({ loss, steps, logEvery: parsed.data.log_every, report }),
+    });
   } catch (error) {
     if (error instanceof LimitError) return limitProblem(error);
     throw error;

@@ -134,6 +134,20 @@ export const logSumExpBody = fc.record({
   method: fc.constantFrom("naive", "stable", "online", "all"),
 }, { requiredKeys: ["x", "format"] });
 
+/** `/v1/diagnose`: a loss series, a loader configuration, a contrastive set-up, or any mix. */
+export const diagnoseBody = fc.record({
+  spikes: spikesBody,
+  batch: lastBatchBody,
+  contrastive: contrastiveBody,
+  parts: fc.subarray(["spikes", "batch", "contrastive"], { minLength: 1 }),
+}).map(({ spikes, batch, contrastive, parts }) => {
+  const body: Record<string, unknown> = {};
+  if (parts.includes("spikes")) Object.assign(body, spikes);
+  if (parts.includes("batch")) Object.assign(body, batch);
+  if (parts.includes("contrastive")) body.contrastive = contrastive;
+  return body;
+});
+
 /** A value that fits no field: wrong types, extremes, non-finite markers, containers. */
 const wrongValue = fc.oneof(
   fc.constantFrom(null, true, "", "NaN", "x", -1, 0, 1e308, -1e308, 1e-320, 2 ** 53 + 2, [], {}),

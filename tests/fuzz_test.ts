@@ -6,12 +6,14 @@
 import fc from "fast-check";
 import app, { tools } from "../routes/app.ts";
 import * as contrastive from "../routes/contrastive.ts";
+import * as diagnose from "../routes/diagnose.ts";
 import * as lastBatch from "../routes/last-batch.ts";
 import * as logSumExp from "../routes/logsumexp.ts";
 import * as spikes from "../routes/spikes.ts";
 import {
   checkResponse,
   contrastiveBody,
+  diagnoseBody,
   fuzzParameters,
   type FuzzRequest,
   lastBatchBody,
@@ -36,6 +38,7 @@ const toolRoutes = new Map<string, string>([
   [lastBatch.tool.name, "/v1/last-batch"],
   [contrastive.contrastive.name, "/v1/contrastive"],
   [logSumExp.logsumexp.name, "/v1/logsumexp"],
+  [diagnose.tool.name, "/v1/diagnose"],
 ]);
 
 const endpoints: [string, fc.Arbitrary<FuzzRequest>][] = [
@@ -43,6 +46,7 @@ const endpoints: [string, fc.Arbitrary<FuzzRequest>][] = [
   ["/v1/last-batch", requests(lastBatchBody)],
   ["/v1/contrastive", requests(contrastiveBody)],
   ["/v1/logsumexp", requests(logSumExpBody)],
+  ["/v1/diagnose", requests(diagnoseBody)],
 ];
 
 for (const [path, arbitrary] of endpoints) {
@@ -64,6 +68,7 @@ Deno.test("fuzz POST /mcp: tool calls and JSON-RPC, structured content matches t
     [lastBatch.tool.name, lastBatchBody],
     [contrastive.contrastive.name, contrastiveBody],
     [logSumExp.logsumexp.name, logSumExpBody],
+    [diagnose.tool.name, diagnoseBody],
   ];
   for (const tool of tools) {
     if (!toolRoutes.has(tool.name)) throw new Error(`fuzz.ts does not cover the tool ${tool.name}`);

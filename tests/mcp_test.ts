@@ -176,7 +176,7 @@ async function bothWays(client: Client, name: string, path: string, input: unkno
 Deno.test("an endpoint's MCP tool answers exactly what its HTTP route answers", async () => {
   const client = await connect(app);
   const names = appTools.map((t) => t.name);
-  assert(names.includes("predict_last_batch") && names.includes("evaluate_log_sum_exp"));
+  assert(names.includes("predict_last_batch") && names.includes("logsumexp"));
   {
     // 5000 = 156 × 32 + 8: the ssd_double_norm fixture's set-up (its facts: 157 steps, last 8).
     const input = { dataset_size: 5000, batch_size: 32, reduction: "per_item_then_batch_mean" };
@@ -190,7 +190,7 @@ Deno.test("an endpoint's MCP tool answers exactly what its HTTP route answers", 
     // exp(12) ≈ 162755 > 65504, the largest binary16: the naive sum overflows in fp16; the
     // stable one gives 12 + ln 2 within fp16's spacing at 12 (2⁻⁷).
     const input = { x: [12, 12], format: "fp16" };
-    const { result, http } = await bothWays(client, "evaluate_log_sum_exp", "/v1/logsumexp", input);
+    const { result, http } = await bothWays(client, "logsumexp", "/v1/logsumexp", input);
     assertEquals(result.structuredContent, http);
     const { results } = result.structuredContent as {
       results: { naive: { value: unknown }; stable: { value: number } };
@@ -206,7 +206,7 @@ Deno.test("the tools run with the service's limits: over one, a tool error namin
   registerMcp(appTools)(small, { ...defaultConfig, maxSeriesPoints: 3 });
   const client = await connect(small);
   const over = await client.callTool({
-    name: "evaluate_log_sum_exp",
+    name: "logsumexp",
     arguments: { x: [1, 2, 3, 4], format: "fp32" },
   });
   assertEquals(over.isError, true);

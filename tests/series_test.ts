@@ -12,18 +12,8 @@ import {
   rollingMedian,
   rollingMedianOfMedians,
 } from "../lib/series/mod.ts";
-
-/** A seeded uniform generator (mulberry32), so failures reproduce. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { circularDistance, circularMean } from "../lib/period/mod.ts";
+import { random } from "./random.ts";
 
 function directDft(re: number[], im: number[]): [number[], number[]] {
   const n = re.length, outRe: number[] = [], outIm: number[] = [];
@@ -158,4 +148,11 @@ Deno.test("rollingMedianOfMedians() keeps a step edge and ignores a lone spike",
   assertEquals(got[50], 1);
   assertEquals(got[99], 1);
   assertEquals(got[100], 2);
+});
+
+Deno.test("circularMean() and circularDistance() treat the end of a cycle as next to its start", () => {
+  assertAlmostEquals(circularDistance(156, 0, 157), 1, 1e-12);
+  const mean = circularMean([156, 0, 1], 157);
+  assert(Math.min(mean, 157 - mean) < 1e-9, `mean ${mean}`);
+  assertAlmostEquals(circularMean([10, 12], 100), 11, 1e-9);
 });

@@ -168,12 +168,12 @@ export function dropLastControl(random: Random, index: number, force: PlainForce
   }, force.special);
 }
 
-/** Start steps of `count` events in [20 %, 95 %] of the run, spaced unevenly (no period). */
-function unevenSteps(random: Random, steps: number, count: number): number[] {
+/** Start steps of `count` events in [20 % of the run, `end`], spaced unevenly (no period). */
+function unevenSteps(random: Random, steps: number, count: number, end: number): number[] {
   for (;;) {
     const at = Array.from(
       { length: count },
-      () => random.integer(Math.floor(steps * 0.2), Math.floor(steps * 0.95)),
+      () => random.integer(Math.floor(steps * 0.2), Math.floor(end)),
     )
       .sort((a, b) => a - b);
     const gaps = at.slice(1).map((v, i) => v - at[i]);
@@ -188,10 +188,19 @@ export function isolatedSpikes(random: Random, index: number, force: PlainForce 
   const layout = layoutOf(random, force);
   const trend = makeTrend(random, layout.steps, force.trend);
   const count = random.integer(1, 3);
-  const events = unevenSteps(random, layout.steps, count);
-  const cause = new Float64Array(layout.steps).fill(1);
   const peak = random.logUniform(2, 20);
-  const tau = random.logUniform(2, 40) * Math.max(1, Math.sqrt(layout.logEvery));
+  const tau = Math.min(
+    layout.steps / 20,
+    random.logUniform(2, 40) * Math.max(1, Math.sqrt(layout.logEvery)),
+  );
+  // Each spike recovers (to e^-6 of its height) before the run ends: not a rising loss.
+  const events = unevenSteps(
+    random,
+    layout.steps,
+    count,
+    Math.min(0.95 * layout.steps, layout.steps - 6 * tau),
+  );
+  const cause = new Float64Array(layout.steps).fill(1);
   for (const s of events) {
     for (let j = 0; j < 6 * tau && s + j < layout.steps; j++) {
       cause[s + j] *= 1 + (peak - 1) * Math.exp(-j / tau);

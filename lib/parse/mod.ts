@@ -5,3 +5,4 @@ export * from "./series_values.ts";
 export * from "./csv_series.ts";
 export * from "./number_lines.ts";
 export * from "./json_error_position.ts";
+export * from "./optional_series_body.ts";

@@ -38,7 +38,7 @@ export function parseSeriesBody(
   const start = text.trimStart()[0];
   const json = type === "application/json" || type.endsWith("+json") ||
     (!type.startsWith("text/csv") && (start === "[" || start === "{"));
-  if (json) return fromJson(parsePythonJson(text));
+  if (json) return seriesFromJson(parsePythonJson(text));
   const head = text.trimStart().split("\n", 1)[0];
   if (
     type === "text/csv" || type === "application/csv" ||
@@ -50,7 +50,8 @@ export function parseSeriesBody(
   return { format: "text", loss: parseNumberLines(text), steps: null, fields: {} };
 }
 
-function fromJson(value: unknown): SeriesBody {
+/** A parsed JSON body (an array, or an object with `loss`) as a series and its other fields. */
+export function seriesFromJson(value: unknown): SeriesBody {
   if (Array.isArray(value)) {
     return { format: "json", loss: seriesValues(value, ""), steps: null, fields: {} };
   }

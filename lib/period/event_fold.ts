@@ -21,6 +21,7 @@
  */
 import { linearRegression } from "simple-statistics";
 import { logBinomialTail } from "./binomial_tail.ts";
+import { circularMean } from "./circular.ts";
 
 /** The best phase of a fold. */
 export interface EventFold {
@@ -69,14 +70,12 @@ export function foldEvents(
   }
   const from = phases[bestStart];
   const inWindow = (p: number) => ((p - from) % period + period) % period <= width;
-  let sin = 0, cos = 0;
+  const windowed: number[] = [];
   for (let i = 0; i < count; i++) {
     const p = positions[i] % period;
-    if (!inWindow(p)) continue;
-    sin += Math.sin((2 * Math.PI * p) / period);
-    cos += Math.cos((2 * Math.PI * p) / period);
+    if (inWindow(p)) windowed.push(p);
   }
-  const centre = ((Math.atan2(sin, cos) / (2 * Math.PI)) * period % period + period) % period;
+  const centre = circularMean(windowed, period);
   // One spike per cycle: the one nearest the phase (positions ascend, so cycles do too).
   const cycleOf: number[] = [], matched: number[] = [], matchedSize: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -154,8 +153,10 @@ export function lockPeriod(
   }
   const loose = foldEvents(positions, length, estimate, tolerance, trials, sizes);
   if (!loose || loose.hits < 3) return loose;
+  // The tight fold decides once the period is locked: a loose window wider than the spacing
+  // of a train's spikes within a multiple of its period would hold a spike in every cycle.
   const tight = foldEvents(positions, length, loose.period, 1.5, trials, sizes);
-  return tight && tight.logP <= loose.logP ? tight : loose;
+  return tight && tight.hits >= 3 ? tight : loose;
 }
 
 function upperBound(sorted: Float64Array, value: number): number {

@@ -68,7 +68,10 @@ export interface PeriodOptions {
   maxLogP?: number;
   /** Share of cycles that must hold the spike (default 0.5). */
   minHitShare?: number;
-  /** z of the shape F test (default 8) and explained variance (default 0.05) it must reach. */
+  /**
+   * z of the shape F test (default 6; 3 more below 8 cycles) and explained variance (default
+   * 0.05) it must reach.
+   */
   minShapeZ?: number;
   minExplained?: number;
   /** Called before each proposal is judged; may throw to abandon the search (a time budget). */
@@ -210,8 +213,11 @@ export function findPeriod(
       smoothness: null,
     };
   }
+  // Over few cycles a fold is little more than the autocorrelation at that lag, and the lag
+  // was picked as a peak of it: fewer than 8 cycles must clear a higher bar.
+  const shapeZ = (period: number) => (n / period >= 8 ? minShapeZ : minShapeZ + 3);
   const shaped = judged.filter((j) =>
-    j.shape && j.shape.z >= minShapeZ && j.shape.explained >= minExplained
+    j.shape && j.shape.z >= shapeZ(j.period) && j.shape.explained >= minExplained
   );
   if (shaped.length > 0) {
     const strongest = Math.max(...shaped.map((j) => j.shape!.explained));
@@ -225,7 +231,10 @@ export function findPeriod(
       const candidate = bestShape(shape, changes, allOnes, chosen.period / k / factor);
       // A period that is not a whole number of points smears its profile over two bins and
       // loses up to half its explained variance; a false divisor explains about 1/k of it.
-      if (candidate.z >= minShapeZ && candidate.explained >= 0.55 * chosen.shape!.explained) {
+      if (
+        candidate.z >= shapeZ(chosen.period / k) &&
+        candidate.explained >= 0.55 * chosen.shape!.explained
+      ) {
         period = chosen.period / k;
         fold = candidate;
         break;

@@ -4,3 +4,4 @@ export * from "./acf_peaks.ts";
 export * from "./event_fold.ts";
 export * from "./shape_fold.ts";
 export * from "./binomial_tail.ts";
+export * from "./circular.ts";

@@ -33,7 +33,10 @@ export function foldShape(values: Float64Array, finite: Uint8Array, period: numb
   const bins = Math.ceil(period);
   const sums = new Float64Array(bins), counts = new Float64Array(bins);
   let total = 0, totalSquares = 0, n = 0;
-  for (let i = 0; i < values.length; i++) {
+  // Whole cycles only: with a trend in the values, the bins that also get a last, partial
+  // cycle would differ from the others by the trend alone.
+  const whole = Math.floor(Math.floor(values.length / period) * period);
+  for (let i = 0; i < whole; i++) {
     if (!finite[i]) continue;
     const bin = Math.min(bins - 1, Math.floor(i % period));
     const v = values[i];

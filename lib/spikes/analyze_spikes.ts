@@ -20,8 +20,10 @@
  */
 import { quantile } from "simple-statistics";
 import type { Finding } from "../findings/mod.ts";
-import { findPeriod, logBinomialTail, type Period } from "../period/mod.ts";
+import { circularDistance, circularMean, findPeriod, modulo, type Period } from "../period/mod.ts";
+import { epochPosition, foldAtEpoch } from "./epoch_position.ts";
 import { boundaryRatios, precedingMedian } from "./boundary_ratios.ts";
+import { coarsePeriod } from "./coarse_period.ts";
 import { extremes } from "./detect_spikes.ts";
 import { spikeEpoch } from "./epoch_layout.ts";
 import { robustResiduals } from "./residuals.ts";
@@ -46,6 +48,10 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
   let found = findPeriod(z, finite, { checkpoint: options.checkpoint }, residuals.values);
   options.checkpoint?.();
   let method = "autocorrelation proposals judged by fold tests";
+  if (!found) {
+    found = coarsePeriod(loss);
+    if (found) method += ", on block medians (a slow shape)";
+  }
 
   // The epoch, when known, is tested directly too: one period and two phases, not thousands.
   const epochPoints = layout ? layout.stepsPerEpoch / axis.stride : null;
@@ -67,7 +73,7 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
     layout !== null && steps !== null &&
     Math.abs(steps - layout.stepsPerEpoch) <= Math.max(axis.stride, 0.02 * layout.stepsPerEpoch);
   if (layout && epochPoints !== null && !matchesEpoch(periodSteps) && last && first) {
-    const targeted = epochTest(z, finite, last, first, layout.stepsPerEpoch, epochPoints);
+    const targeted = foldAtEpoch(z, finite, last, first, layout.stepsPerEpoch, epochPoints);
     if (targeted) {
       found = targeted;
       method = "fold at the given epoch length";
@@ -76,17 +82,20 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
 
   const period = found ? found.period * axis.stride : null;
   // A running mean restarting shows as a repeating shape or as dips: only then is it checked.
-  const signature = found && found.kind !== "spikes-up"
+  // A running mean restarting shows as a repeating shape, as dips, or as spikes whose sign
+  // changes from epoch to epoch: only then is its signature checked.
+  const signature = found &&
+      (found.kind !== "spikes-up" || mixedSigns(z, found) >= 0.15)
     ? runningMeanSignature(residuals.values, finite, found.period)
     : null;
   const phase = found === null || period === null
     ? null
     : found.matched.length > 0
-    ? circularMeanStep(found.matched.map(axis.stepOf), period)
+    ? circularMean(found.matched.map(axis.stepOf), period)
     : modulo(axis.stepOf(Math.round(signature!.resetPhase)), period);
 
   const [position, alternative] = layout
-    ? positionOf(
+    ? epochPosition(
       found,
       phase,
       layout.stepsPerEpoch,
@@ -117,8 +126,16 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
   const spikes: Spike[] = [];
   const listed = new Set<number>();
   const isolated: Spike[] = [];
+  // A spike of a periodic train carries a momentum tail: points a few steps after it that still
+  // stand out are part of the same event, not spikes of their own.
+  const tail = found ? Math.min(30, Math.max(2, 0.1 * found.period)) : 0;
+  const inTail = (index: number) => {
+    if (!found || found.kind === "shape") return false;
+    const after = modulo(index - found.phase, found.period);
+    return after > 1.5 && after <= tail && Math.abs(z[index]) < 6 * 4;
+  };
   for (const index of [...events.map((e) => e.index), ...periodic].sort((a, b) => a - b)) {
-    if (listed.has(index)) continue;
+    if (listed.has(index) || (!periodic.has(index) && inTail(index))) continue;
     listed.add(index);
     const baseline = precedingMedian(loss, index);
     const score =
@@ -214,70 +231,6 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
   return report;
 }
 
-function epochTest(
-  z: Float64Array,
-  finite: Uint8Array,
-  last: ReturnType<typeof boundaryRatios>,
-  first: ReturnType<typeof boundaryRatios>,
-  stepsPerEpoch: number,
-  epochPoints: number,
-): Period | null {
-  let extreme = 0, counted = 0;
-  for (let i = 0; i < z.length; i++) {
-    if (!finite[i]) continue;
-    counted++;
-    if (Math.abs(z[i]) >= 3) extreme++;
-  }
-  const rate = counted > 0 ? extreme / counted : 1;
-  let best: Period | null = null;
-  for (const side of [last, first]) {
-    const hits = Math.round(side.spikeShare * side.epochs);
-    if (side.epochs < 3 || side.spikeShare < 0.6) continue;
-    const logP = logBinomialTail(hits, side.epochs, rate) + Math.log(4);
-    if (logP > Math.log(1e-4) || (best && best.logP <= logP)) continue;
-    const up = (side.median ?? 1) >= 1;
-    best = {
-      period: epochPoints,
-      phase: side === last ? stepsPerEpoch - 1 : 0,
-      kind: up ? "spikes-up" : "spikes-down",
-      hits,
-      cycles: side.epochs,
-      logP,
-      strength: side.spikeShare,
-      matched: side.indices,
-      proposals: 1,
-      smoothness: null,
-    };
-  }
-  return best;
-}
-
-function positionOf(
-  found: Period | null,
-  phase: number | null,
-  stepsPerEpoch: number,
-  stride: number,
-  aligned: boolean,
-  last: ReturnType<typeof boundaryRatios> | null,
-  first: ReturnType<typeof boundaryRatios> | null,
-  fullLastBatch: boolean,
-): [EpochAlignment["position"], "last-step" | "first-step" | null] {
-  if (!found || !aligned || phase === null) return ["other", null];
-  if (found.kind === "shape") return ["whole-epoch", null];
-  const reach = Math.max(stride, 1);
-  const toLast = circularDistance(phase, stepsPerEpoch - 1, stepsPerEpoch);
-  const toFirst = circularDistance(phase, 0, stepsPerEpoch);
-  if (toLast > reach && toFirst > reach) return ["other", null];
-  if (stride >= 2 && toLast <= reach && toFirst <= reach) {
-    // Logged means of several steps: one point may hold both boundaries. The spikier one wins
-    // when the two differ; else the last batch, unless it is known to be full.
-    const lead = (first?.spikeShare ?? 0) - (last?.spikeShare ?? 0);
-    if (Math.abs(lead) > 0.2) return [lead > 0 ? "first-step" : "last-step", null];
-    return fullLastBatch ? ["first-step", "last-step"] : ["last-step", "first-step"];
-  }
-  return [toLast <= toFirst ? "last-step" : "first-step", null];
-}
-
 function periodEvidence(found: Period, period: number, stride: number): string {
   const points = stride === 1
     ? ""
@@ -302,28 +255,22 @@ function tailQuantile(z: Float64Array, finite: Uint8Array): number {
   return sample.length > 0 ? quantile(sample, 0.99) : 0;
 }
 
-function distanceToPhase(index: number, found: Period): number {
-  const offset = modulo(index - found.phase, found.period);
-  return Math.min(offset, found.period - offset);
-}
-
-function circularMeanStep(steps: number[], period: number): number {
-  let s = 0, c = 0;
-  for (const step of steps) {
-    const angle = (2 * Math.PI * step) / period;
-    s += Math.sin(angle);
-    c += Math.cos(angle);
+/** Share of a spike train's cycles holding a dip (z ≤ −3.5) at the spikes' phase. */
+function mixedSigns(z: Float64Array, found: Period): number {
+  let dips = 0, cycles = 0;
+  for (let at = found.phase; at < z.length; at += found.period, cycles++) {
+    for (let i = Math.max(0, Math.ceil(at - 1.5)); i <= Math.min(z.length - 1, at + 1.5); i++) {
+      if (z[i] <= -3.5) {
+        dips++;
+        break;
+      }
+    }
   }
-  return modulo((Math.atan2(s, c) / (2 * Math.PI)) * period, period);
+  return cycles > 0 ? dips / cycles : 0;
 }
 
-function circularDistance(a: number, b: number, period: number): number {
-  const d = modulo(a - b, period);
-  return Math.min(d, period - d);
-}
-
-function modulo(a: number, m: number): number {
-  return ((a % m) + m) % m;
+function distanceToPhase(index: number, found: Period): number {
+  return circularDistance(index, found.phase, found.period);
 }
 
 function roundTo(period: number, stride: number): number {

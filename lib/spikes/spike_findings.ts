@@ -71,11 +71,12 @@ export function spikeFindings(ctx: SpikeContext): Finding[] {
     const aligned = alignment?.aligned ?? false;
     const position = alignment?.position ?? "other";
     // A running mean restarting drops (or jumps either way) at the restart; an upward spike
-    // train with a long momentum tail can decay alike, so it is never read as one.
+    // train with a long momentum tail can decay alike, so the signature is only computed for
+    // spikes whose sign changes between epochs (see analyze_spikes.ts).
     const wholeEpoch = found.smoothness !== null && found.smoothness < 0.5;
     if (
       found.kind === "shape" || wholeEpoch ||
-      (found.kind === "spikes-down" && ctx.signature?.runningMean)
+      ctx.signature?.runningMean
     ) {
       findings.push(shapeFinding(ctx, period, aligned));
     } else if (aligned && (position === "last-step" || position === "first-step")) {

@@ -9,7 +9,7 @@ export function spikeSummary(report: SpikeReport): string {
   const lines: string[] = [];
   const p = report.periodicity;
   const head = report.findings[0];
-  lines.push(`## Loss spikes: ${head ? head.title.toLowerCase() : "no problem found"}`);
+  lines.push(`## Loss spikes: ${head ? head.title : "no problem found"}`);
   lines.push("");
   lines.push(
     `${report.n} points, ${report.spike_count} spike${report.spike_count === 1 ? "" : "s"}; ` +

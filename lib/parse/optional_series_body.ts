@@ -1,0 +1,43 @@
+/**
+ * Reads a body that may hold a loss series, or only other fields: what `/v1/diagnose` accepts.
+ *
+ * Why: a diagnosis can run on a configuration alone (dataset and batch size, a contrastive
+ * set-up) with no curve at all, so a JSON object without `loss` is not an error here, as it is
+ * for `/v1/spikes`. Everything else is {@linkcode parseSeriesBody}: the same media types, the
+ * same sniffing, the same error messages, and JSON is parsed once (Python's NaN tokens too).
+ *
+ * Cost: O(n) for n characters.
+ *
+ * @example
+ * ```ts
+ * parseOptionalSeriesBody('{"dataset_size": 5000, "batch_size": 32}', "application/json");
+ * // { format: "json", loss: null, steps: null, fields: { dataset_size: 5000, batch_size: 32 } }
+ * ```
+ */
+import { parsePythonJson } from "./python_json.ts";
+import { parseSeriesBody, type SeriesBody, seriesFromJson } from "./series_body.ts";
+
+/** A parsed body whose loss series may be absent. */
+export interface OptionalSeriesBody extends Omit<SeriesBody, "loss"> {
+  loss: Float64Array | null;
+}
+
+export function parseOptionalSeriesBody(
+  text: string,
+  contentType: string | null,
+  column?: string,
+): OptionalSeriesBody {
+  const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
+  const start = text.trimStart()[0];
+  const json = type === "application/json" || type.endsWith("+json") ||
+    (!type.startsWith("text/csv") && start === "{");
+  if (!json) return parseSeriesBody(text, contentType, column);
+  const value = parsePythonJson(text);
+  if (typeof value === "object" && value !== null && !Array.isArray(value) && !("loss" in value)) {
+    if ("steps" in value) {
+      throw new TypeError("/steps: steps were given without a loss series (`loss`)");
+    }
+    return { format: "json", loss: null, steps: null, fields: value as Record<string, unknown> };
+  }
+  return seriesFromJson(value);
+}

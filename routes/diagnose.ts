@@ -1,0 +1,180 @@
+/**
+ * `POST /v1/diagnose`: everything known about a training run in one body; every check it allows,
+ * one list of findings (de-duplicated across checks, most severe first), each check's answer,
+ * and one Markdown summary. Also as Markdown or as the loss plot (`?format=`, `Accept`).
+ *
+ * The body's shape: the fields of `/v1/spikes` (`loss`, `steps`, `log_every`, `steps_per_epoch`,
+ * `dataset_size`, `batch_size`, `drop_last`) and of `/v1/last-batch` (`reduction`, `world_size`,
+ * `sampler_drop_last`, `grad_accum_steps`, `items_per_micro_batch`, `optimizer`,
+ * `grad_noise_scale`) side by side at the top level, since they describe the same run and share
+ * `dataset_size`, `batch_size` and `drop_last`; and the body of `/v1/contrastive` nested under
+ * `contrastive`, since its `batch_size` is the contrastive batch (B − 1 negatives), another
+ * thing. The checks run when their inputs are there (see lib/diagnose). A CSV or text body is a
+ * loss series alone, its options in the query, as for `/v1/spikes` (whose JSON bodies may also
+ * take from the query the options they do not hold).
+ *
+ * The loss array is parsed by `lib/parse` in one typed pass (not a zod walk per element), the
+ * options by the zod schema of diagnose_schemas.ts, which is also the contract's and the MCP
+ * tool's.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { diagnose, type DiagnoseReport, spikePlot } from "../lib/diagnose/mod.ts";
+import type { App } from "./app.ts";
+import { answerFormat, formatAnswer, formatContent } from "./answer_format.ts";
+import type { Tool } from "./common.ts";
+import type { Config } from "./config.ts";
+import { checkContrastiveLimits } from "./contrastive.ts";
+import {
+  DIAGNOSE_QUERY_OPTIONS,
+  type DiagnoseOptions,
+  DiagnoseOptionsSchema,
+  DiagnoseQuerySchema,
+  type DiagnoseRequest,
+  DiagnoseRequestSchema,
+  DiagnoseResponseSchema,
+} from "./diagnose_schemas.ts";
+import { MAX_MICRO_BATCHES } from "./last-batch.ts";
+import { checkLimit, LimitError, limitProblem } from "./limit_error.ts";
+import { problemResponses } from "./problem.ts";
+import { optionsProblem, readOptionalSeries } from "./series_body.ts";
+import { timeBudget } from "./time_budget.ts";
+
+/** Runs the diagnosis on parsed input, within the service's limits. */
+export function runDiagnose(
+  loss: Float64Array | null,
+  steps: Float64Array | null,
+  options: DiagnoseOptions,
+  config: Config,
+): DiagnoseReport {
+  if (loss) checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, loss.length, "loss", "points");
+  if (options.contrastive) checkContrastiveLimits(options.contrastive, config);
+  return diagnose({
+    loss,
+    steps,
+    logEvery: options.log_every,
+    stepsPerEpoch: options.steps_per_epoch,
+    datasetSize: options.dataset_size,
+    batchSize: options.batch_size,
+    dropLast: options.drop_last,
+    reduction: options.reduction,
+    worldSize: options.world_size,
+    samplerDropLast: options.sampler_drop_last,
+    gradAccumSteps: options.grad_accum_steps,
+    itemsPerMicroBatch: options.items_per_micro_batch,
+    optimizer: options.optimizer,
+    gradNoiseScale: options.grad_noise_scale,
+    contrastive: options.contrastive,
+    checkpoint: timeBudget(config),
+  });
+}
+
+/**
+ * The limits on the raw body, before the schema walks it: `loss` points, the nested
+ * contrastive request's (see `checkContrastiveLimits`), the number of micro-batches.
+ */
+export function checkDiagnoseLimits(raw: unknown, config: Config): void {
+  const body = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+  if (Array.isArray(body.loss)) {
+    checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, body.loss.length, "loss", "points");
+  }
+  if (Array.isArray(body.items_per_micro_batch)) {
+    const items = body.items_per_micro_batch.length;
+    checkLimit("MAX_MICRO_BATCHES", MAX_MICRO_BATCHES, items, "items_per_micro_batch", "numbers");
+  }
+  checkContrastiveLimits(body.contrastive, config);
+}
+
+/** The diagnosis's plot: the loss curve with the spikes, captioned with the first finding. */
+export function diagnosePlot(
+  loss: Float64Array | null,
+  steps: Float64Array | null,
+  logEvery: number | undefined,
+  report: DiagnoseReport,
+): string | null {
+  const spikes = report.results.spikes;
+  if (!loss || !spikes) return null;
+  return spikePlot({ loss, steps, logEvery, report: spikes, finding: report.findings[0] ?? null });
+}
+
+/** The diagnosis as a tool (HTTP and MCP). */
+export const tool: Tool<DiagnoseRequest, DiagnoseReport> = {
+  name: "diagnose",
+  title: "Diagnose a training run",
+  description: "Give whatever you know about a training run — the loss series, the data " +
+    "loader's dataset_size/batch_size/drop_last and loss reduction, world size, gradient " +
+    "accumulation, optimizer, and (nested under `contrastive`) a contrastive set-up — and get " +
+    "every applicable check (loss spikes, last partial batch, contrastive overflow) in one " +
+    "answer: findings de-duplicated across checks and ranked by severity, with fixes.",
+  input: DiagnoseRequestSchema as unknown as z.ZodType<DiagnoseRequest>,
+  precheck: checkDiagnoseLimits,
+  run(input, config) {
+    const { loss, steps, ...options } = input;
+    const toNumber = (v: number | string | null) =>
+      v === null ? NaN : typeof v === "number" ? v : Number(v);
+    return runDiagnose(
+      loss ? Float64Array.from(loss, toNumber) : null,
+      steps ? Float64Array.from(steps) : null,
+      options,
+      config,
+    );
+  },
+};
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/diagnose",
+  tags: ["analysis"],
+  summary: "Every check at once: spikes, last batch, contrastive overflow",
+  description: tool.description +
+    " A text/csv or text/plain body is a loss series alone, its options in the query (a JSON " +
+    "body may take from the query the options it does not hold). The " +
+    "answer is JSON, or Markdown (`Accept: text/markdown`, `?format=markdown`), or the loss plot " +
+    "as SVG (`Accept: image/svg+xml`, `?format=svg`; 406 without a loss series).",
+  request: {
+    query: DiagnoseQuerySchema,
+    body: {
+      required: true,
+      content: {
+        "application/json": { schema: DiagnoseRequestSchema },
+        "text/csv": { schema: z.string().openapi({ example: "step,loss\n0,2.31\n1,2.20\n" }) },
+        "text/plain": { schema: z.string().openapi({ example: "2.31\n2.20\nnan\n" }) },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: "The diagnosis (JSON), its summary (Markdown) or its plot (SVG).",
+      content: formatContent(DiagnoseResponseSchema),
+    },
+    ...problemResponses(406, 413, 415, 422),
+  },
+});
+
+/** Registers POST /v1/diagnose. */
+export function register(app: App, config: Config): void {
+  app.openAPIRegistry.registerPath(route);
+  app.post(route.path, (c) => handle(c, config));
+}
+
+async function handle(c: Context, config: Config): Promise<Response> {
+  const format = answerFormat(c);
+  if (format instanceof Response) return format;
+  const body = await readOptionalSeries(c, config, DIAGNOSE_QUERY_OPTIONS);
+  if (body instanceof Response) return body;
+  try {
+    checkDiagnoseLimits(body.options, config);
+    const parsed = DiagnoseOptionsSchema.safeParse(body.options);
+    if (!parsed.success) return optionsProblem(parsed.error.issues, body);
+    const report = runDiagnose(body.loss, body.steps, parsed.data, config);
+    return formatAnswer(format, {
+      json: () => report,
+      markdown: () => report.summary,
+      svg: () => diagnosePlot(body.loss, body.steps, parsed.data.log_every, report),
+      noPlot: "the SVG answer is a plot of the loss series: send `loss` (or a CSV/text body)",
+    });
+  } catch (error) {
+    if (error instanceof LimitError) return limitProblem(error);
+    throw error;
+  }
+}

@@ -1,0 +1,80 @@
+import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
+import { findPeriod } from "../lib/period/mod.ts";
+import { analyzeSpikes, robustResiduals } from "../lib/spikes/mod.ts";
+import { random } from "./random.ts";
+
+function gaussian(rand: () => number): () => number {
+  return () => Math.sqrt(-2 * Math.log(rand() || 1e-300)) * Math.cos(2 * Math.PI * rand());
+}
+
+/** A decaying loss with multiplicative noise of the given kind. */
+function curve(n: number, seed: number, noise: "gaussian" | "ar" | "heavy"): Float64Array {
+  const rand = random(seed), g = gaussian(rand);
+  let ar = 0;
+  return Float64Array.from({ length: n }, (_, t) => {
+    let e = g();
+    if (noise === "ar") e = ar = 0.9 * ar + Math.sqrt(1 - 0.81) * e;
+    if (noise === "heavy") e = e / Math.sqrt((g() ** 2 + g() ** 2) / 2); // Student t, 2 dof
+    return (3 * (1 + t / 50) ** -0.5 + 0.5) * Math.exp(0.02 * e);
+  });
+}
+
+Deno.test("findPeriod() reports no period on 30 curves of Gaussian, AR(0.9) and t(2) noise", () => {
+  for (const noise of ["gaussian", "ar", "heavy"] as const) {
+    for (let seed = 1; seed <= 10; seed++) {
+      const { z, finite, values } = robustResiduals(curve(4000, seed, noise));
+      const found = findPeriod(z, finite, {}, values);
+      assertEquals(found, null, `${noise} seed ${seed}: period ${found?.period}`);
+    }
+  }
+});
+
+Deno.test("findPeriod() returns a spike train's period, not a multiple, at 10 000 cycles", () => {
+  const loss = curve(970_000, 3, "gaussian");
+  for (let s = 41; s < loss.length; s += 97) loss[s] *= 1.25;
+  const { z, finite, values } = robustResiduals(loss);
+  const found = findPeriod(z, finite, {}, values);
+  assertAlmostEquals(found!.period, 97, 0.01);
+  assertAlmostEquals(found!.phase, 41, 0.5);
+});
+
+Deno.test("findPeriod() finds a period that is not a whole number of points (157 steps / 10)", () => {
+  const steps = curve(15_700, 5, "gaussian");
+  for (let s = 156; s < steps.length; s += 157) steps[s] *= 4;
+  const points = Float64Array.from(
+    { length: steps.length / 10 },
+    (_, i) => steps.subarray(10 * i, 10 * i + 10).reduce((a, b) => a + b) / 10,
+  );
+  const report = analyzeSpikes(points, { logEvery: 10 });
+  assert(Math.abs(report.periodicity.period! - 157) <= 157 * 0.02, `${report.periodicity.period}`);
+});
+
+Deno.test("analyzeSpikes() finds the repeating profile of unshuffled data", () => {
+  const rand = random(11), g = gaussian(rand);
+  const profile = Array.from({ length: 120 }, () => 0.1 * g());
+  const loss = Float64Array.from(
+    { length: 2400 },
+    (_, t) => (2 + 20 / (t + 20)) * Math.exp(profile[t % 120] + 0.02 * g()),
+  );
+  const report = analyzeSpikes(loss, { stepsPerEpoch: 120 });
+  assertEquals(report.periodicity.period, 120);
+  assertEquals(report.findings[0]?.id, "unshuffled-data");
+});
+
+Deno.test("analyzeSpikes() recognises a loss logged as the running mean of each epoch", () => {
+  const rand = random(13), g = gaussian(rand);
+  const raw = Float64Array.from(
+    { length: 3000 },
+    (_, t) => (1 + 5 / (1 + t / 100)) * Math.exp(0.2 * g()),
+  );
+  const logged = new Float64Array(raw.length);
+  let sum = 0;
+  for (let t = 0; t < raw.length; t++) {
+    if (t % 200 === 0) sum = 0;
+    sum += raw[t];
+    logged[t] = sum / ((t % 200) + 1);
+  }
+  const report = analyzeSpikes(logged);
+  assertEquals(report.periodicity.period, 200);
+  assertEquals(report.findings.map((f) => f.id), ["epoch-average-logging"]);
+});
