@@ -228,3 +228,30 @@ Deno.test("the OpenAPI document lists every limit with its value and the bearer 
   assertEquals(doc.components.securitySchemes.bearer.scheme, "bearer");
   assertEquals(doc.paths["/v1/spikes"].post.security, [{ bearer: [] }]);
 });
+
+Deno.test("/v1/diagnose: limits before its schema, and the time budget on its spike analysis", async () => {
+  const app = createApp({ ...defaultConfig, maxTrajectoryPoints: 2, timeBudgetMs: 1 });
+  const trajectory = [1, 2, 3].map((step) => ({ step, loss: 1 }));
+  let res = await post(
+    app,
+    "/v1/diagnose",
+    JSON.stringify({ contrastive: { temperature: 0.1, precision: "fp32", trajectory } }),
+  );
+  assertEquals([res.status, (await problemOf(res)).limit], [413, "MAX_TRAJECTORY_POINTS"]);
+  const items = "1,".repeat(1_000_001) + "1";
+  res = await post(
+    app,
+    "/v1/diagnose",
+    `{"dataset_size":10,"batch_size":3,"items_per_micro_batch":[${items}]}`,
+  );
+  assertEquals([res.status, (await problemOf(res)).limit], [413, "MAX_MICRO_BATCHES"]);
+  let seed = 3;
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const loss = Array.from({ length: 100_000 }, () => (random() < 0.2 ? 50 : 1 + random()));
+  res = await post(
+    app,
+    "/v1/diagnose",
+    JSON.stringify({ loss, dataset_size: 5000, batch_size: 32 }),
+  );
+  assertEquals([res.status, (await problemOf(res)).limit], [413, "TIME_BUDGET_MS"]);
+});

@@ -41,6 +41,14 @@ async function requests(): Promise<Sent[]> {
     post("/v1/spikes?steps_per_epoch=157", ssd.loss.map((v) => v ?? "nan").join("\n"), {
       "content-type": "text/plain",
     }),
+    post("/v1/diagnose", {
+      loss: ssd.loss,
+      dataset_size: 5000,
+      batch_size: 32,
+      reduction: "per_item_then_batch_mean",
+    }),
+    post("/v1/spikes?format=markdown", { loss: ssd.loss, steps_per_epoch: 157 }),
+    post("/v1/spikes?format=svg", { loss: ssd.loss, steps_per_epoch: 157 }),
     post("/v1/last-batch", {
       dataset_size: 5000,
       batch_size: 32,
@@ -146,6 +154,7 @@ Deno.test({
         // libm code for Math.log, exp, sin… (a 1-ulp difference in ln(loss) moves a z-score in
         // its 14th digit). Text, verdicts and every fp16/bf16/fp8 result must be identical.
         assert(!r.path.startsWith("/v1/logsumexp"), `${where}: emulated formats must be exact`);
+        assert(type?.includes("json"), `${where}: Markdown and SVG answers must be identical`);
         inexact += compareNumbers(JSON.parse(got.body), JSON.parse(body), where);
       }
       console.log(
