@@ -92,8 +92,13 @@ export const ProblemSchema = z.object({
   status: z.number().int(),
   detail: z.string(),
   errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
-  limit: z.string().optional().openapi({ description: "the limit that was exceeded" }),
-  value: z.number().optional().openapi({ description: "the value that exceeded it" }),
+  limit: z.string().optional().openapi({
+    description: "The limit that was exceeded: its environment variable (or fixed cap).",
+  }),
+  value: z.number().optional().openapi({ description: "The limit's setting." }),
+  found: z.number().optional().openapi({
+    description: "What the request had (bytes, points, B·B·dim, milliseconds), when known.",
+  }),
 }).openapi("Problem");
 
 /** Response entries for the problem statuses of a route, for `createRoute`. */
