@@ -38,7 +38,7 @@ interface Case {
 }
 
 const n = config.maxSeriesPoints;
-const series = (f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
+const series = <T>(f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
 const upDown = () => {
   const r = random();
   return r < 0.1 ? 100 : r < 0.2 ? 0.01 : 1 + random() * 0.01;
