@@ -16,6 +16,8 @@
  * Prints a table and, last, one JSON line with every number.
  */
 
+import { ensureWrk, wrk } from "./wrk.ts";
+
 const flags = {
   duration: Number(flag("duration") ?? 60),
   connections: Number(flag("connections") ?? 64),
@@ -36,27 +38,6 @@ function body(points: number): string {
     (_, i) => 2.3 * Math.exp(-i / 3000) + 0.2 + 0.05 * random() + (i % 157 === 156 ? 0.8 : 0),
   );
   return JSON.stringify({ loss, steps_per_epoch: 157, dataset_size: 5000, batch_size: 32 });
-}
-
-async function run(command: string, args: string[]): Promise<{ ok: boolean; out: string }> {
-  try {
-    const o = await new Deno.Command(command, { args, stdout: "piped", stderr: "piped" }).output();
-    const text = new TextDecoder().decode(o.stdout) + new TextDecoder().decode(o.stderr);
-    return { ok: o.success, out: text };
-  } catch {
-    return { ok: false, out: `${command} not found` };
-  }
-}
-
-async function ensureWrk(): Promise<void> {
-  if ((await run("wrk", ["--version"])).out.includes("wrk")) return;
-  console.log("wrk is missing: trying apt-get install wrk");
-  await run("apt-get", ["update", "-qq"]);
-  await run("apt-get", ["install", "-y", "-qq", "wrk"]);
-  if (!(await run("wrk", ["--version"])).out.includes("wrk")) {
-    console.error("wrk is needed: apt-get install wrk");
-    Deno.exit(1);
-  }
 }
 
 /** Resident and peak memory of a process, in MB. */
@@ -108,59 +89,6 @@ async function start(script: string, env: Record<string, string> = {}): Promise<
   };
 }
 
-interface WrkResult {
-  requests: number;
-  seconds: number;
-  rps: number;
-  p50_ms: number;
-  p99_ms: number;
-  errors: number;
-  non2xx: number;
-}
-
-async function wrk(url: string, bodyFile: string, seconds: number): Promise<WrkResult> {
-  const script = await Deno.makeTempFile({ suffix: ".lua" });
-  await Deno.writeTextFile(
-    script,
-    `wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-local f = io.open("${bodyFile}", "rb")
-wrk.body = f:read("*a")
-f:close()
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %d %d %d %d %d %d %d %d %d\\n", summary.requests,
-    summary.duration, latency:percentile(50), latency:percentile(99),
-    e.connect, e.read, e.write, e.timeout, e.status))
-end
-`,
-  );
-  const { out } = await run("wrk", [
-    "-t1",
-    `-c${flags.connections}`,
-    `-d${seconds}s`,
-    "--timeout",
-    "10s",
-    "-s",
-    script,
-    url,
-  ]);
-  await Deno.remove(script);
-  const line = out.split("\n").find((l) => l.startsWith("RESULT"));
-  if (!line) throw new Error(`wrk gave no result:\n${out}`);
-  const [requests, duration, p50, p99, connect, read, write, timeout, status] = line.split(" ")
-    .slice(1).map(Number);
-  return {
-    requests,
-    seconds: duration / 1e6,
-    rps: requests / (duration / 1e6),
-    p50_ms: p50 / 1000,
-    p99_ms: p99 / 1000,
-    errors: connect + read + write + timeout + status,
-    non2xx: status,
-  };
-}
-
 async function measure(script: string, path: string, bodyFile: string, text: string) {
   const server = await start(script);
   try {
@@ -177,9 +105,9 @@ async function measure(script: string, path: string, bodyFile: string, text: str
     const idle = await memory(server.pid);
     // A short load first: the heap grows to what 64 bodies in flight need, once. Memory
     // "before" is that steady state; a leak would show as growth from it over the long run.
-    await wrk(server.url + path, bodyFile, Math.min(5, flags.duration));
+    await wrk(server.url + path, bodyFile, Math.min(5, flags.duration), flags.connections);
     const before = await memory(server.pid);
-    const result = await wrk(server.url + path, bodyFile, flags.duration);
+    const result = await wrk(server.url + path, bodyFile, flags.duration, flags.connections);
     const after = await memory(server.pid);
     await new Promise((r) => setTimeout(r, 10_000));
     const rested = await memory(server.pid);

@@ -12,18 +12,20 @@ import * as logSumExp from "../routes/logsumexp.ts";
 import * as spikes from "../routes/spikes.ts";
 import {
   checkResponse,
-  contrastiveBody,
-  diagnoseBody,
   fuzzParameters,
   type FuzzRequest,
-  lastBatchBody,
-  logSumExpBody,
   mcpRequests,
   requests,
-  spikesBody,
   spikesRequests,
   statusCounts,
 } from "./fuzz.ts";
+import {
+  contrastiveBody,
+  diagnoseBody,
+  lastBatchBody,
+  logSumExpBody,
+  spikesBody,
+} from "./fuzz_bodies.ts";
 
 const document = await (await app.request("/openapi.json")).json();
 const parameters = fuzzParameters(100);
