@@ -338,10 +338,7 @@ function bestShape(
   return noise.z > level.z ? noise : level;
 }
 
-/**
- * A quick look: do most of the first 16 cycles hold a spike at one phase — and at least twice
- * as many as the spikes' density would put there by chance?
- */
+/** A quick look: do most of the first 16 cycles hold a spike at one phase? */
 function promising(
   positions: Float64Array,
   n: number,
@@ -349,16 +346,16 @@ function promising(
   tolerance: number,
   minHitShare: number,
 ): boolean {
-  // Where spikes are so dense that a window of the phase holds one by chance half the time,
+  // Where spikes are so dense that a window of the phase almost always holds one by chance,
   // no fold can say anything: skip at once.
   const chance = (positions.length / n) * (2 * tolerance + 1);
-  if (chance >= 0.5) return false;
+  if (chance >= 0.9) return false;
   let end = 0;
   const span = Math.min(n, Math.max(16 * period, 2 * period));
   while (end < positions.length && positions[end] <= span) end++;
   const fold = foldEvents(positions.subarray(0, end), span, period, tolerance, 1);
   return fold !== null && fold.hits >= Math.min(3, fold.cycles) &&
-    fold.hits >= minHitShare * fold.cycles && fold.hits >= 2 * chance * fold.cycles;
+    fold.hits >= minHitShare * fold.cycles;
 }
 
 function addProposal(proposals: number[], period: number): void {
