@@ -27,10 +27,12 @@
  * ```
  */
 import { autocorrelation2 } from "../series/mod.ts";
+import { promising, restOfProfile } from "./cycle_checks.ts";
+import { bestShape, noiseSignal, reduceSignals } from "./fold_signals.ts";
 import { extremes, positionsOf, sizesOf } from "../spikes/detect_spikes.ts";
 import { acfPeaks, refineByMultiples } from "./acf_peaks.ts";
-import { type EventFold, foldEvents, lockPeriod } from "./event_fold.ts";
-import { foldShape, profileCorrelation, profileRepeats, type ShapeFold } from "./shape_fold.ts";
+import { type EventFold, lockPeriod } from "./event_fold.ts";
+import { profileCorrelation, profileRepeats, type ShapeFold } from "./shape_fold.ts";
 import { fundamental } from "./fundamental.ts";
 
 /** A period and how it was established. */
@@ -97,7 +99,7 @@ export function findPeriod(
   const n = z.length;
   if (n < 12) return null;
   const factor = Math.max(1, Math.ceil(n / REDUCED_LENGTH));
-  const { spikes, shape } = reduce(z, factor);
+  const { spikes, shape } = reduceSignals(z, factor);
   const [acfSpikes, acfShape] = autocorrelation2(spikes, shape);
   const maxLag = Math.floor(spikes.length / 3);
   const proposals: number[] = [];
@@ -109,7 +111,14 @@ export function findPeriod(
   };
   propose(acfSpikes);
   propose(acfShape);
-  const events = extremes(z, eventThreshold);
+  // Folding costs O(E log E) per proposal: a series that spikes everywhere keeps only its
+  // strongest events (a cause worth finding is among them), at most max(20 000, n / 25).
+  let events = extremes(z, eventThreshold);
+  const cap = Math.max(20_000, Math.floor(n / 25));
+  if (events.length > cap) {
+    events = events.sort((a, b) => Math.abs(b.z) - Math.abs(a.z)).slice(0, cap)
+      .sort((a, b) => a.index - b.index);
+  }
   const up = positionsOf(events, "up"), down = positionsOf(events, "down");
   const upSizes = sizesOf(events, "up"), downSizes = sizesOf(events, "down");
   const trials = 2 * proposals.length;
@@ -254,108 +263,6 @@ export function findPeriod(
     };
   }
   return null;
-}
-
-/**
- * The autocorrelation's two inputs in one pass over z, reduced by `factor`: the spike signal
- * (|z| beyond 2.5, capped at 6 above it, so one huge spike cannot outweigh a train of ordinary
- * ones; each block keeps its most extreme value) and the shape signal (z clipped to ±4, each
- * block's mean).
- */
-function reduce(z: Float64Array, factor: number): { spikes: Float64Array; shape: Float64Array } {
-  const length = Math.ceil(z.length / factor);
-  const spikes = new Float64Array(length), shape = new Float64Array(length);
-  for (let b = 0, i = 0; b < length; b++) {
-    let extreme = 0, sum = 0;
-    const start = i;
-    for (const end = Math.min(z.length, i + factor); i < end; i++) {
-      const v = z[i], a = Math.abs(v);
-      const soft = a > 2.5 ? Math.min(a - 2.5, 6) : 0;
-      if (soft > Math.abs(extreme)) extreme = v > 0 ? soft : -soft;
-      sum += v > 4 ? 4 : v < -4 ? -4 : v;
-    }
-    spikes[b] = extreme;
-    shape[b] = sum / (i - start);
-  }
-  return { spikes, shape };
-}
-
-/** ln |Δy| of the series, each block of `factor` points reduced to its mean. */
-function noiseSignal(values: Float64Array, factor: number): Float64Array {
-  const length = Math.ceil(values.length / factor);
-  const changes = new Float64Array(length);
-  for (let b = 0, i = 0; b < length; b++) {
-    let change = 0;
-    const start = i;
-    for (const end = Math.min(values.length, i + factor); i < end; i++) {
-      change += Math.log(Math.abs(values[i] - values[i > 0 ? i - 1 : i]) + 1e-12);
-    }
-    changes[b] = change / (i - start);
-  }
-  return changes;
-}
-
-/**
- * The repeating profile of a spike train's cycle with the spike and its momentum tail (3 points
- * before, 30 % of the cycle after) left out: when what remains still repeats, the whole epoch
- * repeats (unshuffled data), not one step.
- */
-function restOfProfile(
-  z: Float64Array,
-  finite: Uint8Array,
-  period: number,
-  phase: number,
-): ShapeFold {
-  const n = z.length, tail = Math.max(3, 0.3 * period);
-  const clipped = new Float64Array(n), kept = new Uint8Array(n);
-  // Walk cycle by cycle (no modulo per point): keep offsets in (tail, period − 3) of each.
-  for (let start = phase - period; start < n; start += period) {
-    const from = Math.max(0, Math.ceil(start + tail + 1e-9));
-    const to = Math.min(n, Math.ceil(start + period - 3));
-    for (let i = from; i < to; i++) {
-      kept[i] = finite[i];
-      const v = z[i];
-      clipped[i] = v > 4 ? 4 : v < -4 ? -4 : v;
-    }
-  }
-  return foldShape(clipped, kept, period);
-}
-
-/**
- * The better of two shape folds: of the clipped z-scores (a repeating level profile), or of
- * ln |Δy| (a repeating noise profile: a running mean's changes shrink as 1/k within each cycle;
- * only for cycles of 8 points or more, where such a profile can be told from noise).
- */
-function bestShape(
-  shape: Float64Array,
-  changes: Float64Array,
-  finite: Uint8Array,
-  period: number,
-): ShapeFold {
-  const level = foldShape(shape, finite, period);
-  if (period < 8) return level;
-  const noise = foldShape(changes, finite, period);
-  return noise.z > level.z ? noise : level;
-}
-
-/** A quick look: do most of the first 16 cycles hold a spike at one phase? */
-function promising(
-  positions: Float64Array,
-  n: number,
-  period: number,
-  tolerance: number,
-  minHitShare: number,
-): boolean {
-  // Where spikes are so dense that a window of the phase almost always holds one by chance,
-  // no fold can say anything: skip at once.
-  const chance = (positions.length / n) * (2 * tolerance + 1);
-  if (chance >= 0.9) return false;
-  let end = 0;
-  const span = Math.min(n, Math.max(16 * period, 2 * period));
-  while (end < positions.length && positions[end] <= span) end++;
-  const fold = foldEvents(positions.subarray(0, end), span, period, tolerance, 1);
-  return fold !== null && fold.hits >= Math.min(3, fold.cycles) &&
-    fold.hits >= minHitShare * fold.cycles;
 }
 
 function addProposal(proposals: number[], period: number): void {

@@ -5,3 +5,5 @@ export * from "./event_fold.ts";
 export * from "./shape_fold.ts";
 export * from "./binomial_tail.ts";
 export * from "./circular.ts";
+export * from "./fold_signals.ts";
+export * from "./cycle_checks.ts";

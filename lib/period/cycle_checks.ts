@@ -1,0 +1,57 @@
+/**
+ * Two checks of a candidate period: a quick look at its first cycles, and whether a spike
+ * train's whole cycle repeats beyond the spike.
+ *
+ * Cost: O(E log E) for the quick look over E spikes in the first 16 cycles; O(n) for the
+ * profile.
+ */
+import { foldEvents } from "./event_fold.ts";
+import { foldShape, type ShapeFold } from "./shape_fold.ts";
+
+/**
+ * The repeating profile of a spike train's cycle with the spike and its momentum tail (3 points
+ * before, 30 % of the cycle after) left out: when what remains still repeats, the whole epoch
+ * repeats (unshuffled data), not one step.
+ */
+export function restOfProfile(
+  z: Float64Array,
+  finite: Uint8Array,
+  period: number,
+  phase: number,
+): ShapeFold {
+  const n = z.length, tail = Math.max(3, 0.3 * period);
+  const clipped = new Float64Array(n), kept = new Uint8Array(n);
+  // Walk cycle by cycle (no modulo per point): keep offsets in (tail, period − 3) of each.
+  for (let start = phase - period; start < n; start += period) {
+    const from = Math.max(0, Math.ceil(start + tail + 1e-9));
+    const to = Math.min(n, Math.ceil(start + period - 3));
+    for (let i = from; i < to; i++) {
+      kept[i] = finite[i];
+      const v = z[i];
+      clipped[i] = v > 4 ? 4 : v < -4 ? -4 : v;
+    }
+  }
+  return foldShape(clipped, kept, period);
+}
+
+/** A quick look: do most of the first 16 cycles hold a spike at one phase? */
+export function promising(
+  positions: Float64Array,
+  n: number,
+  period: number,
+  tolerance: number,
+  minHitShare: number,
+  maxChance = 0.9,
+): boolean {
+  // Where spikes are so dense that a window of the phase almost always holds one by chance,
+  // no fold can say anything: skip at once.
+  // (measured for the tight window of ±1.5 points the locked fold uses, not the loose one)
+  const chance = (positions.length / n) * 4;
+  if (chance >= maxChance) return false;
+  let end = 0;
+  const span = Math.min(n, Math.max(16 * period, 2 * period));
+  while (end < positions.length && positions[end] <= span) end++;
+  const fold = foldEvents(positions.subarray(0, end), span, period, tolerance, 1);
+  return fold !== null && fold.hits >= Math.min(3, fold.cycles) &&
+    fold.hits >= minHitShare * fold.cycles;
+}
