@@ -4,19 +4,15 @@
  * independently of, the implementation: it is loaded at run time, and a missing module is
  * reported, not a crash.
  */
+import type { SpikeOptions } from "../lib/spikes/types.ts";
 import type { Case } from "./cases/types.ts";
 
-/** Options of `analyzeSpikes` (camelCase of the HTTP body's fields). */
-export interface SpikeOptions {
-  steps?: Float64Array;
-  logEvery?: number;
-  stepsPerEpoch?: number;
-  datasetSize?: number;
-  batchSize?: number;
-  dropLast?: boolean;
-}
+export type { SpikeOptions };
 
-/** The parts of `SpikeAnalysis` the benchmark scores (more fields may exist). */
+/**
+ * The parts of the spike report the benchmark scores: what both `analyzeSpikes` and the naive
+ * baseline (naive.ts) answer.
+ */
 export interface SpikeAnalysis {
   n: number;
   non_finite: { count: number; first_step: number | null };

@@ -20,10 +20,10 @@
  * ```
  */
 import { type Format, round } from "../fp/mod.ts";
-import { infoNceLoss, type NonFiniteTrace, referenceLogSumExp } from "../lse/mod.ts";
+import { infoNceLoss, referenceLogSumExp } from "../lse/mod.ts";
 import { type Precision, precisionPlan, type SoftmaxKind } from "./precision.ts";
 import { applyScaling, scaleFactor, type Scaling } from "./scaling.ts";
-import type { StageName } from "./stage_analysis.ts";
+import { CORE_STAGE, type StageName } from "./stage_types.ts";
 
 /** One row's loss by each core. */
 export interface RowLoss {
@@ -70,17 +70,6 @@ export interface EmbeddingsAnalysis {
   /** Where each core first met inf/NaN (`stable` = the framework's max-shifted softmax). */
   first_nonfinite: { stable: EmbeddingsNonFinite | null; naive: EmbeddingsNonFinite | null };
 }
-
-const coreStage: Record<NonFiniteTrace["stage"], StageName> = {
-  input: "temperature",
-  subtract: "exp",
-  exp: "exp",
-  sum: "sum",
-  rescale: "sum",
-  log: "log",
-  add: "log",
-  divide: "log",
-};
 
 function flatten(m: readonly (readonly number[])[], name: string, dim: number, to: Format) {
   const exact = new Float64Array(m.length * dim);
@@ -192,7 +181,7 @@ export function embeddingsLoss(
         firstOf[kind] = {
           row: i,
           column: r.trace.index,
-          stage: coreStage[r.trace.stage],
+          stage: CORE_STAGE[r.trace.stage],
           op: r.trace.stage,
           operands: r.trace.operands,
           value: r.trace.value,

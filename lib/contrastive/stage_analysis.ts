@@ -24,11 +24,17 @@
  * ```
  */
 import { type Format, FORMATS, round } from "../fp/mod.ts";
-import { logSumExpParts, lseValue, OpEvaluator, type Stage } from "../lse/mod.ts";
+import { logSumExpParts, lseValue, OpEvaluator } from "../lse/mod.ts";
 import { precisionPlan } from "./precision.ts";
 import { describeOverflow } from "./overflow_statement.ts";
 import { applyScaling, scaleFactor, temperatureOf } from "./scaling.ts";
-import type { StageAnalysis, StageInput, StageName, StageReport } from "./stage_types.ts";
+import {
+  CORE_STAGE,
+  type StageAnalysis,
+  type StageInput,
+  type StageName,
+  type StageReport,
+} from "./stage_types.ts";
 
 export type {
   FirstOverflow,
@@ -37,17 +43,6 @@ export type {
   StageName,
   StageReport,
 } from "./stage_types.ts";
-
-const coreStage: Record<Stage, StageName> = {
-  input: "temperature",
-  subtract: "exp",
-  exp: "exp",
-  sum: "sum",
-  rescale: "sum",
-  log: "log",
-  add: "log",
-  divide: "log",
-};
 
 export function analyzeStages(input: StageInput): StageAnalysis {
   const { maxDot, scaling, batchSize, precision, softmax } = input;
@@ -110,7 +105,7 @@ export function analyzeStages(input: StageInput): StageAnalysis {
     stage("log", naive ? "torch.log(sum)" : "max + log(sum)", plan.softmax, lse, null),
   ];
   // The core's trace names the op that first went non-finite; stages before it stay finite.
-  const traced = ev.first ? coreStage[ev.first.stage] : null;
+  const traced = ev.first ? CORE_STAGE[ev.first.stage] : null;
   const first = stages.find((s) => s.overflows) ??
     (traced ? stages.find((s) => s.name === traced) : undefined);
   const safe = Math.min(...stages.map((s) => s.safe_dot_limit ?? Infinity));

@@ -1,5 +1,6 @@
 /** The shapes of a stage analysis: the stages of an InfoNCE forward pass and their verdicts. */
 import type { Format } from "../fp/mod.ts";
+import type { Stage } from "../lse/mod.ts";
 import type { Precision, SoftmaxKind } from "./precision.ts";
 import type { Scaling } from "./scaling.ts";
 
@@ -55,3 +56,19 @@ export interface StageAnalysis {
   /** The largest |q·k| every stage survives. */
   safe_dot_limit: number;
 }
+
+/**
+ * The contrastive stage where an op of the log-sum-exp core belongs: the core's input is the
+ * scaled logit (`temperature`), the shift and `exp` are `exp`, the running sums `sum`, the
+ * final `log` and its additions `log`.
+ */
+export const CORE_STAGE: Record<Stage, StageName> = {
+  input: "temperature",
+  subtract: "exp",
+  exp: "exp",
+  sum: "sum",
+  rescale: "sum",
+  log: "log",
+  add: "log",
+  divide: "log",
+};

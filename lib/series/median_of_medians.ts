@@ -5,7 +5,7 @@
  * point, the largest single cost of analysing a 10⁶-point series. The median of the medians of
  * five disjoint groups of five (Blum, Floyd, Pratt, Rivest & Tarjan 1973, the pivot of linear
  * selection; Tukey's "ninther" is its 3 × 3 form) is guaranteed to lie between the 9th and the
- * 17th of the 25 values in order — between their 36th and 64th percentiles — so, like the
+ * 17th of the 25 values in order — between their 36th and 68th percentiles — so, like the
  * median, it ignores up to 8 spikes in its window and keeps a step edge sharp. It costs a
  * fixed handful of comparisons per point, with no data movement.
  *
