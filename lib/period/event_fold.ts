@@ -156,7 +156,11 @@ export function lockPeriod(
   // The tight fold decides once the period is locked: a loose window wider than the spacing
   // of a train's spikes within a multiple of its period would hold a spike in every cycle.
   const tight = foldEvents(positions, length, loose.period, 1.5, trials, sizes);
-  return tight && tight.hits >= 3 ? tight : loose;
+  if (!tight || tight.hits < 3) return loose;
+  // A train of whole-number period sits exactly on its phase: a window of one point holding
+  // the same cycles is as many hits against half the chance (paid for as a second test).
+  const exact = foldEvents(positions, length, tight.period, 0.5, 2 * trials, sizes);
+  return exact && exact.hits >= tight.hits && exact.logP < tight.logP ? exact : tight;
 }
 
 function upperBound(sorted: Float64Array, value: number): number {

@@ -29,7 +29,7 @@
 import { autocorrelation2 } from "../series/mod.ts";
 import { promising, restOfProfile } from "./cycle_checks.ts";
 import { bestShape, noiseSignal, reduceSignals } from "./fold_signals.ts";
-import { extremes, positionsOf, sizesOf } from "../spikes/detect_spikes.ts";
+import { type Extreme, extremes, positionsOf, sizesOf } from "../spikes/detect_spikes.ts";
 import { acfPeaks, refineByMultiples } from "./acf_peaks.ts";
 import { type EventFold, lockPeriod } from "./event_fold.ts";
 import { profileCorrelation, profileRepeats, type ShapeFold } from "./shape_fold.ts";
@@ -87,6 +87,7 @@ export function findPeriod(
   finite: Uint8Array,
   options: PeriodOptions = {},
   values?: Float64Array,
+  shifts?: () => Float64Array,
 ): Period | null {
   const {
     eventThreshold = 3.5,
@@ -113,12 +114,8 @@ export function findPeriod(
   propose(acfShape);
   // Folding costs O(E log E) per proposal: a series that spikes everywhere keeps only its
   // strongest events (a cause worth finding is among them), at most max(20 000, n / 25).
-  let events = extremes(z, eventThreshold);
   const cap = Math.max(20_000, Math.floor(n / 25));
-  if (events.length > cap) {
-    events = events.sort((a, b) => Math.abs(b.z) - Math.abs(a.z)).slice(0, cap)
-      .sort((a, b) => a.index - b.index);
-  }
+  const events = strongest(extremes(z, eventThreshold), cap);
   const up = positionsOf(events, "up"), down = positionsOf(events, "down");
   const upSizes = sizesOf(events, "up"), downSizes = sizesOf(events, "down");
   const trials = 2 * proposals.length;
@@ -183,10 +180,17 @@ export function findPeriod(
         : null,
     };
   }
-  // No spike train: the noise profile proposes too, and every proposal is folded as a shape.
+  // No spike train: the noise profile and the level shifts propose too (one transform for
+  // both), and every proposal is folded as a shape.
   const changes = noiseSignal(values ?? z, factor);
+  const steps = shifts?.() ?? null;
   const known = proposals.length;
-  propose(autocorrelation2(changes, new Float64Array(changes.length))[0]);
+  const [acfChanges, acfSteps] = autocorrelation2(
+    changes,
+    steps ? reduceSignals(steps, factor).spikes : new Float64Array(changes.length),
+  );
+  propose(acfChanges);
+  if (steps) propose(acfSteps);
   for (const proposal of proposals.slice(known)) {
     judged.push({ period: proposal, spikes: null, shape: null });
   }
@@ -195,33 +199,6 @@ export function findPeriod(
     if (j.period / factor >= 2) j.shape = bestShape(shape, changes, allOnes, j.period / factor);
   }
 
-  // Resets: a jump of either sign at one phase of most cycles (a running mean restarting).
-  const both = Float64Array.from(events, (e) => e.index);
-  const bothSizes = Float64Array.from(events, (e) => Math.abs(e.z));
-  let resets: EventFold | null = null;
-  for (const proposal of proposals) {
-    checkpoint();
-    if (!promising(both, n, proposal, Math.max(1.5, factor), minHitShare)) continue;
-    const fold = lockPeriod(both, n, proposal, Math.max(1.5, factor), trials, bothSizes);
-    if (
-      fold && fold.logP <= maxLogP && fold.hits >= 3 && fold.hits / fold.cycles >= minHitShare &&
-      (!resets || fold.hits / fold.cycles > 1.15 * (resets.hits / resets.cycles))
-    ) resets = fundamental(fold, both, n, trials, bothSizes);
-  }
-  if (resets) {
-    return {
-      period: resets.period,
-      phase: resets.phase,
-      kind: "shape",
-      hits: resets.hits,
-      cycles: resets.cycles,
-      logP: resets.logP,
-      strength: resets.hits / resets.cycles,
-      matched: resets.matched,
-      proposals: proposals.length,
-      smoothness: null,
-    };
-  }
   // Over few cycles a fold is little more than the autocorrelation at that lag, and the lag
   // was picked as a peak of it: fewer than 8 cycles must clear a higher bar.
   const shapeZ = (period: number) => (n / period >= 8 ? minShapeZ : minShapeZ + 3);
@@ -235,14 +212,20 @@ export function findPeriod(
       .sort((a, b) => a.period - b.period)[0];
     // A profile folded at a multiple repeats within itself: divide down to the fundamental.
     let period = chosen.period, fold = chosen.shape!;
+    const smearing = smearedShare(chosen.shape!.profile);
     for (const k of profileRepeats(chosen.shape!.profile)) {
       if (chosen.period / k / factor < 2) continue;
-      const candidate = bestShape(shape, changes, allOnes, chosen.period / k / factor);
-      // A period that is not a whole number of points smears its profile over two bins and
-      // loses up to half its explained variance; a false divisor explains about 1/k of it.
+      const divisor = chosen.period / k / factor;
+      const candidate = bestShape(shape, changes, allOnes, divisor);
+      // A false divisor explains only the share of the profile that repeats within it (1/k
+      // for a profile of noise, more for a smooth one). A true one explains it all, except
+      // that a period that is not a whole number of points smears the profile over two bins:
+      // a sharp profile can lose half its variance, a smooth one almost none.
+      const whole = Math.abs(divisor - Math.round(divisor)) <= 0.05;
+      const keeps = whole ? 0.85 : Math.max(0.55, 0.9 * smearing);
       if (
         candidate.z >= shapeZ(chosen.period / k) &&
-        candidate.explained >= 0.55 * chosen.shape!.explained
+        candidate.explained >= keeps * chosen.shape!.explained
       ) {
         period = chosen.period / k;
         fold = candidate;
@@ -262,7 +245,56 @@ export function findPeriod(
       smoothness: profileCorrelation(fold.profile, 1),
     };
   }
+  // Resets: a jump of either sign at one phase of most cycles (a running mean restarting),
+  // seen as a spike or as a shift of the level.
+  const resetTrains = [events];
+  if (steps) resetTrains.push(strongest(extremes(steps, eventThreshold), cap));
+  const resetTrials = 2 * proposals.length * resetTrains.length;
+  let resets: EventFold | null = null;
+  for (const train of resetTrains) {
+    const both = Float64Array.from(train, (e) => e.index);
+    const bothSizes = Float64Array.from(train, (e) => Math.abs(e.z));
+    for (const proposal of proposals) {
+      checkpoint();
+      if (!promising(both, n, proposal, Math.max(1.5, factor), minHitShare)) continue;
+      const fold = lockPeriod(both, n, proposal, Math.max(1.5, factor), resetTrials, bothSizes);
+      if (
+        fold && fold.logP <= maxLogP && fold.hits >= 3 &&
+        fold.hits / fold.cycles >= minHitShare &&
+        (!resets || fold.hits / fold.cycles > 1.15 * (resets.hits / resets.cycles))
+      ) resets = fundamental(fold, both, n, resetTrials, bothSizes);
+    }
+  }
+  if (resets) {
+    return {
+      period: resets.period,
+      phase: resets.phase,
+      kind: "shape",
+      hits: resets.hits,
+      cycles: resets.cycles,
+      logP: resets.logP,
+      strength: resets.hits / resets.cycles,
+      matched: resets.matched,
+      proposals: proposals.length,
+      smoothness: null,
+    };
+  }
   return null;
+}
+
+/**
+ * The share of a profile's variance left after smearing it over a bin (averaging each bin
+ * with its neighbour): (1 + r₁) / 2 for the profile's lag-1 autocorrelation r₁.
+ */
+function smearedShare(profile: Float64Array): number {
+  return (1 + profileCorrelation(profile, 1)) / 2;
+}
+
+/** The `cap` largest events by |z|, in index order (all of them when there are fewer). */
+function strongest(events: Extreme[], cap: number): Extreme[] {
+  if (events.length <= cap) return events;
+  return events.sort((a, b) => Math.abs(b.z) - Math.abs(a.z)).slice(0, cap)
+    .sort((a, b) => a.index - b.index);
 }
 
 function addProposal(proposals: number[], period: number): void {

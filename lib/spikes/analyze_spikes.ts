@@ -26,6 +26,7 @@ import { boundaryRatios, precedingMedian } from "./boundary_ratios.ts";
 import { coarsePeriod } from "./coarse_period.ts";
 import { extremes } from "./detect_spikes.ts";
 import { spikeEpoch } from "./epoch_layout.ts";
+import { levelShifts } from "./level_shifts.ts";
 import { robustResiduals } from "./residuals.ts";
 import { risingTrend } from "./rising_trend.ts";
 import { runningMeanSignature } from "./running_mean_signature.ts";
@@ -45,7 +46,13 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
   const { z, finite } = residuals;
   const layout = spikeEpoch(options);
   options.checkpoint?.();
-  let found = findPeriod(z, finite, { checkpoint: options.checkpoint }, residuals.values);
+  let found = findPeriod(
+    z,
+    finite,
+    { checkpoint: options.checkpoint },
+    residuals.values,
+    () => levelShifts(residuals),
+  );
   options.checkpoint?.();
   let method = "autocorrelation proposals judged by fold tests";
   if (!found) {

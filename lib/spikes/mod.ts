@@ -8,3 +8,4 @@ export * from "./epoch_layout.ts";
 export * from "./step_axis.ts";
 export * from "./rising_trend.ts";
 export * from "./running_mean_signature.ts";
+export * from "./level_shifts.ts";

@@ -36,6 +36,8 @@ export interface Residuals {
    * a slow recovery lifts the centred trend with it, but not the trend before it.
    */
   onset: Float64Array;
+  /** Robust noise scale of the residual at every point (blockwise MAD, see `localScale`). */
+  scale: Float64Array;
   /** 1 where the loss is finite. */
   finite: Uint8Array;
   /** How many points are not finite, and the index of the first (-1 when none). */
@@ -65,6 +67,7 @@ export function robustResiduals(loss: Float64Array): Residuals {
     trend: smooth,
     z: residual,
     onset,
+    scale,
     finite,
     nonFinite: { count, first },
   };

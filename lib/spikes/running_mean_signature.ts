@@ -9,6 +9,14 @@
  * mean, about 0 for a curve of per-step losses — even one with a spike and a momentum tail
  * every cycle, whose changes are large for the first steps only.
  *
+ * When the loss falls faster than its noise, the changes do not shrink (each is half the
+ * loss's own slope); the curve is a staircase instead. Then the restart gives it away by its
+ * size: over a cycle the running mean falls by half the loss's fall within the cycle, and the
+ * restart drops the other half at once (for a linearly falling loss, exactly (P + 1)/2 and
+ * (P − 1)/2 steps' worth). So the jump at the reset is about half the whole cycle's drift, in
+ * its direction — where a repeating profile (unshuffled data) jumps back against the drift,
+ * and a schedule's step (an LR decay per epoch) is nearly all of it.
+ *
  * Cost: O(n + P).
  *
  * @example
@@ -23,7 +31,12 @@ export interface RunningMeanSignature {
   resetPhase: number;
   /** Slope of ln(mean |Δy|) against ln(points since the reset). */
   slope: number;
-  /** Whether the slope says running mean (≤ −0.35). */
+  /** The mean jump at the reset as a share of the mean change over a whole cycle. */
+  jumpShare: number;
+  /**
+   * Whether the slope (≤ −0.35) or the jump (a 0.2–0.8 share, the drift's way in 4 of every 5
+   * cycles) says running mean.
+   */
   runningMean: boolean;
 }
 
@@ -34,10 +47,14 @@ export function runningMeanSignature(
 ): RunningMeanSignature {
   const bins = Math.ceil(period);
   const sums = new Float64Array(bins), counts = new Float64Array(bins);
+  const signed = new Float64Array(bins), rises = new Float64Array(bins);
   for (let i = 1; i < y.length; i++) {
     if (!finite[i] || !finite[i - 1]) continue;
     const bin = Math.min(bins - 1, Math.floor(i % period));
-    sums[bin] += Math.abs(y[i] - y[i - 1]);
+    const change = y[i] - y[i - 1];
+    sums[bin] += Math.abs(change);
+    signed[bin] += change;
+    if (change > 0) rises[bin]++;
     counts[bin]++;
   }
   const mean = (b: number) => {
@@ -54,5 +71,14 @@ export function runningMeanSignature(
     if (m > 0) points.push([Math.log(j), Math.log(m)]);
   }
   const slope = points.length >= 4 ? linearRegression(points).m : 0;
-  return { resetPhase: reset, slope, runningMean: slope <= -0.35 };
+  // The jump against the drift of a whole cycle (the sum of every bin's mean change).
+  let drift = 0;
+  for (let b = 0; b < bins; b++) if (counts[b] > 0) drift += signed[b] / counts[b];
+  const count = counts[reset];
+  const jump = count > 0 ? signed[reset] / count : 0;
+  // Consistent: the jump goes the drift's way in at least 4 of every 5 cycles.
+  const along = drift < 0 ? count - rises[reset] : rises[reset];
+  const jumpShare = drift !== 0 ? jump / drift : 0;
+  const jumps = count >= 4 && along >= 0.8 * count && jumpShare >= 0.2 && jumpShare <= 0.8;
+  return { resetPhase: reset, slope, jumpShare, runningMean: slope <= -0.35 || jumps };
 }

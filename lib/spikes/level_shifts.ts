@@ -1,0 +1,46 @@
+/**
+ * Robust z-scores of level shifts: how far the mean of the next few points sits from the mean
+ * of the few before, beyond the curve's own drift.
+ *
+ * Why: some periodic causes are steps, not spikes. A loss logged as the running mean since the
+ * epoch began (Keras) falls in a staircase: flat-ish within each epoch, then a drop at every
+ * epoch start, where the mean restarts from the current loss. A rolling median keeps such a
+ * step sharp, so the residuals around it show nothing; the shift between the `width` points
+ * after i and the `width` before does, peaking exactly at the first point of the new level.
+ * Spikes are clipped to ±3 noise scales around the trend first (so a spike is not a step up and
+ * then down), the drift (a decaying loss shifts a little everywhere) is removed with a rolling
+ * median of the shifts, and what remains is divided by its blockwise MAD (`localScale`).
+ *
+ * Cost: O(n) in a few passes. Non-finite points take the trend's value. Series shorter than
+ * 2·width + 1 get all zeros.
+ *
+ * @example
+ * ```ts
+ * const shifts = levelShifts(robustResiduals(staircase));
+ * shifts[firstPointOfEpoch] < -6; // a drop at every epoch start
+ * ```
+ */
+import { localScale, rollingMedianOfMedians } from "../series/mod.ts";
+import type { Residuals } from "./residuals.ts";
+
+export function levelShifts(residuals: Residuals, width = 4): Float64Array {
+  const { values, trend, z, scale, finite } = residuals;
+  const n = values.length;
+  const shift = new Float64Array(n);
+  if (n < 2 * width + 1) return shift;
+  const prefix = new Float64Array(n + 1);
+  let smallest = Infinity;
+  for (let i = 0; i < n; i++) {
+    const clipped = z[i] > 3 ? 3 : z[i] < -3 ? -3 : z[i];
+    prefix[i + 1] = prefix[i] + (finite[i] ? trend[i] + clipped * scale[i] : trend[i]);
+    if (scale[i] < smallest) smallest = scale[i];
+  }
+  for (let i = width; i + width <= n; i++) {
+    shift[i] = (prefix[i + width] - 2 * prefix[i] + prefix[i - width]) / width;
+  }
+  const drift = rollingMedianOfMedians(shift);
+  for (let i = 0; i < n; i++) shift[i] -= drift[i];
+  const spread = localScale(shift, 64, Math.max(1e-3 * smallest, 1e-300));
+  for (let i = 0; i < n; i++) shift[i] /= spread[i];
+  return shift;
+}
