@@ -32,7 +32,8 @@ import { bestShape, noiseSignal, reduceSignals } from "./fold_signals.ts";
 import { type Extreme, extremes, positionsOf, sizesOf } from "../spikes/detect_spikes.ts";
 import { acfPeaks, refineByMultiples } from "./acf_peaks.ts";
 import { type EventFold, lockPeriod } from "./event_fold.ts";
-import { profileCorrelation, profileRepeats, type ShapeFold } from "./shape_fold.ts";
+import { foldShape, profileCorrelation, type ShapeFold } from "./shape_fold.ts";
+import { shapeFundamental } from "./shape_fundamental.ts";
 import { fundamental } from "./fundamental.ts";
 
 /** A period and how it was established. */
@@ -148,6 +149,9 @@ export function findPeriod(
     judged.push({ period: best?.period ?? proposal, spikes: best, shape: null });
   }
 
+  // Over few cycles a fold is little more than the autocorrelation at that lag, and the lag
+  // was picked as a peak of it: fewer than 8 cycles must clear a higher bar.
+  const shapeZ = (period: number) => (n / period >= 8 ? minShapeZ : minShapeZ + 3);
   const spiky = judged.filter((j) =>
     j.spikes && j.spikes.logP <= maxLogP && j.spikes.hits >= 3 &&
     j.spikes.hits / j.spikes.cycles >= minHitShare
@@ -160,10 +164,24 @@ export function findPeriod(
     const [positions, sizes] = chosen.spikes!.kind === "spikes-up"
       ? [up, upSizes]
       : [down, downSizes];
-    const s = {
+    let s = {
       ...fundamental(chosen.spikes!, positions, n, trials, sizes),
       kind: chosen.spikes!.kind,
     };
+    // Spikes in only some cycles of a shape that repeats in all of them lock onto a multiple
+    // of its period: when the whole curve repeats at a divisor, the spikes are refolded there.
+    const level = (p: number) => foldShape(shape, allOnes, p);
+    const significant = (p: number, f: ShapeFold) =>
+      f.z >= shapeZ(p * factor) && f.explained >= minExplained;
+    const whole = level(s.period / factor);
+    if (significant(s.period / factor, whole)) {
+      const divided = shapeFundamental(s.period / factor, whole, level, significant).period *
+        factor;
+      if (divided < 0.98 * s.period) {
+        const fold = lockPeriod(positions, n, divided, Math.max(1.5, factor), trials, sizes);
+        if (fold && fold.hits >= 3 && fold.logP <= maxLogP) s = { ...fold, kind: s.kind };
+      }
+    }
     const rest = restOfProfile(z, finite, s.period, s.phase);
     return {
       period: s.period,
@@ -199,9 +217,6 @@ export function findPeriod(
     if (j.period / factor >= 2) j.shape = bestShape(shape, changes, allOnes, j.period / factor);
   }
 
-  // Over few cycles a fold is little more than the autocorrelation at that lag, and the lag
-  // was picked as a peak of it: fewer than 8 cycles must clear a higher bar.
-  const shapeZ = (period: number) => (n / period >= 8 ? minShapeZ : minShapeZ + 3);
   const shaped = judged.filter((j) =>
     j.shape && j.shape.z >= shapeZ(j.period) && j.shape.explained >= minExplained
   );
@@ -211,27 +226,13 @@ export function findPeriod(
       .filter((j) => j.shape!.explained >= 0.85 * strongest)
       .sort((a, b) => a.period - b.period)[0];
     // A profile folded at a multiple repeats within itself: divide down to the fundamental.
-    let period = chosen.period, fold = chosen.shape!;
-    const smearing = smearedShare(chosen.shape!.profile);
-    for (const k of profileRepeats(chosen.shape!.profile)) {
-      if (chosen.period / k / factor < 2) continue;
-      const divisor = chosen.period / k / factor;
-      const candidate = bestShape(shape, changes, allOnes, divisor);
-      // A false divisor explains only the share of the profile that repeats within it (1/k
-      // for a profile of noise, more for a smooth one). A true one explains it all, except
-      // that a period that is not a whole number of points smears the profile over two bins:
-      // a sharp profile can lose half its variance, a smooth one almost none.
-      const whole = Math.abs(divisor - Math.round(divisor)) <= 0.05;
-      const keeps = whole ? 0.85 : Math.max(0.55, 0.9 * smearing);
-      if (
-        candidate.z >= shapeZ(chosen.period / k) &&
-        candidate.explained >= keeps * chosen.shape!.explained
-      ) {
-        period = chosen.period / k;
-        fold = candidate;
-        break;
-      }
-    }
+    const { period: reduced, fold } = shapeFundamental(
+      chosen.period / factor,
+      chosen.shape!,
+      (p) => bestShape(shape, changes, allOnes, p),
+      (p, f) => f.z >= shapeZ(p * factor) && f.explained >= minExplained,
+    );
+    const period = reduced * factor;
     return {
       period,
       phase: 0,
@@ -280,14 +281,6 @@ export function findPeriod(
     };
   }
   return null;
-}
-
-/**
- * The share of a profile's variance left after smearing it over a bin (averaging each bin
- * with its neighbour): (1 + r₁) / 2 for the profile's lag-1 autocorrelation r₁.
- */
-function smearedShare(profile: Float64Array): number {
-  return (1 + profileCorrelation(profile, 1)) / 2;
 }
 
 /** The `cap` largest events by |z|, in index order (all of them when there are fewer). */

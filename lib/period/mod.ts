@@ -7,3 +7,4 @@ export * from "./binomial_tail.ts";
 export * from "./circular.ts";
 export * from "./fold_signals.ts";
 export * from "./cycle_checks.ts";
+export * from "./shape_fundamental.ts";

@@ -1,0 +1,71 @@
+/**
+ * The shortest period a repeating shape, folded at a multiple of it, explains as well.
+ *
+ * Why: a profile folded at Q = k·P repeats k times within itself, and the fold at Q explains
+ * as much variance as the fold at P — so the fold tests alone rank Q no lower than P. Each k
+ * whose shifts by Q/k match the profile (`profileRepeats`) is tried, largest first:
+ *
+ * - a false divisor explains only the share of the profile that repeats within it (about 1/k
+ *   for a rough profile, more for a smooth one); a true one explains it all — except that a
+ *   period that is not a whole number of points smears its profile over two bins, so a sharp
+ *   profile can keep only half its variance, a smooth one almost all of it;
+ * - a period that is not a whole number of points arises from logging means of several steps
+ *   (1 390 steps logged every 10 are 139 points, 81 steps are 8.1). Then the bins of Q, put in
+ *   the order of their phase within Q/k, sample the true profile at sub-point offsets: points
+ *   whose averaging windows overlap are neighbours, so the reordered profile is smooth
+ *   (lag-1 correlation ≥ 0.7, and 0.4 above the profile's own), and a true divisor then needs
+ *   to keep only 30 % of the variance. For a false divisor the reordering interleaves
+ *   unrelated parts of the cycle and the correlation is near 0.
+ *
+ * A divisor found is tried again in turn, down to the fundamental.
+ *
+ * Cost: one fold, O(n + Q), per divisor tried (k ≤ 16, or a repeat of the profile up to 64);
+ * the reordering O(Q log Q) for Q ≤ 4 096.
+ *
+ * @example
+ * ```ts
+ * // a profile of 81 steps logged every 10, found at 81 points: → 8.1 points
+ * shapeFundamental(81, foldAt(81), foldAt, (p, f) => f.z >= 6).period; // 8.1
+ * ```
+ */
+import { profileCorrelation, profileRepeats, type ShapeFold } from "./shape_fold.ts";
+
+export function shapeFundamental(
+  period: number,
+  fold: ShapeFold,
+  foldAt: (period: number) => ShapeFold,
+  significant: (period: number, fold: ShapeFold) => boolean,
+): { period: number; fold: ShapeFold } {
+  const repeats = profileRepeats(fold.profile);
+  const own = profileCorrelation(fold.profile, 1);
+  const kept = (1 + own) / 2;
+  const tries = new Set(repeats);
+  for (let k = 2; k <= Math.min(16, period / 2); k++) tries.add(k);
+  for (const k of [...tries].sort((a, b) => b - a)) {
+    const divisor = period / k;
+    if (divisor < 2) continue;
+    const whole = Math.abs(divisor - Math.round(divisor)) <= 0.05;
+    const fine = !whole && fold.profile.length <= 4096
+      ? phaseOrderCorrelation(fold.profile, divisor)
+      : -1;
+    // Smooth in the order of sub-point phase, and much smoother so than in its own order.
+    const smooth = fine >= 0.7 && fine >= own + 0.4;
+    if (!smooth && !repeats.includes(k)) continue;
+    const candidate = foldAt(divisor);
+    if (!significant(divisor, candidate)) continue;
+    const share = candidate.explained / fold.explained;
+    if (share >= (whole ? 0.85 : Math.max(0.55, 0.9 * kept)) || (smooth && share >= 0.3)) {
+      return shapeFundamental(divisor, candidate, foldAt, significant);
+    }
+  }
+  return { period, fold };
+}
+
+/**
+ * Lag-1 correlation of a profile's bins taken in the order of their phase modulo `divisor`.
+ */
+export function phaseOrderCorrelation(profile: Float64Array, divisor: number): number {
+  const order = Array.from({ length: profile.length }, (_, b) => b)
+    .sort((a, b) => (a % divisor) - (b % divisor) || a - b);
+  return profileCorrelation(Float64Array.from(order, (b) => profile[b]), 1);
+}
