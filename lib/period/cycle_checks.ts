@@ -6,7 +6,7 @@
  * profile.
  */
 import { foldEvents } from "./event_fold.ts";
-import { foldShape, type ShapeFold } from "./shape_fold.ts";
+import { binAnova, type ShapeFold } from "./shape_fold.ts";
 
 /**
  * The repeating profile of a spike train's cycle with the spike and its momentum tail (3 points
@@ -19,19 +19,28 @@ export function restOfProfile(
   period: number,
   phase: number,
 ): ShapeFold {
-  const n = z.length, tail = Math.max(3, 0.3 * period);
-  const clipped = new Float64Array(n), kept = new Uint8Array(n);
+  const tail = Math.max(3, 0.3 * period), bins = Math.ceil(period);
+  const whole = Math.floor(Math.floor(z.length / period) * period);
+  const sums = new Float64Array(bins), counts = new Float64Array(bins);
+  let total = 0, squares = 0, n = 0;
   // Walk cycle by cycle (no modulo per point): keep offsets in (tail, period − 3) of each.
-  for (let start = phase - period; start < n; start += period) {
+  for (let start = phase - period; start < whole; start += period) {
     const from = Math.max(0, Math.ceil(start + tail + 1e-9));
-    const to = Math.min(n, Math.ceil(start + period - 3));
-    for (let i = from; i < to; i++) {
-      kept[i] = finite[i];
-      const v = z[i];
-      clipped[i] = v > 4 ? 4 : v < -4 ? -4 : v;
+    const to = Math.min(whole, Math.ceil(start + period - 3));
+    if (from >= to) continue;
+    let at = from % period;
+    for (let i = from; i < to; i++, at = at + 1 >= period ? at + 1 - period : at + 1) {
+      if (!finite[i]) continue;
+      const v = z[i] > 4 ? 4 : z[i] < -4 ? -4 : z[i];
+      const bin = Math.min(bins - 1, Math.floor(at));
+      sums[bin] += v;
+      counts[bin]++;
+      total += v;
+      squares += v * v;
+      n++;
     }
   }
-  return foldShape(clipped, kept, period);
+  return binAnova(sums, counts, total, squares, n);
 }
 
 /** A quick look: do most of the first 16 cycles hold a spike at one phase? */

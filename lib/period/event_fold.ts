@@ -127,7 +127,9 @@ export function foldEvents(
  * Why: a period off by δ drifts k·δ after k cycles, so over 10 000 cycles a 0.01-point error
  * hides every spike from a fold of the whole series. Fitting on 16 cycles, then 32, 64, …
  * (each fit sharpening P enough for a window twice as long) locks onto the period in
- * O(log(n/P)) folds; the final fold over everything uses a tight window.
+ * O(log(n/P)) folds; the final fold over everything uses a tight window (and, when that is
+ * not yet `enough` — ln p — a window of one point, which a train of whole-number period
+ * fills as well).
  */
 export function lockPeriod(
   positions: Float64Array,
@@ -136,6 +138,7 @@ export function lockPeriod(
   tolerance: number,
   trials: number,
   sizes?: Float64Array,
+  enough = Math.log(1e-6),
 ): EventFold | null {
   let estimate = period;
   for (let span = 16 * period; span < length; span *= 2) {
@@ -157,6 +160,7 @@ export function lockPeriod(
   // of a train's spikes within a multiple of its period would hold a spike in every cycle.
   const tight = foldEvents(positions, length, loose.period, 1.5, trials, sizes);
   if (!tight || tight.hits < 3) return loose;
+  if (tight.logP <= enough || tight.hits < 0.5 * tight.cycles) return tight;
   // A train of whole-number period sits exactly on its phase: a window of one point holding
   // the same cycles is as many hits against half the chance (paid for as a second test).
   const exact = foldEvents(positions, length, tight.period, 0.5, 2 * trials, sizes);

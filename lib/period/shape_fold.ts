@@ -32,22 +32,41 @@ export interface ShapeFold {
 export function foldShape(values: Float64Array, finite: Uint8Array, period: number): ShapeFold {
   const bins = Math.ceil(period);
   const sums = new Float64Array(bins), counts = new Float64Array(bins);
-  let total = 0, totalSquares = 0, n = 0;
+  let total = 0, squares = 0, n = 0;
   // Whole cycles only: with a trend in the values, the bins that also get a last, partial
-  // cycle would differ from the others by the trend alone.
+  // cycle would differ from the others by the trend alone. Cycle by cycle, so that no point
+  // pays for a floating-point modulo.
   const whole = Math.floor(Math.floor(values.length / period) * period);
-  for (let i = 0; i < whole; i++) {
-    if (!finite[i]) continue;
-    const bin = Math.min(bins - 1, Math.floor(i % period));
-    const v = values[i];
-    sums[bin] += v;
-    counts[bin]++;
-    total += v;
-    totalSquares += v * v;
-    n++;
+  for (let cycle = 0, start = 0; start < whole; start = ++cycle * period) {
+    const end = Math.min(whole, (cycle + 1) * period);
+    for (let i = Math.ceil(start); i < end; i++) {
+      if (!finite[i]) continue;
+      const bin = Math.min(bins - 1, Math.floor(i - start));
+      const v = values[i];
+      sums[bin] += v;
+      counts[bin]++;
+      total += v;
+      squares += v * v;
+      n++;
+    }
   }
+  return binAnova(sums, counts, total, squares, n);
+}
+
+/**
+ * The one-way ANOVA of values gathered in bins: per-bin sums and counts, and the sum, the sum
+ * of squares and the count of all values. Shared by every fold that bins a cycle.
+ */
+export function binAnova(
+  sums: Float64Array,
+  counts: Float64Array,
+  total: number,
+  squares: number,
+  n: number,
+): ShapeFold {
+  const bins = sums.length;
   const mean = total / n;
-  const ssTotal = totalSquares - n * mean * mean;
+  const ssTotal = squares - n * mean * mean;
   let ssBetween = 0, used = 0;
   for (let b = 0; b < bins; b++) {
     if (counts[b] === 0) continue;
