@@ -1,6 +1,12 @@
 import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
-import { findPeriod } from "../lib/period/mod.ts";
-import { analyzeSpikes, robustResiduals } from "../lib/spikes/mod.ts";
+import { findPeriod, foldShape, shapeFundamental } from "../lib/period/mod.ts";
+import {
+  analyzeSpikes,
+  extremes,
+  levelShifts,
+  robustResiduals,
+  runningMeanSignature,
+} from "../lib/spikes/mod.ts";
 import { random } from "./random.ts";
 
 function gaussian(rand: () => number): () => number {
@@ -77,4 +83,75 @@ Deno.test("analyzeSpikes() recognises a loss logged as the running mean of each 
   const report = analyzeSpikes(logged);
   assertEquals(report.periodicity.period, 200);
   assertEquals(report.findings.map((f) => f.id), ["epoch-average-logging"]);
+});
+
+/** The mean since each epoch began of a per-step loss (Keras's logged loss). */
+function runningMeanPerEpoch(raw: Float64Array, epoch: number): Float64Array {
+  const logged = new Float64Array(raw.length);
+  let sum = 0;
+  for (let t = 0; t < raw.length; t++) {
+    if (t % epoch === 0) sum = 0;
+    sum += raw[t];
+    logged[t] = sum / ((t % epoch) + 1);
+  }
+  return logged;
+}
+
+Deno.test("levelShifts() peaks at the first point of every step of a staircase, and nowhere else", () => {
+  const rand = random(5), g = gaussian(rand);
+  const loss = Float64Array.from(
+    { length: 600 },
+    (_, t) => 2 ** -Math.floor(t / 100) * Math.exp(0.01 * g()),
+  );
+  const shifts = levelShifts(robustResiduals(loss));
+  const found = extremes(shifts, 6).map((e) => [e.index, e.direction]);
+  assertEquals(found, [[100, "down"], [200, "down"], [300, "down"], [400, "down"], [500, "down"]]);
+});
+
+Deno.test("analyzeSpikes() finds a running mean's restarts over 7 epochs when the loss falls faster than its noise", () => {
+  const rand = random(17), g = gaussian(rand);
+  const raw = Float64Array.from(
+    { length: 882 },
+    (_, t) => (0.5 + 3 / (1 + t / 200)) * Math.exp(0.01 * g()),
+  );
+  const report = analyzeSpikes(runningMeanPerEpoch(raw, 126));
+  assertEquals(report.periodicity.period, 126);
+  assertEquals(report.periodicity.phase, 0);
+  assertEquals(report.findings.map((f) => f.id), ["epoch-average-logging"]);
+});
+
+Deno.test("runningMeanSignature() measures the restart's jump as half the drift of a cycle", () => {
+  // A linearly falling loss: the jump is (P + 1)/2 steps of the slope, the cycle's drift P.
+  const loss = Float64Array.from({ length: 1000 }, (_, t) => 10 - 0.001 * t);
+  const signature = runningMeanSignature(
+    runningMeanPerEpoch(loss, 100),
+    new Uint8Array(1000).fill(1),
+    100,
+  );
+  assertEquals(signature.resetPhase, 0);
+  assertAlmostEquals(signature.jumpShare, 0.505, 0.01);
+  assert(signature.runningMean);
+});
+
+Deno.test("shapeFundamental() divides a profile of 81 steps logged every 10 down to 8.1 points", () => {
+  // 81 is prime to 10, so the fold at 81 points (810 steps) holds each step's phase once: it
+  // explains as much as the true period, which is found by the sub-point phase order.
+  const rand = random(23), g = gaussian(rand);
+  const difficulty = Array.from({ length: 81 }, () => g());
+  const steps = Float64Array.from({ length: 40_500 }, (_, t) => difficulty[t % 81] + 0.3 * g());
+  const points = Float64Array.from({ length: 4050 }, (_, i) => {
+    let sum = 0;
+    for (let j = 0; j < 10; j++) sum += steps[10 * i + j];
+    return sum / 10;
+  });
+  const finite = new Uint8Array(points.length).fill(1);
+  const foldAt = (p: number) => foldShape(points, finite, p);
+  const multiple = foldAt(81);
+  const { period } = shapeFundamental(81, multiple, foldAt, (_, f) => f.z >= 6);
+  assertAlmostEquals(period, 8.1, 1e-9);
+  // A profile that is its own: not divided.
+  const own = Float64Array.from({ length: 4050 }, (_, i) => difficulty[i % 81] + 0.3 * g());
+  const fold = foldShape(own, finite, 81);
+  const kept = shapeFundamental(81, fold, (p) => foldShape(own, finite, p), (_, f) => f.z >= 6);
+  assertEquals(kept.period, 81);
 });

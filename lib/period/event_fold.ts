@@ -21,6 +21,7 @@
  */
 import { linearRegression } from "simple-statistics";
 import { logBinomialTail } from "./binomial_tail.ts";
+import { logOccupancyTail } from "./occupancy_tail.ts";
 import { circularMean } from "./circular.ts";
 
 /** The best phase of a fold. */
@@ -108,7 +109,10 @@ export function foldEvents(
   const phasesTried = Math.max(1, period / (width + 1));
   const correction = Math.log(phasesTried * Math.max(1, trials));
   const rate = Math.min(1, (count / length) * (width + 1));
-  let logP = logBinomialTail(hits, cycles, rate) + correction;
+  let logP = Math.min(
+    logBinomialTail(hits, cycles, rate),
+    logOccupancyTail(hits, cycles, count, width + 1, length),
+  ) + correction;
   if (sizes && hits >= 3) {
     // Against spikes at least as large as the smallest matched one.
     let smallest = Infinity, larger = 0;

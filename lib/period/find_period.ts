@@ -89,6 +89,7 @@ export function findPeriod(
   options: PeriodOptions = {},
   values?: Float64Array,
   shifts?: () => Float64Array,
+  shiftWidth = 4,
 ): Period | null {
   const {
     eventThreshold = 3.5,
@@ -248,22 +249,37 @@ export function findPeriod(
   }
   // Resets: a jump of either sign at one phase of most cycles (a running mean restarting),
   // seen as a spike or as a shift of the level.
-  const resetTrains = [events];
-  if (steps) resetTrains.push(strongest(extremes(steps, eventThreshold), cap));
+  // A shift is seen only where `shiftWidth` points exist on both sides: its train is folded
+  // over that span, so that the first and last cycles are not counted as misses.
+  const resetTrains = [{ train: events, offset: 0 }];
+  if (steps) {
+    resetTrains.push({
+      train: strongest(extremes(steps, eventThreshold), cap),
+      offset: shiftWidth,
+    });
+  }
   const resetTrials = 2 * proposals.length * resetTrains.length;
   let resets: EventFold | null = null;
-  for (const train of resetTrains) {
-    const both = Float64Array.from(train, (e) => e.index);
+  for (const { train, offset } of resetTrains) {
+    const both = Float64Array.from(train, (e) => e.index - offset);
     const bothSizes = Float64Array.from(train, (e) => Math.abs(e.z));
+    const span = n - 2 * offset;
     for (const proposal of proposals) {
       checkpoint();
-      if (!promising(both, n, proposal, Math.max(1.5, factor), minHitShare)) continue;
-      const fold = lockPeriod(both, n, proposal, Math.max(1.5, factor), resetTrials, bothSizes);
+      if (!promising(both, span, proposal, Math.max(1.5, factor), minHitShare)) continue;
+      const fold = lockPeriod(both, span, proposal, Math.max(1.5, factor), resetTrials, bothSizes);
       if (
         fold && fold.logP <= maxLogP && fold.hits >= 3 &&
         fold.hits / fold.cycles >= minHitShare &&
         (!resets || fold.hits / fold.cycles > 1.15 * (resets.hits / resets.cycles))
-      ) resets = fundamental(fold, both, n, resetTrials, bothSizes);
+      ) {
+        const f = fundamental(fold, both, span, resetTrials, bothSizes);
+        resets = {
+          ...f,
+          phase: (f.phase + offset) % f.period,
+          matched: f.matched.map((i) => i + offset),
+        };
+      }
     }
   }
   if (resets) {

@@ -4,9 +4,10 @@
  * Why: a strict spike train repeats at P, 2P, 3P…, and the autocorrelation of a long series
  * reduced in blocks peaks highest at the multiple that is a whole number of blocks (16·97
  * points for a period of 97 reduced by 16). A spike train of period P/k has, next to each of
- * its spikes, another spike P/k later; so for k = 2…`maxDivisor`, a cheap look at 24 of the
- * matched spikes says whether P/k can be the period, and a full fold confirms it. The largest
- * k that is confirmed (as strong as P, within 15 %) wins.
+ * its spikes, another spike P/k later or earlier; so for k = 2…`maxDivisor`, a cheap look at 24
+ * of the matched spikes says whether P/k can be the period (in at least 60 % of the train's own
+ * share of them), and a full fold confirms it. The largest k that is confirmed wins: at least
+ * 60 % as strong as P, whose share is the best of k interleaved trains and so overstated.
  *
  * Cost: O(maxDivisor · 24 · log E), plus one fold per plausible divisor.
  *
@@ -32,10 +33,14 @@ export function fundamental(
   for (let k = 2; k <= maxDivisor && found.period / k >= 2; k++) {
     const period = found.period / k;
     let near = 0;
-    for (const at of sample) if (hasNeighbour(positions, at + period, 1.5)) near++;
-    if (near < 0.6 * sample.length) continue;
+    for (const at of sample) {
+      if (hasNeighbour(positions, at + period, 1.5) || hasNeighbour(positions, at - period, 1.5)) {
+        near++;
+      }
+    }
+    if (near < 0.6 * strength * sample.length) continue;
     const fold = lockPeriod(positions, length, period, 1.5, trials, sizes);
-    if (fold && fold.hits >= 3 && fold.hits / fold.cycles >= 0.7 * strength) best = fold;
+    if (fold && fold.hits >= 3 && fold.hits / fold.cycles >= 0.6 * strength) best = fold;
   }
   return best;
 }

@@ -8,3 +8,4 @@ export * from "./circular.ts";
 export * from "./fold_signals.ts";
 export * from "./cycle_checks.ts";
 export * from "./shape_fundamental.ts";
+export * from "./occupancy_tail.ts";

@@ -172,7 +172,8 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
   const periodicity: Periodicity = found && period !== null
     ? {
       period: roundTo(period, axis.stride),
-      phase: phase === null ? null : Math.round(phase),
+      // Rounded within the cycle: a phase of 125.9 in a period of 126 is 0, not 126.
+      phase: phase === null ? null : Math.round(phase) >= period - 0.5 ? 0 : Math.round(phase),
       confidence: Math.max(0, Math.min(1, found.strength * (1 - Math.exp(found.logP)))),
       method,
       kind: found.kind,
