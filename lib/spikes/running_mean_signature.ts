@@ -35,7 +35,7 @@ export interface RunningMeanSignature {
   jumpShare: number;
   /**
    * Whether the slope (≤ −0.35) or the jump (a 0.2–0.8 share, the drift's way in 4 of every 5
-   * cycles) says running mean.
+   * cycles, five times any other step's mean change) says running mean.
    */
   runningMean: boolean;
 }
@@ -79,6 +79,14 @@ export function runningMeanSignature(
   // Consistent: the jump goes the drift's way in at least 4 of every 5 cycles.
   const along = drift < 0 ? count - rises[reset] : rises[reset];
   const jumpShare = drift !== 0 ? jump / drift : 0;
-  const jumps = count >= 4 && along >= 0.8 * count && jumpShare >= 0.2 && jumpShare <= 0.8;
+  // Alone: no other step of the cycle moves a fifth as much on average (shards or a schedule
+  // step several times a cycle; a running mean only drifts between its restarts).
+  let other = 0;
+  for (let j = 2; j <= bins - 2; j++) {
+    const b = (reset + j) % bins;
+    if (counts[b] > 0) other = Math.max(other, Math.abs(signed[b] / counts[b]));
+  }
+  const jumps = count >= 4 && along >= 0.8 * count && jumpShare >= 0.2 && jumpShare <= 0.8 &&
+    other <= 0.2 * Math.abs(jump);
   return { resetPhase: reset, slope, jumpShare, runningMean: slope <= -0.35 || jumps };
 }

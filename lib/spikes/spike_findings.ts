@@ -249,8 +249,14 @@ function shapeFinding(ctx: SpikeContext, period: number, aligned: boolean): Find
       ],
     };
   }
-  // A smooth profile is a schedule (warm restarts, shards); a rough one, the data order.
-  if ((ctx.found?.smoothness ?? 0) >= 0.5) return otherPeriodFinding(ctx, period);
+  // Unshuffled data repeats with the epoch: a known epoch that is not the period rules it out.
+  // With no epoch given, a train of jumps (shard boundaries, a schedule's steps) or a smooth
+  // profile (warm restarts) is a schedule; a rough profile, the data order.
+  if (ctx.layout && !aligned) return otherPeriodFinding(ctx, period);
+  const jumps = ctx.found?.kind === "shape" && ctx.found.matched.length > 0;
+  if (!aligned && (jumps || (ctx.found?.smoothness ?? 0) >= 0.5)) {
+    return otherPeriodFinding(ctx, period);
+  }
   return {
     id: "unshuffled-data",
     severity: "warning",
