@@ -73,7 +73,11 @@ export function spikeFindings(ctx: SpikeContext): Finding[] {
     // A running mean restarting drops (or jumps either way) at the restart; an upward spike
     // train with a long momentum tail can decay alike, so the signature is only computed for
     // spikes whose sign changes between epochs (see analyze_spikes.ts).
-    const wholeEpoch = found.smoothness !== null && found.smoothness < 0.5;
+    // The rest of a spike's cycle repeats too: a rough rest is the data order; so is any rest
+    // that repeats with the epoch when the spike is not at an epoch boundary.
+    const boundary = position === "last-step" || position === "first-step";
+    const wholeEpoch = found.smoothness !== null &&
+      (found.smoothness < 0.5 || (aligned && !boundary));
     if (
       found.kind === "shape" || wholeEpoch ||
       ctx.signature?.runningMean
