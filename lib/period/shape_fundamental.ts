@@ -7,8 +7,9 @@
  *
  * - a false divisor explains only the share of the profile that repeats within it (about 1/k
  *   for a rough profile, more for a smooth one); a true one explains it all — except that a
- *   period that is not a whole number of points smears its profile over two bins, so a sharp
- *   profile can keep only half its variance, a smooth one almost all of it;
+ *   period that is not a whole number of points smears its profile over a bin, so a sharp
+ *   profile keeps only two thirds of its variance, a smooth one almost all of it
+ *   (`smearedShare`);
  * - a period that is not a whole number of points arises from logging means of several steps
  *   (1 390 steps logged every 10 are 139 points, 81 steps are 8.1). Then the bins of Q, put in
  *   the order of their phase within Q/k, sample the true profile at sub-point offsets: points
@@ -38,7 +39,6 @@ export function shapeFundamental(
 ): { period: number; fold: ShapeFold } {
   const repeats = profileRepeats(fold.profile);
   const own = profileCorrelation(fold.profile, 1);
-  const kept = (1 + own) / 2;
   const tries = new Set(repeats);
   for (let k = 2; k <= Math.min(16, period / 2); k++) tries.add(k);
   for (const k of [...tries].sort((a, b) => b - a)) {
@@ -54,11 +54,31 @@ export function shapeFundamental(
     const candidate = foldAt(divisor);
     if (!significant(divisor, candidate)) continue;
     const share = candidate.explained / fold.explained;
-    if (share >= (whole ? 0.85 : Math.max(0.55, 0.9 * kept)) || (smooth && share >= 0.3)) {
+    const keeps = whole ? 0.85 : Math.max(0.55, 0.9 * smearedShare(own, period, k));
+    if (share >= keeps || (smooth && share >= 0.3)) {
       return shapeFundamental(divisor, candidate, foldAt, significant);
     }
   }
   return { period, fold };
+}
+
+/**
+ * The share of a profile's variance a fold at Q/k keeps when Q/k is the true period but not a
+ * whole number of points: each bin then mixes the profile at sub-point offsets j/k′ (k′ = k
+ * over its common divisor with a whole Q; any offset when Q is not whole). With the profile's
+ * correlation falling linearly from 1 at lag 0 to r₁ at lag 1, the share is 1 − E|Δ|·(1 − r₁),
+ * E|Δ| = (k′² − 1)/(3k′²) the mean distance between two of the offsets (1/3 when continuous).
+ */
+export function smearedShare(lagOne: number, period: number, k: number): number {
+  const whole = Math.abs(period - Math.round(period)) <= 0.05;
+  const q = whole ? k / gcd(Math.round(period), k) : Infinity;
+  const distance = Number.isFinite(q) ? (q * q - 1) / (3 * q * q) : 1 / 3;
+  return 1 - distance * (1 - Math.max(-1, Math.min(1, lagOne)));
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
 }
 
 /**
