@@ -4,6 +4,7 @@ import {
   analyzeSpikes,
   extremes,
   levelShifts,
+  regularGrid,
   robustResiduals,
   runningMeanSignature,
 } from "../lib/spikes/mod.ts";
@@ -154,4 +155,34 @@ Deno.test("shapeFundamental() divides a profile of 81 steps logged every 10 down
   const fold = foldShape(own, finite, 81);
   const kept = shapeFundamental(81, fold, (p) => foldShape(own, finite, p), (_, f) => f.z >= 6);
   assertEquals(kept.period, 81);
+});
+
+Deno.test("analyzeSpikes() finds a spike every 157 steps across rows missing from `steps`", () => {
+  const rand = random(29), g = gaussian(rand);
+  const all = Float64Array.from(
+    { length: 4000 },
+    (_, t) => (1 + 3 / (1 + t / 300)) * Math.exp(0.02 * g()) * (t % 157 === 156 ? 3 : 1),
+  );
+  // Two holes, 300 and 45 rows long: every later spike sits fewer points after the one before.
+  const kept = [...all.keys()].filter((t) => !(t >= 1000 && t < 1300) && !(t >= 2500 && t < 2545));
+  const loss = Float64Array.from(kept, (t) => all[t]);
+  const steps = Float64Array.from(kept);
+  const report = analyzeSpikes(loss, { steps });
+  assertEquals(report.n, loss.length);
+  assertEquals(report.periodicity.period, 157);
+  assertEquals(report.periodicity.phase, 156);
+  assertEquals(report.non_finite.count, 0);
+  // Spikes keep the index of their row.
+  for (const spike of report.spikes) assertEquals(steps[spike.index], spike.step);
+});
+
+Deno.test("regularGrid() puts rows on the median stride and leaves series without gaps alone", () => {
+  const grid = regularGrid(new Float64Array([1, 2, 4]), new Float64Array([0, 10, 30]), 10)!;
+  assertEquals([...grid.loss], [1, 2, NaN, 4]);
+  assertEquals([...grid.steps], [0, 10, 20, 30]);
+  assertEquals([...grid.index], [0, 1, -1, 2]);
+  assertEquals(regularGrid(new Float64Array([1, 2]), new Float64Array([0, 10]), 10), null);
+  // Rows off the grid, or a grid that would be mostly gap: left as they are.
+  assertEquals(regularGrid(new Float64Array([1, 2, 3]), new Float64Array([0, 10, 25]), 10), null);
+  assertEquals(regularGrid(new Float64Array([1, 2, 3]), new Float64Array([0, 10, 90]), 10), null);
 });

@@ -28,7 +28,7 @@
  */
 import { autocorrelation2 } from "../series/mod.ts";
 import { promising, restOfProfile } from "./cycle_checks.ts";
-import { bestShape, noiseSignal, reduceSignals } from "./fold_signals.ts";
+import { bestShape, finiteBlocks, noiseSignal, reduceSignals } from "./fold_signals.ts";
 import { type Extreme, extremes, positionsOf, sizesOf } from "../spikes/detect_spikes.ts";
 import { acfPeaks, refineByMultiples } from "./acf_peaks.ts";
 import { type EventFold, lockPeriod } from "./event_fold.ts";
@@ -131,7 +131,7 @@ export function findPeriod(
   // Shortest first: a multiple of a train already locked with most cycles hit cannot win.
   proposals.sort((a, b) => a - b);
   const locked: number[] = [];
-  const allOnes = factor > 1 ? new Uint8Array(shape.length).fill(1) : finite;
+  const blocksFinite = finiteBlocks(finite, factor);
   for (const proposal of proposals) {
     checkpoint();
     let best: Judged["spikes"] = null;
@@ -171,7 +171,7 @@ export function findPeriod(
     };
     // Spikes in only some cycles of a shape that repeats in all of them lock onto a multiple
     // of its period: when the whole curve repeats at a divisor, the spikes are refolded there.
-    const level = (p: number) => foldShape(shape, allOnes, p);
+    const level = (p: number) => foldShape(shape, blocksFinite, p);
     const significant = (p: number, f: ShapeFold) =>
       f.z >= shapeZ(p * factor) && f.explained >= minExplained;
     const whole = level(s.period / factor);
@@ -201,7 +201,7 @@ export function findPeriod(
   }
   // No spike train: the noise profile and the level shifts propose too (one transform for
   // both), and every proposal is folded as a shape.
-  const changes = noiseSignal(values ?? z, factor);
+  const changes = noiseSignal(values ?? z, factor, finite);
   const steps = shifts?.() ?? null;
   const known = proposals.length;
   const [acfChanges, acfSteps] = autocorrelation2(
@@ -215,7 +215,9 @@ export function findPeriod(
   }
   for (const j of judged) {
     checkpoint();
-    if (j.period / factor >= 2) j.shape = bestShape(shape, changes, allOnes, j.period / factor);
+    if (j.period / factor >= 2) {
+      j.shape = bestShape(shape, changes, blocksFinite, j.period / factor);
+    }
   }
 
   const shaped = judged.filter((j) =>
@@ -230,7 +232,7 @@ export function findPeriod(
     const { period: reduced, fold } = shapeFundamental(
       chosen.period / factor,
       chosen.shape!,
-      (p) => bestShape(shape, changes, allOnes, p),
+      (p) => bestShape(shape, changes, blocksFinite, p),
       (p, f) => f.z >= shapeZ(p * factor) && f.explained >= minExplained,
     );
     const period = reduced * factor;

@@ -42,19 +42,47 @@ export function reduceSignals(
   return { spikes, shape };
 }
 
-/** ln |Δy| of the series, each block of `factor` points reduced to its mean. */
-export function noiseSignal(values: Float64Array, factor: number): Float64Array {
+/**
+ * ln |Δy| of the series, each block of `factor` points reduced to its mean. Changes into or out
+ * of a missing point are left out (a filled gap is flat, and ln 0 would dominate); a block with
+ * none left takes the mean of the others.
+ */
+export function noiseSignal(
+  values: Float64Array,
+  factor: number,
+  finite?: Uint8Array,
+): Float64Array {
   const length = Math.ceil(values.length / factor);
   const changes = new Float64Array(length);
+  const empty: number[] = [];
+  let total = 0, blocks = 0;
   for (let b = 0, i = 0; b < length; b++) {
-    let change = 0;
-    const start = i;
+    let change = 0, count = 0;
     for (const end = Math.min(values.length, i + factor); i < end; i++) {
-      change += Math.log(Math.abs(values[i] - values[i > 0 ? i - 1 : i]) + 1e-12);
+      const j = i > 0 ? i - 1 : i;
+      if (finite && (!finite[i] || !finite[j])) continue;
+      change += Math.log(Math.abs(values[i] - values[j]) + 1e-12);
+      count++;
     }
-    changes[b] = change / (i - start);
+    if (count === 0) {
+      empty.push(b);
+      continue;
+    }
+    changes[b] = change / count;
+    total += changes[b];
+    blocks++;
   }
+  for (const b of empty) changes[b] = blocks > 0 ? total / blocks : 0;
   return changes;
+}
+
+/** 1 for every block of `factor` points holding at least one finite point. */
+export function finiteBlocks(finite: Uint8Array, factor: number): Uint8Array {
+  if (factor <= 1) return finite;
+  const length = Math.ceil(finite.length / factor);
+  const blocks = new Uint8Array(length);
+  for (let i = 0; i < finite.length; i++) if (finite[i]) blocks[Math.floor(i / factor)] = 1;
+  return blocks;
 }
 
 /**

@@ -32,16 +32,53 @@ import { risingTrend } from "./rising_trend.ts";
 import { runningMeanSignature } from "./running_mean_signature.ts";
 import { explainLastBatch, spikeFindings } from "./spike_findings.ts";
 import { spikeSummary } from "./spike_summary.ts";
-import { stepAxis } from "./step_axis.ts";
+import { regularGrid } from "./regular_grid.ts";
+import { type StepAxis, stepAxis } from "./step_axis.ts";
 import type { EpochAlignment, Periodicity, Spike, SpikeOptions, SpikeReport } from "./types.ts";
 
 /** Most spikes listed in a report (the count is always complete). */
 export const MAX_LISTED_SPIKES = 10_000;
 
 export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): SpikeReport {
-  const n = loss.length;
-  if (n === 0) throw new RangeError("expected at least one loss value, found an empty series");
-  const axis = stepAxis(n, options.steps, options.logEvery);
+  if (loss.length === 0) {
+    throw new RangeError("expected at least one loss value, found an empty series");
+  }
+  const axis = stepAxis(loss.length, options.steps, options.logEvery);
+  // Rows missing from `steps`: analysed on the regular grid, answered for the rows given.
+  const grid = options.steps ? regularGrid(loss, options.steps, axis.stride) : null;
+  if (!grid) return analyzeRows(loss, options, axis, null);
+  const gridOptions = { ...options, steps: grid.steps };
+  const report = analyzeRows(grid.loss, gridOptions, stepAxis(grid.loss.length, grid.steps), {
+    n: loss.length,
+    nonFinite: nonFiniteRows(loss, options.steps!),
+  });
+  for (const spike of report.spikes) spike.index = grid.index[spike.index];
+  return report;
+}
+
+/** The rows a gridded series came from: their count and their non-finite values. */
+interface Rows {
+  n: number;
+  nonFinite: { count: number; first_step: number | null };
+}
+
+function nonFiniteRows(loss: Float64Array, steps: Float64Array): Rows["nonFinite"] {
+  let count = 0, first: number | null = null;
+  for (let i = 0; i < loss.length; i++) {
+    if (Number.isFinite(loss[i])) continue;
+    count++;
+    first ??= steps[i];
+  }
+  return { count, first_step: first };
+}
+
+function analyzeRows(
+  loss: Float64Array,
+  options: SpikeOptions,
+  axis: StepAxis,
+  rows: Rows | null,
+): SpikeReport {
+  const n = rows?.n ?? loss.length;
   const residuals = robustResiduals(loss);
   const { z, finite } = residuals;
   const layout = spikeEpoch(options);
@@ -191,7 +228,7 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
         "and no repeating profile explains the variance",
     };
 
-  const nonFinite = {
+  const nonFinite = rows?.nonFinite ?? {
     count: residuals.nonFinite.count,
     first_step: residuals.nonFinite.first >= 0 ? axis.stepOf(residuals.nonFinite.first) : null,
   };

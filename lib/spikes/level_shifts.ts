@@ -11,8 +11,8 @@
  * then down), the drift (a decaying loss shifts a little everywhere) is removed with a rolling
  * median of the shifts, and what remains is divided by its blockwise MAD (`localScale`).
  *
- * Cost: O(n) in a few passes. Non-finite points take the trend's value. Series shorter than
- * 2·width + 1 get all zeros.
+ * Cost: O(n) in a few passes. A shift whose windows reach a non-finite point is 0. Series
+ * shorter than 2·width + 1 get all zeros.
  *
  * @example
  * ```ts
@@ -37,6 +37,19 @@ export function levelShifts(residuals: Residuals, width = 4): Float64Array {
   }
   for (let i = width; i + width <= n; i++) {
     shift[i] = (prefix[i + width] - 2 * prefix[i] + prefix[i - width]) / width;
+  }
+  // A window that reaches a missing point sees the filled value, not the loss: no shift there.
+  let lastMissing = -Infinity;
+  for (let i = 0; i < n; i++) if (!finite[i]) lastMissing = i;
+  if (lastMissing > -Infinity) {
+    for (let i = 0, missing = -Infinity; i < n; i++) {
+      if (!finite[i]) missing = i;
+      if (i - missing <= width) shift[i] = 0;
+    }
+    for (let i = n - 1, missing = Infinity; i >= 0; i--) {
+      if (!finite[i]) missing = i;
+      if (missing - i < width) shift[i] = 0;
+    }
   }
   const drift = rollingMedianOfMedians(shift);
   for (let i = 0; i < n; i++) shift[i] -= drift[i];

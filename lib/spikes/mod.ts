@@ -9,3 +9,4 @@ export * from "./step_axis.ts";
 export * from "./rising_trend.ts";
 export * from "./running_mean_signature.ts";
 export * from "./level_shifts.ts";
+export * from "./regular_grid.ts";
