@@ -40,12 +40,16 @@ import { problemResponses } from "./problem.ts";
 import { optionsProblem, readOptionalSeries } from "./series_body.ts";
 import { timeBudget } from "./time_budget.ts";
 
-/** Runs the diagnosis on parsed input, within the service's limits. */
+/**
+ * Runs the diagnosis on parsed input, within the service's limits and the time budget (counted
+ * from `arrived`, when the request came in, or from now).
+ */
 export function runDiagnose(
   loss: Float64Array | null,
   steps: Float64Array | null,
   options: DiagnoseOptions,
   config: Config,
+  arrived?: number,
 ): DiagnoseReport {
   if (loss) checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, loss.length, "loss", "points");
   if (options.contrastive) checkContrastiveLimits(options.contrastive, config);
@@ -65,7 +69,7 @@ export function runDiagnose(
     optimizer: options.optimizer,
     gradNoiseScale: options.grad_noise_scale,
     contrastive: options.contrastive,
-    checkpoint: timeBudget(config),
+    checkpoint: timeBudget(config, undefined, arrived),
   });
 }
 
@@ -158,6 +162,7 @@ export function register(app: App, config: Config): void {
 }
 
 async function handle(c: Context, config: Config): Promise<Response> {
+  const arrived = performance.now();
   const format = answerFormat(c);
   if (format instanceof Response) return format;
   const body = await readOptionalSeries(c, config, DIAGNOSE_QUERY_OPTIONS);
@@ -166,7 +171,7 @@ async function handle(c: Context, config: Config): Promise<Response> {
     checkDiagnoseLimits(body.options, config);
     const parsed = DiagnoseOptionsSchema.safeParse(body.options);
     if (!parsed.success) return optionsProblem(parsed.error.issues, body);
-    const report = runDiagnose(body.loss, body.steps, parsed.data, config);
+    const report = runDiagnose(body.loss, body.steps, parsed.data, config, arrived);
     return formatAnswer(format, {
       json: () => report,
       markdown: () => report.summary,

@@ -87,12 +87,16 @@ export const SpikesResponseSchema = z.object({
 
 type SpikesRequest = z.infer<typeof SpikesRequestSchema>;
 
-/** Runs the analysis on parsed input, within the series limit and the time budget. */
+/**
+ * Runs the analysis on parsed input, within the series limit and the time budget (counted from
+ * `arrived`, when the request came in, or from now).
+ */
 export function runSpikes(
   loss: Float64Array,
   steps: Float64Array | null,
   options: z.infer<typeof SpikeOptionsSchema>,
   config: Config,
+  arrived?: number,
 ): SpikeReport {
   checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, loss.length, "the series", "points");
   const spikeOptions: SpikeOptions = {
@@ -102,7 +106,7 @@ export function runSpikes(
     datasetSize: options.dataset_size,
     batchSize: options.batch_size,
     dropLast: options.drop_last,
-    checkpoint: timeBudget(config),
+    checkpoint: timeBudget(config, undefined, arrived),
   };
   return analyzeSpikes(loss, spikeOptions);
 }
@@ -173,6 +177,7 @@ export function register(app: App, config: Config): void {
 }
 
 async function handle(c: Context, config: Config): Promise<Response> {
+  const arrived = performance.now();
   const format = answerFormat(c);
   if (format instanceof Response) return format;
   const series = await readSeries(c, config);
@@ -181,7 +186,7 @@ async function handle(c: Context, config: Config): Promise<Response> {
   if (!parsed.success) return optionsProblem(parsed.error.issues, series);
   try {
     const { loss, steps } = series;
-    const report = runSpikes(loss, steps, parsed.data, config);
+    const report = runSpikes(loss, steps, parsed.data, config, arrived);
     return formatAnswer(format, {
       json: () => report,
       markdown: () => report.summary,

@@ -26,9 +26,16 @@
 import type { Config } from "./config.ts";
 import { LimitError } from "./limit_error.ts";
 
-/** A checkpoint that throws once `config.timeBudgetMs` has passed since it was made. */
-export function timeBudget(config: Config, now: () => number = () => performance.now()) {
-  const start = now();
+/**
+ * A checkpoint that throws once `config.timeBudgetMs` has passed since `start` (by default, when
+ * it was made; a route passes the moment the request arrived, so that reading, parsing and
+ * validating the body count too).
+ */
+export function timeBudget(
+  config: Config,
+  now: () => number = () => performance.now(),
+  start: number = now(),
+) {
   const deadline = start + config.timeBudgetMs;
   return (): void => {
     const t = now();
