@@ -21,8 +21,8 @@ export function restOfProfile(
 ): ShapeFold {
   const tail = Math.max(3, 0.3 * period), bins = Math.ceil(period);
   const whole = Math.floor(Math.floor(z.length / period) * period);
-  const sums = new Float64Array(bins), counts = new Float64Array(bins);
-  let total = 0, squares = 0, n = 0;
+  const sums = new Float64Array(bins), squares = new Float64Array(bins);
+  const counts = new Float64Array(bins);
   // Walk cycle by cycle (no modulo per point): keep offsets in (tail, period − 3) of each.
   for (let start = phase - period; start < whole; start += period) {
     const from = Math.max(0, Math.ceil(start + tail + 1e-9));
@@ -31,16 +31,14 @@ export function restOfProfile(
     let at = from % period;
     for (let i = from; i < to; i++, at = at + 1 >= period ? at + 1 - period : at + 1) {
       if (!finite[i]) continue;
-      const v = z[i] > 4 ? 4 : z[i] < -4 ? -4 : z[i];
       const bin = Math.min(bins - 1, Math.floor(at));
+      const v = z[i] > 4 ? 4 : z[i] < -4 ? -4 : z[i];
       sums[bin] += v;
+      squares[bin] += v * v;
       counts[bin]++;
-      total += v;
-      squares += v * v;
-      n++;
     }
   }
-  return binAnova(sums, counts, total, squares, n);
+  return binAnova(sums, squares, counts);
 }
 
 /** A quick look: do most of the first 16 cycles hold a spike at one phase? */

@@ -31,8 +31,8 @@ export interface ShapeFold {
 
 export function foldShape(values: Float64Array, finite: Uint8Array, period: number): ShapeFold {
   const bins = Math.ceil(period);
-  const sums = new Float64Array(bins), counts = new Float64Array(bins);
-  let total = 0, squares = 0, n = 0;
+  const sums = new Float64Array(bins), squares = new Float64Array(bins);
+  const counts = new Float64Array(bins);
   // Whole cycles only: with a trend in the values, the bins that also get a last, partial
   // cycle would differ from the others by the trend alone. Cycle by cycle, so that no point
   // pays for a floating-point modulo.
@@ -41,32 +41,33 @@ export function foldShape(values: Float64Array, finite: Uint8Array, period: numb
     const end = Math.min(whole, (cycle + 1) * period);
     for (let i = Math.ceil(start); i < end; i++) {
       if (!finite[i]) continue;
-      const bin = Math.min(bins - 1, Math.floor(i - start));
-      const v = values[i];
+      const bin = Math.min(bins - 1, Math.floor(i - start)), v = values[i];
       sums[bin] += v;
+      squares[bin] += v * v;
       counts[bin]++;
-      total += v;
-      squares += v * v;
-      n++;
     }
   }
-  return binAnova(sums, counts, total, squares, n);
+  return binAnova(sums, squares, counts);
 }
 
 /**
- * The one-way ANOVA of values gathered in bins: per-bin sums and counts, and the sum, the sum
- * of squares and the count of all values. Shared by every fold that bins a cycle.
+ * The one-way ANOVA of values gathered in bins, from each bin's sum, sum of squares and count.
+ * Shared by every fold that bins a cycle.
  */
 export function binAnova(
   sums: Float64Array,
+  squares: Float64Array,
   counts: Float64Array,
-  total: number,
-  squares: number,
-  n: number,
 ): ShapeFold {
+  let total = 0, totalSquares = 0, n = 0;
+  for (let b = 0; b < sums.length; b++) {
+    total += sums[b];
+    totalSquares += squares[b];
+    n += counts[b];
+  }
   const bins = sums.length;
   const mean = total / n;
-  const ssTotal = squares - n * mean * mean;
+  const ssTotal = totalSquares - n * mean * mean;
   let ssBetween = 0, used = 0;
   for (let b = 0; b < bins; b++) {
     if (counts[b] === 0) continue;
