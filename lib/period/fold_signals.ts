@@ -88,7 +88,7 @@ export function finiteBlocks(finite: Uint8Array, factor: number): Uint8Array {
 /**
  * The better of two shape folds: of the clipped z-scores (a repeating level profile), or of
  * ln |Δy| (a repeating noise profile: a running mean's changes shrink as 1/k within each cycle;
- * only for cycles of 8 points or more, where such a profile can be told from noise).
+ * only for cycles of 4 points or more, where such a profile can be told from noise).
  */
 export function bestShape(
   shape: Float64Array,
@@ -97,7 +97,7 @@ export function bestShape(
   period: number,
 ): ShapeFold {
   const level = foldShape(shape, finite, period);
-  if (period < 8) return level;
+  if (period < 4) return level;
   const noise = foldShape(changes, finite, period);
   return noise.z > level.z ? noise : level;
 }
