@@ -118,8 +118,10 @@ export function foldEvents(
     let smallest = Infinity, larger = 0;
     for (const size of matchedSize) smallest = Math.min(smallest, size);
     for (let i = 0; i < count; i++) if (sizes[i] >= smallest) larger++;
-    const sized = logBinomialTail(hits, cycles, Math.min(1, (larger / length) * (width + 1))) +
-      correction + Math.log(count);
+    const sized = Math.min(
+      logBinomialTail(hits, cycles, Math.min(1, (larger / length) * (width + 1))),
+      logOccupancyTail(hits, cycles, larger, width + 1, length),
+    ) + correction + Math.log(count);
     logP = Math.min(logP, sized);
   }
   return { period: refinedPeriod, phase, hits, cycles, logP: Math.min(0, logP), matched };
