@@ -229,13 +229,26 @@ export function findPeriod(
       .filter((j) => j.shape!.explained >= 0.85 * strongest)
       .sort((a, b) => a.period - b.period)[0];
     // A profile folded at a multiple repeats within itself: divide down to the fundamental.
-    const { period: reduced, fold } = shapeFundamental(
+    const divided = shapeFundamental(
       chosen.period / factor,
       chosen.shape!,
       (p) => bestShape(shape, changes, blocksFinite, p),
       (p, f) => f.z >= shapeZ(p * factor) && f.explained >= minExplained,
     );
-    const period = reduced * factor;
+    let period = divided.period * factor, fold = divided.fold;
+    if (factor > 1) {
+      // Blocks of `factor` points blur a cycle shorter than a few blocks (97 points in blocks
+      // of 31): found at a multiple, the profile is divided again on every point.
+      checkpoint();
+      const full = reduceSignals(z, 1).shape, fullChanges = noiseSignal(values ?? z, 1, finite);
+      const foldFull = (p: number) => bestShape(full, fullChanges, finite, p);
+      const atPeriod = foldFull(period);
+      const significant = (p: number, f: ShapeFold) => f.z >= shapeZ(p);
+      if (significant(period, atPeriod)) {
+        const fine = shapeFundamental(period, atPeriod, foldFull, significant);
+        if (fine.period < 0.98 * period) [period, fold] = [fine.period, fine.fold];
+      }
+    }
     return {
       period,
       phase: 0,
