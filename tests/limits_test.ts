@@ -3,7 +3,7 @@
  * value and what was found, and it comes fast — before the body is read (Content-Length), or
  * before validation walks an oversized array; the time budget stops a slow analysis.
  */
-import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { createApp } from "../routes/app.ts";
 import { type Config, configFromEnv, defaultConfig } from "../routes/config.ts";
 import { timeBudget } from "../routes/time_budget.ts";
@@ -186,6 +186,16 @@ Deno.test("the time budget's checkpoint throws a LimitError once the budget is s
   }
   assert(thrown instanceof LimitError);
   assertEquals([thrown.limit, thrown.value, thrown.found], ["TIME_BUDGET_MS", 100, 101]);
+});
+
+Deno.test("the time budget counts from the request's arrival when it is given", () => {
+  // Made at 80 ms for a request that arrived at 0: 100 ms of budget end at 100, not at 180.
+  let now = 80;
+  const checkpoint = timeBudget({ ...defaultConfig, timeBudgetMs: 100 }, () => now, 0);
+  now = 100;
+  checkpoint();
+  now = 101;
+  assertThrows(() => checkpoint(), LimitError, "stopped after 101 ms");
 });
 
 Deno.test("a spike analysis over TIME_BUDGET_MS is stopped: 413 naming it, and soon", async () => {

@@ -88,8 +88,9 @@ export function findPeriod(
   finite: Uint8Array,
   options: PeriodOptions = {},
   values?: Float64Array,
-  shifts?: () => Float64Array,
-  shiftWidth = 4,
+  /** Robust z-scores of level shifts (computed only when no spike train is found), and the
+   * points each side of a shift needs. */
+  shifts?: { compute: () => Float64Array; width: number },
 ): Period | null {
   const {
     eventThreshold = 3.5,
@@ -202,7 +203,7 @@ export function findPeriod(
   // No spike train: the noise profile and the level shifts propose too (one transform for
   // both), and every proposal is folded as a shape.
   const changes = noiseSignal(values ?? z, factor, finite);
-  const steps = shifts?.() ?? null;
+  const steps = shifts?.compute() ?? null;
   const known = proposals.length;
   const [acfChanges, acfSteps] = autocorrelation2(
     changes,
@@ -264,13 +265,13 @@ export function findPeriod(
   }
   // Resets: a jump of either sign at one phase of most cycles (a running mean restarting),
   // seen as a spike or as a shift of the level.
-  // A shift is seen only where `shiftWidth` points exist on both sides: its train is folded
+  // A shift is seen only where `shifts.width` points exist on both sides: its train is folded
   // over that span, so that the first and last cycles are not counted as misses.
   const resetTrains = [{ train: events, offset: 0 }];
-  if (steps) {
+  if (steps && shifts) {
     resetTrains.push({
       train: strongest(extremes(steps, eventThreshold), cap),
-      offset: shiftWidth,
+      offset: shifts.width,
     });
   }
   const resetTrials = 2 * proposals.length * resetTrains.length;

@@ -26,7 +26,7 @@ import { boundaryRatios, precedingMedian } from "./boundary_ratios.ts";
 import { coarsePeriod } from "./coarse_period.ts";
 import { extremes } from "./detect_spikes.ts";
 import { spikeEpoch } from "./epoch_layout.ts";
-import { levelShifts } from "./level_shifts.ts";
+import { LEVEL_SHIFT_WIDTH, levelShifts } from "./level_shifts.ts";
 import { robustResiduals } from "./residuals.ts";
 import { risingTrend } from "./rising_trend.ts";
 import { runningMeanSignature } from "./running_mean_signature.ts";
@@ -48,7 +48,8 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
   const grid = options.steps ? regularGrid(loss, options.steps, axis.stride) : null;
   if (!grid) return analyzeRows(loss, options, axis, null);
   const gridOptions = { ...options, steps: grid.steps };
-  const report = analyzeRows(grid.loss, gridOptions, stepAxis(grid.loss.length, grid.steps), {
+  const gridAxis = { stepOf: (i: number) => grid.steps[i], stride: axis.stride };
+  const report = analyzeRows(grid.loss, gridOptions, gridAxis, {
     n: loss.length,
     nonFinite: nonFiniteRows(loss, options.steps!),
   });
@@ -88,7 +89,7 @@ function analyzeRows(
     finite,
     { checkpoint: options.checkpoint },
     residuals.values,
-    () => levelShifts(residuals),
+    { compute: () => levelShifts(residuals, LEVEL_SHIFT_WIDTH), width: LEVEL_SHIFT_WIDTH },
   );
   options.checkpoint?.();
   let method = "autocorrelation proposals judged by fold tests";

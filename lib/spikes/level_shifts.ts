@@ -23,7 +23,10 @@
 import { localScale, rollingMedianOfMedians } from "../series/mod.ts";
 import type { Residuals } from "./residuals.ts";
 
-export function levelShifts(residuals: Residuals, width = 4): Float64Array {
+/** Points on each side of a level shift (a shift is seen only where that many exist). */
+export const LEVEL_SHIFT_WIDTH = 4;
+
+export function levelShifts(residuals: Residuals, width = LEVEL_SHIFT_WIDTH): Float64Array {
   const { values, trend, z, scale, finite } = residuals;
   const n = values.length;
   const shift = new Float64Array(n);
