@@ -2,9 +2,14 @@ import { assert, assertAlmostEquals, assertEquals, assertThrows } from "@std/ass
 import fc from "fast-check";
 import { median } from "simple-statistics";
 import {
+  affordableLags,
   autocorrelation2,
+  autocorrelationAt,
+  bitReversal,
   blockMean,
   fft,
+  fftFromBitReversed,
+  fftToBitReversed,
   fillNonFinite,
   localScale,
   median5,
@@ -53,6 +58,34 @@ Deno.test("fft() followed by the inverse fft() gives the input back", () => {
   for (let i = 0; i < re.length; i++) assertAlmostEquals(re[i], copy[i], 1e-12);
 });
 
+Deno.test("fftToBitReversed() is the direct DFT in bit-reversed order, for odd and even log₂ n", () => {
+  const rand = random(17);
+  for (let n = 1; n <= 512; n *= 2) {
+    const re = Array.from({ length: n }, () => rand() * 2 - 1);
+    const im = Array.from({ length: n }, () => rand() * 2 - 1);
+    const [dr, di] = directDft(re, im);
+    const fr = Float64Array.from(re), fi = Float64Array.from(im);
+    fftToBitReversed(fr, fi);
+    const reversed = bitReversal(n);
+    for (let k = 0; k < n; k++) {
+      assertAlmostEquals(fr[reversed[k]], dr[k], 1e-9 * n);
+      assertAlmostEquals(fi[reversed[k]], di[k], 1e-9 * n);
+    }
+    // … and fftFromBitReversed() inverts it without any permutation.
+    fftFromBitReversed(fr, fi, true);
+    for (let t = 0; t < n; t++) {
+      assertAlmostEquals(fr[t], re[t], 1e-12);
+      assertAlmostEquals(fi[t], im[t], 1e-12);
+    }
+  }
+});
+
+Deno.test("bitReversal() reverses the bits of every index, and is its own inverse", () => {
+  assertEquals(Array.from(bitReversal(8)), [0, 4, 2, 6, 1, 5, 3, 7]);
+  const reversed = bitReversal(1024);
+  for (let i = 0; i < 1024; i++) assertEquals(reversed[reversed[i]], i);
+});
+
 Deno.test("fft() refuses a length that is not a power of two", () => {
   assertThrows(() => fft(new Float64Array(6), new Float64Array(6)), RangeError, "power-of-two");
 });
@@ -73,6 +106,37 @@ Deno.test("autocorrelation2() matches the direct sum for both packed series", ()
       assertAlmostEquals(r[lag], sum / zero, 1e-10);
     }
   }
+});
+
+Deno.test("autocorrelation2() with fewer lags pads less and still matches the direct sum", () => {
+  const rand = random(19);
+  for (const n of [97, 300, 1000]) {
+    const a = Float64Array.from({ length: n }, () => rand());
+    const b = Float64Array.from({ length: n }, (_, i) => Math.cos(i / 3) + rand());
+    const maxLag = Math.floor(n / 3);
+    const lags = affordableLags(n, maxLag);
+    // The transform is the power of two ≥ n + maxLag; every lag it holds unwrapped is kept.
+    let size = 1;
+    while (size < n + maxLag) size <<= 1;
+    assertEquals(lags, Math.min(n - 1, size - n));
+    const [ra, rb] = autocorrelation2(a, b, lags);
+    assertEquals([ra.length, rb.length], [lags + 1, lags + 1]);
+    for (const [x, r] of [[a, ra], [b, rb]] as const) {
+      const at = autocorrelationAt(x);
+      for (let lag = 0; lag <= lags; lag++) assertAlmostEquals(r[lag], at(lag), 1e-10);
+    }
+  }
+});
+
+Deno.test("autocorrelationAt() is the direct sum, 0 beyond the series, 1 then 0 when constant", () => {
+  const x = Float64Array.from([1, -1, 1, -1]);
+  const at = autocorrelationAt(x);
+  assertAlmostEquals(at(1), -0.75, 1e-15);
+  assertAlmostEquals(at(2), 0.5, 1e-15);
+  assertEquals([at(4), at(-1), at(1.5)], [0, 0, 0]);
+  const flat = autocorrelationAt(new Float64Array(5).fill(3));
+  assertEquals([flat(0), flat(1)], [1, 0]);
+  assertThrows(() => autocorrelation2(x, x, -1), RangeError, "maxLag");
 });
 
 Deno.test("rollingMedian() equals the sorted-window median at every point", () => {

@@ -37,7 +37,11 @@ export function acfPeaks(
 /** The abscissa of the parabola's vertex through lags i−1, i, i+1 (i when flat). */
 export function vertex(y: Float64Array, i: number): number {
   if (i <= 0 || i >= y.length - 1) return i;
-  const a = y[i - 1], b = y[i], c = y[i + 1];
+  return parabolaVertex(y[i - 1], y[i], y[i + 1], i);
+}
+
+/** The vertex of the parabola through (i − 1, a), (i, b), (i + 1, c), kept within ±0.5 of i. */
+function parabolaVertex(a: number, b: number, c: number, i: number): number {
   const denominator = a - 2 * b + c;
   if (denominator >= 0) return i;
   const shift = (0.5 * (a - c)) / denominator;
@@ -51,29 +55,35 @@ export function vertex(y: Float64Array, i: number): number {
  * same ±0.5, so P is known to ±0.5/k. Doubling k each time, and searching only the window the
  * current uncertainty allows, reaches the longest multiple the series holds in O(log) steps — a
  * phase-locked loop on the autocorrelation. Stops when the peak fades (below half the first).
+ * `acf(lag)` must answer every lag up to maxLag + 1 (the vertex needs the neighbours).
  *
  * @example
  * ```ts
  * // a spike every 15.7 points: the lag-16 peak refines to ≈ 15.7 through the peak at 157
  * ```
  */
-export function refineByMultiples(acf: Float64Array, period: number, maxLag: number): number {
-  const first = acf[Math.round(period)] ?? 0;
+export function refineByMultiples(
+  acf: (lag: number) => number,
+  period: number,
+  maxLag: number,
+): number {
+  const first = acf(Math.round(period));
   let best = period, error = 0.5;
   for (let k = 2; k * best <= maxLag; k *= 2) {
     const target = k * best;
     const reach = Math.ceil(k * error) + 1;
     let at = -1, height = -Infinity;
     const lo = Math.max(1, Math.floor(target - reach));
-    const hi = Math.min(acf.length - 2, Math.ceil(target + reach));
+    const hi = Math.min(maxLag, Math.ceil(target + reach));
     for (let lag = lo; lag <= hi; lag++) {
-      if (acf[lag] > height) {
-        height = acf[lag];
+      const v = acf(lag);
+      if (v > height) {
+        height = v;
         at = lag;
       }
     }
     if (at < 0 || height < 0.5 * first) break;
-    best = vertex(acf, at) / k;
+    best = parabolaVertex(acf(at - 1), height, acf(at + 1), at) / k;
     error = 0.5 / k;
   }
   return best;

@@ -26,7 +26,7 @@
  * findPeriod(z, finite)?.period; // in points, e.g. 157.0
  * ```
  */
-import { autocorrelation2 } from "../series/mod.ts";
+import { affordableLags, autocorrelation2, autocorrelationAt } from "../series/mod.ts";
 import { promising, restOfProfile } from "./cycle_checks.ts";
 import { bestShape, finiteBlocks, noiseSignal, reduceSignals } from "./fold_signals.ts";
 import { type Extreme, extremes, positionsOf, sizesOf } from "../spikes/detect_spikes.ts";
@@ -104,17 +104,23 @@ export function findPeriod(
   if (n < 12) return null;
   const factor = Math.max(1, Math.ceil(n / REDUCED_LENGTH));
   const { spikes, shape } = reduceSignals(z, factor);
-  const [acfSpikes, acfShape] = autocorrelation2(spikes, shape);
+  // Peaks are sought up to a third of the series, by one transform that holds those lags; they
+  // are sharpened along their multiples up to the whole series, the lags beyond the transform
+  // summed directly (a few, near the multiples).
   const maxLag = Math.floor(spikes.length / 3);
+  const lags = affordableLags(spikes.length, maxLag);
+  const [acfSpikes, acfShape] = autocorrelation2(spikes, shape, lags);
   const proposals: number[] = [];
-  const propose = (acf: Float64Array) => {
+  const propose = (acf: Float64Array, series: Float64Array) => {
+    const far = autocorrelationAt(series);
+    const at = (lag: number) => lag < acf.length ? acf[lag] : far(lag);
     for (const lag of acfPeaks(acf, 2, maxLag, 4)) {
-      const period = refineByMultiples(acf, lag, spikes.length - 2) * factor;
+      const period = refineByMultiples(at, lag, series.length - 2) * factor;
       for (let k = 1; k <= 3; k++) addProposal(proposals, period / k);
     }
   };
-  propose(acfSpikes);
-  propose(acfShape);
+  propose(acfSpikes, spikes);
+  propose(acfShape, shape);
   // Folding costs O(E log E) per proposal: a series that spikes everywhere keeps only its
   // strongest events (a cause worth finding is among them), at most max(20 000, n / 25).
   const cap = Math.max(20_000, Math.floor(n / 25));
@@ -205,12 +211,14 @@ export function findPeriod(
   const changes = noiseSignal(values ?? z, factor, finite);
   const steps = shifts?.compute() ?? null;
   const known = proposals.length;
+  const reducedSteps = steps ? reduceSignals(steps, factor).spikes : null;
   const [acfChanges, acfSteps] = autocorrelation2(
     changes,
-    steps ? reduceSignals(steps, factor).spikes : new Float64Array(changes.length),
+    reducedSteps ?? new Float64Array(changes.length),
+    lags,
   );
-  propose(acfChanges);
-  if (steps) propose(acfSteps);
+  propose(acfChanges, changes);
+  if (reducedSteps) propose(acfSteps, reducedSteps);
   for (const proposal of proposals.slice(known)) {
     judged.push({ period: proposal, spikes: null, shape: null });
   }

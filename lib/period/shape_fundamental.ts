@@ -85,7 +85,12 @@ function gcd(a: number, b: number): number {
  * Lag-1 correlation of a profile's bins taken in the order of their phase modulo `divisor`.
  */
 export function phaseOrderCorrelation(profile: Float64Array, divisor: number): number {
-  const order = Array.from({ length: profile.length }, (_, b) => b)
-    .sort((a, b) => (a % divisor) - (b % divisor) || a - b);
-  return profileCorrelation(Float64Array.from(order, (b) => profile[b]), 1);
+  const phase = new Float64Array(profile.length);
+  for (let b = 0; b < profile.length; b++) phase[b] = b % divisor;
+  const order = new Uint32Array(profile.length);
+  for (let b = 0; b < order.length; b++) order[b] = b;
+  order.sort((a, b) => phase[a] - phase[b] || a - b);
+  const reordered = new Float64Array(profile.length);
+  for (let i = 0; i < order.length; i++) reordered[i] = profile[order[i]];
+  return profileCorrelation(reordered, 1);
 }

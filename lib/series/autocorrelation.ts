@@ -2,9 +2,11 @@
  * Normalised autocorrelation of two real series at once, by FFT.
  *
  * Why: the autocorrelation r(L) = Σ (xᵢ − x̄)(xᵢ₊L − x̄) / Σ (xᵢ − x̄)² finds repeating structure
- * in O(n log n) by the Wiener–Khinchin theorem (zero-padded to ≥ 2n, so it is linear, not
- * circular). Two real series share one complex transform: pack `a + i·b`, split the spectrum by
- * conjugate symmetry, and pack |A|² + i·|B|² into one inverse transform — half the work of two.
+ * in O(n log n) by the Wiener–Khinchin theorem (zero-padded to ≥ n + maxLag, so every lag
+ * returned is linear, not circular). Two real series share one complex transform: pack `a + i·b`,
+ * split the spectrum by conjugate symmetry, and pack |A|² + i·|B|² into one inverse transform —
+ * half the work of two. Lags 0…maxLag are returned (default all, n − 1); `affordableLags` says
+ * how many fit the transform a smaller maxLag needs anyway.
  *
  * Cost: O(n log n) time, O(n) memory. Both inputs must be finite and of one length; a constant
  * series (zero variance) has r(0) = 1 and r(L) = 0 elsewhere by convention.
@@ -15,19 +17,23 @@
  * ra[1]; // -0.75: lag 1 of an alternating series
  * ```
  */
-import { fft } from "./fft.ts";
+import { bitReversal, fftFromBitReversed, fftToBitReversed } from "./fft.ts";
 
 export function autocorrelation2(
   a: Float64Array,
   b: Float64Array,
+  maxLag = a.length - 1,
 ): [Float64Array, Float64Array] {
   const n = a.length;
   if (b.length !== n) {
     throw new RangeError(`expected two series of one length, found ${n} and ${b.length}`);
   }
+  if (!Number.isInteger(maxLag) || maxLag < 0) {
+    throw new RangeError(`expected a non-negative integer maxLag, found ${maxLag}`);
+  }
   if (n === 0) return [new Float64Array(0), new Float64Array(0)];
-  let size = 1;
-  while (size < 2 * n) size <<= 1;
+  const lags = Math.min(maxLag, n - 1);
+  const size = paddedLength(n, lags);
   const re = new Float64Array(size), im = new Float64Array(size);
   let meanA = 0, meanB = 0;
   for (let i = 0; i < n; i++) {
@@ -40,27 +46,46 @@ export function autocorrelation2(
     re[i] = a[i] - meanA;
     im[i] = b[i] - meanB;
   }
-  fft(re, im);
-  // |A_k|² = |X_k + conj X_{N−k}|² / 4 and |B_k|² = |X_k − conj X_{N−k}|² / 4.
-  const powerA = new Float64Array(size), powerB = new Float64Array(size);
-  for (let k = 0; k < size; k++) {
-    const j = (size - k) & (size - 1);
-    const ar = re[k] + re[j], ai = im[k] - im[j];
-    const br = re[k] - re[j], bi = im[k] + im[j];
-    powerA[k] = (ar * ar + ai * ai) / 4;
-    powerB[k] = (br * br + bi * bi) / 4;
+  // The spectrum stays in bit-reversed order: position p holds frequency reversed[p], and the
+  // power spectrum is pointwise, so neither transform needs the permutation.
+  fftToBitReversed(re, im);
+  const reversed = bitReversal(size);
+  // |A_k|² = |X_k + conj X_{N−k}|² / 4 and |B_k|² = |X_k − conj X_{N−k}|² / 4, the same at
+  // k and N − k (a real series' spectrum is conjugate-symmetric): written in place, in pairs.
+  for (let p = 0; p < size; p++) {
+    const q = reversed[(size - reversed[p]) & (size - 1)];
+    if (q < p) continue;
+    const ar = re[p] + re[q], ai = im[p] - im[q];
+    const br = re[p] - re[q], bi = im[p] + im[q];
+    re[p] = re[q] = (ar * ar + ai * ai) / 4;
+    im[p] = im[q] = (br * br + bi * bi) / 4;
   }
-  fft(powerA, powerB, true);
-  return [normalise(powerA, n), normalise(powerB, n)];
+  fftFromBitReversed(re, im, true);
+  return [normalise(re, lags), normalise(im, lags)];
 }
 
-function normalise(acf: Float64Array, n: number): Float64Array {
-  const out = new Float64Array(n);
+/**
+ * The most lags (up to n − 1) that cost no more than `maxLag`: the transform is padded to the
+ * power of two ≥ n + maxLag, which holds every lag up to its length − n without wrapping.
+ */
+export function affordableLags(n: number, maxLag: number): number {
+  if (n <= 1) return 0;
+  return Math.min(n - 1, paddedLength(n, Math.min(maxLag, n - 1)) - n);
+}
+
+function paddedLength(n: number, lags: number): number {
+  let size = 1;
+  while (size < n + lags) size <<= 1;
+  return size;
+}
+
+function normalise(acf: Float64Array, lags: number): Float64Array {
+  const out = new Float64Array(lags + 1);
   const zero = acf[0];
   if (!(zero > 0)) {
     out[0] = 1;
     return out;
   }
-  for (let lag = 0; lag < n; lag++) out[lag] = acf[lag] / zero;
+  for (let lag = 0; lag <= lags; lag++) out[lag] = acf[lag] / zero;
   return out;
 }

@@ -1,6 +1,7 @@
 /** Series primitives: FFT, autocorrelation, rolling and block statistics. */
 export * from "./fft.ts";
 export * from "./autocorrelation.ts";
+export * from "./autocorrelation_at.ts";
 export * from "./rolling_median.ts";
 export * from "./local_scale.ts";
 export * from "./decimate.ts";
