@@ -134,6 +134,36 @@ Deno.test("runningMeanSignature() measures the restart's jump as half the drift 
   assert(signature.runningMean);
 });
 
+Deno.test("runningMeanSignature() calls a last-batch dip logged in means of 10 steps a transient, not a restart", () => {
+  // The dip and the way out of it, at 6.2 points per epoch: the largest change of the cycle
+  // is one sign in every cycle, like a restart's, but the steps beside it undo it.
+  const rand = random(29), g = gaussian(rand);
+  const raw = Float64Array.from(
+    { length: 16_120 },
+    (_, t) => (1 + 3 / (1 + t / 3000)) * (t % 62 === 61 ? 0.2 : 1) * Math.exp(0.02 * g()),
+  );
+  const points = Float64Array.from({ length: 1612 }, (_, i) => {
+    let sum = 0;
+    for (let j = 0; j < 10; j++) sum += raw[10 * i + j];
+    return Math.log(sum / 10);
+  });
+  const signature = runningMeanSignature(points, new Uint8Array(points.length).fill(1), 6.2);
+  assertEquals(signature.runningMean, false);
+});
+
+Deno.test("analyzeSpikes() folds the running-mean signature at the given epoch, not at a period found a little off", () => {
+  const rand = random(31), g = gaussian(rand);
+  const raw = Float64Array.from(
+    { length: 7000 },
+    (_, t) => (0.3 + 2 / (1 + t / 900)) * Math.exp(0.05 * g()),
+  );
+  const logged = runningMeanPerEpoch(raw, 100);
+  const points = Float64Array.from({ length: 700 }, (_, i) => logged[10 * i + 9]);
+  const report = analyzeSpikes(points, { logEvery: 10, stepsPerEpoch: 100 });
+  assertEquals(report.periodicity.period, 100);
+  assertEquals(report.findings[0]?.id, "epoch-average-logging");
+});
+
 Deno.test("shapeFundamental() divides a profile of 81 steps logged every 10 down to 8.1 points", () => {
   // 81 is prime to 10, so the fold at 81 points (810 steps) holds each step's phase once: it
   // explains as much as the true period, which is found by the sub-point phase order.

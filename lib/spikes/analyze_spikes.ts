@@ -126,12 +126,17 @@ function analyzeRows(
   }
 
   const period = found ? found.period * axis.stride : null;
-  // A running mean restarting shows as a repeating shape or as dips: only then is it checked.
   // A running mean restarting shows as a repeating shape, as dips, or as spikes whose sign
   // changes from epoch to epoch: only then is its signature checked.
+  // Folded at the epoch's exact length when the period is the epoch: a period found 1 % off
+  // smears the restart over the bins within a few dozen cycles.
   const signature = found &&
       (found.kind !== "spikes-up" || mixedSigns(z, found) >= 0.15)
-    ? runningMeanSignature(residuals.values, finite, found.period)
+    ? runningMeanSignature(
+      residuals.values,
+      finite,
+      epochPoints !== null && matchesEpoch(period) ? epochPoints : found.period,
+    )
     : null;
   const phase = found === null || period === null
     ? null

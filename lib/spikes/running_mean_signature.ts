@@ -17,6 +17,10 @@
  * its direction — where a repeating profile (unshuffled data) jumps back against the drift,
  * and a schedule's step (an LR decay per epoch) is nearly all of it.
  *
+ * Neither test may hold for a transient: a dip in the last batch (or a spike), logged in means
+ * of several steps, changes the curve by one sign at one phase of every cycle as a restart does,
+ * but the few steps before or after it undo half of that; a running mean drifts on both sides.
+ *
  * Cost: O(n + P).
  *
  * @example
@@ -35,7 +39,8 @@ export interface RunningMeanSignature {
   jumpShare: number;
   /**
    * Whether the slope (≤ −0.35) or the jump (a 0.2–0.8 share, the drift's way in 4 of every 5
-   * cycles, five times any other step's mean change) says running mean.
+   * cycles, five times any other step's mean change) says running mean, and the steps around
+   * the reset do not undo it.
    */
   runningMean: boolean;
 }
@@ -86,7 +91,21 @@ export function runningMeanSignature(
     const b = (reset + j) % bins;
     if (counts[b] > 0) other = Math.max(other, Math.abs(signed[b] / counts[b]));
   }
+  // A transient, not a restart: a jump of one sign in 4 of every 5 cycles that the three steps
+  // before it or after it undo by half — the way into or out of a dip or a spike. A running
+  // mean only drifts on both sides of its restart.
+  const side = Math.min(3, Math.floor((bins - 1) / 2));
+  let before = 0, after = 0;
+  for (let j = 1; j <= side; j++) {
+    const a = (reset + j) % bins, b = (reset - j + bins) % bins;
+    if (counts[a] > 0) after += signed[a] / counts[a];
+    if (counts[b] > 0) before += signed[b] / counts[b];
+  }
+  const oneSign = count >= 4 && (rises[reset] >= 0.8 * count || rises[reset] <= 0.2 * count);
+  const undone = (sum: number) => -Math.sign(jump) * sum >= 0.5 * Math.abs(jump);
+  const transient = oneSign && (undone(before) || undone(after));
   const jumps = count >= 4 && along >= 0.8 * count && jumpShare >= 0.2 && jumpShare <= 0.8 &&
-    other <= 0.2 * Math.abs(jump);
-  return { resetPhase: reset, slope, jumpShare, runningMean: slope <= -0.35 || jumps };
+    other <= 0.2 * Math.abs(jump) && !transient;
+  const decays = slope <= -0.35 && !transient;
+  return { resetPhase: reset, slope, jumpShare, runningMean: decays || jumps };
 }
