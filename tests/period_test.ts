@@ -164,6 +164,20 @@ Deno.test("analyzeSpikes() folds the running-mean signature at the given epoch, 
   assertEquals(report.findings[0]?.id, "epoch-average-logging");
 });
 
+Deno.test("runningMeanSignature() at 28.0024 instead of 28 puts the restart in a sliver bin and weakens the decay (why analyzeSpikes() folds at whole steps)", () => {
+  const rand = random(37), g = gaussian(rand);
+  const raw = Float64Array.from(
+    { length: 2100 },
+    (_, t) => (0.2 + (1 + t / 13) ** -1.1) * Math.exp(0.03 * g()),
+  );
+  const y = runningMeanPerEpoch(raw, 28).map(Math.log);
+  const finite = new Uint8Array(y.length).fill(1);
+  const whole = runningMeanSignature(y, finite, 28);
+  const off = runningMeanSignature(y, finite, 28.0024);
+  assertEquals([whole.resetPhase, off.resetPhase], [0, 28]);
+  assert(whole.slope < -0.75 && off.slope > whole.slope + 0.15, `${whole.slope} ${off.slope}`);
+});
+
 Deno.test("shapeFundamental() divides a profile of 81 steps logged every 10 down to 8.1 points", () => {
   // 81 is prime to 10, so the fold at 81 points (810 steps) holds each step's phase once: it
   // explains as much as the true period, which is found by the sub-point phase order.

@@ -128,16 +128,22 @@ function analyzeRows(
   const period = found ? found.period * axis.stride : null;
   // A running mean restarting shows as a repeating shape, as dips, or as spikes whose sign
   // changes from epoch to epoch: only then is its signature checked.
-  // Folded at the epoch's exact length when the period is the epoch: a period found 1 % off
-  // smears the restart over the bins within a few dozen cycles.
-  const signature = found &&
-      (found.kind !== "spikes-up" || mixedSigns(z, found) >= 0.15)
-    ? runningMeanSignature(
-      residuals.values,
-      finite,
-      epochPoints !== null && matchesEpoch(period) ? epochPoints : found.period,
-    )
-    : null;
+  // Folded at the epoch's exact length when the period is the epoch, else (a point a step) at
+  // the whole number of steps an epoch is, when the period is within 0.2 of one (further off,
+  // it is a fraction of the cycle, 21/4): a period found 1 % off smears the restart over the
+  // bins within a few dozen cycles, and 28.002 leaves a last bin of a few points.
+  const signature =
+    found && period !== null && (found.kind !== "spikes-up" || mixedSigns(z, found) >= 0.15)
+      ? runningMeanSignature(
+        residuals.values,
+        finite,
+        epochPoints !== null && matchesEpoch(period)
+          ? epochPoints
+          : axis.stride === 1 && Math.abs(period - Math.round(period)) <= 0.2
+          ? Math.max(2, Math.round(period))
+          : found.period,
+      )
+      : null;
   const phase = found === null || period === null
     ? null
     : found.matched.length > 0
