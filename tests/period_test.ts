@@ -178,6 +178,22 @@ Deno.test("runningMeanSignature() at 28.0024 instead of 28 puts the restart in a
   assert(whole.slope < -0.75 && off.slope > whole.slope + 0.15, `${whole.slope} ${off.slope}`);
 });
 
+Deno.test("runningMeanSignature() takes a restart that goes the drift's way in 33 of 42 cycles as steady", () => {
+  // Means of 10 steps of a running mean over 76-step epochs, with noise on the logged values
+  // that hides the 1/j decay: only the restart's jump tells (33 of 42 is p < 10⁻³ by chance).
+  const rand = random(20), g = gaussian(rand);
+  const raw = Float64Array.from({ length: 5320 }, (_, t) => 0.3 + (1 + t / 120) ** -1.2);
+  const logged = runningMeanPerEpoch(raw, 76);
+  const y = Float64Array.from({ length: 532 }, (_, i) => {
+    let sum = 0;
+    for (let j = 0; j < 10; j++) sum += logged[10 * i + j];
+    return Math.log(sum / 10) + 0.002 * g();
+  });
+  const signature = runningMeanSignature(y, new Uint8Array(y.length).fill(1), 7.6);
+  assert(signature.slope > -0.35, `slope ${signature.slope}`);
+  assert(signature.runningMean);
+});
+
 Deno.test("shapeFundamental() divides a profile of 81 steps logged every 10 down to 8.1 points", () => {
   // 81 is prime to 10, so the fold at 81 points (810 steps) holds each step's phase once: it
   // explains as much as the true period, which is found by the sub-point phase order.

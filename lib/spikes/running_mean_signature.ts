@@ -29,6 +29,7 @@
  * ```
  */
 import { linearRegression } from "simple-statistics";
+import { logBinomialTail } from "../period/binomial_tail.ts";
 
 export interface RunningMeanSignature {
   /** Phase (points) where the cycle restarts. */
@@ -39,8 +40,8 @@ export interface RunningMeanSignature {
   jumpShare: number;
   /**
    * Whether the slope (≤ −0.35) or the jump (a 0.2–0.8 share, the drift's way in 4 of every 5
-   * cycles, five times any other step's mean change) says running mean, and the steps around
-   * the reset do not undo it.
+   * cycles — or 7 of 10 when that many cycles make it p ≤ 10⁻³ —, five times any other step's
+   * mean change) says running mean, and the steps around the reset do not undo it.
    */
   runningMean: boolean;
 }
@@ -104,7 +105,10 @@ export function runningMeanSignature(
   const oneSign = count >= 4 && (rises[reset] >= 0.8 * count || rises[reset] <= 0.2 * count);
   const undone = (sum: number) => -Math.sign(jump) * sum >= 0.5 * Math.abs(jump);
   const transient = oneSign && (undone(before) || undone(after));
-  const jumps = count >= 4 && along >= 0.8 * count && jumpShare >= 0.2 && jumpShare <= 0.8 &&
+  // The drift's way in 4 of every 5 cycles, or in 7 of 10 of many (p ≤ 10⁻³ by chance).
+  const steady = along >= 0.8 * count ||
+    (along >= 0.7 * count && logBinomialTail(along, count, 0.5) <= Math.log(1e-3));
+  const jumps = count >= 4 && steady && jumpShare >= 0.2 && jumpShare <= 0.8 &&
     other <= 0.2 * Math.abs(jump) && !transient;
   const decays = slope <= -0.35 && !transient;
   return { resetPhase: reset, slope, jumpShare, runningMean: decays || jumps };
