@@ -194,6 +194,26 @@ Deno.test("runningMeanSignature() takes a restart that goes the drift's way in 3
   assert(signature.runningMean);
 });
 
+Deno.test("findPeriod() calls a spike train's whole cycle repeating only when the rest of it explains 15 % of the variance", () => {
+  // A spike at the last step of each 40-step epoch, over a per-step profile that explains 8 %
+  // (a momentum tail's remnant, a trend's ripple: significant over 200 cycles, not the data
+  // order) or 50 % (the batches in one order every epoch) of the variance besides the spike.
+  for (const [amplitude, repeats] of [[0.3, false], [1, true]] as const) {
+    const rand = random(41), g = gaussian(rand);
+    const profile = Array.from({ length: 40 }, () => g());
+    const loss = Float64Array.from(
+      { length: 8000 },
+      (_, t) =>
+        (1 + 3 / (1 + t / 500)) *
+        Math.exp(0.02 * (amplitude * profile[t % 40] + g()) + (t % 40 === 39 ? 1 : 0)),
+    );
+    const { z, finite, values } = robustResiduals(loss);
+    const found = findPeriod(z, finite, {}, values)!;
+    assertEquals([found.period, found.kind], [40, "spikes-up"]);
+    assertEquals(found.smoothness !== null, repeats, `amplitude ${amplitude}`);
+  }
+});
+
 Deno.test("shapeFundamental() divides a profile of 81 steps logged every 10 down to 8.1 points", () => {
   // 81 is prime to 10, so the fold at 81 points (810 steps) holds each step's phase once: it
   // explains as much as the true period, which is found by the sub-point phase order.

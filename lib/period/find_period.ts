@@ -56,7 +56,8 @@ export interface Period {
   /** How many periods were proposed and tested. */
   proposals: number;
   /**
-   * For a repeating shape — or a spike train whose cycle repeats beyond the spike — the lag-1
+   * For a repeating shape — or a spike train whose cycle repeats beyond the spike (the rest of
+   * the cycle significant and explaining ≥ 15 % of the variance around it) — the lag-1
    * autocorrelation of the profile (near 1 for a slow shape such as a warm restart, near 0 for
    * a per-step profile such as unshuffled data); else null.
    */
@@ -201,7 +202,7 @@ export function findPeriod(
       strength: s.hits / s.cycles,
       matched: s.matched,
       proposals: proposals.length,
-      smoothness: rest.z >= minShapeZ && rest.explained >= minExplained
+      smoothness: rest.z >= minShapeZ && rest.explained >= 3 * minExplained
         ? profileCorrelation(rest.profile, 1)
         : null,
     };
