@@ -86,6 +86,15 @@ Deno.test("analyzeSpikes() recognises a loss logged as the running mean of each 
   assertEquals(report.findings.map((f) => f.id), ["epoch-average-logging"]);
 });
 
+/** The means of consecutive blocks of k values (a loss logged every k steps). */
+function meansOf(x: Float64Array, k: number): Float64Array {
+  return Float64Array.from({ length: Math.floor(x.length / k) }, (_, i) => {
+    let sum = 0;
+    for (let j = 0; j < k; j++) sum += x[k * i + j];
+    return sum / k;
+  });
+}
+
 /** The mean since each epoch began of a per-step loss (Keras's logged loss). */
 function runningMeanPerEpoch(raw: Float64Array, epoch: number): Float64Array {
   const logged = new Float64Array(raw.length);
@@ -142,11 +151,7 @@ Deno.test("runningMeanSignature() calls a last-batch dip logged in means of 10 s
     { length: 16_120 },
     (_, t) => (1 + 3 / (1 + t / 3000)) * (t % 62 === 61 ? 0.2 : 1) * Math.exp(0.02 * g()),
   );
-  const points = Float64Array.from({ length: 1612 }, (_, i) => {
-    let sum = 0;
-    for (let j = 0; j < 10; j++) sum += raw[10 * i + j];
-    return Math.log(sum / 10);
-  });
+  const points = meansOf(raw, 10).map(Math.log);
   const signature = runningMeanSignature(points, new Uint8Array(points.length).fill(1), 6.2);
   assertEquals(signature.runningMean, false);
 });
@@ -184,11 +189,7 @@ Deno.test("runningMeanSignature() takes a restart that goes the drift's way in 3
   const rand = random(20), g = gaussian(rand);
   const raw = Float64Array.from({ length: 5320 }, (_, t) => 0.3 + (1 + t / 120) ** -1.2);
   const logged = runningMeanPerEpoch(raw, 76);
-  const y = Float64Array.from({ length: 532 }, (_, i) => {
-    let sum = 0;
-    for (let j = 0; j < 10; j++) sum += logged[10 * i + j];
-    return Math.log(sum / 10) + 0.002 * g();
-  });
+  const y = meansOf(logged, 10).map((mean) => Math.log(mean) + 0.002 * g());
   const signature = runningMeanSignature(y, new Uint8Array(y.length).fill(1), 7.6);
   assert(signature.slope > -0.35, `slope ${signature.slope}`);
   assert(signature.runningMean);
@@ -220,11 +221,7 @@ Deno.test("shapeFundamental() divides a profile of 81 steps logged every 10 down
   const rand = random(23), g = gaussian(rand);
   const difficulty = Array.from({ length: 81 }, () => g());
   const steps = Float64Array.from({ length: 40_500 }, (_, t) => difficulty[t % 81] + 0.3 * g());
-  const points = Float64Array.from({ length: 4050 }, (_, i) => {
-    let sum = 0;
-    for (let j = 0; j < 10; j++) sum += steps[10 * i + j];
-    return sum / 10;
-  });
+  const points = meansOf(steps, 10);
   const finite = new Uint8Array(points.length).fill(1);
   const foldAt = (p: number) => foldShape(points, finite, p);
   const multiple = foldAt(81);

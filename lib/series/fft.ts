@@ -75,16 +75,8 @@ export function fftToBitReversed(re: Float64Array, im: Float64Array, inverse = f
       }
     }
   }
-  if (odd) {
-    // An odd number of stages: the last one, of half 1, alone.
-    for (let a = 0; a < n; a += 2) {
-      const xr = re[a + 1], xi = im[a + 1];
-      re[a + 1] = re[a] - xr;
-      im[a + 1] = im[a] - xi;
-      re[a] += xr;
-      im[a] += xi;
-    }
-  }
+  // An odd number of stages: the last one, of half 1, alone.
+  if (odd) pairStage(re, im);
   if (inverse) scale(re, im);
 }
 
@@ -97,13 +89,7 @@ export function fftFromBitReversed(re: Float64Array, im: Float64Array, inverse =
   let h = 1;
   if ((Math.log2(n) & 1) === 1) {
     // An odd number of stages: the first one, of half 1, alone.
-    for (let a = 0; a < n; a += 2) {
-      const xr = re[a + 1], xi = im[a + 1];
-      re[a + 1] = re[a] - xr;
-      im[a + 1] = im[a] - xi;
-      re[a] += xr;
-      im[a] += xi;
-    }
+    pairStage(re, im);
     h = 2;
   }
   for (; h < n; h <<= 2) {
@@ -154,6 +140,17 @@ export function bitReversal(n: number): Uint32Array {
   if (reversals.size > 8) reversals.clear();
   reversals.set(n, reversed);
   return reversed;
+}
+
+/** The stage of half 1 (twiddle 1): each even point and the next, as their sum and difference. */
+function pairStage(re: Float64Array, im: Float64Array): void {
+  for (let a = 0; a < re.length; a += 2) {
+    const xr = re[a + 1], xi = im[a + 1];
+    re[a + 1] = re[a] - xr;
+    im[a + 1] = im[a] - xi;
+    re[a] += xr;
+    im[a] += xi;
+  }
 }
 
 function checkedLength(re: Float64Array, im: Float64Array): number {
