@@ -1,5 +1,6 @@
 import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
 import { findPeriod, foldShape, shapeFundamental } from "../lib/period/mod.ts";
+import { boundaryShape } from "../lib/spikes/mod.ts";
 import {
   analyzeSpikes,
   extremes,
@@ -213,6 +214,39 @@ Deno.test("findPeriod() calls a spike train's whole cycle repeating only when th
     assertEquals([found.period, found.kind], [40, "spikes-up"]);
     assertEquals(found.smoothness !== null, repeats, `amplitude ${amplitude}`);
   }
+});
+
+Deno.test("analyzeSpikes() answers a last-batch spike diluted in means of 50 steps as that, not as unshuffled data", () => {
+  // 5 points an epoch: the point holding the last batch is a few % high, found as a shape.
+  const rand = random(1), g = gaussian(rand);
+  const raw = Float64Array.from(
+    { length: 250 * 150 },
+    (_, t) => (0.5 + 2 * (1 + t / 5000) ** -0.7) * (t % 250 === 249 ? 4 : 1) * Math.exp(0.3 * g()),
+  );
+  const report = analyzeSpikes(meansOf(raw, 50), { logEvery: 50, stepsPerEpoch: 250 });
+  assertEquals([report.periodicity.period, report.periodicity.kind], [250, "spikes-up"]);
+  assertEquals(report.findings[0]?.id, "last-batch-spike");
+});
+
+Deno.test("boundaryShape() finds no boundary point in the profile of unshuffled data", () => {
+  // 40 epochs of one random per-point profile: the variance is spread over the epoch.
+  const rand = random(43), g = gaussian(rand);
+  const profile = Array.from({ length: 12 }, () => g());
+  const z = Float64Array.from({ length: 480 }, (_, i) => profile[i % 12] + 0.3 * g());
+  const finite = new Uint8Array(z.length).fill(1);
+  const at = (offset: number) => ({
+    median: 1,
+    min: 1,
+    max: 1,
+    epochs: 40,
+    spikeShare: 0,
+    indices: Array.from({ length: 40 }, (_, e) => 12 * e + offset),
+  });
+  const largest = profile.reduce((a, v, i) => Math.abs(v) > Math.abs(profile[a]) ? i : a, 0);
+  assertEquals(boundaryShape(z, finite, 12, at(11), at(0)), null);
+  // … but the same profile with its largest bin put at the boundary, ten times as large, is one.
+  const spiked = z.map((v, i) => i % 12 === largest ? 10 * v : v);
+  assertEquals(boundaryShape(spiked, finite, 12, at(largest), at(0))?.side, "last");
 });
 
 Deno.test("shapeFundamental() divides a profile of 81 steps logged every 10 down to 8.1 points", () => {

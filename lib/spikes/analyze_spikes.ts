@@ -23,6 +23,7 @@ import type { Finding } from "../findings/mod.ts";
 import { circularDistance, circularMean, findPeriod, modulo, type Period } from "../period/mod.ts";
 import { epochPosition, foldAtEpoch } from "./epoch_position.ts";
 import { boundaryRatios, precedingMedian } from "./boundary_ratios.ts";
+import { boundaryShape } from "./boundary_shape.ts";
 import { coarsePeriod } from "./coarse_period.ts";
 import { extremes } from "./detect_spikes.ts";
 import { spikeEpoch } from "./epoch_layout.ts";
@@ -144,6 +145,25 @@ function analyzeRows(
           : found.period,
       )
       : null;
+  // A shape at the epoch whose variance sits in the boundary's point is that boundary's spike
+  // (or dip), diluted in logged means: answered as one.
+  const edge = found?.kind === "shape" && epochPoints !== null && matchesEpoch(period) &&
+      !signature?.runningMean && last && first
+    ? boundaryShape(z, finite, epochPoints, last, first)
+    : null;
+  if (found && edge) {
+    const indices = (edge.side === "last" ? last! : first!).indices;
+    found = {
+      ...found,
+      kind: edge.direction === "up" ? "spikes-up" : "spikes-down",
+      phase: circularMean(indices, found.period),
+      matched: indices,
+      smoothness: null,
+    };
+    method += `; the shape is the ${edge.side} point of each epoch (${
+      (100 * edge.share).toFixed(0)
+    } % of its variance)`;
+  }
   const phase = found === null || period === null
     ? null
     : found.matched.length > 0

@@ -10,3 +10,4 @@ export * from "./rising_trend.ts";
 export * from "./running_mean_signature.ts";
 export * from "./level_shifts.ts";
 export * from "./regular_grid.ts";
+export * from "./boundary_shape.ts";

@@ -1,0 +1,66 @@
+/**
+ * Whether a shape that repeats every epoch is one boundary point standing out of it.
+ *
+ * Why: logged as means of many steps (50 steps a point, 5 points an epoch), a spike of the
+ * last or first batch is diluted into one point per epoch that is only a little high, too
+ * little to be a spike at |z| ≥ 3 in most epochs — so it is found as a repeating shape, and
+ * a shape that repeats with the epoch reads as unshuffled data. The two differ in where the
+ * profile's variance sits: the data order spreads it over every point of the epoch (in the
+ * generated cases no boundary point held more than a quarter of it), a boundary spike puts
+ * most of it in the point holding the boundary. That point is the bin most of the epochs'
+ * boundary points fall in.
+ *
+ * Cost: O(n + P) for the fold of P bins.
+ *
+ * @example
+ * ```ts
+ * // 5 points an epoch, the last one 3 % high every epoch: { side: "last", direction: "up" }
+ * ```
+ */
+import { foldShape } from "../period/shape_fold.ts";
+import type { BoundaryRatios } from "./boundary_ratios.ts";
+
+export interface BoundaryShape {
+  side: "last" | "first";
+  direction: "up" | "down";
+  /** The boundary bin's share of the profile's sum of squares around its mean. */
+  share: number;
+}
+
+/** The least share of the profile's variance in the boundary's bin. */
+export const BOUNDARY_SHARE = 0.4;
+
+export function boundaryShape(
+  z: Float64Array,
+  finite: Uint8Array,
+  epochPoints: number,
+  last: BoundaryRatios,
+  first: BoundaryRatios,
+): BoundaryShape | null {
+  if (!(epochPoints >= 2)) return null;
+  const { profile } = foldShape(z, finite, epochPoints);
+  let mean = 0;
+  for (const v of profile) mean += v / profile.length;
+  let total = 0;
+  for (const v of profile) total += (v - mean) ** 2;
+  if (!(total > 0)) return null;
+  let best: BoundaryShape | null = null;
+  for (const [side, ratios] of [["last", last], ["first", first]] as const) {
+    const bin = commonBin(ratios.indices, epochPoints, profile.length);
+    if (bin < 0) continue;
+    const share = (profile[bin] - mean) ** 2 / total;
+    if (share >= BOUNDARY_SHARE && (!best || share > best.share)) {
+      best = { side, direction: profile[bin] >= mean ? "up" : "down", share };
+    }
+  }
+  return best;
+}
+
+/** The bin most of the indices fall in when folded at `period` (−1 when there are none). */
+function commonBin(indices: number[], period: number, bins: number): number {
+  const counts = new Float64Array(bins);
+  for (const i of indices) counts[Math.min(bins - 1, Math.floor(i % period))]++;
+  let bin = -1;
+  for (let b = 0; b < bins; b++) if (counts[b] > 0 && (bin < 0 || counts[b] > counts[bin])) bin = b;
+  return bin;
+}
