@@ -249,6 +249,21 @@ Deno.test("boundaryShape() finds no boundary point in the profile of unshuffled 
   assertEquals(boundaryShape(spiked, finite, 12, at(largest), at(0))?.side, "last");
 });
 
+Deno.test("analyzeSpikes() puts a last-batch spike at step 334 of a 335-step epoch even when the period is found a hair short", () => {
+  // Nine epochs: the period found is a little under 335, and the spikes' mean phase folded at
+  // it drifts towards 335 — the next epoch's first step — unless folded at the epoch itself.
+  const rand = random(13), g = gaussian(rand);
+  const loss = Float64Array.from({ length: 3065 }, (_, t) => {
+    const u = t % 335;
+    const tail = u === 334 || t < 335 ? 0 : 2.275 * Math.exp(-(u + 1) / 8.2);
+    return (0.5 + 2 * (1 + t / 800) ** -0.8) * (u === 334 ? 6 : 1 + tail) * Math.exp(0.06 * g());
+  });
+  const report = analyzeSpikes(loss, { stepsPerEpoch: 335 });
+  assertEquals(report.periodicity.phase, 334);
+  assertEquals(report.epoch_alignment?.position, "last-step");
+  assertEquals(report.findings[0]?.id, "last-batch-spike");
+});
+
 Deno.test("shapeFundamental() divides a profile of 81 steps logged every 10 down to 8.1 points", () => {
   // 81 is prime to 10, so the fold at 81 points (810 steps) holds each step's phase once: it
   // explains as much as the true period, which is found by the sub-point phase order.

@@ -164,11 +164,15 @@ function analyzeRows(
       (100 * edge.share).toFixed(0)
     } % of its variance)`;
   }
-  const phase = found === null || period === null
+  // The phase within the epoch's exact length when the period is the epoch: spikes at step
+  // 334 of every 335, folded at 334.9, drift to a mean of 334.6 — which rounds to the next
+  // epoch's first step.
+  const cycle = period !== null && layout && matchesEpoch(period) ? layout.stepsPerEpoch : period;
+  const phase = found === null || cycle === null
     ? null
     : found.matched.length > 0
-    ? circularMean(found.matched.map(axis.stepOf), period)
-    : modulo(axis.stepOf(Math.round(signature!.resetPhase)), period);
+    ? circularMean(found.matched.map(axis.stepOf), cycle)
+    : modulo(axis.stepOf(Math.round(signature!.resetPhase)), cycle);
 
   const [position, alternative] = layout
     ? epochPosition(
@@ -242,7 +246,7 @@ function analyzeRows(
     ? {
       period: roundTo(period, axis.stride),
       // Rounded within the cycle: a phase of 125.9 in a period of 126 is 0, not 126.
-      phase: phase === null ? null : Math.round(phase) >= period - 0.5 ? 0 : Math.round(phase),
+      phase: phase === null ? null : Math.round(phase) >= cycle! - 0.5 ? 0 : Math.round(phase),
       confidence: Math.max(0, Math.min(1, found.strength * (1 - Math.exp(found.logP)))),
       method,
       kind: found.kind,
