@@ -264,6 +264,22 @@ Deno.test("analyzeSpikes() puts a last-batch spike at step 334 of a 335-step epo
   assertEquals(report.findings[0]?.id, "last-batch-spike");
 });
 
+Deno.test("analyzeSpikes() lists two 10× spikes in 565 points, whose tails fill the top 1 % of |z|", () => {
+  // The bar for an isolated spike scales with the 99th percentile of |z|; in 565 points that
+  // is the 6th largest, a point of the spikes' own tails — so it is taken 10 points down.
+  const rand = random(3), g = gaussian(rand);
+  let noise = 0;
+  const loss = Float64Array.from({ length: 565 }, (_, t) => {
+    noise = 0.6 * noise + g();
+    let bump = 0;
+    for (const at of [122, 271]) if (t >= at) bump += 9.6 * Math.exp(-(t - at) / 2.4);
+    return (1 + bump) * Math.exp(0.03 * noise);
+  });
+  const report = analyzeSpikes(loss);
+  assertEquals(report.findings.map((f) => f.id), ["isolated-spikes"]);
+  assert(/steps? 122|step 271/.test(report.findings[0].evidence), report.findings[0].evidence);
+});
+
 Deno.test("shapeFundamental() divides a profile of 81 steps logged every 10 down to 8.1 points", () => {
   // 81 is prime to 10, so the fold at 81 points (810 steps) holds each step's phase once: it
   // explains as much as the true period, which is found by the sub-point phase order.

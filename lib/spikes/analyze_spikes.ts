@@ -333,7 +333,11 @@ function tailQuantile(z: Float64Array, finite: Uint8Array): number {
   const stride = Math.max(1, Math.floor(z.length / 100_000));
   const sample: number[] = [];
   for (let i = 0; i < z.length; i += stride) if (finite[i]) sample.push(Math.abs(z[i]));
-  return sample.length > 0 ? quantile(sample, 0.99) : 0;
+  // In a short series the top 1 % is a handful of points — the spikes themselves and their
+  // tails: the quantile is taken at least 10 points below the top.
+  return sample.length > 0
+    ? quantile(sample, Math.max(0.5, Math.min(0.99, 1 - 10 / sample.length)))
+    : 0;
 }
 
 /** Share of a spike train's cycles holding a dip (z ≤ −3.5) at the spikes' phase. */
