@@ -334,9 +334,10 @@ function tailQuantile(z: Float64Array, finite: Uint8Array): number {
   const sample: number[] = [];
   for (let i = 0; i < z.length; i += stride) if (finite[i]) sample.push(Math.abs(z[i]));
   // In a short series the top 1 % is a handful of points — the spikes themselves and their
-  // tails: the quantile is taken at least 10 points below the top.
+  // tails: the quantile is taken 10 points below the top, down to the 95th percentile (below
+  // 200 points a blow-up's last steps would set a bar of the median).
   return sample.length > 0
-    ? quantile(sample, Math.max(0.5, Math.min(0.99, 1 - 10 / sample.length)))
+    ? quantile(sample, Math.max(0.95, Math.min(0.99, 1 - 10 / sample.length)))
     : 0;
 }
 
