@@ -1,6 +1,6 @@
 import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
 import { findPeriod, foldShape, shapeFundamental } from "../lib/period/mod.ts";
-import { boundaryShape } from "../lib/spikes/mod.ts";
+import { boundaryShape, risingTrend } from "../lib/spikes/mod.ts";
 import {
   analyzeSpikes,
   extremes,
@@ -278,6 +278,19 @@ Deno.test("analyzeSpikes() lists two 10× spikes in 565 points, whose tails fill
   const report = analyzeSpikes(loss);
   assertEquals(report.findings.map((f) => f.id), ["isolated-spikes"]);
   assert(/steps? 122|step 271/.test(report.findings[0].evidence), report.findings[0].evidence);
+});
+
+Deno.test("risingTrend() compares a repeating curve over whole cycles: a hard half-epoch at the end is not a rise", () => {
+  // Eight 1 000-step epochs of data in one order, the second half of each 60 % harder: the
+  // last tenth of the run (800 steps) is mostly hard, the first stretches all easy.
+  const rand = random(47), g = gaussian(rand);
+  const loss = Float64Array.from(
+    { length: 8000 },
+    (_, t) => (t % 1000 >= 500 ? 1.6 : 1) * Math.exp(0.01 * g()),
+  );
+  assert(risingTrend(loss)!.rising);
+  const whole = risingTrend(loss, 1000)!;
+  assert(!whole.rising && Math.abs(whole.factor - 1) < 0.05, `${whole.factor}`);
 });
 
 Deno.test("shapeFundamental() divides a profile of 81 steps logged every 10 down to 8.1 points", () => {

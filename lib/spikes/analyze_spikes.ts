@@ -282,7 +282,10 @@ function analyzeRows(
     signature,
     isolated,
     nonFinite,
-    rising: risingTrend(loss),
+    rising: risingTrend(
+      loss,
+      found?.kind === "shape" && found.matched.length === 0 ? found.period : 0,
+    ),
     stepOf: axis.stepOf,
   });
   const report: SpikeReport = {

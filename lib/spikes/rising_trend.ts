@@ -7,7 +7,9 @@
  * twenty equal stretches before it. In log terms, ending 30 % above the minimum is a warning,
  * 3× is critical — unless the loss is coming back down at the very end (a late spike that
  * recovers). For series that are not all positive the rise is measured against the
- * spread of the curve instead of its level.
+ * spread of the curve instead of its level. For a curve that repeats a shape every `cycle`
+ * points (unshuffled data, warm restarts) the final stretch and the others are whole cycles
+ * at least, so the end of the run is not merely the hard part of an epoch.
  *
  * Cost: O(n) (medians of stretches, on an evenly strided sample of at most 200 000 points).
  *
@@ -30,7 +32,7 @@ export interface RisingTrend {
   rising: boolean;
 }
 
-export function risingTrend(loss: Float64Array): RisingTrend | null {
+export function risingTrend(loss: Float64Array, cycle = 0): RisingTrend | null {
   const stride = Math.max(1, Math.ceil(loss.length / 200_000));
   const values = new Float64Array(Math.ceil(loss.length / stride));
   const at = new Uint32Array(values.length);
@@ -44,10 +46,14 @@ export function risingTrend(loss: Float64Array): RisingTrend | null {
   if (n < 5) return null;
   const levelOf = (from: number, to: number) =>
     median(values.subarray(from, to) as unknown as number[]);
-  const tail = Math.max(1, Math.round(n / 10));
+  // A curve that repeats (unshuffled data, warm restarts) is compared over whole cycles, so
+  // that the end of the run is not just the hard part of an epoch.
+  const span = Math.ceil(cycle / stride);
+  const whole = span >= 1 && 3 * span <= n;
+  const tail = Math.max(1, Math.round(n / 10), whole ? span : 0);
   const head = n - tail;
   const final = levelOf(head, n);
-  const stretches = Math.min(20, head);
+  const stretches = Math.min(20, head, whole ? Math.max(1, Math.floor(head / span)) : head);
   let lowest = Infinity, lowestAt = 0;
   for (let s = 0; s < stretches; s++) {
     const from = Math.floor((s * head) / stretches), to = Math.floor(((s + 1) * head) / stretches);
@@ -67,8 +73,8 @@ export function risingTrend(loss: Float64Array): RisingTrend | null {
   }
   // Still climbing, not recovering from a late spike: the last twentieth is not below the one
   // before it.
-  const twentieth = Math.max(1, Math.round(n / 20));
-  const recovering = n >= 40 &&
+  const twentieth = Math.max(1, Math.round(n / 20), whole ? span : 0);
+  const recovering = n >= 40 && 2 * twentieth <= n &&
     levelOf(n - twentieth, n) < 0.98 * levelOf(n - 2 * twentieth, n - twentieth);
   return { factor, final, lowest, lowestAt, rising: factor >= 1.3 && !recovering };
 }
