@@ -113,12 +113,7 @@ Deno.test("autocorrelation2() with fewer lags pads less and still matches the di
   for (const n of [97, 300, 1000]) {
     const a = Float64Array.from({ length: n }, () => rand());
     const b = Float64Array.from({ length: n }, (_, i) => Math.cos(i / 3) + rand());
-    const maxLag = Math.floor(n / 3);
-    const lags = affordableLags(n, maxLag);
-    // The transform is the power of two ≥ n + maxLag; every lag it holds unwrapped is kept.
-    let size = 1;
-    while (size < n + maxLag) size <<= 1;
-    assertEquals(lags, Math.min(n - 1, size - n));
+    const lags = affordableLags(n, Math.floor(n / 3));
     const [ra, rb] = autocorrelation2(a, b, lags);
     assertEquals([ra.length, rb.length], [lags + 1, lags + 1]);
     for (const [x, r] of [[a, ra], [b, rb]] as const) {
@@ -126,6 +121,15 @@ Deno.test("autocorrelation2() with fewer lags pads less and still matches the di
       for (let lag = 0; lag <= lags; lag++) assertAlmostEquals(r[lag], at(lag), 1e-10);
     }
   }
+});
+
+Deno.test("affordableLags() keeps every lag the power of two ≥ n + maxLag holds unwrapped", () => {
+  // 10 000 + 3 333 needs 16 384 points, which hold lags up to 16 384 − 10 000 = 6 384;
+  // 1 000 + 333 needs 2 048, which holds them all (999); 97 + 31 fits 128 exactly: 31.
+  assertEquals(affordableLags(10_000, 3_333), 6_384);
+  assertEquals(affordableLags(1_000, 333), 999);
+  assertEquals(affordableLags(97, 31), 31);
+  assertEquals(affordableLags(1, 0), 0);
 });
 
 Deno.test("autocorrelationAt() is the direct sum, 0 beyond the series, 1 then 0 when constant", () => {

@@ -15,13 +15,18 @@
  * at(1); // -0.75
  * ```
  */
+import { mean as average, sumNthPowerDeviations } from "simple-statistics";
+
 export function autocorrelationAt(x: Float64Array): (lag: number) => number {
   const n = x.length;
   let mean = NaN, total = NaN;
   const known = new Map<number, number>();
   return (lag: number): number => {
     if (!Number.isInteger(lag) || lag < 0 || lag >= n) return 0;
-    if (Number.isNaN(mean)) [mean, total] = moments(x);
+    if (Number.isNaN(mean)) {
+      mean = average(x as unknown as number[]);
+      total = sumNthPowerDeviations(x as unknown as number[], 2);
+    }
     if (!(total > 0)) return lag === 0 ? 1 : 0;
     let value = known.get(lag);
     if (value !== undefined) return value;
@@ -31,14 +36,4 @@ export function autocorrelationAt(x: Float64Array): (lag: number) => number {
     known.set(lag, value);
     return value;
   };
-}
-
-/** The mean and the sum of squared deviations. */
-function moments(x: Float64Array): [number, number] {
-  let mean = 0;
-  for (let i = 0; i < x.length; i++) mean += x[i];
-  mean /= x.length;
-  let total = 0;
-  for (let i = 0; i < x.length; i++) total += (x[i] - mean) * (x[i] - mean);
-  return [mean, total];
 }

@@ -17,6 +17,7 @@
  * // 5 points an epoch, the last one 3 % high every epoch: { side: "last", direction: "up" }
  * ```
  */
+import { mean, sumNthPowerDeviations } from "simple-statistics";
 import { foldShape } from "../period/shape_fold.ts";
 import type { BoundaryRatios } from "./boundary_ratios.ts";
 
@@ -39,18 +40,16 @@ export function boundaryShape(
 ): BoundaryShape | null {
   if (!(epochPoints >= 2)) return null;
   const { profile } = foldShape(z, finite, epochPoints);
-  let mean = 0;
-  for (const v of profile) mean += v / profile.length;
-  let total = 0;
-  for (const v of profile) total += (v - mean) ** 2;
+  const bins = profile as unknown as number[];
+  const centre = mean(bins), total = sumNthPowerDeviations(bins, 2);
   if (!(total > 0)) return null;
   let best: BoundaryShape | null = null;
   for (const [side, ratios] of [["last", last], ["first", first]] as const) {
     const bin = commonBin(ratios.indices, epochPoints, profile.length);
     if (bin < 0) continue;
-    const share = (profile[bin] - mean) ** 2 / total;
+    const share = (profile[bin] - centre) ** 2 / total;
     if (share >= BOUNDARY_SHARE && (!best || share > best.share)) {
-      best = { side, direction: profile[bin] >= mean ? "up" : "down", share };
+      best = { side, direction: profile[bin] >= centre ? "up" : "down", share };
     }
   }
   return best;
