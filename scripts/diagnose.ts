@@ -13,7 +13,7 @@
  * 2 for a usage error.
  *
  * @example
- * deno task diagnose ../shared/fixtures/pytorch/ssd_double_norm.json --steps-per-epoch 157
+ * deno task diagnose tests/fixtures/pytorch/ssd_double_norm.json --steps-per-epoch 157
  * deno task diagnose loss.csv --dataset-size 5000 --batch-size 32 --format svg > loss.svg
  */
 import { parseArgs } from "node:util";

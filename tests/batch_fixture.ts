@@ -1,5 +1,5 @@
 /**
- * Reads the recorded facts of the real PyTorch runs in `../shared/fixtures/pytorch/` for the batch
+ * Reads the recorded facts of the real PyTorch runs in `tests/fixtures/pytorch/` for the batch
  * tests. The files are data measured during training (torch 1.13, fixed seeds), never produced by
  * this project's code, so a test comparing a prediction with them proves something from outside.
  */
@@ -35,9 +35,9 @@ export interface BatchFixture {
   };
 }
 
-/** Loads `../shared/fixtures/pytorch/<name>.json`. */
+/** Loads `tests/fixtures/pytorch/<name>.json`. */
 export async function loadFixture(name: string): Promise<BatchFixture> {
-  const url = new URL(`../../shared/fixtures/pytorch/${name}.json`, import.meta.url);
+  const url = new URL(`./fixtures/pytorch/${name}.json`, import.meta.url);
   return JSON.parse(await Deno.readTextFile(url));
 }
 

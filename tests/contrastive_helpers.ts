@@ -4,7 +4,7 @@ import app from "../routes/app.ts";
 /** The fixture of an un-normalised InfoNCE run that turns NaN at step 14 (τ = 0.05, fp16 logits). */
 export const fixture = JSON.parse(
   await Deno.readTextFile(
-    new URL("../../shared/fixtures/pytorch/contrastive_fp16.json", import.meta.url),
+    new URL("./fixtures/pytorch/contrastive_fp16.json", import.meta.url),
   ),
 );
 

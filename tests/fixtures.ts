@@ -1,4 +1,4 @@
-/** Reads the real PyTorch runs in ../shared/fixtures/pytorch (see the README there). */
+/** Reads the real PyTorch runs in tests/fixtures/pytorch (see the README there). */
 
 /** One recorded run. */
 export interface Fixture {
@@ -10,9 +10,9 @@ export interface Fixture {
   series: Record<string, (number | null)[]>;
 }
 
-/** The fixture file's URL (the shared folder sits beside the checkout). */
+/** The fixture file's URL (copied into the repo, so that a clone stands alone). */
 export function fixtureUrl(name: string): URL {
-  return new URL(`../../shared/fixtures/pytorch/${name}.json`, import.meta.url);
+  return new URL(`./fixtures/pytorch/${name}.json`, import.meta.url);
 }
 
 /** Loads a fixture by name (without `.json`). */

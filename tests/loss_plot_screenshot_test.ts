@@ -112,7 +112,7 @@ Deno.test({
   fn: async () => {
     const fixture = JSON.parse(
       await Deno.readTextFile(
-        new URL("../../shared/fixtures/pytorch/ssd_double_norm.json", import.meta.url),
+        new URL("./fixtures/pytorch/ssd_double_norm.json", import.meta.url),
       ),
     );
     const last: number[] = fixture.facts.last_batch_step_indices;
