@@ -8,21 +8,20 @@
  * limit), calls {@linkcode checkContrastiveStability} and writes non-finite numbers as strings.
  * Documented caps on embeddings: B ≤ 1024 rows, dim ≤ 4096 columns (422 beyond them).
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, z } from "./zod.ts";
 import {
   checkContrastiveStability,
   type ContrastiveReport,
   type ContrastiveRequest,
   PRECISIONS,
 } from "../lib/contrastive/mod.ts";
-import type { App } from "./app.ts";
-import type { Tool } from "./common.ts";
+import type { Endpoint, Tool } from "./common.ts";
 import { ContrastiveOutput } from "./contrastive_schemas.ts";
 import type { Config } from "./config.ts";
 import { checkLimit, LimitError } from "./limit_error.ts";
 import { toolHandler } from "./json_body.ts";
 import { NumberInput } from "./number_input.ts";
-import { problemResponses } from "./problem.ts";
+import { problemResponses } from "./problem_schema.ts";
 
 /** The most rows of q and k. */
 export const MAX_EMBEDDING_ROWS = 1024;
@@ -142,6 +141,7 @@ export const contrastive: Tool<ContrastiveInput, ContrastiveReport> = {
     "whether q @ k.T / τ, exp, the sum or the log overflow fp16/bf16, which stage first, the " +
     "largest safe |q·k|, when a growing trajectory will overflow, and what to change.",
   input: Input,
+  output: ContrastiveOutput,
   precheck: checkContrastiveLimits,
   run(input: ContrastiveInput, config: Config): ContrastiveReport {
     checkContrastiveLimits(input, config);
@@ -208,8 +208,9 @@ const route = createRoute({
   },
 });
 
-/** Registers `POST /v1/contrastive`. */
-export function register(app: App, config: Config): void {
-  app.openAPIRegistry.registerPath(route);
-  app.post(route.path, toolHandler(contrastive, config));
-}
+/** `POST /v1/contrastive`: its contract, its tool and its handler. */
+export const endpoint: Endpoint = {
+  route,
+  tool: contrastive,
+  handler: (config) => toolHandler(contrastive, config),
+};

@@ -3,7 +3,7 @@
  * forecast, trajectory growth, embeddings analysis and per-row losses. Fields that can be NaN or
  * ±Infinity are `NumberOrNonFinite` (written as strings).
  */
-import { z } from "@hono/zod-openapi";
+import { z } from "./zod.ts";
 import { PRECISIONS } from "../lib/contrastive/mod.ts";
 import { FindingSchema, SummarySchema } from "./common.ts";
 import { NumberOrNonFinite } from "./json.ts";

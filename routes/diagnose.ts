@@ -17,12 +17,11 @@
  * options by the zod schema of diagnose_schemas.ts, which is also the contract's and the MCP
  * tool's.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, z } from "./zod.ts";
 import type { Context } from "hono";
 import { diagnose, type DiagnoseReport, spikePlot } from "../lib/diagnose/mod.ts";
-import type { App } from "./app.ts";
 import { answerFormat, formatAnswer, formatContent } from "./answer_format.ts";
-import type { Tool } from "./common.ts";
+import type { Endpoint, Tool } from "./common.ts";
 import type { Config } from "./config.ts";
 import { checkContrastiveLimits } from "./contrastive.ts";
 import {
@@ -36,7 +35,7 @@ import {
 } from "./diagnose_schemas.ts";
 import { MAX_MICRO_BATCHES } from "./last-batch.ts";
 import { checkLimit, LimitError, limitProblem } from "./limit_error.ts";
-import { problemResponses } from "./problem.ts";
+import { problemResponses } from "./problem_schema.ts";
 import { optionsProblem, readOptionalSeries } from "./series_body.ts";
 import { timeBudget } from "./time_budget.ts";
 
@@ -111,6 +110,7 @@ export const tool: Tool<DiagnoseRequest, DiagnoseReport> = {
     "every applicable check (loss spikes, last partial batch, contrastive overflow) in one " +
     "answer: findings de-duplicated across checks and ranked by severity, with fixes.",
   input: DiagnoseRequestSchema as unknown as z.ZodType<DiagnoseRequest>,
+  output: DiagnoseResponseSchema,
   precheck: checkDiagnoseLimits,
   run(input, config) {
     const { loss, steps, ...options } = input;
@@ -155,11 +155,12 @@ const route = createRoute({
   },
 });
 
-/** Registers POST /v1/diagnose. */
-export function register(app: App, config: Config): void {
-  app.openAPIRegistry.registerPath(route);
-  app.post(route.path, (c) => handle(c, config));
-}
+/** POST /v1/diagnose: its contract, its tool and its handler. */
+export const endpoint: Endpoint = {
+  route,
+  tool,
+  handler: (config) => (c) => handle(c, config),
+};
 
 async function handle(c: Context, config: Config): Promise<Response> {
   const arrived = performance.now();

@@ -4,7 +4,7 @@
  * CSV/text body, and the answer. The field schemas are the other routes' own, so a field means
  * and checks the same everywhere.
  */
-import { z } from "@hono/zod-openapi";
+import { z } from "./zod.ts";
 import { CHECKS } from "../lib/diagnose/mod.ts";
 import { FormatQuery } from "./answer_format.ts";
 import { FindingSchema, SummarySchema } from "./common.ts";

@@ -6,14 +6,13 @@
  * The schemas below validate the body (422 with one JSON pointer per bad field) and write the
  * OpenAPI contract; the handler calls `lastBatch` of `lib/batch` through the `Tool`.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, z } from "./zod.ts";
 import { lastBatch, type LastBatchAnswer, REDUCTIONS } from "../lib/batch/mod.ts";
-import type { App } from "./app.ts";
-import { FindingSchema, SummarySchema, type Tool } from "./common.ts";
+import { type Endpoint, FindingSchema, SummarySchema, type Tool } from "./common.ts";
 import type { Config } from "./config.ts";
 import { toolHandler } from "./json_body.ts";
 import { checkLimit } from "./limit_error.ts";
-import { problemResponses } from "./problem.ts";
+import { problemResponses } from "./problem_schema.ts";
 
 /** The most micro-batches of one accumulation window (the range of `grad_accum_steps`). */
 export const MAX_MICRO_BATCHES = 1_000_000;
@@ -177,6 +176,7 @@ export const tool: Tool<LastBatchInput, LastBatchAnswer> = {
     "gradient are off, what momentum/Adam do with that step, DistributedSampler padding, and " +
     "fixes.",
   input: LastBatchRequest as unknown as z.ZodType<LastBatchInput>,
+  output: LastBatchResponse,
   // The schema caps the list at 1 000 000, but walks every element before it says so.
   precheck(raw) {
     const items = (raw as { items_per_micro_batch?: unknown } | null)?.items_per_micro_batch;
@@ -223,8 +223,9 @@ const route = createRoute({
   },
 });
 
-/** Registers `POST /v1/last-batch`. */
-export function register(app: App, config: Config): void {
-  app.openAPIRegistry.registerPath(route);
-  app.post(route.path, toolHandler(tool, config));
-}
+/** `POST /v1/last-batch`: its contract, its tool and its handler. */
+export const endpoint: Endpoint = {
+  route,
+  tool,
+  handler: (config) => toolHandler(tool, config),
+};

@@ -23,10 +23,21 @@ import type { Tool } from "./common.ts";
 import type { Config } from "./config.ts";
 import { LimitError } from "./limit_error.ts";
 
-/** Registers `POST /mcp` serving `tools`; the MCP SDK is loaded on the first call. */
-export function registerMcp(tools: readonly Tool[]): Register {
+/**
+ * Registers `POST /mcp` serving `tools` (or the tools `tools()` loads); the MCP SDK and the
+ * tools' modules are loaded on the first call.
+ */
+export function registerMcp(
+  toolsOrLoader: readonly Tool[] | (() => Promise<readonly Tool[]>),
+): Register {
+  let loaded: Promise<readonly Tool[]> | undefined;
+  const load = () =>
+    loaded ??= typeof toolsOrLoader === "function"
+      ? toolsOrLoader()
+      : Promise.resolve(toolsOrLoader);
   return (app: App, config: Config) => {
     app.post("/mcp", async (c) => {
+      const tools = await load();
       const refused = precheckCall(await c.req.text(), tools, config);
       if (refused) return refused;
       const { handleMcp } = await import("./mcp_server.ts");

@@ -6,8 +6,6 @@
  * Validation errors carry one `{ pointer, detail }` per bad field, `pointer` being an RFC 6901
  * JSON pointer into the request body (or `#/query/name` for a query parameter).
  */
-import { z } from "@hono/zod-openapi";
-
 /** One bad field of a request. */
 export interface FieldError {
   pointer: string;
@@ -38,6 +36,11 @@ const titles: Record<number, [slug: string, title: string]> = {
   503: ["unavailable", "Service unavailable"],
 };
 
+/** The title of a problem with this status ("Error" for one without its own). */
+export function problemTitle(status: number): string {
+  return titles[status]?.[1] ?? "Error";
+}
+
 /** The `type` URI of a problem with this status. */
 export function problemType(status: number): string {
   return `urn:lossdoctor:problem:${titles[status]?.[0] ?? "error"}`;
@@ -52,7 +55,7 @@ export function problem(
 ): Response {
   const body: Problem = {
     type: problemType(status),
-    title: titles[status]?.[1] ?? "Error",
+    title: problemTitle(status),
     status,
     detail,
     ...extra,
@@ -83,30 +86,4 @@ export function validationProblem(
       (issues.length > 1 ? ` (and ${issues.length - 1} more)` : "")
     : "the request is not valid";
   return problem(422, detail, { errors });
-}
-
-/** The OpenAPI schema of a problem+json body. */
-export const ProblemSchema = z.object({
-  type: z.string().openapi({ example: "urn:lossdoctor:problem:validation" }),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
-  limit: z.string().optional().openapi({
-    description: "The limit that was exceeded: its environment variable (or fixed cap).",
-  }),
-  value: z.number().optional().openapi({ description: "The limit's setting." }),
-  found: z.number().optional().openapi({
-    description: "What the request had (bytes, points, B·B·dim, milliseconds), when known.",
-  }),
-}).openapi("Problem");
-
-/** Response entries for the problem statuses of a route, for `createRoute`. */
-export function problemResponses(...statuses: number[]) {
-  return Object.fromEntries(
-    statuses.map((s) => [s, {
-      description: titles[s]?.[1] ?? "Error",
-      content: { "application/problem+json": { schema: ProblemSchema } },
-    }]),
-  );
 }

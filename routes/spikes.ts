@@ -8,17 +8,16 @@
  * with the same zod schema the contract documents. The loss array itself is checked by the
  * parser in one typed pass: a 10⁶-point series must not cost a zod walk per element.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, z } from "./zod.ts";
 import type { Context } from "hono";
 import { spikePlot } from "../lib/diagnose/mod.ts";
 import { analyzeSpikes, type SpikeOptions, type SpikeReport } from "../lib/spikes/mod.ts";
 import { answerFormat, formatAnswer, formatContent, FormatQuery } from "./answer_format.ts";
-import type { App } from "./app.ts";
-import { FindingSchema, SummarySchema, type Tool } from "./common.ts";
+import { type Endpoint, FindingSchema, SummarySchema, type Tool } from "./common.ts";
 import type { Config } from "./config.ts";
 import { NumberOrNonFinite } from "./json.ts";
 import { checkLimit, LimitError, limitProblem } from "./limit_error.ts";
-import { problemResponses } from "./problem.ts";
+import { problemResponses } from "./problem_schema.ts";
 import { optionsProblem, readSeries } from "./series_body.ts";
 import { timeBudget } from "./time_budget.ts";
 
@@ -118,6 +117,7 @@ export const tool: Tool<SpikesRequest, SpikeReport> = {
   description:
     "Finds the spikes of a training-loss series, their period and phase, whether they line up with epoch boundaries (the last partial batch), and the likely cause with concrete fixes.",
   input: SpikesRequestSchema,
+  output: SpikesResponseSchema,
   precheck(raw, config) {
     const loss = (raw as { loss?: unknown } | null)?.loss;
     if (Array.isArray(loss)) {
@@ -170,11 +170,12 @@ const route = createRoute({
   },
 });
 
-/** Registers POST /v1/spikes. */
-export function register(app: App, config: Config): void {
-  app.openAPIRegistry.registerPath(route);
-  app.post(route.path, (c) => handle(c, config));
-}
+/** POST /v1/spikes: its contract, its tool and its handler. */
+export const endpoint: Endpoint = {
+  route,
+  tool,
+  handler: (config) => (c) => handle(c, config),
+};
 
 async function handle(c: Context, config: Config): Promise<Response> {
   const arrived = performance.now();
