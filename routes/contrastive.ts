@@ -194,6 +194,7 @@ export function checkContrastiveLimits(raw: unknown, config: Config): void {
 const route = createRoute({
   method: "post",
   path: "/v1/contrastive",
+  operationId: "checkContrastiveStability",
   tags: ["contrastive"],
   summary: "Where and when a contrastive loss overflows, and what to change",
   description: contrastive.description +
@@ -204,7 +205,7 @@ const route = createRoute({
       description: "Stages, first overflow, forecast, per-row losses, findings and summary.",
       content: { "application/json": { schema: ContrastiveOutput } },
     },
-    ...problemResponses(413, 422),
+    ...problemResponses(400, 413, 415, 422),
   },
 });
 

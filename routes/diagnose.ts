@@ -128,6 +128,7 @@ export const tool: Tool<DiagnoseRequest, DiagnoseReport> = {
 const route = createRoute({
   method: "post",
   path: "/v1/diagnose",
+  operationId: "diagnose",
   tags: ["analysis"],
   summary: "Every check at once: spikes, last batch, contrastive overflow",
   description: tool.description +
@@ -151,7 +152,7 @@ const route = createRoute({
       description: "The diagnosis (JSON), its summary (Markdown) or its plot (SVG).",
       content: formatContent(DiagnoseResponseSchema),
     },
-    ...problemResponses(406, 413, 415, 422),
+    ...problemResponses(400, 406, 413, 415, 422),
   },
 });
 

@@ -91,7 +91,11 @@ export const DiagnoseResponseSchema = z.object({
   checks: z.array(z.object({ name: CheckSchema, ran: z.boolean(), reason: z.string() }))
     .openapi({ description: "Each check, whether it ran, and why (or what it needs)." }),
   findings: z.array(
-    FindingSchema.extend({
+    // A flat object, not FindingSchema.extend(): the generator writes an extension of a named
+    // schema as allOf [$ref, members], which no closed object (additionalProperties: false)
+    // can match.
+    z.object({
+      ...FindingSchema.shape,
       checks: z.array(CheckSchema).openapi({ description: "The checks that raised it." }),
       merged_ids: z.array(FindingSchema.shape.id).openapi({
         description: "The findings merged into this one, its own id first.",
@@ -103,7 +107,10 @@ export const DiagnoseResponseSchema = z.object({
     // allOf [$ref, object|null], which no null matches.
     spikes: z.union([SpikesResponseSchema, z.null()]),
     last_batch: z.union([
-      LastBatchResponse.extend({ reduction_source: z.enum(["given", "inferred", "assumed"]) }),
+      z.object({
+        ...LastBatchResponse.shape,
+        reduction_source: z.enum(["given", "inferred", "assumed"]),
+      }),
       z.null(),
     ]),
     contrastive: z.union([ContrastiveOutput, z.null()]),

@@ -208,6 +208,7 @@ export const tool: Tool<LastBatchInput, LastBatchAnswer> = {
 const route = createRoute({
   method: "post",
   path: "/v1/last-batch",
+  operationId: "predictLastBatch",
   tags: ["last batch"],
   summary: "Predict the last partial batch's loss and gradient scale",
   description: tool.description,

@@ -78,7 +78,7 @@ const Input = z.object({
 /** The validated request. */
 export type LogSumExpInput = z.infer<typeof Input>;
 
-const Output = z.object({
+export const LogSumExpResponse = z.object({
   format: FormatSchema,
   accumulate: FormatSchema,
   results: z.object({
@@ -136,7 +136,7 @@ export const logsumexp: Tool<LogSumExpInput, LogSumExpOutput> = {
     "in fp64/fp32/fp16/bf16/fp8, with each result's error in ulps and where the first inf/NaN " +
     "appeared. Use it to see whether a softmax or cross-entropy overflows in a given precision.",
   input: Input,
-  output: Output,
+  output: LogSumExpResponse,
   precheck: checkLogSumExpLimits,
   run(input: LogSumExpInput, config: Config): LogSumExpOutput {
     checkLogSumExpLimits(input, config);
@@ -175,6 +175,7 @@ export function checkLogSumExpLimits(raw: unknown, config: Config): void {
 const route = createRoute({
   method: "post",
   path: "/v1/logsumexp",
+  operationId: "logSumExp",
   tags: ["numerics"],
   summary: "Log-sum-exp by three methods in a chosen floating-point format",
   description: logsumexp.description +
@@ -184,9 +185,9 @@ const route = createRoute({
   responses: {
     200: {
       description: "The value, ulp error and trace of each method.",
-      content: { "application/json": { schema: Output } },
+      content: { "application/json": { schema: LogSumExpResponse } },
     },
-    ...problemResponses(413, 422),
+    ...problemResponses(400, 413, 415, 422),
   },
 });
 

@@ -11,6 +11,7 @@
 import { createRoute, z } from "./zod.ts";
 import type { Context } from "hono";
 import { spikePlot } from "../lib/diagnose/mod.ts";
+import { REDUCTIONS } from "../lib/batch/mod.ts";
 import { analyzeSpikes, type SpikeOptions, type SpikeReport } from "../lib/spikes/mod.ts";
 import { answerFormat, formatAnswer, formatContent, FormatQuery } from "./answer_format.ts";
 import { type Endpoint, FindingSchema, SummarySchema, type Tool } from "./common.ts";
@@ -79,7 +80,31 @@ export const SpikesResponseSchema = z.object({
     last_batch_size: z.number().int().nullable(),
     aligned: z.boolean(),
     position: z.enum(["last-step", "first-step", "whole-epoch", "other"]),
+    alternative: z.enum(["last-step", "first-step"]).nullable().openapi({
+      description: "When a point is the mean of several steps, the last step of an epoch and " +
+        "the first of the next can fall in one point: the other position the spikes may " +
+        "equally be at.",
+    }),
   }).nullable(),
+  last_batch: z.object({
+    measured_ratio: NumberOrNonFinite.openapi({
+      description: "Median over epochs of loss(last step) ÷ median(the 10 steps before).",
+    }),
+    min_ratio: z.union([NumberOrNonFinite, z.null()]),
+    max_ratio: z.union([NumberOrNonFinite, z.null()]),
+    epochs: z.number().int(),
+    spike_share: z.number().min(0).max(1).openapi({
+      description: "Share of epochs whose last step is a spike (|z| ≥ 3) in the ratio's direction.",
+    }),
+    inferred_reduction: z.enum(REDUCTIONS).nullable().openapi({
+      description: "The reduction whose prediction matches (needs dataset_size and batch_size).",
+    }),
+    k: z.number().nullable().openapi({ description: "Its exponent: loss ∝ b^(1−k)." }),
+    predicted_ratio: z.union([NumberOrNonFinite, z.null()]),
+  }).nullable().openapi({
+    description: "The loss at the last step of every epoch, and what the /v1/last-batch model " +
+      "makes of it; null without an epoch length.",
+  }),
   findings: z.array(FindingSchema),
   summary: SummarySchema,
 }).openapi("SpikesResponse");
@@ -136,6 +161,7 @@ export const tool: Tool<SpikesRequest, SpikeReport> = {
 const route = createRoute({
   method: "post",
   path: "/v1/spikes",
+  operationId: "analyzeSpikes",
   tags: ["analysis"],
   summary: "Find loss spikes, their period, and their cause",
   description:
@@ -166,7 +192,7 @@ const route = createRoute({
       description: "The analysis (JSON), its summary (Markdown) or its plot (SVG).",
       content: formatContent(SpikesResponseSchema),
     },
-    ...problemResponses(406, 413, 415, 422),
+    ...problemResponses(400, 406, 413, 415, 422),
   },
 });
 

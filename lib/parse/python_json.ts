@@ -8,7 +8,8 @@
  * three bare tokens, which become unique marker strings; after `JSON.parse`, a walk turns the
  * markers back into numbers.
  *
- * Errors are `TypeError`s that say where the text went wrong, by line and column.
+ * Errors are {@linkcode JsonSyntaxError}s (a `TypeError`) that say where the text went wrong,
+ * by line and column, so a caller can tell text that is not JSON from JSON it cannot use.
  *
  * Cost: O(n) for n characters; the slow path is a regex pass, a parse and a walk.
  *
@@ -18,6 +19,14 @@
  * ```
  */
 import { jsonErrorPosition } from "./json_error_position.ts";
+
+/** Text that is not JSON (nor JSON with Python's bare NaN and Infinity): a `TypeError`. */
+export class JsonSyntaxError extends TypeError {
+  constructor(message: string) {
+    super(message);
+    this.name = "JsonSyntaxError";
+  }
+}
 
 const MARKERS: Record<string, number> = {
   "\u0000NaN": NaN,
@@ -63,15 +72,15 @@ function restore(value: unknown): unknown {
   return value;
 }
 
-/** A TypeError naming the line and column of a JSON syntax error. */
-function located(_error: unknown, text: string): TypeError {
+/** A JsonSyntaxError naming the line and column of a JSON syntax error. */
+function located(_error: unknown, text: string): JsonSyntaxError {
   const position = jsonErrorPosition(text);
-  if (position < 0) return new TypeError("expected JSON, found text that is not");
+  if (position < 0) return new JsonSyntaxError("expected JSON, found text that is not");
   const before = text.slice(0, position);
   const line = before.split("\n").length;
   const column = position - before.lastIndexOf("\n");
   const found = text.slice(position, position + 12);
-  return new TypeError(
+  return new JsonSyntaxError(
     `expected JSON; at line ${line} column ${column} found ${
       found ? JSON.stringify(found) : "the end of the body"
     }`,

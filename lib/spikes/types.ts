@@ -1,4 +1,9 @@
-/** The shapes of a spike analysis: its options and its report (the `/v1/spikes` contract). */
+/**
+ * The shapes of a spike analysis: its options and its report. The report is the `/v1/spikes`
+ * answer, whose contract is the zod schema in routes/spikes.ts; tests/contract_types.ts holds the
+ * two equal at compile time, so a new field goes into both.
+ */
+import type { Reduction } from "../batch/mod.ts";
 import type { Finding } from "../findings/mod.ts";
 
 /** What the caller knows about how the series was logged and the data loaded. */
@@ -80,7 +85,7 @@ export interface LastBatchMeasurement {
   /** Share of epochs where the last step is a spike (|z| ≥ 3) in the ratio's direction. */
   spike_share: number;
   /** The reduction whose prediction matches (needs dataset_size and batch_size). */
-  inferred_reduction: string | null;
+  inferred_reduction: Reduction | null;
   k: number | null;
   predicted_ratio: number | null;
 }
