@@ -16,6 +16,16 @@ export const FindingSchema = z.object({
   remedies: z.array(z.string()).openapi({ description: "Concrete changes, most effective first." }),
 }).openapi("Finding");
 
+/**
+ * `[low, high]`: two numbers. Its JSON Schema says `items` and the length besides the tuple's
+ * `prefixItems` (OpenAPI linters require `items` on every array; the length keeps it a pair).
+ */
+export const RangeSchema = z.tuple([z.number(), z.number()]).openapi({
+  items: { type: "number" },
+  minItems: 2,
+  maxItems: 2,
+});
+
 /** The Markdown summary every endpoint returns. */
 export const SummarySchema = z.string().openapi({
   description: "A short Markdown summary a chat bot can paste as is.",

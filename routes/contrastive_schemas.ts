@@ -5,7 +5,7 @@
  */
 import { z } from "./zod.ts";
 import { PRECISIONS } from "../lib/contrastive/mod.ts";
-import { FindingSchema, SummarySchema } from "./common.ts";
+import { FindingSchema, RangeSchema, SummarySchema } from "./common.ts";
 import { NumberOrNonFinite } from "./json.ts";
 import { FormatSchema } from "./logsumexp.ts";
 
@@ -46,7 +46,7 @@ const ForecastSchema = z.object({
   last_value: NumberOrNonFinite,
   overflow_step: z.number(),
   steps_ahead: z.number(),
-  range: z.tuple([z.number(), z.number()]),
+  range: RangeSchema,
   growth_per_step: NumberOrNonFinite,
   model: z.enum(["log-linear", "log-linear-recent", "log-quadratic", "observed"]),
   accelerating: z.boolean(),

@@ -8,7 +8,7 @@
  */
 import { createRoute, z } from "./zod.ts";
 import { lastBatch, type LastBatchAnswer, REDUCTIONS } from "../lib/batch/mod.ts";
-import { type Endpoint, FindingSchema, SummarySchema, type Tool } from "./common.ts";
+import { type Endpoint, FindingSchema, RangeSchema, SummarySchema, type Tool } from "./common.ts";
 import type { Config } from "./config.ts";
 import { toolHandler } from "./json_body.ts";
 import { checkLimit } from "./limit_error.ts";
@@ -125,7 +125,7 @@ export const LastBatchResponse = z.object({
     noise_factor: z.number().nullable(),
     noise_factor_limit: z.number(),
     combined: z.number(),
-    range: z.tuple([z.number(), z.number()]),
+    range: RangeSchema,
   }),
   loss_scale_by_reduction: z.record(z.enum(REDUCTIONS), z.number()),
   world_size: z.number().int(),

@@ -10,6 +10,8 @@
  * send the same requests to the deployed forms. `settings` says which app a request needs: the
  * defaults, a token, or small limits (so that a 413 needs no large body).
  */
+import { type App, createApp } from "../routes/app.ts";
+import { configFromEnv } from "../routes/config.ts";
 import { fixture as contrastiveRun, fixtureTrajectory } from "./contrastive_helpers.ts";
 import { loadFixture } from "./fixtures.ts";
 
@@ -264,4 +266,32 @@ export async function contractRequests(): Promise<ContractRequest[]> {
     post("diagnose: a bad reduction", "/v1/diagnose", { ...lastBatch, reduction: "avg" }, 422),
     ...errors("/v1/diagnose", diagnose),
   ];
+}
+
+/** An app with each of the settings. */
+export const apps = Object.fromEntries(
+  Object.entries(SETTINGS).map(([name, env]) => [name, createApp(configFromEnv((k) => env[k]))]),
+) as Record<Settings, App>;
+
+/** A recorded answer. */
+export interface Recorded {
+  request: ContractRequest;
+  status: number;
+  type: string;
+  text: string;
+}
+
+/** Sends every request of contract_requests.ts to the app with its settings. */
+export async function record(): Promise<Recorded[]> {
+  const recorded: Recorded[] = [];
+  for (const request of await contractRequests()) {
+    const res = await apps[request.settings].request(request.path, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+    });
+    const type = (res.headers.get("content-type") ?? "").split(";")[0].trim();
+    recorded.push({ request, status: res.status, type, text: await res.text() });
+  }
+  return recorded;
 }

@@ -8,22 +8,12 @@
  * (operationIds, tags, servers, each endpoint routed where its route says).
  */
 import { assert, assertEquals } from "@std/assert";
-import { createApp, ENDPOINTS, loadEndpoints } from "../routes/app.ts";
-import { configFromEnv } from "../routes/config.ts";
-import {
-  type ContractRequest,
-  contractRequests,
-  SETTINGS,
-  type Settings,
-} from "./contract_requests.ts";
+import { ENDPOINTS, loadEndpoints } from "../routes/app.ts";
+import { apps, type ContractRequest, record } from "./contract_requests.ts";
 import { validateSchema } from "./json_schema.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
-
-const apps = Object.fromEntries(
-  Object.entries(SETTINGS).map(([name, env]) => [name, createApp(configFromEnv((k) => env[k]))]),
-) as Record<Settings, ReturnType<typeof createApp>>;
 
 const published: Json = await (await apps.default.request("/openapi.json")).json();
 
@@ -56,29 +46,6 @@ export function closed(document: Json): Json {
 }
 
 const document = closed(published);
-
-/** A recorded answer. */
-export interface Recorded {
-  request: ContractRequest;
-  status: number;
-  type: string;
-  text: string;
-}
-
-/** Sends every request of contract_requests.ts to the app with its settings. */
-export async function record(): Promise<Recorded[]> {
-  const recorded: Recorded[] = [];
-  for (const request of await contractRequests()) {
-    const res = await apps[request.settings].request(request.path, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-    });
-    const type = (res.headers.get("content-type") ?? "").split(";")[0].trim();
-    recorded.push({ request, status: res.status, type, text: await res.text() });
-  }
-  return recorded;
-}
 
 const answers = await record();
 
