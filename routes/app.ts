@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { type Context, Hono, type Next } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { compress } from "hono/compress";
 import { etag } from "hono/etag";
 import { HTTPException } from "hono/http-exception";
@@ -69,6 +69,15 @@ export async function loadTools(): Promise<Tool[]> {
   return (await loadEndpoints()).map((e) => e.tool);
 }
 
+/** How the app is built, apart from its settings. */
+export interface AppOptions {
+  /**
+   * Gzip answers for clients that accept it (default true). Off where the host compresses on its
+   * own and would compress a gzipped body again: Cloudflare Workers (edge.ts's worker).
+   */
+  compress?: boolean;
+}
+
 /** How long `/openapi.*` may be cached before it is revalidated by its `ETag`. */
 const CONTRACT_MAX_AGE_S = 300;
 
@@ -83,14 +92,14 @@ const CONTRACT_MAX_AGE_S = 300;
  * console.assert(res.status === 200);
  * ```
  */
-export function createApp(config: Config = defaultConfig): App {
+export function createApp(config: Config = defaultConfig, options: AppOptions = {}): App {
   const app: App = new Hono();
 
   // Echo the caller's X-Request-Id (when it is a plain token of at most 255 characters) or
   // make one; it is logged with every internal error.
   app.use("*", requestId());
-  app.use("*", compress());
-  app.use("*", problemAnswers);
+  if (options.compress ?? true) app.use("*", compress());
+  app.use("*", problemAnswers(config));
   app.use("*", corsGuard(config));
   if (config.apiToken) {
     app.use("/v1/*", authGuard(config.apiToken));
@@ -142,18 +151,30 @@ export function createApp(config: Config = defaultConfig): App {
   return app;
 }
 
-/** Any error answer that a middleware or library wrote as plain text becomes problem+json. */
-async function problemAnswers(c: Context, next: Next): Promise<void> {
-  await next();
-  const type = c.res.headers.get("content-type") ?? "";
-  if (c.res.status >= 400 && !type.startsWith("application/problem+json")) {
-    const text = await c.res.text();
-    const headers: Record<string, string> = {};
-    c.res.headers.forEach((v, k) => {
-      if (k !== "content-type" && k !== "content-length") headers[k] = v;
-    });
-    c.res = problem(c.res.status, text || `status ${c.res.status}`, {}, headers);
-  }
+/**
+ * Any error answer that a middleware or library wrote as plain text becomes problem+json. And a
+ * request body the answer did not read (a 406 or 415 is decided from the headers) is read to its
+ * end when it is within MAX_BODY_BYTES by its Content-Length, so that the connection can carry
+ * the next request (workerd's dev proxy fails that request otherwise); a body over the limit is
+ * never read.
+ */
+function problemAnswers(config: Config): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    const declared = Number(c.req.header("content-length") ?? NaN);
+    if (c.req.raw.body && !c.req.raw.bodyUsed && declared <= config.maxBodyBytes) {
+      await c.req.raw.arrayBuffer().catch(() => {});
+    }
+    const type = c.res.headers.get("content-type") ?? "";
+    if (c.res.status >= 400 && !type.startsWith("application/problem+json")) {
+      const text = await c.res.text();
+      const headers: Record<string, string> = {};
+      c.res.headers.forEach((v, k) => {
+        if (k !== "content-type" && k !== "content-length") headers[k] = v;
+      });
+      c.res = problem(c.res.status, text || `status ${c.res.status}`, {}, headers);
+    }
+  };
 }
 
 /** The handler of an endpoint whose module is imported by its first request. */
