@@ -21,9 +21,11 @@ let app: App | undefined;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import worker from "./edge.ts";
  * const res = await worker.fetch(new Request("http://localhost/healthz"), {});
- * console.assert((await res.json()).status === "ok");
+ * assertEquals((await res.json()).status, "ok");
+ * assertEquals(res.headers.get("content-encoding"), null); // Workers compress on their own
  * ```
  */
 const worker = {

@@ -15,6 +15,7 @@ import { etag } from "hono/etag";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { Endpoint, Tool } from "./common.ts";
+import type { Contract } from "./contract.ts";
 import { type Config, defaultConfig } from "./config.ts";
 import { registerDocs } from "./docs.ts";
 import { authGuard, bodyGuard, corsGuard, internalErrorLine } from "./guards.ts";
@@ -24,6 +25,9 @@ import { problem } from "./problem.ts";
 /** The app type every route module registers itself on. */
 export type App = Hono;
 
+export type { Endpoint, Tool } from "./common.ts";
+export type { Contract } from "./contract.ts";
+
 /** The service version, written into the OpenAPI document and `/healthz`. */
 export const VERSION = "1.0.0";
 
@@ -32,8 +36,11 @@ export type Register = (app: App, config: Config) => void;
 
 /** An endpoint as the app knows it before its first request: where it is and how to load it. */
 export interface LazyEndpoint {
+  /** The route's method. */
   method: "get" | "post";
+  /** The route's path. */
   path: string;
+  /** Imports the endpoint's module (its schemas, its part of lib/). */
   load: () => Promise<{ endpoint: Endpoint }>;
 }
 
@@ -55,9 +62,10 @@ export const ENDPOINTS: readonly LazyEndpoint[] = [
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { loadEndpoints } from "./app.ts";
  * const [spikes] = await loadEndpoints();
- * console.assert(spikes.route.path === "/v1/spikes");
+ * assertEquals(spikes.route.path, "/v1/spikes");
  * ```
  */
 export async function loadEndpoints(): Promise<Endpoint[]> {
@@ -86,10 +94,12 @@ const CONTRACT_MAX_AGE_S = 300;
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { createApp } from "./app.ts";
+ * import { defaultConfig } from "./config.ts";
  * const app = createApp({ ...defaultConfig, maxSeriesPoints: 10 });
  * const res = await app.request("/healthz");
- * console.assert(res.status === 200);
+ * assertEquals(res.status, 200);
  * ```
  */
 export function createApp(config: Config = defaultConfig, options: AppOptions = {}): App {
@@ -211,9 +221,10 @@ function registerContract(app: App, config: Config): void {
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { contractOf } from "./app.ts";
  * const document = await contractOf();
- * console.assert(document.openapi === "3.1.0");
+ * assertEquals(document.paths?.["/v1/spikes"]?.post?.operationId, "analyzeSpikes");
  * ```
  */
 export async function contractOf(config: Config = defaultConfig): Promise<Contract> {
@@ -225,9 +236,6 @@ export async function openapiYaml(config: Config = defaultConfig): Promise<strin
   const contract = await import("./contract.ts");
   return contract.toYaml(await contract.contractOf(config));
 }
-
-/** The OpenAPI 3.1 document. */
-export type Contract = Awaited<ReturnType<typeof import("./contract.ts").contractOf>>;
 
 /** The app with the default limits. */
 const app: App = createApp();

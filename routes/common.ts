@@ -69,7 +69,9 @@ export interface Tool<Input = unknown, Output extends { summary: string } = { su
  * the endpoint's first request; `routes/contract.ts` reads the routes for the document.
  */
 export interface Endpoint {
+  /** The route as `createRoute` (routes/zod.ts) writes it: the contract of the endpoint. */
   route: RouteConfig;
+  /** What the endpoint computes, as an MCP tool. */
   // deno-lint-ignore no-explicit-any
   tool: Tool<any, any>;
   /** The request handler, for the given settings. */

@@ -51,8 +51,11 @@ const healthz = createRoute({
   },
 });
 
+/** The OpenAPI 3.1 document. */
+export type Contract = ReturnType<OpenAPIHono["getOpenAPI31Document"]>;
+
 /** The document for the given settings. */
-export async function contractOf(config: Config) {
+export async function contractOf(config: Config): Promise<Contract> {
   const generator = new OpenAPIHono();
   generator.openAPIRegistry.registerPath(healthz);
   for (const e of await loadEndpoints()) generator.openAPIRegistry.registerPath(e.route);

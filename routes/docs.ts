@@ -86,13 +86,14 @@ function asset(body: string, type: string): Response {
  *
  * @example
  * ```ts
+ * import { assertStringIncludes } from "@std/assert";
  * import { Hono } from "hono";
  * import { defaultConfig } from "./config.ts";
  * import { registerDocs } from "./docs.ts";
  * const app = new Hono();
  * registerDocs(app, defaultConfig);
  * const page = await app.request("/docs");
- * console.assert(page.headers.get("content-security-policy")?.includes("default-src 'self'"));
+ * assertStringIncludes(page.headers.get("content-security-policy")!, "default-src 'self'");
  * ```
  */
 export const registerDocs: Register = (app: App) => {

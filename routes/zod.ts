@@ -1,29 +1,33 @@
 /**
- * zod for the routes: every schema is written once, here-typed, and serves both the request path
+ * zod for the routes: every schema is written once and serves both the request path
  * (validation) and the OpenAPI document — without loading the document's generator.
  *
  * Why not `z` from `@hono/zod-openapi`: importing that package loads the generator
- * (`@asteasolutions/zod-to-openapi`, which loads `openapi3-ts`, which loads `yaml`): about
- * 100 ms of module loading that no request but `/openapi.*` needs, and serverless users pay every
- * cold start. Here `.openapi(refId?, metadata?)` stores what it is given in zod's own metadata
+ * (`@asteasolutions/zod-to-openapi`, which loads `openapi3-ts`, which loads `yaml`): 60–110 ms
+ * of module loading here (beyond zod's own), that no request but `/openapi.*` needs, and
+ * serverless users pay every cold start. Here `.openapi(refId?, metadata?)` stores what it is given in zod's own metadata
  * (`schema.meta()`: the `id` is the component name), which the generator reads as it reads its
  * own (`Metadata.getMetadataFromRegistry` merges `meta()` in, `id` becoming the `refId`); the
  * generator itself is loaded by `routes/contract.ts` on the first `/openapi.*` request. Its
  * `extendZodWithOpenApi` then finds `.openapi` defined and leaves it alone. `openapi.yaml`'s
  * staleness test holds the document to what the routes write.
  *
- * One difference from the package's `.openapi()`: an object extended from a named one is written
- * flat, not as `allOf` of a `$ref` and the new members (so that a test can close every object of
- * the document with `additionalProperties: false`).
+ * An object extended from a named one (`Named.extend({…})`) is written by the generator as
+ * `allOf` of a `$ref` and the new members, which no closed object can match: write
+ * `z.object({ ...Named.shape, … })` instead (tests/contract_test.ts closes every object).
  *
  * `createRoute` is the identity: a route is a plain description until the document reads it.
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { z } from "./zod.ts";
  * const Size = z.number().int().min(1).openapi("Size", { description: "Samples." });
- * Size.meta(); // { description: "Samples.", id: "Size" }
+ * assertEquals(Size.meta(), { description: "Samples.", id: "Size" });
+ * assertEquals(Size.parse(3), 3);
  * ```
+ *
+ * @module
  */
 import type { RouteConfig } from "@hono/zod-openapi";
 import { z } from "zod";
@@ -44,7 +48,18 @@ function openapi(this: z.ZodType, first?: string | Metadata, second?: Metadata):
 const prototype = z.ZodType.prototype as unknown as { openapi?: unknown };
 prototype.openapi ??= openapi;
 
-/** A route of the contract, as `@hono/zod-openapi`'s `createRoute` takes it. */
+/**
+ * A route of the contract, as `@hono/zod-openapi`'s `createRoute` takes it (here the identity:
+ * the document reads it in routes/contract.ts).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { createRoute } from "./zod.ts";
+ * const route = createRoute({ method: "get", path: "/healthz", responses: {} });
+ * assertEquals(route.path, "/healthz");
+ * ```
+ */
 export function createRoute<const R extends RouteConfig>(route: R): R {
   return route;
 }
