@@ -251,9 +251,19 @@ async function main(args: string[]) {
     "",
   ].join("\n");
   const out = flag(args, "--out") ?? new URL("./RESULTS.md", import.meta.url).pathname;
-  await Deno.writeTextFile(out, text);
+  // The cold-start section is written by bench/cold_start.ts; keep it.
+  const kept = await Deno.readTextFile(out).then((old) => section(old, "## Cold start"), () => "");
+  await Deno.writeTextFile(out, kept ? `${text}\n${kept}` : text);
   console.log(text);
   log(`written to ${out}`);
+}
+
+/** The section of a Markdown text that starts with `heading`, up to the next `## `, or "". */
+export function section(markdown: string, heading: string): string {
+  const start = markdown.indexOf(`\n${heading}`);
+  if (start < 0) return "";
+  const next = markdown.indexOf("\n## ", start + 1);
+  return markdown.slice(start + 1, next < 0 ? undefined : next + 1).trimEnd() + "\n";
 }
 
 if (import.meta.main) await main(Deno.args);

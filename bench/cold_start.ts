@@ -9,8 +9,10 @@
  * fresh processes too: importing `routes/app.ts` alone, and the first `/openapi.json`, `/docs`
  * asset and `/mcp` of a started process (what loads on first use).
  *
- * Usage: deno task cold-start [--trials 5] [--out FILE] (appends a Markdown section to FILE)
+ * Usage: deno task cold-start [--trials 5] [--out FILE] (writes its section, `## Cold start …`,
+ * into FILE, replacing the one there; default bench/RESULTS.md; `--out -` writes none)
  */
+import { section } from "./bench.ts";
 
 const REPO = new URL("../", import.meta.url).pathname;
 const BUDGET_MS = 100;
@@ -98,6 +100,31 @@ const MCP_LIST = {
   body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
 };
 
+const JSON_POST = (body: unknown) => ({
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(body),
+});
+
+/** The first requests that load what start-up left out, each in a fresh process. */
+const FIRST_USE: { label: string; path: string; init?: RequestInit }[] = [
+  {
+    label: "POST /v1/spikes (10³ points)",
+    path: "/v1/spikes",
+    init: JSON_POST({
+      loss: Array.from({ length: 1000 }, (_, i) => 2 / Math.sqrt(1 + i) + (i % 97 === 96 ? 1 : 0)),
+    }),
+  },
+  {
+    label: "POST /v1/last-batch",
+    path: "/v1/last-batch",
+    init: JSON_POST({ dataset_size: 5000, batch_size: 32, reduction: "mean" }),
+  },
+  { label: "GET /openapi.json", path: "/openapi.json" },
+  { label: "GET /docs/swagger-ui-bundle.js", path: "/docs/swagger-ui-bundle.js" },
+  { label: "POST /mcp tools/list", path: "/mcp", init: MCP_LIST },
+];
+
 /** Runs every measurement; returns the Markdown section. */
 export async function coldStart(trials: number): Promise<{ markdown: string; beyond: number }> {
   const dir = await Deno.makeTempDir({ prefix: "lossdoctor-cold-" });
@@ -109,27 +136,23 @@ export async function coldStart(trials: number): Promise<{ markdown: string; bey
     await trial(bareScript);
     await trial(main);
     const bare: number[] = [], service: number[] = [], imports: number[] = [];
-    const later: Record<string, number[]> = {
-      "/openapi.json": [],
-      "/docs/swagger-ui-bundle.js": [],
-      "/mcp": [],
-    };
+    const later: Record<string, number[]> = Object.fromEntries(
+      FIRST_USE.map((f) => [f.label, []]),
+    );
     for (let i = 0; i < trials; i++) {
       bare.push((await trial(bareScript)).healthz);
       service.push((await trial(main)).healthz);
       imports.push(await importTime(`${REPO}routes/app.ts`));
-      for (const path of Object.keys(later)) {
-        const init = path === "/mcp" ? MCP_LIST : undefined;
-        later[path].push((await trial(main, { path, init })).then!);
+      for (const { label, path, init } of FIRST_USE) {
+        later[label].push((await trial(main, { path, init })).then!);
       }
     }
     const beyond = median(service) - median(bare);
     const f = (ms: number) => ms.toFixed(0);
     const list = (ms: number[]) => ms.map(f).join(", ");
     const markdown = [
-      `## Cold start (${
-        new Date().toISOString().slice(0, 10)
-      }, ${trials} trials each, alternating)`,
+      `## Cold start (${new Date().toISOString().slice(0, 10)}, Deno ${Deno.version.deno}, ` +
+      `${trials} trials each, alternating)`,
       "",
       "Spawn of `deno run main.ts` to its first answered `GET /healthz`, against a bare " +
       "`Deno.serve` answering `ok` (ms, median and each trial):",
@@ -145,8 +168,8 @@ export async function coldStart(trials: number): Promise<{ markdown: string; bey
       "",
       "| first request | median | trials |",
       "| --- | --- | --- |",
-      ...Object.entries(later).map(([path, ms]) =>
-        `| \`${path}\` | ${f(median(ms))} | ${list(ms)} |`
+      ...Object.entries(later).map(([label, ms]) =>
+        `| ${label} | ${f(median(ms))} | ${list(ms)} |`
       ),
       "",
     ].join("\n");
@@ -164,8 +187,16 @@ if (import.meta.main) {
   };
   const { markdown, beyond } = await coldStart(Number(at("--trials") ?? 5));
   console.log(markdown);
-  const out = at("--out");
-  if (out) await Deno.writeTextFile(out, "\n" + markdown, { append: true });
+  const out = at("--out") ?? new URL("./RESULTS.md", import.meta.url).pathname;
+  if (out !== "-") {
+    const old = await Deno.readTextFile(out).catch(() => "");
+    const previous = section(old, "## Cold start");
+    const text = previous
+      ? old.replace(previous, markdown + "\n")
+      : `${old.trimEnd()}\n\n${markdown}\n`;
+    await Deno.writeTextFile(out, text);
+    console.log(`written to ${out}`);
+  }
   console.log(
     beyond <= BUDGET_MS
       ? "within the target"
