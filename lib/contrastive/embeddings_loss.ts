@@ -9,8 +9,11 @@
  * summation), is written in the matmul format, scaled by 1/τ (or the logit scale) in the logits
  * format, and the loss runs through the lse core. The first inf/NaN is located by row, column and
  * stage: `matmul`/`temperature` for a logit, else the core's op mapped to `exp`, `sum` or `log`.
- * The fp64 reference uses the embeddings as given. Cost O(B²·dim) time, O(B²) memory; the caller
- * bounds B·B·dim.
+ * The fp64 reference uses the embeddings as given. With `normalize` (the loss calls
+ * `F.normalize` on q and k) each row is first divided by max(‖row‖, eps) in the format the
+ * normalisation runs in ({@linkcode normalizeFormat}); a row that comes out NaN (0/0 in fp16) is
+ * the first non-finite value, at stage `normalize`. Rows of norm 0 are left out of the cosine
+ * means (their cosine is undefined). Cost O(B²·dim) time, O(B²) memory; the caller bounds B·B·dim.
  *
  * @throws {RangeError} when q and k are empty, differ in shape, or have ragged or non-finite rows.
  * @example
@@ -21,6 +24,7 @@
  */
 import { type Format, round } from "../fp/mod.ts";
 import { infoNceLoss, referenceLogSumExp } from "../lse/mod.ts";
+import { NORMALIZE_EPS, normalizeFormat, type NormCheck, rowNorm } from "./normalization.ts";
 import { type Precision, precisionPlan, type SoftmaxKind } from "./precision.ts";
 import { applyScaling, scaleFactor, type Scaling } from "./scaling.ts";
 import { CORE_STAGE, type StageName } from "./stage_types.ts";
@@ -37,17 +41,19 @@ export interface EmbeddingsNonFinite {
   row: number;
   /** The column of the logit; null for an op on the whole row. */
   column: number | null;
-  stage: StageName;
+  /** A stage of the loss, or `normalize` (F.normalize before the similarity). */
+  stage: StageName | "normalize";
   /** The op, in the lse core's words (subtract, exp, sum, log, …) or matmul/temperature. */
   op: string;
   operands: number[];
   value: number;
 }
 
-/** Norm statistics of the rows of one matrix. */
+/** Norm statistics of the rows of one matrix (before any normalisation). */
 export interface NormStats {
   mean: number;
   max: number;
+  min: number;
 }
 
 /** What the embeddings show. */
@@ -69,6 +75,14 @@ export interface EmbeddingsAnalysis {
   loss: RowLoss;
   /** Where each core first met inf/NaN (`stable` = the framework's max-shifted softmax). */
   first_nonfinite: { stable: EmbeddingsNonFinite | null; naive: EmbeddingsNonFinite | null };
+  /** What F.normalize did to the row of smallest norm; null when the loss does not normalise. */
+  normalization: NormCheck | null;
+}
+
+/** Options of {@linkcode embeddingsLoss}. */
+export interface EmbeddingsOptions {
+  /** The loss L2-normalises q and k (F.normalize, eps 1e-12) before the similarity. */
+  normalize?: boolean;
 }
 
 function flatten(m: readonly (readonly number[])[], name: string, dim: number, to: Format) {
@@ -99,11 +113,54 @@ function norms(m: Float64Array, rows: number, dim: number): number[] {
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
+const stats = (xs: number[]): NormStats => ({
+  mean: mean(xs),
+  max: Math.max(...xs),
+  min: Math.min(...xs),
+});
+
+/**
+ * F.normalize on every row, in place: `cast` (the matmul's input format) becomes the normalised
+ * row as the format computes it, `exact` the fp64 normalised row. Returns the smallest row's check
+ * and the first row that came out NaN.
+ */
+function normalizeRows(
+  m: { exact: Float64Array; cast: Float64Array },
+  name: string,
+  rows: number,
+  dim: number,
+  precision: Precision,
+  input: Format,
+): { check: NormCheck; nanRow: number | null } {
+  const format = normalizeFormat(precision);
+  const eps = round(NORMALIZE_EPS, format);
+  let check: NormCheck | null = null;
+  let nanRow: number | null = null;
+  for (let i = 0; i < rows; i++) {
+    const exactRow = m.exact.subarray(i * dim, (i + 1) * dim);
+    const exactNorm = Math.hypot(...exactRow);
+    const norm = rowNorm(exactRow, input, format);
+    const denominator = Math.max(norm, eps);
+    for (let d = 0; d < dim; d++) {
+      const j = i * dim + d;
+      m.cast[j] = round(round(m.cast[j] / denominator, format), input);
+      m.exact[j] = m.exact[j] / Math.max(exactNorm, NORMALIZE_EPS);
+    }
+    if (nanRow === null && Number.isNaN(m.cast[i * dim])) nanRow = i;
+    if (check === null || norm < check.norm) {
+      const outcome = norm === 0 && eps === 0 ? "nan" : norm < eps ? "divided-by-eps" : "ok";
+      check = { format, eps, min_norm: exactNorm, norm, outcome, row: `${name}[${i}]` };
+    }
+  }
+  return { check: check!, nanRow };
+}
+
 export function embeddingsLoss(
   q: readonly (readonly number[])[],
   k: readonly (readonly number[])[],
   scaling: Scaling,
   precision: Precision,
+  options: EmbeddingsOptions = {},
 ): EmbeddingsAnalysis {
   const batch = q.length;
   if (batch < 2) {
@@ -119,6 +176,25 @@ export function embeddingsLoss(
   const qn = norms(Q.exact, batch, dim);
   const kn = norms(K.exact, batch, dim);
   const factor = scaleFactor(scaling);
+  const normalized = options.normalize
+    ? [
+      normalizeRows(Q, "q", batch, dim, precision, framework.inputs),
+      normalizeRows(K, "k", batch, dim, precision, framework.inputs),
+    ]
+    : null;
+  const normalization = normalized
+    ? (normalized[1].check.norm < normalized[0].check.norm ? normalized[1] : normalized[0]).check
+    : null;
+  const nanSide = normalized?.findIndex((n) => n.nanRow !== null) ?? -1;
+  const normalizeTrace: EmbeddingsNonFinite | null = nanSide < 0 ? null : {
+    row: normalized![nanSide].nanRow!,
+    column: null,
+    stage: "normalize",
+    op: `F.normalize(${nanSide === 0 ? "q" : "k"})`,
+    operands: [0, normalized![nanSide].check.eps],
+    value: NaN,
+  };
+  const unit = (n: number) => (options.normalize ? (n > 0 ? 1 : 0) : n);
 
   const logits = new Float64Array(batch * batch);
   const reference = new Float64Array(batch * batch);
@@ -127,6 +203,8 @@ export function embeddingsLoss(
   let maxLogit = 0;
   let positive = 0;
   let negative = 0;
+  let positives = 0;
+  let negatives = 0;
   for (let i = 0; i < batch; i++) {
     for (let j = 0; j < batch; j++) {
       let acc = 0;
@@ -141,10 +219,10 @@ export function embeddingsLoss(
       reference[i * batch + j] = exact * factor;
       maxDot = Math.max(maxDot, Math.abs(exact));
       maxLogit = Math.max(maxLogit, Math.abs(logit));
-      const cosine = exact / (qn[i] * kn[j]);
-      if (i === j) positive += cosine;
-      else negative += cosine;
-      if (logitTrace === null && !Number.isFinite(logit)) {
+      const norms = unit(qn[i]) * unit(kn[j]);
+      if (norms > 0 && i === j) [positive, positives] = [positive + exact / norms, positives + 1];
+      if (norms > 0 && i !== j) [negative, negatives] = [negative + exact / norms, negatives + 1];
+      if (logitTrace === null && normalizeTrace === null && !Number.isFinite(logit)) {
         const atMatmul = !Number.isFinite(dot);
         logitTrace = {
           row: i,
@@ -163,8 +241,8 @@ export function embeddingsLoss(
   }
 
   const firstOf: Record<SoftmaxKind, EmbeddingsNonFinite | null> = {
-    framework: logitTrace,
-    naive: logitTrace,
+    framework: normalizeTrace ?? logitTrace,
+    naive: normalizeTrace ?? logitTrace,
   };
   const per_row: RowLoss[] = [];
   for (let i = 0; i < batch; i++) {
@@ -198,13 +276,13 @@ export function embeddingsLoss(
   return {
     batch_size: batch,
     dim,
-    q_norm: { mean: mean(qn), max: Math.max(...qn) },
-    k_norm: { mean: mean(kn), max: Math.max(...kn) },
+    q_norm: stats(qn),
+    k_norm: stats(kn),
     normalized: [...qn, ...kn].every((n) => Math.abs(n - 1) <= 1e-3),
     max_abs_dot: maxDot,
     max_logit: maxLogit,
-    mean_positive_cosine: positive / batch,
-    mean_negative_cosine: negative / (batch * (batch - 1)),
+    mean_positive_cosine: positive / positives,
+    mean_negative_cosine: negative / negatives,
     per_row,
     loss: {
       stable: mean(per_row.map((r) => r.stable)),
@@ -212,5 +290,6 @@ export function embeddingsLoss(
       reference: mean(per_row.map((r) => r.reference)),
     },
     first_nonfinite: { stable: firstOf.framework, naive: firstOf.naive },
+    normalization,
   };
 }

@@ -3,6 +3,8 @@
  * half format of a precision.
  */
 import type { Precision } from "./precision.ts";
+import type { Scaling } from "./scaling.ts";
+import { scaleWords } from "./scale_words.ts";
 
 /** L2-normalise q and k. */
 export const NORMALIZE =
@@ -19,15 +21,20 @@ export const CROSS_ENTROPY =
   "`torch.logsumexp` / `F.log_softmax`): they subtract each row's max, so exp never exceeds 1. If it " +
   "must stay hand-written, subtract the max first: `logits = logits - logits.max(dim=-1, " +
   "keepdim=True).values.detach()`.";
-/** CLIP's clamp of the learnable logit scale. */
-export const CLAMP =
-  "If the scale is learnable, clamp it as CLIP does: `model.logit_scale.data.clamp_(0, " +
-  "math.log(100))` after each step (scale ≤ 100, i.e. τ ≥ 0.01).";
 /** Anomaly mode and logging norms and scores. */
 export const LOCATE =
   "To see it coming in your run: log `q.norm(dim=-1).mean()`, `k.norm(dim=-1).mean()` " +
   "and `logits.abs().max()` every step, and run a few steps under " +
   "`with torch.autograd.detect_anomaly():` to get the op that produced the first NaN.";
+
+/** CLIP's clamp of a learnable scale (at 100 unless a smaller safe bound is given). */
+export function clampRemedy(scaling: Scaling, maxScale = 100): string {
+  const clamp = scaleWords(scaling).clamp(maxScale);
+  const why = scaling.kind === "temperature"
+    ? "CLIP bounds its scale at 100, i.e. τ ≥ 0.01, because larger scales destabilise training."
+    : "CLIP bounds its scale at 100 because larger scales destabilise training.";
+  return `${clamp[0].toUpperCase()}${clamp.slice(1)}. ${why}`;
+}
 
 /** "fp16", "bf16" or "fp32": the format the logits of `precision` are written in. */
 export function halfName(precision: Precision): string {

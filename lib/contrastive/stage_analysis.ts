@@ -4,7 +4,8 @@
  * for each stage to survive.
  *
  * Stages: `matmul` (q @ k.T, written in the matmul format), `temperature` (/ τ or × logit_scale,
- * written in the logits format), `exp`, `sum` and `log` (the softmax / cross-entropy, by the
+ * written in the logits format; when only the logits are known, scaling `none`, this is the logits
+ * as logged and there is no matmul stage), `exp`, `sum` and `log` (the softmax / cross-entropy, by the
  * framework's max-shifted kernel or a hand-written naive one, see {@linkcode precisionPlan}). The
  * worst case for the sum is a row of B equal logits, so the exp, sum and log stages are evaluated op
  * by op on that row with the lse core. With `maxDot` = |q|·|k| (Cauchy–Schwarz: |q·k| ≤ |q|·|k|,
@@ -26,6 +27,7 @@
 import { type Format, FORMATS, round } from "../fp/mod.ts";
 import { logSumExpParts, lseValue, OpEvaluator } from "../lse/mod.ts";
 import { precisionPlan } from "./precision.ts";
+import { formatNumber } from "./format_number.ts";
 import { describeOverflow } from "./overflow_statement.ts";
 import { applyScaling, scaleFactor, temperatureOf } from "./scaling.ts";
 import {
@@ -46,6 +48,7 @@ export type {
 
 export function analyzeStages(input: StageInput): StageAnalysis {
   const { maxDot, scaling, batchSize, precision, softmax } = input;
+  const withSoftmax = input.softmaxStages !== false;
   if (!(maxDot >= 0 && maxDot < Infinity)) {
     throw new RangeError(`the largest |q·k| must be finite and ≥ 0, found ${maxDot}`);
   }
@@ -55,11 +58,15 @@ export function analyzeStages(input: StageInput): StageAnalysis {
   const plan = precisionPlan(precision, softmax);
   const tau = temperatureOf(scaling);
   const naive = softmax === "naive";
-  const dot = round(maxDot, plan.matmul);
+  const known = scaling.kind !== "none";
+  const dot = known ? round(maxDot, plan.matmul) : maxDot;
   const logit = applyScaling(dot, scaling, plan.logits);
+  const scale = scaleFactor(scaling);
   const scaleText = scaling.kind === "temperature"
-    ? `q @ k.T / ${scaling.value}`
-    : `${scaling.value} * (q @ k.T)`;
+    ? `q @ k.T / ${formatNumber(scaling.value)}`
+    : known
+    ? `${formatNumber(scaling.value)} * (q @ k.T)`
+    : "logits (as logged)";
 
   // The worst row for the sum: B copies of the largest logit.
   const ev = new OpEvaluator(plan.softmax, plan.accumulate);
@@ -70,6 +77,7 @@ export function analyzeStages(input: StageInput): StageAnalysis {
   const exp = round(Math.exp(shifted), plan.softmax);
   const softMax = FORMATS[plan.softmax].max;
 
+  // `safe` is the stage's limit on |q·k|; its limit on the logits is that times the scale.
   const stage = (
     name: StageName,
     operation: string,
@@ -83,11 +91,14 @@ export function analyzeStages(input: StageInput): StageAnalysis {
     value,
     limit: FORMATS[format].max,
     overflows: !Number.isFinite(value),
-    safe_dot_limit: safe,
+    safe_dot_limit: known ? safe : null,
+    safe_logit_limit: safe === null ? null : safe * scale,
   });
   const stages = [
-    stage("matmul", "q @ k.T", plan.matmul, dot, FORMATS[plan.matmul].max),
+    ...(known ? [stage("matmul", "q @ k.T", plan.matmul, dot, FORMATS[plan.matmul].max)] : []),
     stage("temperature", scaleText, plan.logits, logit, FORMATS[plan.logits].max * tau),
+  ];
+  const softmaxStages = [
     stage(
       "exp",
       naive ? "torch.exp(logits)" : "exp(logits - max) inside the softmax",
@@ -104,15 +115,18 @@ export function analyzeStages(input: StageInput): StageAnalysis {
     ),
     stage("log", naive ? "torch.log(sum)" : "max + log(sum)", plan.softmax, lse, null),
   ];
+  if (withSoftmax) stages.push(...softmaxStages);
   // The core's trace names the op that first went non-finite; stages before it stay finite.
-  const traced = ev.first ? CORE_STAGE[ev.first.stage] : null;
+  const traced = ev.first && withSoftmax ? CORE_STAGE[ev.first.stage] : null;
   const first = stages.find((s) => s.overflows) ??
     (traced ? stages.find((s) => s.name === traced) : undefined);
   const safe = Math.min(...stages.map((s) => s.safe_dot_limit ?? Infinity));
+  const afterScaling = stages.filter((s) => s.name !== "matmul");
   return {
-    max_logit: maxDot * scaleFactor(scaling),
+    max_logit: maxDot * scale,
     stages,
-    first_overflow: first ? describeOverflow(first, maxDot, scaling, batchSize) : null,
-    safe_dot_limit: safe,
+    first_overflow: first ? describeOverflow(first, maxDot, scaling, batchSize, withSoftmax) : null,
+    safe_dot_limit: known ? safe : null,
+    safe_logit_limit: Math.min(...afterScaling.map((s) => s.safe_logit_limit ?? Infinity)),
   };
 }

@@ -33,6 +33,11 @@ export const FINDING_IDS = [
   "temperature-too-low",
   "norm-growth",
   "dropout-too-strong",
+  "logit-scale-unclamped",
+  "nan-without-overflow",
+  "zero-norm-embedding",
+  "empty-positive-set",
+  "mask-sentinel-overflow",
 ] as const;
 
 /** One id of {@linkcode FINDING_IDS}. */
