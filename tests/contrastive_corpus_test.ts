@@ -3,7 +3,7 @@
  * body is posted to /v1/contrastive and its answer held to the expectation written from the thread.
  */
 import { assert, assertAlmostEquals, assertEquals } from "@std/assert";
-import { postContrastive } from "./contrastive_helpers.ts";
+import { postContrastive, texts } from "./contrastive_helpers.ts";
 
 interface Expect {
   status: number;
@@ -39,20 +39,12 @@ const folder = new URL("./fixtures/contrastive/cases/", import.meta.url);
 const names = [...Deno.readDirSync(folder)].map((e) => e.name).filter((n) => n.endsWith(".json"))
   .sort();
 
-/** Every string the answer writes for a person to read. */
-export function texts(value: unknown, out: string[] = []): string[] {
-  if (typeof value === "string") out.push(value);
-  else if (Array.isArray(value)) value.forEach((v) => texts(v, out));
-  else if (value && typeof value === "object") Object.values(value).forEach((v) => texts(v, out));
-  return out;
-}
-
 function at(body: unknown, path: string): unknown {
   return path.split(".").reduce((v: unknown, k) => (v as Record<string, unknown>)?.[k], body);
 }
 
 /** The ways an answer can miss its case; empty when it meets it. */
-export function misses(body: Record<string, unknown>, status: number, e: Expect): string[] {
+function misses(body: Record<string, unknown>, status: number, e: Expect): string[] {
   const out: string[] = [];
   if (status !== e.status) return [`status ${status}, expected ${e.status}`];
   const findings = (body.findings ?? []) as Finding[];

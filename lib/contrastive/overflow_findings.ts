@@ -16,10 +16,10 @@ import { outsideModel } from "./loss_kind.ts";
 import {
   clampRemedy,
   CROSS_ENTROPY,
-  FP32_LOGITS,
+  fp32LogitsRemedy,
   halfName,
   LOCATE,
-  NORMALIZE,
+  normalizeRemedy,
 } from "./remedies.ts";
 import { scaleFactor } from "./scaling.ts";
 import { scaleWords } from "./scale_words.ts";
@@ -28,8 +28,8 @@ import { scaleWords } from "./scale_words.ts";
 function overflowRemedies(c: FindingContext, bound: number | null): string[] {
   const words = scaleWords(c.scaling);
   return [
-    ...(c.normalized === true ? [] : [NORMALIZE]),
-    FP32_LOGITS,
+    ...(c.normalized === true ? [] : [normalizeRemedy(c.scaling)]),
+    fp32LogitsRemedy(c.scaling),
     ...(bound === null || c.scaling.kind === "none" ? [] : [
       `${words.bound(bound)[0].toUpperCase()}${words.bound(bound).slice(1)}: that keeps ` +
       "these logits finite.",
@@ -110,7 +110,11 @@ export function naiveOverflow(c: FindingContext, out: Finding[]): void {
       severity: "critical",
       title: `The hand-written softmax overflows at \`${first.operation}\``,
       evidence: first.statement,
-      remedies: [CROSS_ENTROPY, ...(c.normalized === true ? [] : [NORMALIZE]), LOCATE],
+      remedies: [
+        CROSS_ENTROPY,
+        ...(c.normalized === true ? [] : [normalizeRemedy(c.scaling)]),
+        LOCATE,
+      ],
     });
   } else if (measured && (measured.stage === "exp" || measured.stage === "sum")) {
     out.push({
@@ -163,9 +167,9 @@ export function temperatureTooLow(c: FindingContext, out: Finding[]): void {
       remedies: [
         `${words.bound(bound)[0].toUpperCase()}${words.bound(bound).slice(1)} ` +
         `(${f(first.limit)} / |q·k|), or bound |q·k| by normalising.`,
-        ...(c.normalized === true ? [] : [NORMALIZE]),
+        ...(c.normalized === true ? [] : [normalizeRemedy(c.scaling)]),
         ...(c.learnable ? [clampRemedy(c.scaling, Math.min(100, bound))] : []),
-        FP32_LOGITS,
+        fp32LogitsRemedy(c.scaling),
       ],
     });
   } else if (scale > 100 && !c.learnable) {

@@ -6,15 +6,28 @@ import type { Precision } from "./precision.ts";
 import type { Scaling } from "./scaling.ts";
 import { scaleWords } from "./scale_words.ts";
 
-/** L2-normalise q and k. */
-export const NORMALIZE =
-  "L2-normalise both sides before the similarity: `q = F.normalize(q, dim=-1)` and " +
-  "`k = F.normalize(k, dim=-1)`; then |logit| ≤ 1/τ whatever the norms do (the usual " +
-  "cosine + temperature InfoNCE of SimCLR, SimCSE and CLIP).";
-/** Logits and loss outside autocast. */
-export const FP32_LOGITS =
-  'Compute the logits and the loss in fp32: `with torch.autocast(device_type="cuda", ' +
-  "enabled=False): logits = q.float() @ k.float().T / tau; loss = F.cross_entropy(logits, labels)`.";
+/** L2-normalise q and k; the bound it gives is said in the words of the scaling. */
+export function normalizeRemedy(scaling: Scaling): string {
+  const bound = scaling.kind === "temperature"
+    ? "1/τ"
+    : scaling.kind === "logit_scale"
+    ? "logit_scale"
+    : "the scale";
+  return "L2-normalise both sides before the similarity: `q = F.normalize(q, dim=-1)` and " +
+    `\`k = F.normalize(k, dim=-1)\`; then |logit| ≤ ${bound} whatever the norms do (the ` +
+    "cosine similarity of SimCLR, SimCSE and CLIP).";
+}
+
+/** Logits and loss outside autocast, written with the input's scaling. */
+export function fp32LogitsRemedy(scaling: Scaling): string {
+  const logits = scaling.kind === "temperature"
+    ? "q.float() @ k.float().T / tau"
+    : scaling.kind === "logit_scale"
+    ? "logit_scale * (q.float() @ k.float().T)"
+    : "logits.float()";
+  return 'Compute the logits and the loss in fp32: `with torch.autocast(device_type="cuda", ' +
+    `enabled=False): logits = ${logits}; loss = F.cross_entropy(logits, labels)\`.`;
+}
 /** The framework's max-shifted softmax. */
 export const CROSS_ENTROPY =
   "Replace the hand-written softmax with `F.cross_entropy(logits, labels)` (or " +

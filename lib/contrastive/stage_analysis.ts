@@ -11,10 +11,10 @@
  * by op on that row with the lse core. With `maxDot` = |q|·|k| (Cauchy–Schwarz: |q·k| ≤ |q|·|k|,
  * equality for parallel vectors) the verdict is a guarantee: no entry can overflow earlier.
  *
- * Safe limits on |q·k| (M = the largest finite value of the stage's format):
- * matmul M; temperature M·τ (65504·0.05 = 3275.2 in fp16); naive exp τ·ln M (0.05·11.09 = 0.5545
- * in fp16); naive sum τ·ln(M/B); the framework's exp, sum and log have none (exp(ℓ − max) ≤ 1, the
- * sum ≤ B). A value may exceed M by less than half an ulp and still round to M (65519 → 65504);
+ * Safe limits on the logits (M = the largest finite value of the stage's format): temperature M;
+ * naive exp ln M (11.09 in fp16); naive sum ln(M/B); the framework's exp, sum and log have none
+ * (exp(ℓ − max) ≤ 1, the sum ≤ B). On |q·k| each is that times τ (65504·0.05 = 3275.2 in fp16,
+ * 0.05·11.09 = 0.5545), and matmul's is M itself. A value may exceed M by less than half an ulp and still round to M (65519 → 65504);
  * the limits state M itself. O(B).
  *
  * @example
@@ -77,13 +77,13 @@ export function analyzeStages(input: StageInput): StageAnalysis {
   const exp = round(Math.exp(shifted), plan.softmax);
   const softMax = FORMATS[plan.softmax].max;
 
-  // `safe` is the stage's limit on |q·k|; its limit on the logits is that times the scale.
+  // `safeLogit` is the stage's limit on the logits; on |q·k| it is that times τ.
   const stage = (
     name: StageName,
     operation: string,
     format: Format,
     value: number,
-    safe: number | null,
+    safeLogit: number | null,
   ): StageReport => ({
     name,
     operation,
@@ -91,12 +91,18 @@ export function analyzeStages(input: StageInput): StageAnalysis {
     value,
     limit: FORMATS[format].max,
     overflows: !Number.isFinite(value),
-    safe_dot_limit: known ? safe : null,
-    safe_logit_limit: safe === null ? null : safe * scale,
+    safe_dot_limit: known && safeLogit !== null ? safeLogit * tau : null,
+    safe_logit_limit: safeLogit,
   });
+  const matmulMax = FORMATS[plan.matmul].max;
   const stages = [
-    ...(known ? [stage("matmul", "q @ k.T", plan.matmul, dot, FORMATS[plan.matmul].max)] : []),
-    stage("temperature", scaleText, plan.logits, logit, FORMATS[plan.logits].max * tau),
+    ...(known
+      ? [{
+        ...stage("matmul", "q @ k.T", plan.matmul, dot, matmulMax * scale),
+        safe_dot_limit: matmulMax,
+      }]
+      : []),
+    stage("temperature", scaleText, plan.logits, logit, FORMATS[plan.logits].max),
   ];
   const softmaxStages = [
     stage(
@@ -104,14 +110,14 @@ export function analyzeStages(input: StageInput): StageAnalysis {
       naive ? "torch.exp(logits)" : "exp(logits - max) inside the softmax",
       plan.softmax,
       exp,
-      naive ? tau * Math.log(softMax) : null,
+      naive ? Math.log(softMax) : null,
     ),
     stage(
       "sum",
       naive ? "torch.exp(logits).sum(-1)" : "sum of exp(logits - max)",
       plan.softmax,
       parts.sum,
-      naive ? tau * Math.log(softMax / batchSize) : null,
+      naive ? Math.log(softMax / batchSize) : null,
     ),
     stage("log", naive ? "torch.log(sum)" : "max + log(sum)", plan.softmax, lse, null),
   ];

@@ -10,7 +10,7 @@
 import type { Finding } from "../findings/mod.ts";
 import type { FindingContext } from "./finding_context.ts";
 import { formatNumber as f } from "./format_number.ts";
-import { FP32_LOGITS, halfName, LOCATE, NORMALIZE } from "./remedies.ts";
+import { fp32LogitsRemedy, halfName, LOCATE, normalizeRemedy } from "./remedies.ts";
 import { scaleFactor } from "./scaling.ts";
 import { scaleWords } from "./scale_words.ts";
 import type { SeriesGrowth } from "./trajectory_analysis.ts";
@@ -45,7 +45,7 @@ export function noNormalization(c: FindingContext, out: Finding[]): void {
         }.`
         : "") +
       dim,
-    remedies: [NORMALIZE, LOCATE],
+    remedies: [normalizeRemedy(c.scaling), LOCATE],
   });
 }
 
@@ -91,7 +91,11 @@ export function trajectoryFindings(c: FindingContext, out: Finding[]): void {
         `${g.name} ${f(g.first)} → ${f(g.last)} (×${f(g.ratio, 3)} last third vs first third, ` +
         `p = ${g.p_value.toPrecision(2)})`
       ).join("; ") + "." + soon,
-      remedies: [...(c.normalized === true ? [] : [NORMALIZE]), FP32_LOGITS, LOCATE],
+      remedies: [
+        ...(c.normalized === true ? [] : [normalizeRemedy(c.scaling)]),
+        fp32LogitsRemedy(c.scaling),
+        LOCATE,
+      ],
     });
   }
   risingLoss(c, out);
@@ -115,7 +119,7 @@ function risingLoss(c: FindingContext, out: Finding[]): void {
       `third). InfoNCE rises when the negatives' scores grow with the positives': with growing norms ` +
       `${np} grows, and log(1 + Σ e^(${np})) with it.${gap}`,
     remedies: [
-      ...(c.normalized === true ? [] : [NORMALIZE]),
+      ...(c.normalized === true ? [] : [normalizeRemedy(c.scaling)]),
       "Check the positives really are positives: with dropout views keep p ≈ 0.1.",
       LOCATE,
     ],
