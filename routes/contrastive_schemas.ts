@@ -9,6 +9,9 @@ import { FindingSchema, SummarySchema } from "./common.ts";
 import { NumberOrNonFinite } from "./json.ts";
 import { FormatSchema } from "./logsumexp.ts";
 
+/** A number, a non-finite number as a string, or null (a $ref does not take `nullable`). */
+const NullableNumber = z.union([NumberOrNonFinite, z.null()]);
+
 const StageSchema = z.object({
   name: z.enum(["matmul", "temperature", "exp", "sum", "log"]),
   operation: z.string(),
@@ -16,11 +19,11 @@ const StageSchema = z.object({
   value: NumberOrNonFinite.openapi({ description: "The stage's output for the largest logit." }),
   limit: z.number().openapi({ description: "The largest finite value of the stage's format." }),
   overflows: z.boolean(),
-  safe_dot_limit: z.number().nullable().openapi({
+  safe_dot_limit: NullableNumber.openapi({
     description: "The largest |q·k| this stage survives; null if it cannot overflow or the " +
       "scale is unknown.",
   }),
-  safe_logit_limit: z.number().nullable().openapi({
+  safe_logit_limit: NullableNumber.openapi({
     description: "The same limit on the logits (|q·k| times the scale); null if it cannot " +
       "overflow.",
   }),
@@ -32,8 +35,8 @@ const FirstOverflowSchema = z.object({
   format: FormatSchema,
   value: NumberOrNonFinite,
   limit: z.number(),
-  safe_dot_limit: z.number().nullable(),
-  safe_logit_limit: z.number().nullable(),
+  safe_dot_limit: NullableNumber,
+  safe_logit_limit: NullableNumber,
   max_dot: z.number(),
   statement: z.string(),
 }).nullable().openapi("FirstOverflow");
@@ -60,7 +63,7 @@ const ForecastSchema = z.object({
   models: z.array(GrowthModelSchema),
   evidence: z.object({
     points: z.number().int(),
-    ratio: z.number(),
+    ratio: NumberOrNonFinite,
     correlation: z.number(),
     p_value: z.number(),
   }).nullable().openapi({
@@ -161,21 +164,26 @@ export const ContrastiveOutput = z.object({
   logit_scale: z.number().nullable(),
   learnable_scale: z.object({
     clamp: z.number().nullable(),
-    safe_scale: z.number().nullable().openapi({
+    safe_scale: NullableNumber.openapi({
       description: "The largest multiplier of q·k every stage survives at the analysed |q·k|.",
     }),
   }).nullable(),
   modes: z.array(z.enum(["configuration", "trajectory", "embeddings"])),
   stages_from: z.enum(["configuration", "embeddings", "trajectory"]).nullable(),
-  max_logit: z.number().nullable(),
+  max_logit: NullableNumber,
   max_dot: z.number().nullable(),
-  safe_dot_limit: z.number().nullable(),
-  safe_logit_limit: z.number().nullable().openapi({
+  safe_dot_limit: NullableNumber,
+  safe_logit_limit: NullableNumber.openapi({
     description: "The largest |logit| every stage after the scaling survives.",
   }),
   stages: z.array(StageSchema),
   first_overflow: FirstOverflowSchema,
-  loss_bounds: z.object({ uniform: z.number(), best: z.number(), worst: z.number() }).nullable(),
+  loss_bounds: z.object({
+    uniform: z.number(),
+    best: z.number(),
+    // 2·L + ln(B − 1) passes fp64's range for logits near 1e308.
+    worst: NumberOrNonFinite,
+  }).nullable(),
   dropout: z.object({ p: z.number(), expected_view_cosine: z.number() }).nullable(),
   trajectory: TrajectorySchema,
   forecast: ForecastSchema,

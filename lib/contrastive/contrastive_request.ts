@@ -14,6 +14,9 @@ import type { Precision, SoftmaxKind } from "./precision.ts";
 import { checkScaling, type Scaling } from "./scaling.ts";
 import type { TrajectoryPoint } from "./trajectory_analysis.ts";
 
+/** The range of a temperature or logit scale: 1/value and everything scaled by it stay finite. */
+export const SCALE_RANGE = [1e-300, 1e300] as const;
+
 /** The question, in any combination of its forms. */
 export interface ContrastiveRequest {
   temperature?: number;
@@ -83,8 +86,11 @@ function scalingOf(r: ContrastiveRequest): Scaling {
   if (r.logit_scale !== undefined) {
     return checkScaling({ kind: "logit_scale", value: r.logit_scale });
   }
+  // A logged scale stands in for the input within the range the input accepts (1/s finite).
   const logged = (r.trajectory ?? []).map((p) => p.logit_scale)
-    .filter((v): v is number => typeof v === "number" && v > 0 && v < Infinity);
+    .filter((v): v is number =>
+      typeof v === "number" && v >= SCALE_RANGE[0] && v <= SCALE_RANGE[1]
+    );
   return logged.length > 0
     ? { kind: "logit_scale", value: logged[logged.length - 1] }
     : { kind: "none", value: 1 };
