@@ -48,8 +48,8 @@ const TrajectoryPointSchema = z.object({
   }),
 }).openapi("TrajectoryPoint");
 
-/** The most labels of a supervised batch. */
-export const MAX_LABELS = 1_048_576;
+/** The most labels of a supervised batch: 64 Ki samples, checked before validation walks them. */
+export const MAX_LABELS = 65_536;
 
 const Input = z.object({
   // Between 1e-300 and 1e300, so that 1/τ (and everything scaled by it) is a finite number.
@@ -193,7 +193,7 @@ export const contrastive: Tool<ContrastiveInput, ContrastiveReport> = {
 
 /**
  * Throws a {@linkcode LimitError} when the request is over the service's limits: trajectory
- * points over `MAX_TRAJECTORY_POINTS`, B·B·dim of q or k over `MAX_MATRIX_WORK` (dim = the
+ * points over `MAX_TRAJECTORY_POINTS`, labels over `MAX_LABELS`, B·B·dim of q or k over `MAX_MATRIX_WORK` (dim = the
  * longest row), or a matrix holding more numbers than the caps allow (B ≤ 1024 rows of
  * ≤ 4096). Reads array lengths only, O(rows), so it runs on the raw body before the schema,
  * which reports everything else (a matrix over a cap but small is the schema's 422).
@@ -203,6 +203,9 @@ export function checkContrastiveLimits(raw: unknown, config: Config): void {
   if (Array.isArray(body.trajectory)) {
     const points = body.trajectory.length;
     checkLimit("MAX_TRAJECTORY_POINTS", config.maxTrajectoryPoints, points, "trajectory", "points");
+  }
+  if (Array.isArray(body.labels)) {
+    checkLimit("MAX_LABELS", MAX_LABELS, body.labels.length, "labels", "labels");
   }
   for (const name of ["q", "k"]) {
     const m = body[name];

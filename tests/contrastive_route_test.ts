@@ -1,7 +1,7 @@
 /** POST /v1/contrastive: validation pointers, documented caps, configured limits, the contract. */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import app, { createApp } from "../routes/app.ts";
-import { contrastive } from "../routes/contrastive.ts";
+import { contrastive, MAX_LABELS } from "../routes/contrastive.ts";
 import { defaultConfig } from "../routes/config.ts";
 import { postContrastive } from "./contrastive_helpers.ts";
 
@@ -106,4 +106,14 @@ Deno.test("dim must match the embeddings; given alone it explains raw dot produc
   });
   const f = body.findings.find((x: { id: string }) => x.id === "no-l2-normalization");
   assertStringIncludes(f.evidence, "√768 = 27.7128");
+});
+
+Deno.test("more labels than MAX_LABELS is 413 before validation walks them", async () => {
+  const { status, body } = await postContrastive({
+    temperature: 0.1,
+    precision: "fp32",
+    labels: new Array(MAX_LABELS + 1).fill(0),
+  });
+  assertEquals(status, 413);
+  assertEquals([body.limit, body.value, body.found], ["MAX_LABELS", MAX_LABELS, MAX_LABELS + 1]);
 });
