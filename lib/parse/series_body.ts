@@ -16,17 +16,27 @@
  * ```
  */
 import { parseCsvSeries } from "./csv_series.ts";
+import { extraSeriesFields, type ExtraSeriesSet } from "./extra_series.ts";
+import { readFrameworkJson, readFrameworkText } from "./framework_body.ts";
+import type { FrameworkFormat, FrameworkLog, ImpliedOptions } from "./framework_log.ts";
 import { parseNumberLines } from "./number_lines.ts";
 import { parsePythonJson } from "./python_json.ts";
 import { describe, seriesValues } from "./series_values.ts";
 
+/** What a body was read as: a generic form, or a framework's own file. */
+export type BodyFormat = "json" | "csv" | "text" | FrameworkFormat;
+
 /** A parsed body. */
 export interface SeriesBody {
-  format: "json" | "csv" | "text";
+  format: BodyFormat;
   loss: Float64Array;
   steps: Float64Array | null;
-  /** The JSON body's other fields (empty for CSV and text). */
+  /** The JSON body's other fields (empty for CSV, text and framework files). */
   fields: Record<string, unknown>;
+  /** The eval loss, learning rate and gradient norm, when the body holds them. */
+  series: ExtraSeriesSet;
+  /** Options the file itself tells (steps per epoch, logging window, running means). */
+  implied: ImpliedOptions;
 }
 
 export function parseSeriesBody(
@@ -35,6 +45,8 @@ export function parseSeriesBody(
   column?: string,
 ): SeriesBody {
   const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
+  const framework = readFrameworkText(text, column);
+  if (framework) return frameworkBody(framework);
   const start = text.trimStart()[0];
   const json = type === "application/json" || type.endsWith("+json") ||
     (!type.startsWith("text/csv") && (start === "[" || start === "{"));
@@ -45,20 +57,48 @@ export function parseSeriesBody(
     /[a-df-hj-mo-z]/i.test(head.replace(/nan|inf(inity)?/gi, ""))
   ) {
     const csv = parseCsvSeries(text, column);
-    return { format: "csv", loss: csv.loss, steps: csv.steps, fields: {} };
+    return { format: "csv", loss: csv.loss, steps: csv.steps, fields: {}, series: {}, implied: {} };
   }
-  return { format: "text", loss: parseNumberLines(text), steps: null, fields: {} };
+  return {
+    format: "text",
+    loss: parseNumberLines(text),
+    steps: null,
+    fields: {},
+    series: {},
+    implied: {},
+  };
+}
+
+/** A framework file as a body: its series, and what it implies as options. */
+export function frameworkBody(log: FrameworkLog): SeriesBody {
+  return {
+    format: log.format,
+    loss: log.loss,
+    steps: log.steps,
+    fields: {},
+    series: log.series,
+    implied: log.implied,
+  };
 }
 
 /** A parsed JSON body (an array, or an object with `loss`) as a series and its other fields. */
 export function seriesFromJson(value: unknown): SeriesBody {
   if (Array.isArray(value)) {
-    return { format: "json", loss: seriesValues(value, ""), steps: null, fields: {} };
+    return {
+      format: "json",
+      loss: seriesValues(value, ""),
+      steps: null,
+      fields: {},
+      series: {},
+      implied: {},
+    };
   }
+  const framework = readFrameworkJson(value);
+  if (framework) return frameworkBody(framework);
   if (typeof value !== "object" || value === null) {
     throw new TypeError(`expected a JSON object with "loss" or an array, found ${describe(value)}`);
   }
-  const { loss, steps, ...fields } = value as Record<string, unknown>;
+  const { loss, steps, ...others } = value as Record<string, unknown>;
   if (loss === undefined) {
     throw new TypeError("/loss: expected an array of loss values, found none");
   }
@@ -74,5 +114,6 @@ export function seriesFromJson(value: unknown): SeriesBody {
       );
     }
   }
-  return { format: "json", loss: series, steps: stepValues, fields };
+  const { series: extra, rest: fields } = extraSeriesFields(others, series.length);
+  return { format: "json", loss: series, steps: stepValues, fields, series: extra, implied: {} };
 }
