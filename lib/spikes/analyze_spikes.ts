@@ -30,6 +30,9 @@ import { spikeEpoch } from "./epoch_layout.ts";
 import { LEVEL_SHIFT_WIDTH, levelShifts } from "./level_shifts.ts";
 import { robustResiduals } from "./residuals.ts";
 import { risingTrend } from "./rising_trend.ts";
+import { overfitting } from "./overfitting.ts";
+import { scheduleEvents, spikesAtScheduleEvents } from "./schedule_events.ts";
+import { onSteps } from "./side_series.ts";
 import { runningMeanSignature } from "./running_mean_signature.ts";
 import { explainLastBatch, spikeFindings } from "./spike_findings.ts";
 import { spikeSummary } from "./spike_summary.ts";
@@ -45,6 +48,7 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
     throw new RangeError("expected at least one loss value, found an empty series");
   }
   const axis = stepAxis(loss.length, options.steps, options.logEvery);
+  options = onSteps(options, axis.stepOf, loss.length);
   // Rows missing from `steps`: analysed on the regular grid, answered for the rows given.
   const grid = options.steps ? regularGrid(loss, options.steps, axis.stride) : null;
   if (!grid) return analyzeRows(loss, options, axis, null);
@@ -269,6 +273,11 @@ function analyzeRows(
     first_step: residuals.nonFinite.first >= 0 ? axis.stepOf(residuals.nonFinite.first) : null,
   };
   const explanation = explainLastBatch(options, last);
+  const schedule = spikesAtScheduleEvents(
+    isolated,
+    scheduleEvents(options.learningRate),
+    axis.stride,
+  );
   const findings: Finding[] = spikeFindings({
     explanation,
     n,
@@ -280,7 +289,9 @@ function analyzeRows(
     last,
     first,
     signature,
-    isolated,
+    isolated: schedule.unexplained,
+    scheduled: schedule.scheduled,
+    overfitting: overfitting(loss, axis.stepOf, options.evalLoss),
     nonFinite,
     rising: risingTrend(
       loss,

@@ -11,11 +11,34 @@ export interface SpikeOptions {
   datasetSize?: number;
   batchSize?: number;
   dropLast?: boolean;
+  /** The eval loss at its own steps: rising while the training loss falls is `overfitting`. */
+  evalLoss?: SideSeries;
+  /** The learning rate: a spike on one of its schedule events (warm-up's end, a restart) is explained. */
+  learningRate?: SideSeries;
+  /** The gradient norm (carried for the rules that read it). */
+  gradNorm?: SideSeries;
+  /**
+   * How each logged value was formed, when not one step's loss (or the mean of `logEvery`):
+   * `"epoch"` — the running mean since the epoch began (Keras' progress bar, torchvision's
+   * `global_avg`), which restarts at every epoch boundary. The JSON field is
+   * `logged_as: "epoch-running-mean"`.
+   */
+  runningMean?: "epoch";
   /**
    * Called between units of work (each period proposal judged); may throw to abandon the
    * analysis. The service passes one that throws once its time budget is spent.
    */
   checkpoint?: () => void;
+}
+
+/**
+ * A series beside the loss, at training steps (`aligned` false), or at the indices of the loss
+ * points it is aligned with (`aligned` true; the analysis turns them into steps).
+ */
+export interface SideSeries {
+  steps: Float64Array;
+  values: Float64Array;
+  aligned?: boolean;
 }
 
 /** One spike (or dip). `baseline` is the median of the 10 finite points before it. */
