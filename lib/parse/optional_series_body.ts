@@ -39,7 +39,10 @@ export function parseOptionalSeriesBody(
   const value = parsePythonJson(text);
   const fromFile = readFrameworkJson(value);
   if (fromFile) return frameworkBody(fromFile);
-  if (typeof value === "object" && value !== null && !Array.isArray(value) && !("loss" in value)) {
+  if (
+    typeof value === "object" && value !== null && !Array.isArray(value) && !("loss" in value) &&
+    !("log_file" in value)
+  ) {
     if ("steps" in value) {
       throw new TypeError("/steps: steps were given without a loss series (`loss`)");
     }

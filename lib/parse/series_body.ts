@@ -4,15 +4,18 @@
  * Why: one endpoint, three kinds of file a person already has (see the other files of this
  * folder). The media type decides (`application/json`, `text/csv`, `text/plain`); a missing
  * or generic one is sniffed: `[` or `{` first is JSON, a header with letters is CSV, numbers
- * are lines. JSON is a bare array or an object with `loss` (and optionally `steps`); its other
- * fields are returned as `fields` for the caller's own validation.
+ * are lines. JSON is a bare array or an object with `loss` (and optionally `steps`, and the
+ * `eval_loss`, `learning_rate` and `grad_norm` series), or with `log_file`, a log's text; its
+ * other fields are returned as `fields` for the caller's own validation. A framework's own file
+ * is recognised first (see `framework_body.ts`).
  *
  * Cost: O(n) for n characters.
  *
  * @example
  * ```ts
  * parseSeriesBody('{"loss": [1, NaN], "log_every": 10}', "application/json");
- * // { format: "json", loss: [1, NaN], steps: null, fields: { log_every: 10 } }
+ * // { format: "json", loss: [1, NaN], steps: null, fields: { log_every: 10 }, series: {},
+ * //   implied: {} }
  * ```
  */
 import { parseCsvSeries } from "./csv_series.ts";
@@ -98,7 +101,14 @@ export function seriesFromJson(value: unknown): SeriesBody {
   if (typeof value !== "object" || value === null) {
     throw new TypeError(`expected a JSON object with "loss" or an array, found ${describe(value)}`);
   }
-  const { loss, steps, ...others } = value as Record<string, unknown>;
+  const record = value as Record<string, unknown>;
+  if (record.loss === undefined && typeof record.log_file === "string") {
+    // A log file's text inside JSON (what an MCP tool or a JSON client can carry).
+    const { log_file, ...fields } = record;
+    const inner = parseSeriesBody(log_file, null);
+    return { ...inner, fields: { ...inner.fields, ...fields } };
+  }
+  const { loss, steps, ...others } = record;
   if (loss === undefined) {
     throw new TypeError("/loss: expected an array of loss values, found none");
   }

@@ -32,9 +32,10 @@ import { robustResiduals } from "./residuals.ts";
 import { risingTrend } from "./rising_trend.ts";
 import { overfitting } from "./overfitting.ts";
 import { scheduleEvents, spikesAtScheduleEvents } from "./schedule_events.ts";
-import { onSteps } from "./side_series.ts";
+import { inputSummary, onSteps } from "./side_series.ts";
 import { runningMeanSignature } from "./running_mean_signature.ts";
 import { explainLastBatch, spikeFindings } from "./spike_findings.ts";
+import { ratioSignificance } from "../batch/mod.ts";
 import { spikeSummary } from "./spike_summary.ts";
 import { regularGrid } from "./regular_grid.ts";
 import { type StepAxis, stepAxis } from "./step_axis.ts";
@@ -301,6 +302,7 @@ function analyzeRows(
   });
   const report: SpikeReport = {
     n,
+    input: inputSummary(n, options),
     scale: residuals.domain,
     non_finite: nonFinite,
     spike_count: spikes.length,
@@ -314,6 +316,7 @@ function analyzeRows(
         max_ratio: last.max,
         epochs: last.epochs,
         spike_share: last.spikeShare,
+        ...significanceOf(last.ratios),
         inferred_reduction: explanation?.inferred_reduction ?? null,
         k: explanation?.k ?? null,
         predicted_ratio: explanation?.predicted_ratio ?? null,
@@ -324,6 +327,11 @@ function analyzeRows(
   };
   report.summary = spikeSummary(report);
   return report;
+}
+
+function significanceOf(ratios: number[]): { significant: boolean; p_value: number } {
+  const { significant, p_value } = ratioSignificance(ratios);
+  return { significant, p_value };
 }
 
 function periodEvidence(found: Period, period: number, stride: number): string {

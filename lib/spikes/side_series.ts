@@ -13,7 +13,7 @@
  * onSteps({ learningRate: lr, logEvery: 10 }, (i) => 10 * i, 2).learningRate?.steps; // [0, 10]
  * ```
  */
-import type { SideSeries, SpikeOptions } from "./types.ts";
+import type { InputSummary, SideSeries, SpikeOptions } from "./types.ts";
 
 export function onSteps(
   options: SpikeOptions,
@@ -35,5 +35,19 @@ export function onSteps(
     evalLoss: resolve(options.evalLoss),
     learningRate: resolve(options.learningRate),
     gradNorm: resolve(options.gradNorm),
+  };
+}
+
+/** What the analysis was given, for the answer's `input`. */
+export function inputSummary(n: number, options: SpikeOptions): InputSummary {
+  return {
+    format: options.source?.format ?? "json",
+    series: {
+      loss: n,
+      eval_loss: options.evalLoss?.values.length ?? 0,
+      learning_rate: options.learningRate?.values.length ?? 0,
+      grad_norm: options.gradNorm?.values.length ?? 0,
+    },
+    from_file: { ...options.source?.fromFile },
   };
 }

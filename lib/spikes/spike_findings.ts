@@ -197,7 +197,14 @@ function lastBatchFinding(ctx: SpikeContext, up: boolean): Finding {
     }×${range} the median of the 10 steps before it, over ${last!.epochs} epochs`
     : "the spikes fall on the last step of every epoch";
   const explanation = ctx.explanation;
-  const inferred = explanation?.inferred_reduction
+  const noise = explanation?.significance && !explanation.significance.significant
+    ? ` The per-epoch ratios are not significantly away from 1 (t test on their logs, p = ${
+      explanation.significance.p_value.toPrecision(2)
+    }, over ${explanation.significance.epochs} epochs): no reduction is inferred from them.`
+    : null;
+  const inferred = noise !== null
+    ? noise
+    : explanation?.inferred_reduction
     ? ` The ratio points to the reduction \`${explanation.inferred_reduction}\` (loss ∝ b^(1−k), k = ${
       explanation.k!.toFixed(2)
     }): it predicts ${fmt(explanation.predicted_ratio!)}× against ${
@@ -241,7 +248,13 @@ export function explainLastBatch(
   const { datasetSize, batchSize, dropLast } = options;
   const ratio = last?.median;
   if (datasetSize === undefined || batchSize === undefined || !(ratio! > 0)) return null;
-  return explainMeasuredRatio({ datasetSize, batchSize, dropLast, measuredRatio: ratio! });
+  return explainMeasuredRatio({
+    datasetSize,
+    batchSize,
+    dropLast,
+    measuredRatio: ratio!,
+    epochRatios: last?.ratios,
+  });
 }
 
 function epochStartFinding(ctx: SpikeContext, up: boolean): Finding {
