@@ -41,7 +41,7 @@ export function readFrameworkJson(value: unknown): FrameworkLog | null {
  */
 export function readFrameworkText(text: string, column?: string): FrameworkLog | null {
   if (isTrainerLog(text)) return readTrainerLog(text);
-  const start = text.trimStart()[0];
+  const start = text[text.search(/\S/)];
   if (start === "{" || start === "[") return null;
   const lines = logLines(text.slice(0, SNIFF_CHARACTERS));
   for (const line of lines) {
