@@ -156,11 +156,11 @@ export const SpikesResponseSchema = z.object({
   }).nullable(),
   last_batch: z.union([
     z.object({
-      measured_ratio: z.number().openapi({
+      measured_ratio: NumberOrNonFinite.openapi({
         description: "Median over epochs of loss(last step) ÷ median(the 10 steps before).",
       }),
-      min_ratio: z.number().nullable(),
-      max_ratio: z.number().nullable(),
+      min_ratio: z.union([NumberOrNonFinite, z.null()]),
+      max_ratio: z.union([NumberOrNonFinite, z.null()]),
       epochs: z.number().int(),
       spike_share: z.number(),
       significant: z.boolean().openapi({
@@ -170,8 +170,8 @@ export const SpikesResponseSchema = z.object({
       }),
       p_value: z.number(),
       inferred_reduction: z.string().nullable(),
-      k: z.number().nullable(),
-      predicted_ratio: z.number().nullable(),
+      k: z.union([NumberOrNonFinite, z.null()]),
+      predicted_ratio: z.union([NumberOrNonFinite, z.null()]),
     }),
     z.null(),
   ]).openapi({ description: "The loss at the last step of every epoch (needs the epoch)." }),
