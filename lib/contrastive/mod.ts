@@ -8,7 +8,6 @@ export * from "./overflow_statement.ts";
 export * from "./stage_analysis.ts";
 export * from "./loss_bounds.ts";
 export * from "./dropout_views.ts";
-export * from "./student_t.ts";
 export * from "./rank_trend.ts";
 export * from "./growth_fit.ts";
 export * from "./overflow_forecast.ts";

@@ -1,8 +1,8 @@
 /**
  * Is a series rising with the step, and how surely? Spearman's rank correlation ρ of (step, value)
  * (simple-statistics) and its one-sided p-value for "rises", by the t approximation
- * t = ρ·√((n − 2)/(1 − ρ²)) with n − 2 degrees of freedom: what scipy.stats.spearmanr(...,
- * alternative="greater") returns. Ranks make it robust to a runaway last point and blind to the
+ * t = ρ·√((n − 2)/(1 − ρ²)) with n − 2 degrees of freedom (the upper tail is half the two-sided
+ * tail of lib/series for t ≥ 0): what scipy.stats.spearmanr(..., alternative="greater") returns. Ranks make it robust to a runaway last point and blind to the
  * size of the change (that is the growth ratio's job). For very short series the approximation is
  * optimistic (a perfect rise of 4 points gets p = 0; its exact permutation p is 1/24), which is why
  * a forecast also needs {@linkcode MIN_TREND_POINTS} points. O(n log n).
@@ -13,7 +13,7 @@
  * ```
  */
 import { sampleRankCorrelation } from "simple-statistics";
-import { studentTUpperTail } from "./student_t.ts";
+import { studentTwoSidedTail } from "../series/mod.ts";
 
 /**
  * The fewest points a trend may be significant on: 5, the smallest n whose perfect rise is
@@ -39,5 +39,6 @@ export function rankTrend(steps: readonly number[], values: readonly number[]): 
     : rho <= -1
     ? -Infinity
     : rho * Math.sqrt((n - 2) / (1 - rho * rho));
-  return { correlation: rho, p_value: studentTUpperTail(t, n - 2) };
+  const half = studentTwoSidedTail(t, n - 2) / 2;
+  return { correlation: rho, p_value: t >= 0 ? half : 1 - half };
 }
