@@ -62,6 +62,32 @@ export interface Forecast {
   note: string;
 }
 
+/** A logged value already past the limit: the crossing is observed, not forecast. */
+function observedCrossing(
+  quantity: Forecast["quantity"],
+  t: number[],
+  y: number[],
+  limit: number,
+  observed: number,
+): Forecast {
+  return {
+    quantity,
+    limit,
+    last_step: t[t.length - 1],
+    last_value: y[y.length - 1],
+    overflow_step: t[observed],
+    steps_ahead: 0,
+    range: [t[observed], t[observed]],
+    growth_per_step: NaN,
+    model: "observed",
+    accelerating: false,
+    confidence: "high",
+    models: [],
+    evidence: null,
+    note: `already past the limit at step ${t[observed]}`,
+  };
+}
+
 /**
  * The forecast, or null with fewer than 3 points, a non-positive value, growth that is not
  * significant, or no crossing. A value already past the limit is an observation and needs no growth.
@@ -78,24 +104,7 @@ export function forecastOverflow(
   const lastStep = t[t.length - 1];
   const span = lastStep - t[0];
   const observed = y.findIndex((v) => v > limit);
-  if (observed >= 0) {
-    return {
-      quantity,
-      limit,
-      last_step: lastStep,
-      last_value: y[y.length - 1],
-      overflow_step: t[observed],
-      steps_ahead: 0,
-      range: [t[observed], t[observed]],
-      growth_per_step: NaN,
-      model: "observed",
-      accelerating: false,
-      confidence: "high",
-      models: [],
-      evidence: null,
-      note: `already past the limit at step ${t[observed]}`,
-    };
-  }
+  if (observed >= 0) return observedCrossing(quantity, t, y, limit, observed);
   if (!growth?.significant) return null;
   const models = fitGrowth(t, y, limit);
   const crossing = models.filter((m) => m.crossing !== null);
