@@ -98,3 +98,26 @@ Deno.test("noise around a level is not growth, even when its last point is the h
   assertEquals(body.temperature, null);
   assertEquals(body.stages_from, "trajectory");
 });
+
+Deno.test("growing logits on L2-normalised embeddings are the scale's doing, not growing norms", async () => {
+  // |logit| ≤ s·1 on unit vectors: a rising largest logit means a rising scale.
+  const trajectory = [5, 7, 10, 14, 20, 28, 40].map((v, step) => ({ step, max_logit: v }));
+  const scaled = await postContrastive({
+    logit_scale: 40,
+    normalized: true,
+    batch_size: 64,
+    precision: "fp16-autocast",
+    trajectory,
+  });
+  assert(!scaled.body.findings.some((f: { id: string }) => f.id === "norm-growth"));
+  // The same logits of unnormalised embeddings are growing norms.
+  const raw = await postContrastive({
+    logit_scale: 40,
+    normalized: false,
+    batch_size: 64,
+    precision: "fp16-autocast",
+    trajectory,
+  });
+  const growth = raw.body.findings.find((f: { id: string }) => f.id === "norm-growth");
+  assertEquals(growth.title, "The logits are growing");
+});

@@ -99,7 +99,11 @@ export const GROWTH_RATIO: Record<SeriesName, number> = {
   logit_scale: 1.5,
 };
 
-/** p-values for a series to grow (5 %) and to be extrapolated (1 %), one-sided. */
+/**
+ * One-sided p-values of the rank rise: 5 % for a finding to say a series grows (the usual level
+ * for a statement about one series), 1 % for a forecast to extrapolate it (a stronger claim, made
+ * from the first of up to seven series tried: 0.05/7 ≈ 0.007).
+ */
 export const GROWTH_P = { growing: 0.05, significant: 0.01 } as const;
 
 function growthOf(name: SeriesName, t: number[], y: number[]): SeriesGrowth | null {
