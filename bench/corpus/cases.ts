@@ -37,7 +37,7 @@ export function medianStep(steps: number[]): number {
 export async function loadCorpus(dir: URL = CORPUS_DIR): Promise<ScoredCase[]> {
   const names: string[] = [];
   for await (const e of Deno.readDir(dir)) {
-    if (e.isFile && e.name.endsWith(".json")) names.push(e.name);
+    if (e.isFile && e.name.endsWith(".json") && e.name !== "known_misses.json") names.push(e.name);
   }
   names.sort();
   const out: ScoredCase[] = [];

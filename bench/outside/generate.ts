@@ -55,11 +55,24 @@ export const DRAW = {
   visible: 4,
 } as const;
 
-type Ctx = { rng: Random; steps: number; k: number; mode: Logging; curve: Curve; period: number };
+type Ctx = {
+  kind: string;
+  rng: Random;
+  steps: number;
+  k: number;
+  mode: Logging;
+  curve: Curve;
+  period: number;
+};
 type Made = { truth: OutsideTruth; logged?: Float64Array; epochal: boolean };
 const SPIKE_KINDS = ["isolated-spikes", "periodic-spikes"];
 /** Kinds logged at every step: a one-step event must be logged to be seen (the seed report). */
 const PER_STEP = ["last-batch-spike", "last-batch-dip"];
+/**
+ * Kinds whose finding names the epoch's first or last step: without the epoch length a spike
+ * train at that period is only periodic, so these bodies always say steps_per_epoch.
+ */
+const EPOCH_NAMED = ["last-batch-spike", "last-batch-dip", "epoch-start-spike"];
 
 /** An effect size in log units: drawn in [lo, hi] but never below DRAW.visible logged sigmas. */
 function effect(c: Ctx, lo: number, hi: number): number {
@@ -171,16 +184,21 @@ function draw(rng: Random, epochal: boolean, perStep: boolean) {
   return { k, mode, period, steps: epochs * period };
 }
 
-/** Turns a made case into its request body: logged values, their steps, the options given. */
+/**
+ * Turns a made case into its request body: logged values, their steps, the options given. Steps
+ * are 0-based, as the service's default (`index × log_every`), Lightning and nanoGPT count them: a
+ * point stands at the last step it covers, so the last step of epoch e is step (e + 1)·P − 1.
+ */
 function bodyOf(made: Made, c: Ctx): OutsideCase["body"] {
   const source = made.logged ?? c.curve.loss;
   const mode = made.logged ? "sample" : c.mode;
   const values = logEvery(source as Float64Array, c.k, mode);
   const body: OutsideCase["body"] = {
     loss: values.map((v) => (Number.isFinite(v) ? v : "NaN")),
-    steps: values.map((_, i) => (i + 1) * c.k),
+    steps: values.map((_, i) => (i + 1) * c.k - 1),
   };
-  if (made.epochal && c.rng.uniform() < DRAW.epochGiven) body.steps_per_epoch = c.period;
+  const given = EPOCH_NAMED.includes(c.kind) || c.rng.uniform() < DRAW.epochGiven;
+  if (made.epochal && given) body.steps_per_epoch = c.period;
   if (mode === "mean" && c.k > 1) body.log_every = c.k;
   return body;
 }
@@ -197,7 +215,7 @@ export function makeCase(kind: string, seed: number): OutsideCase {
   ]
     .includes(kind);
   const size = draw(rng, epochal, PER_STEP.includes(kind));
-  const c: Ctx = { rng, ...size, curve: healthyCurve(rng, size.steps) };
+  const c: Ctx = { kind, rng, ...size, curve: healthyCurve(rng, size.steps) };
   const made = KINDS[kind](c);
   return {
     id: `${kind}-${seed}`,
