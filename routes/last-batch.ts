@@ -59,8 +59,8 @@ export const LastBatchRequest = z.object({
   }).optional(),
   grad_noise_scale: z.number().min(0).max(1e15).optional().openapi({
     description: "B_noise = tr(Σ)/|G|², the simple noise scale of McCandlish et al. 2018, in " +
-      "samples, if known. With world_size W the all-reduced gradient averages W·b samples, so " +
-      "B_noise/W enters the prediction.",
+      "samples, if known, with Σ the per-sample gradient covariance over the data set (divided " +
+      "by N). With world_size W the all-reduced gradient averages W·b distinct samples.",
   }),
 }).superRefine((body, ctx) => {
   const items = body.items_per_micro_batch;
@@ -119,7 +119,11 @@ export const LastBatchResponse = z.object({
   }),
   grad_scale: z.number().openapi({
     description: "Expected (RMS) gradient-norm ratio: (r/B)^(1−k), times " +
-      "√((1 + B_noise/r)/(1 + B_noise/B)) when grad_noise_scale is given.",
+      "√((1 + B_noise·φ(W·r))/(1 + B_noise·φ(W·B))) when grad_noise_scale is given. Batches " +
+      "are drawn without replacement from the N samples of an epoch, as a shuffled DataLoader " +
+      "does: φ(b) = (N − b)/(b(N − 1)), the finite-population factor on the independent-draws " +
+      "1/b (negligible for b ≪ N, decisive when a batch is a large part of N: N = 100, B = 64 " +
+      "gives 1.778 with the noise dominating, not √(64/36) = 1.333).",
   }),
   gradient: z.object({
     deterministic: z.number(),

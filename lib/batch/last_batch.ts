@@ -92,7 +92,11 @@ export interface LastBatchAnswer {
 
 /** The modelling choices behind an answer, for the reader to check against their setup. */
 function assumptionsOf(input: LastBatchInput, partial: boolean, w: number): string[] {
-  const out = ["Ratios are expectations over batches; per-item counts are taken ∝ batch size."];
+  const out = [
+    "Ratios are expectations over batches; per-item counts are taken ∝ batch size.",
+    `Batches are drawn without replacement from the ${input.datasetSize} samples of an epoch ` +
+    "(a shuffled DataLoader): the gradient noise of b samples carries (N − b)/(N − 1).",
+  ];
   if (w > 1 && input.samplerDropLast === undefined && input.dropLast) {
     out.push(
       "DistributedSampler(drop_last=True) assumed, like the DataLoader; PyTorch's own default " +
@@ -118,14 +122,15 @@ export function lastBatch(input: LastBatchInput): LastBatchAnswer {
   const r = layout.last_batch_size;
   const k = reductionExponent(input.reduction);
   const w = positiveInteger(input.worldSize ?? 1, "worldSize");
-  // DDP averages the ranks' gradients: W·b samples enter each step, so the per-sample noise
-  // counts W times less (B_noise/(W·b) = (B_noise/W)/b); the deterministic factor is unchanged.
-  const rankNoise = input.gradNoiseScale === undefined ? undefined : input.gradNoiseScale / w;
+  // DDP averages the ranks' gradients: W·b distinct samples of the epoch's N enter each step
+  // (without replacement: see grad_scale.ts); the deterministic factor is unchanged.
+  const sampling = { datasetSize: input.datasetSize, ranks: w };
   const gradient = gradScale({
     batchSize: b,
     lastBatchSize: r,
     reduction: k,
-    noiseScale: rankNoise,
+    noiseScale: input.gradNoiseScale,
+    ...sampling,
   });
   const byReduction = Object.fromEntries(
     REDUCTIONS.map((name) => [
@@ -178,7 +183,8 @@ export function lastBatch(input: LastBatchInput): LastBatchAnswer {
         accumulationSteps: a,
         batchSize: b,
         reduction: k,
-        noiseScale: rankNoise,
+        noiseScale: input.gradNoiseScale,
+        ...sampling,
       });
       lastWindow = {
         micro_batch_sizes: sizes,

@@ -6,6 +6,7 @@
  */
 export * from "./reduction_scale.ts";
 export * from "./epoch_layout.ts";
+export * from "./sampling_noise.ts";
 export * from "./grad_scale.ts";
 export * from "./noise_scale.ts";
 export * from "./window_grad_scale.ts";
