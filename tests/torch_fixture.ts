@@ -18,7 +18,3 @@ export async function loadTorchRecord<T>(name: string): Promise<T> {
   return JSON.parse(await Deno.readTextFile(url));
 }
 
-/** Same value, telling −0 from +0 and NaN equal to NaN (Object.is). */
-export function sameValue(a: number, b: number): boolean {
-  return Object.is(a, b);
-}

@@ -73,11 +73,6 @@ function gradientText(a: Computed): string {
     `gradient noise (give grad_noise_scale to narrow it)`;
 }
 
-/** At most the first 8 values, formatted, with "…" when there are more. */
-function list(values: readonly number[], format: (x: number) => string): string {
-  return values.slice(0, 8).map(format).join(", ") + (values.length > 8 ? ", …" : "");
-}
-
 /** Builds the findings of one analysed configuration, most specific first. */
 export function lastBatchFindings(input: LastBatchInput, a: Computed): Finding[] {
   const findings: Finding[] = [];
