@@ -17,4 +17,3 @@ export async function loadTorchRecord<T>(name: string): Promise<T> {
   const url = new URL(`./fixtures/torch/${name}.json`, import.meta.url);
   return JSON.parse(await Deno.readTextFile(url));
 }
-

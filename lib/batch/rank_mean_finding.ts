@@ -14,7 +14,7 @@
  * ```
  */
 import type { Finding } from "../findings/mod.ts";
-import { formatFactor, formatNumber, formatPercent } from "./format.ts";
+import { formatFactor, formatNumber } from "./format.ts";
 import type { LastBatchAnswer } from "./last_batch.ts";
 import { severityOfFactor } from "./severity.ts";
 
@@ -36,12 +36,15 @@ export function rankMeanFinding(a: Computed): Finding | null {
     ? ""
     : ` With the ranks' means ${formatNumber(ranks.mean_of_means!)} is logged where the ` +
       `items' mean is ${formatNumber(ranks.item_mean!)}: ${ranks.bias >= 0 ? "+" : ""}` +
-      `${formatPercent(ranks.bias)}.`;
+      `${formatNumber(ranks.bias * 100)} %.`;
   const factor = ranks.bias === null ? Math.exp(ranks.max_log_deviation) : 1 + Math.abs(ranks.bias);
   const deviationSeverity = ranks.max_log_deviation >= Math.log(1.25) ? "warning" : "info";
   return {
     id: "uneven-rank-mean",
-    severity: ranks.bias === null ? deviationSeverity : severityOfFactor(factor),
+    // the larger of what the weights allow and what the ranks' losses show
+    severity: ranks.bias === null || deviationSeverity === "warning"
+      ? deviationSeverity
+      : severityOfFactor(factor),
     title: `A mean per rank, then over ${w} ranks, weighs their items unequally`,
     evidence: `The ranks hold ${list(ranks.items_per_rank, String)} items: averaging each rank, ` +
       `then the ${w} averages, gives each item of a rank ${
