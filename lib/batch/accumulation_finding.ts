@@ -12,6 +12,7 @@
  *
  * @example
  * ```ts
+ * import { lastBatch } from "./last_batch.ts";
  * const a = lastBatch({ datasetSize: 800, batchSize: 1, reduction: "mean", gradAccumSteps: 8,
  *   gradAccumLoss: "sum" });
  * accumulationFinding(a, [])?.title;

@@ -13,6 +13,7 @@
  *
  * @example
  * ```ts
+ * import { lastBatch } from "./last_batch.ts";
  * const a = lastBatch({ datasetSize: 1000, batchSize: 3, reduction: "mean", batchNorm: true });
  * batchNormFinding(a)?.severity; // "critical"
  * ```

@@ -9,6 +9,7 @@
  *
  * @example
  * ```ts
+ * import { lastBatch } from "./last_batch.ts";
  * lastBatch({ datasetSize: 5000, batchSize: 32, reduction: "sum" }).findings[0].id;
  * // "batch-size-dependent-loss"
  * ```

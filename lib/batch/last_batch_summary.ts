@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * import { lastBatch } from "./last_batch.ts";
  * lastBatch({ datasetSize: 5000, batchSize: 32, reduction: "mean" }).summary;
  * // "**Last batch: 8 of 32 samples** (5000 = 156 × 32 + 8; 157 steps per epoch). …"
  * ```

@@ -8,6 +8,7 @@
  *
  * @example
  * ```ts
+ * import { lastBatch } from "./last_batch.ts";
  * const a = lastBatch({ datasetSize: 1000, batchSize: 64, reduction: "mean",
  *   perItemLoss: "in_batch_negatives" });
  * perItemFinding(a)?.title; // "With in-batch negatives a smaller batch has an easier loss"

@@ -8,6 +8,7 @@
  *
  * @example
  * ```ts
+ * import { lastBatch } from "./last_batch.ts";
  * const a = lastBatch({ datasetSize: 3, batchSize: 2, reduction: "mean", worldSize: 2,
  *   itemsPerRank: [2, 1], rankLosses: [2, 4] });
  * rankMeanFinding(a)?.severity; // "warning" (3 against 2.67: +12.5 %)

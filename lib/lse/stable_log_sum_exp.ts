@@ -18,6 +18,7 @@
  *
  * @example
  * ```ts
+ * import { OpEvaluator } from "./op_evaluator.ts";
  * const ev = new OpEvaluator("fp16", "fp32");
  * stableLogSumExp([1000, 0], ev); // { shift: 1000, sum: 1, logSum: 0 }: lse 1000, where naive overflows
  * ```
