@@ -23,3 +23,4 @@ export * from "./rank_weights.ts";
 export * from "./loss_remedies.ts";
 export * from "./last_batch_summary.ts";
 export * from "./format.ts";
+export * from "./ratio_significance.ts";
