@@ -7,7 +7,7 @@ import { z } from "@hono/zod-openapi";
 import { PRECISIONS } from "../lib/contrastive/mod.ts";
 import { FindingSchema, SummarySchema } from "./common.ts";
 import { NumberOrNonFinite } from "./json.ts";
-import { FormatSchema } from "./logsumexp.ts";
+import { FormatSchema, SemanticsSchema } from "./logsumexp.ts";
 
 const StageSchema = z.object({
   name: z.enum(["matmul", "temperature", "exp", "sum", "log"]),
@@ -109,6 +109,7 @@ const EmbeddingsSchema = z.object({
 /** The answer of `POST /v1/contrastive`. */
 export const ContrastiveOutput = z.object({
   precision: z.enum(PRECISIONS),
+  semantics: SemanticsSchema,
   softmax: z.enum(["framework", "naive"]),
   temperature: z.number(),
   logit_scale: z.number(),

@@ -19,6 +19,7 @@
  *   precision: "fp16-autocast" }).first_overflow?.stage; // "temperature"
  * ```
  */
+import type { Semantics } from "../fp/mod.ts";
 import { bySeverity, type Finding } from "../findings/mod.ts";
 import { contrastiveFindings } from "./contrastive_findings.ts";
 import { contrastiveSummary } from "./contrastive_summary.ts";
@@ -57,11 +58,14 @@ export interface ContrastiveRequest {
   trajectory?: TrajectoryPoint[];
   q?: number[][];
   k?: number[][];
+  /** "torch" (default): q and k go to their format through fp32, as torch tensors do; "ieee". */
+  semantics?: Semantics;
 }
 
 /** The answer. */
 export interface ContrastiveReport {
   precision: Precision;
+  semantics: Semantics;
   softmax: SoftmaxKind;
   temperature: number;
   logit_scale: number;
@@ -119,6 +123,9 @@ function withoutForecast({ forecast: _, ...rest }: TrajectoryAnalysis) {
 }
 
 export function checkContrastiveStability(r: ContrastiveRequest): ContrastiveReport {
+  const semantics = r.semantics ?? "torch";
+  const fp32 = (m?: number[][]) => m?.map((row) => row.map(Math.fround)); // torch.tensor(q)
+  if (semantics === "torch") r = { ...r, q: fp32(r.q), k: fp32(r.k) };
   const scaling = scalingOf(r);
   const softmax = r.softmax ?? "framework";
   const tau = temperatureOf(scaling);
@@ -202,6 +209,7 @@ export function checkContrastiveStability(r: ContrastiveRequest): ContrastiveRep
   ].filter(Boolean).join(", ");
   return {
     precision: r.precision,
+    semantics,
     softmax,
     temperature: tau,
     logit_scale: scaleFactor(scaling),
