@@ -24,6 +24,7 @@ import { checkLimit, LimitError } from "./limit_error.ts";
 import { toolHandler } from "./json_body.ts";
 import { NumberInput } from "./number_input.ts";
 import { problemResponses } from "./problem.ts";
+import { SemanticsSchema } from "./logsumexp.ts";
 
 /** The most rows of q and k. */
 export const MAX_EMBEDDING_ROWS = 1024;
@@ -126,6 +127,10 @@ const Input = z.object({
       "B·B·dim ≤ MAX_MATRIX_WORK). Row i of k is the positive of row i of q.",
   }),
   k: Matrix.optional(),
+  semantics: SemanticsSchema.default("torch").openapi({
+    description: "torch: q and k are fp32 tensors before any cast (float64 → fp32 → format); " +
+      "ieee: rounded once. Cross-entropy keeps inf − inf = NaN under both (docs/logsumexp.md).",
+  }),
 }).superRefine((r, ctx) => {
   if (r.temperature !== undefined && r.logit_scale !== undefined) {
     ctx.addIssue({

@@ -7,7 +7,7 @@ import { z } from "@hono/zod-openapi";
 import { LOSS_KINDS, PRECISIONS } from "../lib/contrastive/mod.ts";
 import { FindingSchema, SummarySchema } from "./common.ts";
 import { NumberOrNonFinite } from "./json.ts";
-import { FormatSchema } from "./logsumexp.ts";
+import { FormatSchema, SemanticsSchema } from "./logsumexp.ts";
 
 /** A number, a non-finite number as a string, or null (a $ref does not take `nullable`). */
 const NullableNumber = z.union([NumberOrNonFinite, z.null()]);
@@ -155,6 +155,7 @@ const EmbeddingsSchema = z.object({
 /** The answer of `POST /v1/contrastive`. */
 export const ContrastiveOutput = z.object({
   precision: z.enum(PRECISIONS),
+  semantics: SemanticsSchema,
   softmax: z.enum(["framework", "naive"]),
   loss: z.enum(LOSS_KINDS),
   outside_model: z.string().nullable().openapi({

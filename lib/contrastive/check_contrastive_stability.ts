@@ -11,7 +11,8 @@
  * trajectory and forecast only significant growth ({@linkcode analyzeTrajectory}); say whether a
  * non-finite loss is an overflow ({@linkcode nanOrigin}); draw the findings and the summary. For a
  * loss outside the softmax model (SigLIP, DCL) the answer says so and checks only q @ k.T and the
- * scaling. Cost: O(B) for a configuration, O(n log n) for a trajectory, O(B²·dim) for embeddings
+ * scaling. Under `semantics: "torch"` (the default) q and k are fp32 tensors before any cast, as
+ * `torch.tensor(q)` makes them (float64 → fp32 → format); "ieee" rounds them once. Cost: O(B) for a configuration, O(n log n) for a trajectory, O(B²·dim) for embeddings
  * (the caller bounds them).
  *
  * @throws {RangeError} when nothing can be checked, both temperature and logit_scale are given,
@@ -94,7 +95,12 @@ function forecastLimits(
   };
 }
 
-export function checkContrastiveStability(r: ContrastiveRequest): ContrastiveReport {
+export function checkContrastiveStability(request: ContrastiveRequest): ContrastiveReport {
+  const semantics = request.semantics ?? "torch";
+  const fp32 = (m?: number[][]) => m?.map((row) => row.map(Math.fround)); // torch.tensor(q)
+  const r = semantics === "torch"
+    ? { ...request, q: fp32(request.q), k: fp32(request.k) }
+    : request;
   const req = resolveRequest(r);
   checkEmbeddingsInput(r, req);
   const embeddings = req.hasEmbeddings
@@ -150,5 +156,5 @@ export function checkContrastiveStability(r: ContrastiveRequest): ContrastiveRep
     optimizer: r.optimizer ?? null,
   };
   const findings = bySeverity(contrastiveFindings(context));
-  return reportOf(context, { source, limits, forecast, findings });
+  return reportOf(context, { semantics, source, limits, forecast, findings });
 }

@@ -4,6 +4,7 @@
  * and mask-fill checks, the verdict on a non-finite loss, the findings and the Markdown summary.
  * O(stages + findings + B).
  */
+import type { Semantics } from "../fp/mod.ts";
 import type { Finding } from "../findings/mod.ts";
 import { contrastiveSummary } from "./contrastive_summary.ts";
 import { expectedDropoutViewCosine } from "./dropout_views.ts";
@@ -27,6 +28,8 @@ import type { TrajectoryAnalysis } from "./trajectory_analysis.ts";
 /** The answer. */
 export interface ContrastiveReport {
   precision: Precision;
+  /** How q and k reached their format: through fp32 (torch) or rounded once (ieee). */
+  semantics: Semantics;
   softmax: SoftmaxKind;
   loss: LossKind;
   /** Why the loss is outside the softmax model this check is built on; null when inside. */
@@ -70,6 +73,7 @@ export interface ContrastiveReport {
 
 /** What the report needs beyond the findings' context. */
 export interface ReportParts {
+  semantics: Semantics;
   source: StageSource;
   limits: StageLimits;
   forecast: Forecast | null;
@@ -119,6 +123,7 @@ export function reportOf(c: FindingContext, p: ReportParts): ContrastiveReport {
   const e = c.embeddings as EmbeddingsAnalysis | null;
   return {
     precision: c.precision,
+    semantics: p.semantics,
     softmax: c.softmax,
     loss: c.loss,
     outside_model: outsideModel(c.loss),

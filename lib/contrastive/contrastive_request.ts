@@ -8,6 +8,7 @@
  * given, when a configuration or embeddings have no scale to turn |q·k| into logits, or q_norm is
  * given without k_norm.
  */
+import type { Semantics } from "../fp/mod.ts";
 import type { OptimizerInfo } from "./finding_context.ts";
 import type { LossKind } from "./loss_kind.ts";
 import type { Precision, SoftmaxKind } from "./precision.ts";
@@ -48,6 +49,8 @@ export interface ContrastiveRequest {
   trajectory?: TrajectoryPoint[];
   q?: number[][];
   k?: number[][];
+  /** "torch" (default): q and k go to their format through fp32, as torch tensors do; "ieee". */
+  semantics?: Semantics;
 }
 
 /** What the analyses are run with. */

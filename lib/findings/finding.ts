@@ -27,6 +27,8 @@ export const FINDING_IDS = [
   "partial-last-batch",
   "grad-accum-normalization",
   "ddp-padding-duplicates",
+  "uneven-rank-mean",
+  "batch-norm-small-batch",
   // contrastive
   "no-l2-normalization",
   "logit-overflow",
