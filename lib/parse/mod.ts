@@ -6,3 +6,4 @@ export * from "./csv_series.ts";
 export * from "./number_lines.ts";
 export * from "./json_error_position.ts";
 export * from "./optional_series_body.ts";
+export * from "./json_scan.ts";

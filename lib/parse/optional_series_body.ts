@@ -26,12 +26,13 @@ export function parseOptionalSeriesBody(
   text: string,
   contentType: string | null,
   column?: string,
+  maxValues: number = Infinity,
 ): OptionalSeriesBody {
   const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
   const start = text.trimStart()[0];
   const json = type === "application/json" || type.endsWith("+json") ||
     (!type.startsWith("text/csv") && start === "{");
-  if (!json) return parseSeriesBody(text, contentType, column);
+  if (!json) return parseSeriesBody(text, contentType, column, maxValues);
   const value = parsePythonJson(text);
   if (typeof value === "object" && value !== null && !Array.isArray(value) && !("loss" in value)) {
     if ("steps" in value) {
@@ -39,5 +40,5 @@ export function parseOptionalSeriesBody(
     }
     return { format: "json", loss: null, steps: null, fields: value as Record<string, unknown> };
   }
-  return seriesFromJson(value);
+  return seriesFromJson(value, maxValues);
 }
