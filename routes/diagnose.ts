@@ -38,18 +38,19 @@ import { MAX_MICRO_BATCHES } from "./last-batch.ts";
 import { checkLimit, LimitError, limitProblem } from "./limit_error.ts";
 import { problemResponses } from "./problem.ts";
 import { optionsProblem, readOptionalSeries } from "./series_body.ts";
-import { timeBudget } from "./time_budget.ts";
+import { validate } from "./validation.ts";
+import { workBudget } from "./work_budget.ts";
 
 /**
- * Runs the diagnosis on parsed input, within the service's limits and the time budget (counted
- * from `arrived`, when the request came in, or from now).
+ * Runs the diagnosis on parsed input, within the service's limits and the counted-work budget
+ * of its spike analysis (`MAX_ANALYSIS_WORK`; `label` names the request in the slow-search log).
  */
 export function runDiagnose(
   loss: Float64Array | null,
   steps: Float64Array | null,
   options: DiagnoseOptions,
   config: Config,
-  arrived?: number,
+  label = "diagnose",
 ): DiagnoseReport {
   if (loss) checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, loss.length, "loss", "points");
   if (options.contrastive) checkContrastiveLimits(options.contrastive, config);
@@ -69,18 +70,19 @@ export function runDiagnose(
     optimizer: options.optimizer,
     gradNoiseScale: options.grad_noise_scale,
     contrastive: options.contrastive,
-    checkpoint: timeBudget(config, undefined, arrived),
+    checkpoint: workBudget(config, label),
   });
 }
 
 /**
- * The limits on the raw body, before the schema walks it: `loss` points, the nested
+ * The limits on the raw body, before the schema walks it: `loss` and `steps` points, the nested
  * contrastive request's (see `checkContrastiveLimits`), the number of micro-batches.
  */
 export function checkDiagnoseLimits(raw: unknown, config: Config): void {
   const body = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
-  if (Array.isArray(body.loss)) {
-    checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, body.loss.length, "loss", "points");
+  for (const [name, series] of [["loss", body.loss], ["steps", body.steps]] as const) {
+    if (!Array.isArray(series)) continue;
+    checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, series.length, name, "points");
   }
   if (Array.isArray(body.items_per_micro_batch)) {
     const items = body.items_per_micro_batch.length;
@@ -151,7 +153,7 @@ const route = createRoute({
       description: "The diagnosis (JSON), its summary (Markdown) or its plot (SVG).",
       content: formatContent(DiagnoseResponseSchema),
     },
-    ...problemResponses(406, 413, 415, 422),
+    ...problemResponses(400, 406, 408, 413, 415, 422),
   },
 });
 
@@ -162,16 +164,15 @@ export function register(app: App, config: Config): void {
 }
 
 async function handle(c: Context, config: Config): Promise<Response> {
-  const arrived = performance.now();
   const format = answerFormat(c);
   if (format instanceof Response) return format;
   const body = await readOptionalSeries(c, config, DIAGNOSE_QUERY_OPTIONS);
   if (body instanceof Response) return body;
   try {
     checkDiagnoseLimits(body.options, config);
-    const parsed = DiagnoseOptionsSchema.safeParse(body.options);
-    if (!parsed.success) return optionsProblem(parsed.error.issues, body);
-    const report = runDiagnose(body.loss, body.steps, parsed.data, config, arrived);
+    const parsed = validate(DiagnoseOptionsSchema, body.options);
+    if (!parsed.success) return optionsProblem(parsed.issues, body);
+    const report = runDiagnose(body.loss, body.steps, parsed.data, config, "POST /v1/diagnose");
     return formatAnswer(format, {
       json: () => report,
       markdown: () => report.summary,
