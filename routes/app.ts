@@ -12,7 +12,7 @@ import { type Config, defaultConfig } from "./config.ts";
 import { withServiceNotes } from "./contract_notes.ts";
 import { registerDocs } from "./docs.ts";
 import { authGuard, corsGuard, internalErrorLine } from "./guards.ts";
-import { registerMcp } from "./mcp.ts";
+import { refuseBatch, registerMcp } from "./mcp.ts";
 import { problem, validationProblem } from "./problem.ts";
 import { bodyReader } from "./request_body.ts";
 import * as contrastive from "./contrastive.ts";
@@ -76,7 +76,7 @@ export function createApp(config: Config = defaultConfig): App {
     app.use("/mcp", authGuard(config.apiToken));
   }
   app.use("/v1/*", bodyReader(config));
-  app.use("/mcp", bodyReader(config));
+  app.use("/mcp", bodyReader(config, console, refuseBatch));
 
   app.openapi(
     createRoute({

@@ -14,8 +14,8 @@
  * The protocol revision is MCP 2025-06-18 (2025-11-25 is accepted too: it changes nothing this
  * service uses). Before the SDK sees a message, this module holds it to that revision, in time
  * and memory bounded by the body:
- * - A JSON-RPC batch (a JSON array) is refused with 400 before any element is parsed: 2025-06-18
- *   removed batching, and a batch multiplied the work of one request (20 000 calls in 2 MB
+ * - A JSON-RPC batch (a JSON array) is refused with 400 at its opening bracket, before the rest
+ *   of the body is read (`refuseBatch`, given to the body reader): 2025-06-18 removed batching, and a batch multiplied the work of one request (20 000 calls in 2 MB
  *   blocked the server for 25 s; 2–8·10⁶ invalid elements in one call's arguments ran V8 out of
  *   memory, issue 12).
  * - An `MCP-Protocol-Version` header naming a revision this service does not speak is a 400
@@ -66,13 +66,7 @@ export function registerMcp(tools: readonly Tool[]): Register {
         );
       }
       const text = await c.req.text();
-      if (text.trimStart().startsWith("[")) {
-        return problem(
-          400,
-          "expected one JSON-RPC message, found a batch (a JSON array): MCP 2025-06-18, the " +
-            "revision this service follows, removed batching; send each message in its own POST",
-        );
-      }
+      if (text.trimStart().startsWith("[")) return batchRefused();
       const message = parseMessage(text);
       if (message instanceof Response) return message;
       const answered = message ? checkMessage(c, message, tools, config) : null;
@@ -99,6 +93,26 @@ async function boundedErrors(res: Response): Promise<Response> {
   return rebuilt(
     JSON.stringify({ ...answer, error: { ...error, message: clip(error.message, 1000) } }),
   );
+}
+
+/** The 400 for a JSON-RPC batch. */
+function batchRefused(): Response {
+  return problem(
+    400,
+    "expected one JSON-RPC message, found a batch (a JSON array): MCP 2025-06-18, the " +
+      "revision this service follows, removed batching; send each message in its own POST",
+  );
+}
+
+/**
+ * The body reader's look at a body's first bytes (`request_body.ts`): a batch is refused at
+ * its opening bracket, before the rest is read.
+ */
+export function refuseBatch(first: Uint8Array): Response | null {
+  const at = first.findIndex((byte) =>
+    byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d
+  );
+  return first[at] === 0x5b /* [ */ ? batchRefused() : null;
 }
 
 /** A JSON-RPC message as this module reads it (the SDK checks the rest). */

@@ -17,6 +17,9 @@
  * - A client that disconnects mid-body is one info line (method, path, bytes received), not an
  *   error with a stack trace: it is the client's choice, not a fault of the service.
  *
+ * - A route may refuse a body by its first bytes (`inspect`): `/mcp` refuses a JSON-RPC batch
+ *   at its opening bracket, without reading the rest.
+ *
  * Then the route reads a plain, complete body (`c.req.text()`, the MCP transport's own read):
  * the decoded bytes replace the request's, without `Content-Encoding`.
  *
@@ -38,13 +41,26 @@ const DECODERS: Record<string, CompressionFormat | null> = {
   deflate: "deflate",
 };
 
+/** JSON's whitespace: space, tab, LF, CR. */
+const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
 /** Where the info line of a disconnect goes (the console, or a test's list). */
 export interface BodyLog {
   info(line: string): void;
 }
 
+/**
+ * Looks at the first bytes of a body (a chunk holding something other than whitespace): an
+ * answer refuses the body there, null reads on.
+ */
+export type Inspect = (first: Uint8Array) => Response | null;
+
 /** The body reader for `config`, as hono middleware (see above). */
-export function bodyReader(config: Config, log: BodyLog = console): MiddlewareHandler {
+export function bodyReader(
+  config: Config,
+  log: BodyLog = console,
+  inspect?: Inspect,
+): MiddlewareHandler {
   return async (c, next) => {
     const body = c.req.raw.body;
     if (body === null) return await next();
@@ -54,7 +70,13 @@ export function bodyReader(config: Config, log: BodyLog = console): MiddlewareHa
     if (Number.isFinite(declared) && declared > config.maxBodyBytes) {
       return tooLarge(config, "the body is", declared);
     }
-    const read = await readStream(body, config.maxBodyBytes, config.bodyTimeoutMs);
+    const read = await readStream(
+      body,
+      config.maxBodyBytes,
+      config.bodyTimeoutMs,
+      codings.length === 0 ? inspect : undefined,
+    );
+    if (read.kind === "refused") return read.answer;
     if (read.kind === "too-large") return tooLarge(config, "the body is");
     if (read.kind === "timeout") {
       return problem(
@@ -109,7 +131,8 @@ type Read =
   | { kind: "done"; bytes: Uint8Array }
   | { kind: "too-large"; size: number }
   | { kind: "timeout"; size: number }
-  | { kind: "failed"; size: number; name: string };
+  | { kind: "failed"; size: number; name: string }
+  | { kind: "refused"; answer: Response };
 
 /**
  * Every byte of `stream`, at most `maxBytes` of them, within `timeoutMs` (the stream is
@@ -120,6 +143,7 @@ async function readStream(
   stream: ReadableStream<Uint8Array>,
   maxBytes: number,
   timeoutMs: number,
+  inspect?: Inspect,
 ): Promise<Read> {
   const reader = stream.getReader();
   let timedOut = false;
@@ -142,6 +166,14 @@ async function readStream(
         return { kind: "too-large", size };
       }
       chunks.push(value);
+      if (inspect && value.some((byte) => !WHITESPACE.has(byte))) {
+        const answer = inspect(value);
+        inspect = undefined;
+        if (answer) {
+          reader.cancel("refused").catch(() => {});
+          return { kind: "refused", answer };
+        }
+      }
     }
   } catch (error) {
     if (timedOut) return { kind: "timeout", size };
