@@ -20,6 +20,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { diagnose, type DiagnoseReport, spikePlot } from "../lib/diagnose/mod.ts";
+import { seriesFromJson } from "../lib/parse/mod.ts";
 import type { App } from "./app.ts";
 import { answerFormat, formatAnswer, formatContent } from "./answer_format.ts";
 import type { Tool } from "./common.ts";
@@ -37,7 +38,14 @@ import {
 import { MAX_MICRO_BATCHES } from "./last-batch.ts";
 import { checkLimit, LimitError, limitProblem } from "./limit_error.ts";
 import { problemResponses } from "./problem.ts";
-import { optionsProblem, readOptionalSeries } from "./series_body.ts";
+import {
+  type BodyExtras,
+  extrasOptions,
+  optionsProblem,
+  readOptionalSeries,
+  withImplied,
+} from "./series_body.ts";
+import { checkExtrasLimits, checkSideSeriesLimits } from "./spikes.ts";
 import { validate } from "./validation.ts";
 import { workBudget } from "./work_budget.ts";
 
@@ -50,11 +58,14 @@ export function runDiagnose(
   steps: Float64Array | null,
   options: DiagnoseOptions,
   config: Config,
+  extras?: BodyExtras,
   label = "diagnose",
 ): DiagnoseReport {
   if (loss) checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, loss.length, "loss", "points");
   if (options.contrastive) checkContrastiveLimits(options.contrastive, config);
+  checkExtrasLimits(extras, config);
   return diagnose({
+    spikeExtras: extrasOptions(extras, options.logged_as),
     loss,
     steps,
     logEvery: options.log_every,
@@ -84,6 +95,7 @@ export function checkDiagnoseLimits(raw: unknown, config: Config): void {
     if (!Array.isArray(series)) continue;
     checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, series.length, name, "points");
   }
+  checkSideSeriesLimits(body, config);
   if (Array.isArray(body.items_per_micro_batch)) {
     const items = body.items_per_micro_batch.length;
     checkLimit("MAX_MICRO_BATCHES", MAX_MICRO_BATCHES, items, "items_per_micro_batch", "numbers");
@@ -115,15 +127,13 @@ export const tool: Tool<DiagnoseRequest, DiagnoseReport> = {
   input: DiagnoseRequestSchema as unknown as z.ZodType<DiagnoseRequest>,
   precheck: checkDiagnoseLimits,
   run(input, config) {
-    const { loss, steps, ...options } = input;
-    const toNumber = (v: number | string | null) =>
-      v === null ? NaN : typeof v === "number" ? v : Number(v);
-    return runDiagnose(
-      loss ? Float64Array.from(loss, toNumber) : null,
-      steps ? Float64Array.from(steps) : null,
-      options,
-      config,
-    );
+    if (input.loss === undefined && input.log_file === undefined) {
+      return runDiagnose(null, null, input, config);
+    }
+    const body = seriesFromJson(input);
+    const { options, extras } = withImplied(body, body.fields);
+    const parsed = DiagnoseOptionsSchema.parse(options);
+    return runDiagnose(body.loss, body.steps, parsed, config, extras);
   },
 };
 
@@ -172,7 +182,14 @@ async function handle(c: Context, config: Config): Promise<Response> {
     checkDiagnoseLimits(body.options, config);
     const parsed = validate(DiagnoseOptionsSchema, body.options);
     if (!parsed.success) return optionsProblem(parsed.issues, body);
-    const report = runDiagnose(body.loss, body.steps, parsed.data, config, "POST /v1/diagnose");
+    const report = runDiagnose(
+      body.loss,
+      body.steps,
+      parsed.data,
+      config,
+      body.extras,
+      "POST /v1/diagnose",
+    );
     return formatAnswer(format, {
       json: () => report,
       markdown: () => report.summary,

@@ -18,3 +18,4 @@ export * from "./last_batch_findings.ts";
 export * from "./loss_remedies.ts";
 export * from "./last_batch_summary.ts";
 export * from "./format.ts";
+export * from "./ratio_significance.ts";

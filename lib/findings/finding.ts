@@ -21,6 +21,7 @@ export const FINDING_IDS = [
   "isolated-spikes",
   "non-finite-loss",
   "rising-loss",
+  "overfitting",
   // last batch
   "batch-size-dependent-loss",
   "partial-last-batch",

@@ -30,8 +30,12 @@ import { spikeEpoch } from "./epoch_layout.ts";
 import { LEVEL_SHIFT_WIDTH, levelShifts } from "./level_shifts.ts";
 import { robustResiduals } from "./residuals.ts";
 import { risingTrend } from "./rising_trend.ts";
+import { overfitting } from "./overfitting.ts";
+import { scheduleEvents, spikesAtScheduleEvents } from "./schedule_events.ts";
+import { inputSummary, onSteps } from "./side_series.ts";
 import { runningMeanSignature } from "./running_mean_signature.ts";
 import { explainLastBatch, spikeFindings } from "./spike_findings.ts";
+import { ratioSignificance } from "../batch/mod.ts";
 import { spikeSummary } from "./spike_summary.ts";
 import { regularGrid } from "./regular_grid.ts";
 import { type StepAxis, stepAxis } from "./step_axis.ts";
@@ -45,6 +49,7 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
     throw new RangeError("expected at least one loss value, found an empty series");
   }
   const axis = stepAxis(loss.length, options.steps, options.logEvery);
+  options = onSteps(options, axis.stepOf, loss.length);
   // Rows missing from `steps`: analysed on the regular grid, answered for the rows given.
   const grid = options.steps ? regularGrid(loss, options.steps, axis.stride) : null;
   if (!grid) return analyzeRows(loss, options, axis, null);
@@ -267,6 +272,11 @@ function analyzeRows(
     first_step: residuals.nonFinite.first >= 0 ? axis.stepOf(residuals.nonFinite.first) : null,
   };
   const explanation = explainLastBatch(options, last);
+  const schedule = spikesAtScheduleEvents(
+    isolated,
+    scheduleEvents(options.learningRate),
+    axis.stride,
+  );
   const findings: Finding[] = spikeFindings({
     explanation,
     n,
@@ -278,7 +288,9 @@ function analyzeRows(
     last,
     first,
     signature,
-    isolated,
+    isolated: schedule.unexplained,
+    scheduled: schedule.scheduled,
+    overfitting: overfitting(loss, axis.stepOf, options.evalLoss),
     nonFinite,
     rising: risingTrend(
       loss,
@@ -288,6 +300,7 @@ function analyzeRows(
   });
   const report: SpikeReport = {
     n,
+    input: inputSummary(n, options),
     scale: residuals.domain,
     non_finite: nonFinite,
     spike_count: spikes.length,
@@ -301,6 +314,7 @@ function analyzeRows(
         max_ratio: last.max,
         epochs: last.epochs,
         spike_share: last.spikeShare,
+        ...significanceOf(last.ratios),
         inferred_reduction: explanation?.inferred_reduction ?? null,
         k: explanation?.k ?? null,
         predicted_ratio: explanation?.predicted_ratio ?? null,
@@ -311,6 +325,11 @@ function analyzeRows(
   };
   report.summary = spikeSummary(report);
   return report;
+}
+
+function significanceOf(ratios: number[]): { significant: boolean; p_value: number } {
+  const { significant, p_value } = ratioSignificance(ratios);
+  return { significant, p_value };
 }
 
 function periodEvidence(found: Period, period: number, stride: number): string {

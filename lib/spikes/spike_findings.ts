@@ -18,6 +18,8 @@ import type { BoundaryRatios } from "./boundary_ratios.ts";
 import type { SpikeEpoch } from "./epoch_layout.ts";
 import type { RisingTrend } from "./rising_trend.ts";
 import type { RunningMeanSignature } from "./running_mean_signature.ts";
+import { type Overfitting, overfittingFinding } from "./overfitting.ts";
+import { scheduledEvidence, type ScheduledSpike } from "./schedule_events.ts";
 import type { EpochAlignment, Periodicity, Spike, SpikeOptions } from "./types.ts";
 
 /** Everything the diagnosis looks at. */
@@ -34,6 +36,10 @@ export interface SpikeContext {
   /** The last-batch model's reading of the measured ratio (null without dataset and batch size). */
   explanation: MeasuredRatioExplanation | null;
   isolated: Spike[];
+  /** Spikes that sit on a learning-rate schedule event (explained, not isolated). */
+  scheduled?: ScheduledSpike[];
+  /** The eval loss rising while the training loss falls, when an eval series was given. */
+  overfitting?: Overfitting | null;
   nonFinite: { count: number; first_step: number | null };
   rising: RisingTrend | null;
   stepOf: (index: number) => number;
@@ -115,7 +121,13 @@ export function spikeFindings(ctx: SpikeContext): Finding[] {
         fmt(largest.baseline)
       } before it (${fmt(largest.ratio)}×, z = ${largest.z.toFixed(1)}); others at steps ${
         top.slice(1).map((s) => s.step).join(", ") || "—"
-      }. They follow no period, so no data-loader cause fits: look at what happened at those steps.`,
+      }. They follow no period, so no data-loader cause fits: look at what happened at those steps.${
+        ctx.scheduled?.length
+          ? ` Others are explained by the learning-rate schedule: ${
+            scheduledEvidence(ctx.scheduled)
+          }.`
+          : ""
+      }`,
       remedies: [
         "Check what changed at those steps: a learning-rate schedule jump or restart, a resumed checkpoint, an unusual batch (log the batch ids of the spiking steps and inspect them).",
         CLIP,
@@ -123,6 +135,11 @@ export function spikeFindings(ctx: SpikeContext): Finding[] {
       ],
     });
   }
+
+  if (ctx.isolated.length === 0 && ctx.scheduled?.length) {
+    findings.push(scheduledSpikesFinding(ctx.scheduled));
+  }
+  if (ctx.overfitting) findings.push(overfittingFinding(ctx.overfitting));
 
   if (ctx.rising?.rising) {
     const r = ctx.rising;
@@ -144,6 +161,23 @@ export function spikeFindings(ctx: SpikeContext): Finding[] {
   return findings;
 }
 
+/** Spikes that all sit on schedule events: explained, so information only. */
+function scheduledSpikesFinding(scheduled: ScheduledSpike[]): Finding {
+  const n = scheduled.length;
+  return {
+    id: "isolated-spikes",
+    severity: "info",
+    title: `${n} spike${n > 1 ? "s" : ""} at learning-rate schedule events`,
+    evidence: `${
+      scheduledEvidence(scheduled)
+    }. A loss that jumps when the learning rate does, and comes back, is the schedule at work.`,
+    remedies: [
+      "If the jump is too large: a longer warm-up, a lower peak or restart learning rate (`eta_max`, `T_mult`), or a gentler decay.",
+      CLIP,
+    ],
+  };
+}
+
 function lastBatchFinding(ctx: SpikeContext, up: boolean): Finding {
   const { layout, last } = ctx;
   const steps = layout!.stepsPerEpoch;
@@ -163,7 +197,14 @@ function lastBatchFinding(ctx: SpikeContext, up: boolean): Finding {
     }×${range} the median of the 10 steps before it, over ${last!.epochs} epochs`
     : "the spikes fall on the last step of every epoch";
   const explanation = ctx.explanation;
-  const inferred = explanation?.inferred_reduction
+  const noise = explanation?.significance && !explanation.significance.significant
+    ? ` The per-epoch ratios are not significantly away from 1 (t test on their logs, p = ${
+      explanation.significance.p_value.toPrecision(2)
+    }, over ${explanation.significance.epochs} epochs): no reduction is inferred from them.`
+    : null;
+  const inferred = noise !== null
+    ? noise
+    : explanation?.inferred_reduction
     ? ` The ratio points to the reduction \`${explanation.inferred_reduction}\` (loss ∝ b^(1−k), k = ${
       explanation.k!.toFixed(2)
     }): it predicts ${fmt(explanation.predicted_ratio!)}× against ${
@@ -207,7 +248,13 @@ export function explainLastBatch(
   const { datasetSize, batchSize, dropLast } = options;
   const ratio = last?.median;
   if (datasetSize === undefined || batchSize === undefined || !(ratio! > 0)) return null;
-  return explainMeasuredRatio({ datasetSize, batchSize, dropLast, measuredRatio: ratio! });
+  return explainMeasuredRatio({
+    datasetSize,
+    batchSize,
+    dropLast,
+    measuredRatio: ratio!,
+    epochRatios: last?.ratios,
+  });
 }
 
 function epochStartFinding(ctx: SpikeContext, up: boolean): Finding {
