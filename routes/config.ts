@@ -54,7 +54,7 @@ export const defaultConfig: Config = {
   maxTrajectoryPoints: 100_000,
   maxMatrixWork: 134_217_728,
   maxLogSumExpRows: 4_096,
-  maxAnalysisWork: 50_000_000,
+  maxAnalysisWork: 150_000_000,
   slowAnalysisMs: 2_000,
   bodyTimeoutMs: 60_000,
   headerTimeoutMs: 10_000,
