@@ -20,6 +20,7 @@ import { JsonLimitError, parsePythonJson } from "../lib/parse/mod.ts";
 import type { Tool } from "./common.ts";
 import type { Config } from "./config.ts";
 import { jsonResponse } from "./json.ts";
+import { MAX_MICRO_BATCHES } from "./last-batch.ts";
 import { LimitError, limitProblem } from "./limit_error.ts";
 import { problem, validationProblem } from "./problem.ts";
 import { validate } from "./validation.ts";
@@ -30,8 +31,21 @@ export function isJsonType(contentType: string | undefined): boolean {
   return type === "application/json" || /^application\/[\w.-]+\+json$/.test(type);
 }
 
+/**
+ * The longest array any endpoint reads — a series (`MAX_SERIES_POINTS`) or the micro-batches
+ * (`MAX_MICRO_BATCHES`) — and the limit that names it: a JSON body (on `/v1/logsumexp`,
+ * `/v1/last-batch`, `/v1/contrastive` and `/mcp`) holding a longer array is refused before it is
+ * built. (`/v1/spikes` and `/v1/diagnose` check their series' lengths right after parsing,
+ * sparing the typical body the count of its commas.)
+ */
+export function longestArray(config: Config): { limit: string; value: number } {
+  return config.maxSeriesPoints >= MAX_MICRO_BATCHES
+    ? { limit: "MAX_SERIES_POINTS", value: config.maxSeriesPoints }
+    : { limit: "MAX_MICRO_BATCHES", value: MAX_MICRO_BATCHES };
+}
+
 /** The parsed JSON body, or the problem answer (415 wrong media type, 400 not JSON). */
-export async function readJsonBody(c: Context): Promise<unknown> {
+export async function readJsonBody(c: Context, config: Config): Promise<unknown> {
   const type = c.req.header("content-type");
   if (type !== undefined && !isJsonType(type)) {
     return problem(415, `expected application/json, found ${type.split(";")[0].trim()}`);
@@ -39,10 +53,10 @@ export async function readJsonBody(c: Context): Promise<unknown> {
   const text = await c.req.text();
   if (text.trim() === "") return problem(400, "expected a JSON body, found none");
   try {
-    return parsePythonJson(text);
+    return parsePythonJson(text, longestArray(config).value);
   } catch (error) {
     if (error instanceof TypeError) return problem(400, error.message);
-    if (error instanceof JsonLimitError) return limitProblem(jsonLimit(error));
+    if (error instanceof JsonLimitError) return limitProblem(jsonLimit(error, config));
     if (error instanceof RangeError) {
       // The marker walk recursed past the stack: a hostile nesting depth, not a crash.
       return problem(400, "expected JSON nested at most a few thousand levels deep");
@@ -51,8 +65,19 @@ export async function readJsonBody(c: Context): Promise<unknown> {
   }
 }
 
-/** A JSON structure limit (lib/parse) as the service's LimitError, named `MAX_JSON_…`. */
-export function jsonLimit(error: JsonLimitError): LimitError {
+/**
+ * A JSON structure limit (lib/parse) as the service's LimitError: `MAX_JSON_…`, or for an array
+ * too long, the limit of the longest array an endpoint reads.
+ */
+export function jsonLimit(error: JsonLimitError, config: Config): LimitError {
+  if (error.limit === "elements") {
+    const { limit, value } = longestArray(config);
+    return new LimitError(
+      `${error.message}, more than ${limit} = ${value} (no endpoint reads a longer array)`,
+      limit,
+      value,
+    );
+  }
   return new LimitError(
     error.message,
     `MAX_JSON_${error.limit.toUpperCase()}`,
@@ -67,7 +92,7 @@ export function toolHandler<Input, Output extends { summary: string }>(
   config: Config,
 ): (c: Context) => Promise<Response> {
   return async (c) => {
-    const body = await readJsonBody(c);
+    const body = await readJsonBody(c, config);
     if (body instanceof Response) return body;
     try {
       tool.precheck?.(body, config);

@@ -40,7 +40,7 @@ import { JsonLimitError, needsJsonScan, scanJson } from "../lib/parse/mod.ts";
 import type { App, Register } from "./app.ts";
 import type { Tool } from "./common.ts";
 import type { Config } from "./config.ts";
-import { jsonLimit } from "./json_body.ts";
+import { jsonLimit, longestArray } from "./json_body.ts";
 import { LimitError, limitProblem } from "./limit_error.ts";
 import { clip, MAX_LISTED_ERRORS, MAX_PROBLEM_BYTES, pointer, problem } from "./problem.ts";
 import { kindOf, validate } from "./validation.ts";
@@ -67,7 +67,7 @@ export function registerMcp(tools: readonly Tool[]): Register {
       }
       const text = await c.req.text();
       if (text.trimStart().startsWith("[")) return batchRefused();
-      const message = parseMessage(text);
+      const message = parseMessage(text, config);
       if (message instanceof Response) return message;
       const answered = message ? checkMessage(c, message, tools, config) : null;
       if (answered) return answered;
@@ -123,14 +123,16 @@ interface Message {
 }
 
 /**
- * The message, after the JSON structure limits (413); null when it is not a JSON object (the
- * transport answers malformed JSON, as it always has).
+ * The message, after the JSON structure limits and the longest array (413, before anything is
+ * built); null when it is not a JSON object (the transport answers malformed JSON, as it
+ * always has).
  */
-function parseMessage(text: string): Message | null | Response {
+function parseMessage(text: string, config: Config): Message | null | Response {
+  const longest = longestArray(config).value;
   try {
-    if (needsJsonScan(text)) scanJson(text);
+    if (needsJsonScan(text, longest)) scanJson(text, longest);
   } catch (error) {
-    if (error instanceof JsonLimitError) return limitProblem(jsonLimit(error));
+    if (error instanceof JsonLimitError) return limitProblem(jsonLimit(error, config));
     throw error;
   }
   let message: unknown;

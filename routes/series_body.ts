@@ -151,7 +151,7 @@ async function readBody(
         ),
       );
     }
-    if (error instanceof JsonLimitError) return limitProblem(jsonLimit(error));
+    if (error instanceof JsonLimitError) return limitProblem(jsonLimit(error, config));
     if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) {
       return problem(422, error.message);
     }

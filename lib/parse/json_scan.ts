@@ -10,7 +10,11 @@
  * refused past {@linkcode JSON_LIMITS}. Most bodies cannot: a loss series is one array, and a
  * text with at most `JSON_LIMITS.fastContainers` brackets and `JSON_LIMITS.keys` colons is within
  * every limit whatever it holds, which {@linkcode needsJsonScan} tells with a few native
- * searches, so the pass is skipped for them.
+ * searches, so the pass is skipped for them. A caller may bound the elements of one array too
+ * (`maxElements`: the longest array any endpoint reads): a text with fewer commas cannot hold a
+ * longer one, and one with more is scanned and stopped at the first array past the bound (an
+ * MCP call whose `steps` held 8.3·10⁶ × `true` cost a second of `JSON.parse` before its length
+ * could be checked).
  *
  * No regular expression: strings are skipped with `indexOf('"')` and a count of the
  * backslashes before each quote, so `"` followed by 65 536 × `\"` is one pass, not a quadratic
@@ -55,7 +59,7 @@ export const JSON_LIMITS = {
 export class JsonLimitError extends RangeError {
   constructor(
     message: string,
-    readonly limit: "depth" | "containers" | "keys",
+    readonly limit: "depth" | "containers" | "keys" | "elements",
     readonly value: number,
     readonly found?: number,
   ) {
@@ -76,19 +80,21 @@ export interface JsonShape {
   bare: number[];
 }
 
-const QUOTE = 34, BACKSLASH = 92, COLON = 58, MINUS = 45;
+const QUOTE = 34, BACKSLASH = 92, COLON = 58, COMMA = 44, MINUS = 45;
 const OPEN_ARRAY = 91, OPEN_OBJECT = 123, CLOSE_ARRAY = 93, CLOSE_OBJECT = 125;
 const N = 78, I = 73;
 
 /**
  * Whether the text may be over a limit, by native searches only: more than
- * `fastContainers` brackets or more than `keys` colons (strings included, so this overcounts
- * and never misses). O(min(n, the brackets and colons up to those bounds) native searches).
+ * `fastContainers` brackets, more than `keys` colons, or (with `maxElements`) at least
+ * `maxElements` commas (strings included, so this overcounts and never misses). O(native
+ * searches up to those bounds).
  */
-export function needsJsonScan(text: string): boolean {
+export function needsJsonScan(text: string, maxElements = Infinity): boolean {
   return occurrences(text, "[", JSON_LIMITS.fastContainers) +
           occurrences(text, "{", JSON_LIMITS.fastContainers) > JSON_LIMITS.fastContainers ||
-    occurrences(text, ":", JSON_LIMITS.keys) > JSON_LIMITS.keys;
+    occurrences(text, ":", JSON_LIMITS.keys) > JSON_LIMITS.keys ||
+    (Number.isFinite(maxElements) && occurrences(text, ",", maxElements) >= maxElements);
 }
 
 /** Occurrences of `char` in `text`, counted up to `stop` + 1. */
@@ -100,8 +106,12 @@ function occurrences(text: string, char: string, stop: number): number {
   return count;
 }
 
-/** Measures `text` in one pass (see above); throws {@linkcode JsonLimitError} past a limit. */
-export function scanJson(text: string, limits = JSON_LIMITS): JsonShape {
+/**
+ * Measures `text` in one pass (see above); throws {@linkcode JsonLimitError} past a limit, or
+ * at an array of more than `maxElements` elements.
+ */
+export function scanJson(text: string, maxElements = Infinity, limits = JSON_LIMITS): JsonShape {
+  // Per open container: its keys (an object) or its commas (an array).
   const keyCounts = new Int32Array(limits.depth + 2);
   const isObject = new Uint8Array(limits.depth + 2);
   const shape: JsonShape = { depth: 0, containers: 0, keys: 0, bare: [] };
@@ -125,6 +135,10 @@ export function scanJson(text: string, limits = JSON_LIMITS): JsonShape {
       if (isObject[depth] && ++keyCounts[depth] > shape.keys) {
         shape.keys = keyCounts[depth];
         if (shape.keys > limits.keys) throw tooManyKeys(limits.keys);
+      }
+    } else if (c === COMMA) {
+      if (!isObject[depth] && depth > 0 && ++keyCounts[depth] >= maxElements) {
+        throw tooLong(maxElements);
       }
     } else if (c === N || c === I || c === MINUS) {
       const word = bareWord(text, i, c);
@@ -168,6 +182,14 @@ function tooMany(limit: number): JsonLimitError {
   return new JsonLimitError(
     `the JSON holds more than ${limit} arrays and objects`,
     "containers",
+    limit,
+  );
+}
+
+function tooLong(limit: number): JsonLimitError {
+  return new JsonLimitError(
+    `an array of the JSON holds more than ${limit} elements`,
+    "elements",
     limit,
   );
 }

@@ -12,6 +12,8 @@
  * arrays and objects, or give one object more keys than {@linkcode JSON_LIMITS} allows is
  * scanned first, and refused with a {@linkcode JsonLimitError} (a RangeError) past a limit.
  *
+ * `maxElements` bounds the elements of one array the same way, before anything is built.
+ *
  * Errors are `TypeError`s that say where the text went wrong, by line and column.
  *
  * Cost: O(n) for n characters; the slow path is a scan, a parse and a walk.
@@ -30,15 +32,15 @@ const MARKERS = new Map<string, number>([
   ["\u0000-Infinity", -Infinity],
 ]);
 
-export function parsePythonJson(text: string): unknown {
-  if (!needsJsonScan(text)) {
+export function parsePythonJson(text: string, maxElements = Infinity): unknown {
+  if (!needsJsonScan(text, maxElements)) {
     try {
       return JSON.parse(text);
     } catch (error) {
       if (text.indexOf("NaN") < 0 && text.indexOf("Infinity") < 0) throw located(error, text);
     }
   }
-  const { bare } = scanJson(text);
+  const { bare } = scanJson(text, maxElements);
   let value: unknown;
   try {
     value = JSON.parse(bare.length > 0 ? withMarkers(text, bare) : text);
