@@ -132,8 +132,17 @@ export const tool: Tool<DiagnoseRequest, DiagnoseReport> = {
     }
     const body = seriesFromJson(input);
     const { options, extras } = withImplied(body, body.fields);
-    const parsed = DiagnoseOptionsSchema.parse(options);
-    return runDiagnose(body.loss, body.steps, parsed, config, extras);
+    // The options were validated with the request; a log file's may be new. The nested
+    // contrastive set-up is kept aside: validated already, its "NaN"/"Infinity" strings are
+    // numbers now, which its schema would refuse a second time.
+    const { contrastive, ...rest } = options as Record<string, unknown>;
+    const parsed = validate(DiagnoseOptionsSchema, rest);
+    if (!parsed.success) {
+      const [issue] = parsed.issues;
+      throw new TypeError(`/${issue.path.join("/")}: ${issue.message}`);
+    }
+    const merged = { ...parsed.data, contrastive } as DiagnoseOptions;
+    return runDiagnose(body.loss, body.steps, merged, config, extras);
   },
 };
 

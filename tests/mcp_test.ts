@@ -288,3 +288,31 @@ Deno.test("the MCP client works over a real loopback socket too", async () => {
     await server.shutdown();
   }
 });
+
+Deno.test("the diagnose tool takes non-finite strings in a nested trajectory without an internal error", async () => {
+  const client = await connect(app);
+  const logged: unknown[] = [];
+  const error = console.error;
+  console.error = (...args: unknown[]) => logged.push(args);
+  try {
+    const trajectory = [0, 1, 2, 3].map((step) => ({
+      step,
+      q_norm: 10 + step,
+      k_norm: "Infinity",
+    }));
+    const result = await client.callTool({
+      name: "diagnose",
+      arguments: {
+        loss: [2.3, 2.2, 2.1, "-Infinity"],
+        dataset_size: 13,
+        batch_size: 4,
+        contrastive: { temperature: 0.1, precision: "fp16", batch_size: 4, trajectory },
+      },
+    });
+    assert(!JSON.stringify(result.content).includes("internal error"), JSON.stringify(result));
+  } finally {
+    console.error = error;
+  }
+  assertEquals(logged, []);
+  await client.close();
+});
