@@ -34,7 +34,8 @@ export interface Config {
   bodyTimeoutMs: number;
   /**
    * `HEADER_TIMEOUT_MS`: the longest a connection may take to send a request's headers before
-   * it is closed (Deno only: `main.ts`; other hosts have their own).
+   * it is closed (Deno only: `main.ts`; other hosts have their own). 0 turns the guard off
+   * (behind a proxy with its own header timeout).
    */
   headerTimeoutMs: number;
   /** `API_TOKEN`: when set, `/v1/*` and `/mcp` need `Authorization: Bearer <token>`. */
@@ -63,12 +64,13 @@ export const defaultConfig: Config = {
 
 /** Reads the settings from `get` (e.g. `(k) => Deno.env.get(k)`), falling back to the defaults. */
 export function configFromEnv(get: (name: string) => string | undefined): Config {
-  const num = (name: string, fallback: number): number => {
+  const num = (name: string, fallback: number, zero = false): number => {
     const raw = get(name);
     if (raw === undefined || raw === "") return fallback;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value <= 0) {
-      throw new RangeError(`${name} must be a positive number, found ${JSON.stringify(raw)}`);
+    if (!Number.isFinite(value) || value < 0 || (value === 0 && !zero)) {
+      const what = zero ? "a number ≥ 0" : "a positive number";
+      throw new RangeError(`${name} must be ${what}, found ${JSON.stringify(raw)}`);
     }
     return value;
   };
@@ -82,7 +84,7 @@ export function configFromEnv(get: (name: string) => string | undefined): Config
     maxAnalysisWork: num("MAX_ANALYSIS_WORK", defaultConfig.maxAnalysisWork),
     slowAnalysisMs: num("SLOW_ANALYSIS_MS", defaultConfig.slowAnalysisMs),
     bodyTimeoutMs: num("BODY_TIMEOUT_MS", defaultConfig.bodyTimeoutMs),
-    headerTimeoutMs: num("HEADER_TIMEOUT_MS", defaultConfig.headerTimeoutMs),
+    headerTimeoutMs: num("HEADER_TIMEOUT_MS", defaultConfig.headerTimeoutMs, true),
     apiToken: get("API_TOKEN") || undefined,
     corsOrigins: origins
       ? origins.split(",").map((o) => o.trim()).filter(Boolean)

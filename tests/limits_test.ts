@@ -59,6 +59,23 @@ Deno.test("every limit is read from its environment variable", () => {
   assert(thrown instanceof RangeError && thrown.message.includes("MAX_SERIES_POINTS"));
 });
 
+Deno.test("HEADER_TIMEOUT_MS may be 0 (no guard behind a proxy); a limit of 0 or below is refused", () => {
+  assertEquals(
+    configFromEnv((name) => name === "HEADER_TIMEOUT_MS" ? "0" : undefined)
+      .headerTimeoutMs,
+    0,
+  );
+  for (const [name, value] of [["HEADER_TIMEOUT_MS", "-1"], ["MAX_BODY_BYTES", "0"]]) {
+    let thrown: unknown;
+    try {
+      configFromEnv((key) => key === name ? value : undefined);
+    } catch (error) {
+      thrown = error;
+    }
+    assert(thrown instanceof RangeError && thrown.message.includes(name), `${name}=${value}`);
+  }
+});
+
 Deno.test("a Content-Length over MAX_BODY_BYTES is refused without reading the body", async () => {
   const app = createApp({ ...defaultConfig, maxBodyBytes: 1000 });
   let pulled = 0;
