@@ -27,6 +27,8 @@ export const FINDING_IDS = [
   "partial-last-batch",
   "grad-accum-normalization",
   "ddp-padding-duplicates",
+  "uneven-rank-mean",
+  "batch-norm-small-batch",
   // contrastive
   "no-l2-normalization",
   "logit-overflow",
@@ -34,6 +36,11 @@ export const FINDING_IDS = [
   "temperature-too-low",
   "norm-growth",
   "dropout-too-strong",
+  "logit-scale-unclamped",
+  "nan-without-overflow",
+  "zero-norm-embedding",
+  "empty-positive-set",
+  "mask-sentinel-overflow",
 ] as const;
 
 /** One id of {@linkcode FINDING_IDS}. */

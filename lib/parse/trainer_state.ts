@@ -32,18 +32,26 @@ export function isTrainerState(value: unknown): value is { log_history: unknown[
 }
 
 export function readTrainerState(value: { log_history: unknown[] }): FrameworkLog {
+  // The state's own `global_step` and `epoch` are written unrounded (19000 and 2.97665…):
+  // one exact point pins the steps per epoch that the log's 2-decimal epochs only bound.
+  const { global_step: step, epoch } = value as Record<string, unknown>;
+  const exact = typeof step === "number" && typeof epoch === "number" && step > 0 && epoch > 0
+    ? { step, epoch }
+    : undefined;
   return readLogEntries(
     value.log_history,
     "trainer_state",
     "step",
     "learning_rate",
     "/log_history",
+    exact,
   );
 }
 
 /**
  * Reads Trainer-style log entries (also LLaMA-Factory's, whose names differ): each an object
- * with a step and any of loss, eval_loss, learning rate, grad_norm and epoch.
+ * with a step and any of loss, eval_loss, learning rate, grad_norm and epoch. `exact` is a
+ * step and its unrounded epoch, when the file has one, for the steps per epoch.
  */
 export function readLogEntries(
   entries: readonly unknown[],
@@ -51,9 +59,11 @@ export function readLogEntries(
   stepKey: string,
   lrKey: string,
   pointer: string,
+  exact?: { step: number; epoch: number },
 ): FrameworkLog {
   const log = collectPoints(format);
-  const epochSteps: number[] = [], epochs: number[] = [];
+  const epochSteps: number[] = exact ? [exact.step] : [],
+    epochs: number[] = exact ? [exact.epoch] : [];
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
     if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
