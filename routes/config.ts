@@ -19,10 +19,24 @@ export interface Config {
   /** `MAX_LOGSUMEXP_ROWS`: the most rows of a log-sum-exp matrix (each row is a reduction). */
   maxLogSumExpRows: number;
   /**
-   * `TIME_BUDGET_MS`: the longest the spike analysis may search for a period before the request
-   * gets a 413 naming this limit (see `time_budget.ts` for what it bounds and what it does not).
+   * `MAX_ANALYSIS_WORK`: the most units of work the period search of one request may count
+   * (events × candidates, points × folds; see `work_budget.ts`) before the request gets a 413
+   * naming this limit. It counts the request, never the clock.
    */
-  timeBudgetMs: number;
+  maxAnalysisWork: number;
+  /**
+   * `SLOW_ANALYSIS_MS`: a period search still running after this many milliseconds is logged
+   * once (a warning with its counted work): a safety net that tells an operator the machine is
+   * slower than `MAX_ANALYSIS_WORK` assumes. It never changes an answer.
+   */
+  slowAnalysisMs: number;
+  /** `BODY_TIMEOUT_MS`: the longest a request body may take to arrive (408 beyond). */
+  bodyTimeoutMs: number;
+  /**
+   * `HEADER_TIMEOUT_MS`: the longest a connection may take to send a request's headers before
+   * it is closed (Deno only: `main.ts`; other hosts have their own).
+   */
+  headerTimeoutMs: number;
   /** `API_TOKEN`: when set, `/v1/*` and `/mcp` need `Authorization: Bearer <token>`. */
   apiToken?: string;
   /** `CORS_ORIGINS`: comma-separated allowed origins, or `*`. */
@@ -40,7 +54,10 @@ export const defaultConfig: Config = {
   maxTrajectoryPoints: 100_000,
   maxMatrixWork: 134_217_728,
   maxLogSumExpRows: 4_096,
-  timeBudgetMs: 1_000,
+  maxAnalysisWork: 150_000_000,
+  slowAnalysisMs: 2_000,
+  bodyTimeoutMs: 60_000,
+  headerTimeoutMs: 10_000,
   corsOrigins: ["*"],
 };
 
@@ -62,7 +79,10 @@ export function configFromEnv(get: (name: string) => string | undefined): Config
     maxTrajectoryPoints: num("MAX_TRAJECTORY_POINTS", defaultConfig.maxTrajectoryPoints),
     maxMatrixWork: num("MAX_MATRIX_WORK", defaultConfig.maxMatrixWork),
     maxLogSumExpRows: num("MAX_LOGSUMEXP_ROWS", defaultConfig.maxLogSumExpRows),
-    timeBudgetMs: num("TIME_BUDGET_MS", defaultConfig.timeBudgetMs),
+    maxAnalysisWork: num("MAX_ANALYSIS_WORK", defaultConfig.maxAnalysisWork),
+    slowAnalysisMs: num("SLOW_ANALYSIS_MS", defaultConfig.slowAnalysisMs),
+    bodyTimeoutMs: num("BODY_TIMEOUT_MS", defaultConfig.bodyTimeoutMs),
+    headerTimeoutMs: num("HEADER_TIMEOUT_MS", defaultConfig.headerTimeoutMs),
     apiToken: get("API_TOKEN") || undefined,
     corsOrigins: origins
       ? origins.split(",").map((o) => o.trim()).filter(Boolean)
