@@ -251,11 +251,27 @@ async function main(args: string[]) {
     "",
   ].join("\n");
   const out = flag(args, "--out") ?? new URL("./RESULTS.md", import.meta.url).pathname;
-  // The cold-start section is written by bench/cold_start.ts; keep it.
-  const kept = await Deno.readTextFile(out).then((old) => section(old, "## Cold start"), () => "");
-  await Deno.writeTextFile(out, kept ? `${text}\n${kept}` : text);
+  // Sections written by other benches (the worst cases and the attack, from KEPT_MARK on; the
+  // cold start, by bench/cold_start.ts) are kept.
+  const previous = await Deno.readTextFile(out).catch(() => "");
+  await Deno.writeTextFile(out, text + keptSections(previous));
   console.log(text);
   log(`written to ${out}`);
+}
+
+/** Where the sections bench.ts keeps begin in RESULTS.md. */
+const KEPT_MARK = "<!-- kept by bench.ts -->";
+
+/**
+ * What bench.ts keeps of the RESULTS.md it rewrites: everything from {@linkcode KEPT_MARK} on,
+ * and the cold-start section (bench/cold_start.ts) wherever it stands; "" when there is none.
+ */
+export function keptSections(previous: string): string {
+  const at = previous.indexOf(KEPT_MARK);
+  const marked = at >= 0 ? previous.slice(at) : "";
+  const cold = section(previous, "## Cold start");
+  const kept = [marked, marked.includes(cold) ? "" : cold].filter((part) => part !== "");
+  return kept.length > 0 ? `\n${kept.join("\n")}` : "";
 }
 
 /** The section of a Markdown text that starts with `heading`, up to the next `## `, or "". */

@@ -18,9 +18,10 @@ import type { Endpoint, Tool } from "./common.ts";
 import type { Contract } from "./contract.ts";
 import { type Config, defaultConfig } from "./config.ts";
 import { registerDocs } from "./docs.ts";
-import { authGuard, bodyGuard, corsGuard, internalErrorLine } from "./guards.ts";
-import { registerMcp } from "./mcp.ts";
+import { authGuard, corsGuard, internalErrorLine } from "./guards.ts";
+import { refuseBatch, registerMcp } from "./mcp.ts";
 import { problem } from "./problem.ts";
+import { bodyReader } from "./request_body.ts";
 
 /** The app type every route module registers itself on. */
 export type App = Hono;
@@ -115,8 +116,8 @@ export function createApp(config: Config = defaultConfig, options: AppOptions = 
     app.use("/v1/*", authGuard(config.apiToken));
     app.use("/mcp", authGuard(config.apiToken));
   }
-  app.use("/v1/*", bodyGuard(config));
-  app.use("/mcp", bodyGuard(config));
+  app.use("/v1/*", bodyReader(config));
+  app.use("/mcp", bodyReader(config, console, refuseBatch));
 
   app.get("/", (c) => c.redirect("/docs", 302));
   app.get("/healthz", (c) => c.json({ status: "ok" as const, version: VERSION }, 200));

@@ -202,7 +202,7 @@ const route = createRoute({
       description: "The value, ulp error and trace of each method.",
       content: { "application/json": { schema: LogSumExpResponse } },
     },
-    ...problemResponses(400, 413, 415, 422),
+    ...problemResponses(400, 408, 413, 415, 422),
   },
 });
 

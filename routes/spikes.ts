@@ -27,7 +27,8 @@ import {
   readSeries,
   withImplied,
 } from "./series_body.ts";
-import { timeBudget } from "./time_budget.ts";
+import { validate } from "./validation.ts";
+import { workBudget } from "./work_budget.ts";
 
 const LossValue = z.union([z.number(), z.null(), z.enum(["NaN", "Infinity", "-Infinity"])]);
 
@@ -197,16 +198,16 @@ export const SpikesResponseSchema = z.object({
 type SpikesRequest = z.infer<typeof SpikesRequestSchema>;
 
 /**
- * Runs the analysis on parsed input, within the series limit and the time budget (counted from
- * `arrived`, when the request came in, or from now).
+ * Runs the analysis on parsed input, within the series limit and the counted-work budget
+ * (`MAX_ANALYSIS_WORK`; `label` names the request in the slow-search log line).
  */
 export function runSpikes(
   loss: Float64Array,
   steps: Float64Array | null,
   options: z.infer<typeof SpikeOptionsSchema>,
   config: Config,
-  arrived?: number,
   extras?: BodyExtras,
+  label = "analyze_loss_spikes",
 ): SpikeReport {
   checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, loss.length, "the series", "points");
   checkExtrasLimits(extras, config);
@@ -218,7 +219,7 @@ export function runSpikes(
     datasetSize: options.dataset_size,
     batchSize: options.batch_size,
     dropLast: options.drop_last,
-    checkpoint: timeBudget(config, undefined, arrived),
+    checkpoint: workBudget(config, label),
   };
   return analyzeSpikes(loss, spikeOptions);
 }
@@ -253,9 +254,10 @@ export const tool: Tool<SpikesRequest, SpikeReport> = {
   input: SpikesRequestSchema,
   output: SpikesResponseSchema,
   precheck(raw, config) {
-    const loss = (raw as { loss?: unknown } | null)?.loss;
-    if (Array.isArray(loss)) {
-      checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, loss.length, "loss", "points");
+    const body = (raw ?? {}) as { loss?: unknown; steps?: unknown };
+    for (const [name, series] of [["loss", body.loss], ["steps", body.steps]] as const) {
+      if (!Array.isArray(series)) continue;
+      checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, series.length, name, "points");
     }
     checkSideSeriesLimits(raw, config);
   },
@@ -263,7 +265,7 @@ export const tool: Tool<SpikesRequest, SpikeReport> = {
     const body = seriesFromJson(input);
     const { options, extras } = withImplied(body, body.fields);
     const parsed = SpikeOptionsSchema.parse(options);
-    return runSpikes(body.loss, body.steps, parsed, config, undefined, extras);
+    return runSpikes(body.loss, body.steps, parsed, config, extras);
   },
 };
 
@@ -302,7 +304,7 @@ const route = createRoute({
       description: "The analysis (JSON), its summary (Markdown) or its plot (SVG).",
       content: formatContent(SpikesResponseSchema),
     },
-    ...problemResponses(400, 406, 413, 415, 422),
+    ...problemResponses(400, 406, 408, 413, 415, 422),
   },
 });
 
@@ -314,16 +316,15 @@ export const endpoint: Endpoint = {
 };
 
 async function handle(c: Context, config: Config): Promise<Response> {
-  const arrived = performance.now();
   const format = answerFormat(c);
   if (format instanceof Response) return format;
   const series = await readSeries(c, config);
   if (series instanceof Response) return series;
-  const parsed = SpikeOptionsSchema.safeParse(series.options);
-  if (!parsed.success) return optionsProblem(parsed.error.issues, series);
+  const parsed = validate(SpikeOptionsSchema, series.options);
+  if (!parsed.success) return optionsProblem(parsed.issues, series);
   try {
     const { loss, steps } = series;
-    const report = runSpikes(loss, steps, parsed.data, config, arrived, series.extras);
+    const report = runSpikes(loss, steps, parsed.data, config, series.extras, "POST /v1/spikes");
     return formatAnswer(format, {
       json: () => report,
       markdown: () => report.summary,

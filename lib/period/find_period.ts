@@ -18,7 +18,8 @@
  * strong. Series longer than 32 768 points are reduced in blocks (their extreme and mean)
  * for the autocorrelation only; the fold tests always use every point.
  *
- * Cost: O(n + m log m) for m = min(n, 32 768) plus O(E log E) per proposal for E spikes.
+ * Cost: O(n + m log m) for m = min(n, 32 768) plus O(E log E) per proposal for E spikes; each
+ * fold is announced to `options.checkpoint` first, in {@linkcode WORK_UNITS}.
  *
  * @example
  * ```ts
@@ -78,11 +79,28 @@ export interface PeriodOptions {
    */
   minShapeZ?: number;
   minExplained?: number;
-  /** Called before each proposal is judged; may throw to abandon the search (a time budget). */
-  checkpoint?: () => void;
+  /**
+   * Called before each fold with the units of work it is about to spend (see
+   * {@linkcode WORK_UNITS}); may throw to abandon the search. The service passes a counter
+   * that throws once the request's counted work passes `MAX_ANALYSIS_WORK`, so that the same
+   * series gets the same answer on any machine under any load.
+   */
+  checkpoint?: (units: number) => void;
 }
 
 const REDUCED_LENGTH = 32_768;
+
+/**
+ * What a fold costs, in units of work: one unit is one point binned by a shape fold (a few
+ * nanoseconds), so a shape fold over m points is m units; one event folded by a spike fold
+ * (its phase computed and sorted, its cycle matched) is `eventFold` units. Each fold is
+ * announced with the events or points it folds, just before it runs: the quick look at a
+ * proposal (`promising`, its first 16 cycles), each fold of `lockPeriod` (prefix spans doubling
+ * to the whole series, then a loose, a tight and an exact fold) and of `fundamental`, each
+ * shape fold. `eventFold` is measured by `bench/work_budget.ts` as the time per event of
+ * `foldEvents` over the time per point of `foldShape` on the same machine, rounded up.
+ */
+export const WORK_UNITS = { shapePoint: 1, eventFold: 50 } as const;
 
 export function findPeriod(
   z: Float64Array,
@@ -129,6 +147,7 @@ export function findPeriod(
   const up = positionsOf(events, "up"), down = positionsOf(events, "down");
   const upSizes = sizesOf(events, "up"), downSizes = sizesOf(events, "down");
   const trials = 2 * proposals.length;
+  const spend = (events: number) => checkpoint(WORK_UNITS.eventFold * events);
 
   interface Judged {
     period: number;
@@ -140,18 +159,21 @@ export function findPeriod(
   proposals.sort((a, b) => a - b);
   const locked: number[] = [];
   const blocksFinite = finiteBlocks(finite, factor);
+  const trains = [["spikes-up", up, upSizes], ["spikes-down", down, downSizes]] as const;
   for (const proposal of proposals) {
-    checkpoint();
     let best: Judged["spikes"] = null;
     const multiple = locked.some((p) => {
       const k = Math.round(proposal / p);
       return k >= 2 && Math.abs(proposal - k * p) <= Math.max(1.5, factor) * k;
     });
-    const trains = [["spikes-up", up, upSizes], ["spikes-down", down, downSizes]] as const;
-    for (const [kind, positions, sizes] of trains) {
-      if (multiple) continue;
-      if (!promising(positions, n, proposal, Math.max(1.5, factor), minHitShare)) continue;
-      const fold = lockPeriod(positions, n, proposal, Math.max(1.5, factor), trials, sizes);
+    const tolerance = Math.max(1.5, factor);
+    const worth = multiple
+      ? []
+      : trains.filter(([, positions]) =>
+        promising(positions, n, proposal, tolerance, minHitShare, undefined, spend)
+      );
+    for (const [kind, positions, sizes] of worth) {
+      const fold = lockPeriod(positions, n, proposal, tolerance, trials, sizes, undefined, spend);
       if (fold && (!best || fold.logP < best.logP)) best = { ...fold, kind };
     }
     if (best && best.hits >= 0.85 * best.cycles && best.logP <= maxLogP) locked.push(best.period);
@@ -174,12 +196,23 @@ export function findPeriod(
       ? [up, upSizes]
       : [down, downSizes];
     let s = {
-      ...fundamental(chosen.spikes!, positions, n, trials, sizes),
+      ...fundamental(
+        chosen.spikes!,
+        positions,
+        n,
+        trials,
+        sizes,
+        undefined,
+        spend,
+      ),
       kind: chosen.spikes!.kind,
     };
     // Spikes in only some cycles of a shape that repeats in all of them lock onto a multiple
     // of its period: when the whole curve repeats at a divisor, the spikes are refolded there.
-    const level = (p: number) => foldShape(shape, blocksFinite, p);
+    const level = (p: number) => {
+      checkpoint(WORK_UNITS.shapePoint * shape.length);
+      return foldShape(shape, blocksFinite, p);
+    };
     const significant = (p: number, f: ShapeFold) =>
       f.z >= shapeZ(p * factor) && f.explained >= minExplained;
     const whole = level(s.period / factor);
@@ -187,7 +220,16 @@ export function findPeriod(
       const divided = shapeFundamental(s.period / factor, whole, level, significant).period *
         factor;
       if (divided < 0.98 * s.period) {
-        const fold = lockPeriod(positions, n, divided, Math.max(1.5, factor), trials, sizes);
+        const fold = lockPeriod(
+          positions,
+          n,
+          divided,
+          Math.max(1.5, factor),
+          trials,
+          sizes,
+          undefined,
+          spend,
+        );
         if (fold && fold.hits >= 3 && fold.logP <= maxLogP) s = { ...fold, kind: s.kind };
       }
     }
@@ -223,8 +265,9 @@ export function findPeriod(
   for (const proposal of proposals.slice(known)) {
     judged.push({ period: proposal, spikes: null, shape: null });
   }
+  const shapeWork = 2 * WORK_UNITS.shapePoint * shape.length;
   for (const j of judged) {
-    checkpoint();
+    checkpoint(j.period / factor >= 2 ? shapeWork : 0);
     if (j.period / factor >= 2) {
       j.shape = bestShape(shape, changes, blocksFinite, j.period / factor);
     }
@@ -242,16 +285,23 @@ export function findPeriod(
     const divided = shapeFundamental(
       chosen.period / factor,
       chosen.shape!,
-      (p) => bestShape(shape, changes, blocksFinite, p),
+      (p) => {
+        checkpoint(shapeWork);
+        return bestShape(shape, changes, blocksFinite, p);
+      },
       (p, f) => f.z >= shapeZ(p * factor) && f.explained >= minExplained,
     );
     let period = divided.period * factor, fold = divided.fold;
     if (factor > 1) {
       // Blocks of `factor` points blur a cycle shorter than a few blocks (97 points in blocks
       // of 31): found at a multiple, the profile is divided again on every point.
-      checkpoint();
+      const fullWork = 2 * WORK_UNITS.shapePoint * n;
+      checkpoint(fullWork);
       const full = reduceSignals(z, 1).shape, fullChanges = noiseSignal(values ?? z, 1, finite);
-      const foldFull = (p: number) => bestShape(full, fullChanges, finite, p);
+      const foldFull = (p: number) => {
+        checkpoint(fullWork);
+        return bestShape(full, fullChanges, finite, p);
+      };
       const atPeriod = foldFull(period);
       const significant = (p: number, f: ShapeFold) => f.z >= shapeZ(p);
       if (significant(period, atPeriod)) {
@@ -290,15 +340,32 @@ export function findPeriod(
     const bothSizes = Float64Array.from(train, (e) => Math.abs(e.z));
     const span = n - 2 * offset;
     for (const proposal of proposals) {
-      checkpoint();
-      if (!promising(both, span, proposal, Math.max(1.5, factor), minHitShare)) continue;
-      const fold = lockPeriod(both, span, proposal, Math.max(1.5, factor), resetTrials, bothSizes);
+      const tolerance = Math.max(1.5, factor);
+      if (!promising(both, span, proposal, tolerance, minHitShare, undefined, spend)) continue;
+      const fold = lockPeriod(
+        both,
+        span,
+        proposal,
+        tolerance,
+        resetTrials,
+        bothSizes,
+        undefined,
+        spend,
+      );
       if (
         fold && fold.logP <= maxLogP && fold.hits >= 3 &&
         fold.hits / fold.cycles >= minHitShare &&
         (!resets || fold.hits / fold.cycles > 1.15 * (resets.hits / resets.cycles))
       ) {
-        const f = fundamental(fold, both, span, resetTrials, bothSizes);
+        const f = fundamental(
+          fold,
+          both,
+          span,
+          resetTrials,
+          bothSizes,
+          undefined,
+          spend,
+        );
         resets = {
           ...f,
           phase: (f.phase + offset) % f.period,

@@ -9,7 +9,8 @@
  * share of them), and a full fold confirms it. The largest k that is confirmed wins: at least
  * 60 % as strong as P, whose share is the best of k interleaved trains and so overstated.
  *
- * Cost: O(maxDivisor · 24 · log E), plus one fold per plausible divisor.
+ * Cost: O(maxDivisor · 24 · log E), plus one fold per plausible divisor (`spend(events)` is
+ * called before each fold with the events it folds, as `lockPeriod` does).
  *
  * @example
  * ```ts
@@ -25,6 +26,7 @@ export function fundamental(
   trials: number,
   sizes?: Float64Array,
   maxDivisor = 64,
+  spend: (events: number) => void = () => {},
 ): EventFold {
   const strength = found.hits / found.cycles;
   const step = Math.max(1, Math.floor(found.matched.length / 24));
@@ -39,7 +41,7 @@ export function fundamental(
       }
     }
     if (near < 0.6 * strength * sample.length) continue;
-    const fold = lockPeriod(positions, length, period, 1.5, trials, sizes);
+    const fold = lockPeriod(positions, length, period, 1.5, trials, sizes, undefined, spend);
     if (fold && fold.hits >= 3 && fold.hits / fold.cycles >= 0.6 * strength) best = fold;
   }
   return best;

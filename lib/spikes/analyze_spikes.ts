@@ -89,7 +89,6 @@ function analyzeRows(
   const residuals = robustResiduals(loss);
   const { z, finite } = residuals;
   const layout = spikeEpoch(options);
-  options.checkpoint?.();
   let found = findPeriod(
     z,
     finite,
@@ -97,7 +96,6 @@ function analyzeRows(
     residuals.values,
     { compute: () => levelShifts(residuals, LEVEL_SHIFT_WIDTH), width: LEVEL_SHIFT_WIDTH },
   );
-  options.checkpoint?.();
   let method = "autocorrelation proposals judged by fold tests";
   if (!found) {
     found = coarsePeriod(loss);
