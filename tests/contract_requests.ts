@@ -3,12 +3,14 @@
  * the real PyTorch runs of tests/fixtures/pytorch where a series is needed, and bodies that
  * reach the optional parts of each answer: DDP, accumulation, an optimizer, embeddings, a
  * trajectory, matrices, non-finite values) and each error status it can return (400 malformed
- * JSON, 401 without the token, 406, 413, 415, 422).
+ * JSON, 401 without the token, 406, 408 for a body slower than BODY_TIMEOUT_MS, 413 over a size
+ * limit or the work budget, 415 for a media type or a Content-Encoding, 422).
  *
  * The contract test (contract_test.ts) holds the answers to the published document, the client
  * test (contract_client_test.ts) to a client generated from it, and the Workers and Node tests
  * send the same requests to the deployed forms. `settings` says which app a request needs: the
- * defaults, a token, or small limits (so that a 413 needs no large body).
+ * defaults, a token, small limits (so that a 413 needs no large body), a work budget of one
+ * unit (so that the period search stops at once), or a body timeout of 50 ms.
  */
 import { type App, createApp } from "../routes/app.ts";
 import { configFromEnv } from "../routes/config.ts";
@@ -16,7 +18,7 @@ import { fixture as contrastiveRun, fixtureTrajectory } from "./contrastive_help
 import { loadFixture } from "./fixtures.ts";
 
 /** Which settings the app that answers a request has. */
-export type Settings = "default" | "token" | "small";
+export type Settings = "default" | "token" | "small" | "tight" | "hasty";
 
 /** One request, and what is expected of it. */
 export interface ContractRequest {
@@ -26,6 +28,11 @@ export interface ContractRequest {
   path: string;
   headers?: Record<string, string>;
   body?: string;
+  /**
+   * The body is sent a byte every 20 ms and never ends: a client slower than `BODY_TIMEOUT_MS`
+   * (as `record` sends it; the deployed forms get the default settings' requests only).
+   */
+  trickle?: boolean;
   settings: Settings;
   /** The status it must get. */
   status: number;
@@ -39,6 +46,8 @@ export const SETTINGS: Record<Settings, Record<string, string>> = {
   default: {},
   token: { API_TOKEN: TOKEN },
   small: { MAX_BODY_BYTES: "4096", MAX_SERIES_POINTS: "50", MAX_LOGSUMEXP_ROWS: "2" },
+  tight: { MAX_ANALYSIS_WORK: "1" },
+  hasty: { BODY_TIMEOUT_MS: "50" },
 };
 
 const JSON_TYPE = { "content-type": "application/json" };
@@ -79,6 +88,12 @@ function errors(path: string, valid: unknown): ContractRequest[] {
       "small",
     ),
     post(`${path} as XML`, path, "<loss>1</loss>", 415, { "content-type": "application/xml" }),
+    post(`${path} encoded with br`, path, text, 415, { ...JSON_TYPE, "content-encoding": "br" }),
+    {
+      ...post(`${path} a body slower than BODY_TIMEOUT_MS`, path, text, 408),
+      trickle: true,
+      settings: "hasty",
+    },
     post(`${path} a JSON array`, path, "[[[]]]", 422),
   ];
 }
@@ -144,6 +159,14 @@ export async function contractRequests(): Promise<ContractRequest[]> {
       413,
       JSON_TYPE,
       "small",
+    ),
+    post(
+      "spikes: a period search over MAX_ANALYSIS_WORK",
+      "/v1/spikes",
+      spikes,
+      413,
+      JSON_TYPE,
+      "tight",
     ),
     post("spikes: a bad option", "/v1/spikes", { loss: ssd.loss, batch_size: 0 }, 422),
     ...errors("/v1/spikes", spikes),
@@ -263,6 +286,14 @@ export async function contractRequests(): Promise<ContractRequest[]> {
       JSON_TYPE,
       "small",
     ),
+    post(
+      "diagnose: a period search over MAX_ANALYSIS_WORK",
+      "/v1/diagnose",
+      diagnose,
+      413,
+      JSON_TYPE,
+      "tight",
+    ),
     post("diagnose: a bad reduction", "/v1/diagnose", { ...lastBatch, reduction: "avg" }, 422),
     ...errors("/v1/diagnose", diagnose),
   ];
@@ -281,6 +312,16 @@ export interface Recorded {
   text: string;
 }
 
+/** A body that sends a space every 20 ms and never ends. */
+function trickle(): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    async pull(controller) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      controller.enqueue(new TextEncoder().encode(" "));
+    },
+  });
+}
+
 /** Sends every request of contract_requests.ts to the app with its settings. */
 export async function record(): Promise<Recorded[]> {
   const recorded: Recorded[] = [];
@@ -288,7 +329,9 @@ export async function record(): Promise<Recorded[]> {
     const res = await apps[request.settings].request(request.path, {
       method: request.method,
       headers: request.headers,
-      body: request.body,
+      body: request.trickle ? trickle() : request.body,
+      // @ts-ignore: Deno's RequestInit needs duplex for a stream body
+      duplex: "half",
     });
     const type = (res.headers.get("content-type") ?? "").split(";")[0].trim();
     recorded.push({ request, status: res.status, type, text: await res.text() });
