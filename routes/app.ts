@@ -166,15 +166,16 @@ export function createApp(config: Config = defaultConfig, options: AppOptions = 
  * Any error answer that a middleware or library wrote as plain text becomes problem+json. And a
  * request body the answer did not read (a 406 or 415 is decided from the headers) is read to its
  * end when it is within MAX_BODY_BYTES by its Content-Length, so that the connection can carry
- * the next request (workerd's dev proxy fails that request otherwise); a body over the limit is
- * never read.
+ * the next request (workerd's dev proxy fails that request otherwise), for at most
+ * BODY_TIMEOUT_MS (a client sending it a byte at a time does not hold the answer); a body over
+ * the limit is never read.
  */
 function problemAnswers(config: Config): MiddlewareHandler {
   return async (c, next) => {
     await next();
     const declared = Number(c.req.header("content-length") ?? NaN);
     if (c.req.raw.body && !c.req.raw.bodyUsed && declared <= config.maxBodyBytes) {
-      await c.req.raw.arrayBuffer().catch(() => {});
+      await drain(c.req.raw.body, config.bodyTimeoutMs);
     }
     const type = c.res.headers.get("content-type") ?? "";
     if (c.res.status >= 400 && !type.startsWith("application/problem+json")) {
@@ -186,6 +187,23 @@ function problemAnswers(config: Config): MiddlewareHandler {
       c.res = problem(c.res.status, text || `status ${c.res.status}`, {}, headers);
     }
   };
+}
+
+/** Reads `body` to its end and drops it, or cancels it once `timeoutMs` has passed. */
+async function drain(body: ReadableStream<Uint8Array>, timeoutMs: number): Promise<void> {
+  const reader = body.getReader();
+  const timer = Number.isFinite(timeoutMs)
+    ? setTimeout(() => reader.cancel("BODY_TIMEOUT_MS").catch(() => {}), timeoutMs)
+    : undefined;
+  try {
+    while (!(await reader.read()).done) {
+      // dropped
+    }
+  } catch {
+    // the client went away, or the timeout cancelled the read
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The handler of an endpoint whose module is imported by its first request. */
