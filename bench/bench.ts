@@ -274,11 +274,16 @@ export function keptSections(previous: string): string {
   return kept.length > 0 ? `\n${kept.join("\n")}` : "";
 }
 
-/** The section of a Markdown text that starts with `heading`, up to the next `## `, or "". */
+/**
+ * The section of a Markdown text that starts with `heading`, up to the next `## ` or HTML comment
+ * line (such as {@linkcode KEPT_MARK}, which stays where it is), or "".
+ */
 export function section(markdown: string, heading: string): string {
   const start = markdown.indexOf(`\n${heading}`);
   if (start < 0) return "";
-  const next = markdown.indexOf("\n## ", start + 1);
+  const ends = ["\n## ", "\n<!--"].map((end) => markdown.indexOf(end, start + 1))
+    .filter((at) => at >= 0);
+  const next = ends.length > 0 ? Math.min(...ends) : -1;
   return markdown.slice(start + 1, next < 0 ? undefined : next + 1).trimEnd() + "\n";
 }
 
