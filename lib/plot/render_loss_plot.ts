@@ -1,3 +1,36 @@
+import { axisFor, linearAxis } from "./axis.ts";
+import { drawAxes, type Frame } from "./draw_axes.ts";
+import { drawVerticals } from "./draw_verticals.ts";
+import { escapeXml } from "./escape_xml.ts";
+import { paint, styleSheet } from "./palette.ts";
+import { thinForPlot } from "./thin.ts";
+import { wrapText } from "./wrap_text.ts";
+import { legendRow } from "./legend.ts";
+
+/** What to draw. `steps` are x values (training steps), one per loss value. */
+export interface LossPlotInput {
+  /** The x value (training step) of each loss value; finite. */
+  steps: ArrayLike<number>;
+  /** The loss values; NaN and ±Infinity are marked on the x axis. */
+  loss: ArrayLike<number>;
+  /** Indices into `loss` of the spikes found. */
+  spikes: { index: number; direction: "up" | "down" }[];
+  /** Steps at which an epoch ends. */
+  epochBoundaries?: number[];
+  /** The period found, in steps, and its phase (step mod period). */
+  period?: { period: number; phase: number } | null;
+  /** One line above the plot (cut with "…" when too long). */
+  title: string;
+  /** Up to three lines under the plot: the main finding. */
+  caption: string;
+  /** Pixels, 240–8000; default 960. */
+  width?: number;
+  /** Pixels, 160–8000; default 540. */
+  height?: number;
+}
+
+const FONT = "DejaVu Sans, Verdana, system-ui, sans-serif";
+
 /**
  * A loss curve as a standalone SVG document: the curve, its spikes, epoch ends or the found period,
  * non-finite points, nice axes, a title and a caption with the main finding.
@@ -17,38 +50,23 @@
  * Edge cases: empty series (axes and a note), all non-finite, constant series, a single point; steps
  * must be finite and as many as the losses (RangeError otherwise); spike indices must be in range.
  *
+ * @throws {RangeError} for a size outside 240–8000 × 160–8000, steps and losses of different
+ * lengths, a non-finite step, or a spike index out of range.
  * @example
- * const svg = renderLossPlot({ steps, loss, spikes: [{ index: 156, direction: "up" }],
- *   epochBoundaries: [156], title: "Loss", caption: "One spike per epoch: the last batch." });
+ * ```ts
+ * import { assertEquals, assertStringIncludes } from "@std/assert";
+ * import { renderLossPlot } from "./render_loss_plot.ts";
+ * const steps = Array.from({ length: 1000 }, (_, i) => i);
+ * const loss = steps.map((s) => (10 / (1 + s)) * (s % 156 === 155 ? 3 : 1));
+ * const svg = renderLossPlot({
+ *   steps, loss, spikes: [{ index: 155, direction: "up" }], epochBoundaries: [156],
+ *   title: "Loss", caption: "One spike per epoch: the last batch.",
+ * });
+ * assertStringIncludes(svg, '<svg xmlns="http://www.w3.org/2000/svg" width="960" height="540"');
+ * assertStringIncludes(svg, "loss (log scale)"); // from 10 down to 0.01: three decades
+ * assertEquals(svg.match(/<circle/g)?.length, 2); // the spike and its legend entry
+ * ```
  */
-import { axisFor, linearAxis } from "./axis.ts";
-import { drawAxes, type Frame } from "./draw_axes.ts";
-import { drawVerticals } from "./draw_verticals.ts";
-import { escapeXml } from "./escape_xml.ts";
-import { paint, styleSheet } from "./palette.ts";
-import { thinForPlot } from "./thin.ts";
-import { wrapText } from "./wrap_text.ts";
-import { legendRow } from "./legend.ts";
-
-/** What to draw. `steps` are x values (training steps), one per loss value. */
-export interface LossPlotInput {
-  steps: ArrayLike<number>;
-  loss: ArrayLike<number>;
-  /** Indices into `loss` of the spikes found. */
-  spikes: { index: number; direction: "up" | "down" }[];
-  /** Steps at which an epoch ends. */
-  epochBoundaries?: number[];
-  /** The period found, in steps, and its phase (step mod period). */
-  period?: { period: number; phase: number } | null;
-  title: string;
-  caption: string;
-  width?: number;
-  height?: number;
-}
-
-const FONT = "DejaVu Sans, Verdana, system-ui, sans-serif";
-
-/** Renders the plot; see the module comment. */
 export function renderLossPlot(input: LossPlotInput): string {
   const { steps, loss, spikes } = input;
   const width = input.width ?? 960, height = input.height ?? 540;
