@@ -1,6 +1,57 @@
+/** The optimizer, as the request describes it. */
+export interface OptimizerConfig {
+  /** Which of PyTorch's optimizers. */
+  type: "sgd" | "adam" | "adamw";
+  /** SGD momentum β (PyTorch default 0). */
+  momentum?: number;
+  /** Adam β1 (default 0.9). */
+  beta1?: number;
+  /** Adam β2 (default 0.999). */
+  beta2?: number;
+}
+
+/** The optimizer's answer to one update spike. */
+export interface OptimizerEffect {
+  /** The optimizer, as given. */
+  type: "sgd" | "adam" | "adamw";
+  /** The gradient factor s of the bad step. */
+  spike_factor: number;
+  /** Update at the bad step ÷ a normal update. */
+  spike_update_ratio: number;
+  /** Steps after the bad one whose update is still off by more than `threshold`. */
+  tail_steps: number;
+  /** The most extreme ratio after the bad step in the other direction (Adam's damping), else 1. */
+  rebound_update_ratio: number;
+  /** Steps after the bad one whose update is damped below 1 − threshold (Adam's inflated v). */
+  damped_steps: number;
+  /** Σ_t (update_t/normal − 1) from the bad step on: the extra distance, in normal steps. */
+  extra_displacement_normal_steps: number;
+  /** SGD only: the same in plain gradient steps lr·g, (s−1)/(1−β): momentum's 1/(1−β). */
+  extra_displacement_gradient_steps?: number;
+  /** SGD's momentum β used (default filled in). */
+  momentum?: number;
+  /** Adam's β1 used (default filled in). */
+  beta1?: number;
+  /** Adam's β2 used (default filled in). */
+  beta2?: number;
+}
+
+const MAX_STEPS = 10_000_000;
+
+function checkBeta(value: number, name: string): number {
+  if (!(value >= 0 && value < 1)) {
+    throw new RangeError(`${name} must be in [0, 1), found ${value}`);
+  }
+  if (Math.log(1e-9) / Math.log(value) > MAX_STEPS) {
+    throw new RangeError(`${name} = ${value} is too close to 1 to follow its decay`);
+  }
+  return value;
+}
+
 /**
- * What the optimizer does with one bad gradient: how large the spiking update is against a normal
- * one, and for how many following steps the optimizer's memory keeps the updates off.
+ * What the optimizer does with one bad gradient (`spikeFactor` times a normal one): how large the
+ * spiking update is against a normal one, and for how many following steps the optimizer's memory
+ * keeps the updates off.
  *
  * Model: in steady state every step sees the gradient g; at step 0 it sees s·g (s = the gradient
  * scale of the last batch), then g again. The moment recursions are iterated exactly as PyTorch
@@ -24,59 +75,21 @@
  * Cost O(T), T the number of steps until the surplus is below 1e−9 of its start (≈ 20/(1−β2) for
  * Adam); capped at 10⁷ steps (β2 ≥ 1 − 2·10⁻⁶ is refused).
  *
+ * @throws {RangeError} for a spike factor that is not finite and ≥ 0, a threshold that is not
+ * positive, or a β outside [0, 1) (or too close to 1). @throws {TypeError} for an unknown type.
  * @example
  * ```ts
- * optimizerEffect({ optimizer: { type: "sgd", momentum: 0.9 }, spikeFactor: 4 }).tail_steps; // 10
+ * import { assertAlmostEquals, assertEquals } from "@std/assert";
+ * import { optimizerEffect } from "./optimizer_effect.ts";
+ * const sgd = optimizerEffect({ optimizer: { type: "sgd", momentum: 0.9 }, spikeFactor: 4 });
+ * assertAlmostEquals(sgd.spike_update_ratio, 1.3, 1e-12); // 1 + (4 − 1)(1 − 0.9)
+ * assertEquals(sgd.tail_steps, 10); // 0.3·0.9^t > 0.1 up to t = 10
+ * assertAlmostEquals(sgd.extra_displacement_gradient_steps!, 30, 1e-9); // (s − 1)/(1 − β)
+ * const adam = optimizerEffect({ optimizer: { type: "adam" }, spikeFactor: 4 });
+ * assertAlmostEquals(adam.spike_update_ratio, 1.29, 0.001); // (0.9 + 0.1·4)/√(0.999 + 0.001·16)
+ * assertEquals(adam.tail_steps, 9);
  * ```
  */
-
-/** The optimizer, as the request describes it. */
-export interface OptimizerConfig {
-  type: "sgd" | "adam" | "adamw";
-  /** SGD momentum β (PyTorch default 0). */
-  momentum?: number;
-  /** Adam β1 (default 0.9). */
-  beta1?: number;
-  /** Adam β2 (default 0.999). */
-  beta2?: number;
-}
-
-/** The optimizer's answer to one update spike. */
-export interface OptimizerEffect {
-  type: "sgd" | "adam" | "adamw";
-  /** The gradient factor s of the bad step. */
-  spike_factor: number;
-  /** Update at the bad step ÷ a normal update. */
-  spike_update_ratio: number;
-  /** Steps after the bad one whose update is still off by more than `threshold`. */
-  tail_steps: number;
-  /** The most extreme ratio after the bad step in the other direction (Adam's damping), else 1. */
-  rebound_update_ratio: number;
-  /** Steps after the bad one whose update is damped below 1 − threshold (Adam's inflated v). */
-  damped_steps: number;
-  /** Σ_t (update_t/normal − 1) from the bad step on: the extra distance, in normal steps. */
-  extra_displacement_normal_steps: number;
-  /** SGD only: the same in plain gradient steps lr·g, (s−1)/(1−β): momentum's 1/(1−β). */
-  extra_displacement_gradient_steps?: number;
-  /** The parameters used (defaults filled in). */
-  momentum?: number;
-  beta1?: number;
-  beta2?: number;
-}
-
-const MAX_STEPS = 10_000_000;
-
-function checkBeta(value: number, name: string): number {
-  if (!(value >= 0 && value < 1)) {
-    throw new RangeError(`${name} must be in [0, 1), found ${value}`);
-  }
-  if (Math.log(1e-9) / Math.log(value) > MAX_STEPS) {
-    throw new RangeError(`${name} = ${value} is too close to 1 to follow its decay`);
-  }
-  return value;
-}
-
-/** Follows the update ratios of the bad step and its aftermath (see the module comment). */
 export function optimizerEffect(options: {
   optimizer: OptimizerConfig;
   spikeFactor: number;
