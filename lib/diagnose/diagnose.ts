@@ -1,3 +1,17 @@
+import { lastBatch, type Reduction } from "../batch/mod.ts";
+import { checkContrastiveStability } from "../contrastive/mod.ts";
+import { analyzeSpikes, type SpikeReport } from "../spikes/mod.ts";
+import { diagnoseSummary } from "./diagnose_summary.ts";
+import { lastBatchAgreement } from "./last_batch_agreement.ts";
+import { mergeFindings, type SourcedFinding } from "./merge_findings.ts";
+import type {
+  CheckStatus,
+  DiagnosedFinding,
+  DiagnoseInput,
+  DiagnoseReport,
+  ReductionSource,
+} from "./types.ts";
+
 /**
  * One diagnosis from everything known about a training run: every check its inputs allow, their
  * findings de-duplicated and ranked, each check's own answer, and one Markdown summary.
@@ -18,27 +32,27 @@
  * embeddings); the merge is O(F²) for F findings. Throws RangeError when no check can run, and
  * passes on the checks' own RangeErrors (bad steps, inconsistent embeddings, …).
  *
+ * @throws {RangeError} when no check can run, and the checks' own (bad steps, inconsistent
+ * embeddings, …).
  * @example
  * ```ts
- * const report = diagnose({ loss, datasetSize: 5000, batchSize: 32,
- *   reduction: "per_item_then_batch_mean" });
- * report.findings[0].merged_ids; // ["last-batch-spike", "batch-size-dependent-loss", "partial-last-batch"]
+ * import { assertEquals } from "@std/assert";
+ * import { diagnose } from "./diagnose.ts";
+ * // 10 epochs of 157 steps (5000 samples in batches of 32), the last step of each 4× the others
+ * const loss = new Float64Array(1570).map((_, i) =>
+ *   (i % 157 === 156 ? 4 : 1) * (1 + 0.05 * Math.sin(i * 12.9898))
+ * );
+ * const report = diagnose({
+ *   loss, datasetSize: 5000, batchSize: 32, reduction: "per_item_then_batch_mean",
+ * });
+ * assertEquals(report.findings.length, 1); // measured and predicted: one finding
+ * assertEquals(report.findings[0].merged_ids, [
+ *   "last-batch-spike", "batch-size-dependent-loss", "partial-last-batch",
+ * ]);
+ * assertEquals(report.findings[0].checks, ["spikes", "last_batch"]);
+ * assertEquals(report.checks.map((c) => c.ran), [true, true, false]); // no contrastive set-up
  * ```
  */
-import { lastBatch, type Reduction } from "../batch/mod.ts";
-import { checkContrastiveStability } from "../contrastive/mod.ts";
-import { analyzeSpikes, type SpikeReport } from "../spikes/mod.ts";
-import { diagnoseSummary } from "./diagnose_summary.ts";
-import { lastBatchAgreement } from "./last_batch_agreement.ts";
-import { mergeFindings, type SourcedFinding } from "./merge_findings.ts";
-import type {
-  CheckStatus,
-  DiagnosedFinding,
-  DiagnoseInput,
-  DiagnoseReport,
-  ReductionSource,
-} from "./types.ts";
-
 export function diagnose(input: DiagnoseInput): DiagnoseReport {
   const loss = input.loss && input.loss.length > 0 ? input.loss : null;
   const hasLoader = input.datasetSize !== undefined && input.batchSize !== undefined;

@@ -1,5 +1,13 @@
+import type { LastBatchAnswer } from "../batch/mod.ts";
+import type { SpikeReport } from "../spikes/mod.ts";
+import type { ReductionSource } from "./types.ts";
+
+/** Largest |ln(measured ÷ predicted)| still called agreement. */
+const AGREEMENT = Math.log(1.25);
+
 /**
- * Does the measured last-batch jump agree with the one the configuration predicts?
+ * Does the measured last-batch jump agree with the one the configuration predicts? The notes that
+ * say so (or why it cannot be said), for a diagnosis that has both.
  *
  * Why: only a diagnosis that has both the loss curve and the data loader's configuration can
  * close this loop. The spike analysis measures loss(last step) ÷ median(the 10 steps before),
@@ -15,17 +23,25 @@
  *
  * @example
  * ```ts
- * lastBatchAgreement(spikes, lastBatch, "given");
- * // ["The measured 4.03× (3.46–4.7 over 10 epochs) agrees with the 4× that the reduction …"]
+ * import { assertEquals, assertStringIncludes } from "@std/assert";
+ * import { lastBatch } from "../batch/mod.ts";
+ * import { analyzeSpikes } from "../spikes/mod.ts";
+ * import { lastBatchAgreement } from "./last_batch_agreement.ts";
+ * // 10 epochs of 157 steps (5000 samples in batches of 32), the last step of each 4× the others
+ * const loss = new Float64Array(1570).map((_, i) =>
+ *   (i % 157 === 156 ? 4 : 1) * (1 + 0.05 * Math.sin(i * 12.9898))
+ * );
+ * const spikes = analyzeSpikes(loss, { datasetSize: 5000, batchSize: 32 });
+ * const sizes = { datasetSize: 5000, batchSize: 32 };
+ * const agree = lastBatchAgreement(
+ *   spikes, lastBatch({ ...sizes, reduction: "per_item_then_batch_mean" }), "given",
+ * );
+ * assertEquals(agree.length, 1);
+ * assertStringIncludes(agree[0], "agrees with the 4× that the reduction");
+ * const disagree = lastBatchAgreement(spikes, lastBatch({ ...sizes, reduction: "sum" }), "given");
+ * assertStringIncludes(disagree[0], "points to `per_item_then_batch_mean` instead");
  * ```
  */
-import type { LastBatchAnswer } from "../batch/mod.ts";
-import type { SpikeReport } from "../spikes/mod.ts";
-import type { ReductionSource } from "./types.ts";
-
-/** Largest |ln(measured ÷ predicted)| still called agreement. */
-const AGREEMENT = Math.log(1.25);
-
 export function lastBatchAgreement(
   spikes: SpikeReport,
   lastBatch: LastBatchAnswer,
