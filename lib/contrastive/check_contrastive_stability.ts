@@ -1,29 +1,3 @@
-/**
- * Will this contrastive loss overflow or go NaN, where, and when? Combines the ways to ask: a
- * configuration (temperature or logit scale, learned or not, norms, batch size, precision), a
- * trajectory of logged norms, logits, scales and losses, the embeddings themselves, and the parts
- * of the loss that make NaN without any overflow (F.normalize's eps, a supervised label mask, a
- * mask sentinel).
- *
- * A pipeline: resolve the request ({@linkcode resolveRequest}); run the embeddings
- * ({@linkcode embeddingsLoss}), the normalisation, the label mask and the mask fill; take the worst
- * case and follow it through matmul, scaling, exp, sum and log ({@linkcode stageSource}); read the
- * trajectory and forecast only significant growth ({@linkcode analyzeTrajectory}); say whether a
- * non-finite loss is an overflow ({@linkcode nanOrigin}); draw the findings and the summary. For a
- * loss outside the softmax model (SigLIP, DCL) the answer says so and checks only q @ k.T and the
- * scaling. Under `semantics: "torch"` (the default) q and k are fp32 tensors before any cast, as
- * `torch.tensor(q)` makes them (float64 → fp32 → format); "ieee" rounds them once. Cost: O(B) for a configuration, O(n log n) for a trajectory, O(B²·dim) for embeddings
- * (the caller bounds them).
- *
- * @throws {RangeError} when nothing can be checked, both temperature and logit_scale are given,
- * norms or embeddings come without a scale, q_norm comes without k_norm, or the embeddings are
- * inconsistent or given for a loss other than InfoNCE.
- * @example
- * ```ts
- * checkContrastiveStability({ temperature: 0.05, q_norm: 95.8, k_norm: 93.5, batch_size: 128,
- *   precision: "fp16-autocast" }).first_overflow?.stage; // "temperature"
- * ```
- */
 import { bySeverity } from "../findings/mod.ts";
 import { contrastiveFindings } from "./contrastive_findings.ts";
 import { type ContrastiveReport, reportOf } from "./contrastive_report.ts";
@@ -95,6 +69,47 @@ function forecastLimits(
   };
 }
 
+/**
+ * Will this contrastive loss overflow or go NaN, where, and when? Combines the ways to ask: a
+ * configuration (temperature or logit scale, learned or not, norms, batch size, precision), a
+ * trajectory of logged norms, logits, scales and losses, the embeddings themselves, and the parts
+ * of the loss that make NaN without any overflow (F.normalize's eps, a supervised label mask, a
+ * mask sentinel).
+ *
+ * A pipeline: resolve the request ({@linkcode resolveRequest}); run the embeddings
+ * ({@linkcode embeddingsLoss}), the normalisation, the label mask and the mask fill; take the worst
+ * case and follow it through matmul, scaling, exp, sum and log ({@linkcode stageSource}); read the
+ * trajectory and forecast only significant growth ({@linkcode analyzeTrajectory}); say whether a
+ * non-finite loss is an overflow ({@linkcode nanOrigin}); draw the findings and the summary. For a
+ * loss outside the softmax model (SigLIP, DCL) the answer says so and checks only q @ k.T and the
+ * scaling. Under `semantics: "torch"` (the default) q and k are fp32 tensors before any cast, as
+ * `torch.tensor(q)` makes them (float64 → fp32 → format); "ieee" rounds them once.
+ * Cost: O(B) for a configuration, O(n log n) for a trajectory, O(B²·dim) for embeddings (the
+ * caller bounds them).
+ *
+ * @throws {RangeError} when nothing can be checked, both temperature and logit_scale are given,
+ * norms or embeddings come without a scale, q_norm comes without k_norm, or the embeddings are
+ * inconsistent or given for a loss other than InfoNCE.
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { checkContrastiveStability } from "./check_contrastive_stability.ts";
+ * // The SimCSE report: un-normalised norms 95.8 and 93.5, τ = 0.05, B = 128, fp16 autocast.
+ * const report = checkContrastiveStability({
+ *   temperature: 0.05, q_norm: 95.8, k_norm: 93.5, batch_size: 128, precision: "fp16-autocast",
+ * });
+ * assertEquals(report.first_overflow?.stage, "temperature");
+ * assertEquals(report.max_logit, 179146);
+ * assertEquals(report.findings.map((f) => [f.id, f.severity]), [
+ *   ["logit-overflow", "critical"], ["temperature-too-low", "warning"],
+ * ]);
+ * // L2-normalised: the logits are at most 1/τ = 20
+ * const fixed = checkContrastiveStability({
+ *   temperature: 0.05, normalized: true, batch_size: 128, precision: "fp16-autocast",
+ * });
+ * assertEquals([fixed.first_overflow, fixed.findings], [null, []]);
+ * ```
+ */
 export function checkContrastiveStability(request: ContrastiveRequest): ContrastiveReport {
   const semantics = request.semantics ?? "torch";
   const fp32 = (m?: number[][]) => m?.map((row) => row.map(Math.fround)); // torch.tensor(q)

@@ -1,34 +1,9 @@
-/**
- * Forecasts the step at which a growing positive series (the largest logit, the norm product, or
- * a learned logit scale) passes its limit, from the models of {@linkcode fitGrowth}.
- *
- * Only a series whose growth is significant ({@linkcode SeriesGrowth}: a rise of the series'
- * growth ratio, in rank order at p ≤ 0.01 on at least 5 points) is extrapolated: a falling, flat or
- * noisy series has no crossing to forecast, whatever a curved fit through it says (a log-quadratic
- * through a scale falling from 100 to 99.981 still crosses 65504 somewhere). The forecast names the
- * model that gave the step and carries the growth's evidence.
- *
- * The earliest crossing of any model is the forecast, the latest the other end of its range.
- * Confidence is `high` only when the models agree within 25 %, the log-linear fit has R² ≥ 0.9
- * and the extrapolation is no longer than the observed span; `low` when growth is accelerating
- * (the recent rate is over 1.25× the overall rate: then even the earliest crossing is likely late,
- * as on the PyTorch fixture, which blew up at step 14 while step-11 data point to step 26), when
- * R² < 0.5, or when the extrapolation is over 3× the span; `medium` otherwise. A value already past
- * the limit is reported as observed. O(n).
- *
- * @example
- * ```ts
- * const growth = { name: "norm_product", points: 5, first: 1, last: 16, ratio: 16, correlation: 1,
- *   p_value: 0, growing: true, significant: true } as const;
- * forecastOverflow("norm_product", [0, 10, 20, 30, 40], [1, 2, 4, 8, 16], 1024, growth)
- *   ?.overflow_step; // 100
- * ```
- */
 import { fitGrowth, type GrowthModel } from "./growth_fit.ts";
 import type { SeriesGrowth } from "./trajectory_analysis.ts";
 
 /** The growth behind a forecast. */
 export interface ForecastEvidence {
+  /** The points the growth was measured on. */
   points: number;
   /** median(last third) / median(first third). */
   ratio: number;
@@ -40,25 +15,34 @@ export interface ForecastEvidence {
 
 /** When the logits are expected to overflow. */
 export interface Forecast {
+  /** The series extrapolated. */
   quantity: "max_logit" | "norm_product" | "logit_scale";
   /** The quantity's limit: safe |q·k| (norm product), safe |logit| (largest logit), or the
    * largest safe scale (logit scale). */
   limit: number;
+  /** The last step logged. */
   last_step: number;
+  /** The series' value there. */
   last_value: number;
   /** The first step at which the quantity is expected past its limit. */
   overflow_step: number;
+  /** overflow_step − last_step (0 when observed). */
   steps_ahead: number;
   /** [earliest, latest] over the models that cross. */
   range: [number, number];
   /** The growth factor per step at the last point, by the model that gave overflow_step. */
   growth_per_step: number;
+  /** The model that gave overflow_step, or "observed" for a value already past the limit. */
   model: GrowthModel["model"] | "observed";
+  /** The recent growth rate is over 1.25× the overall one: the overflow is likely sooner. */
   accelerating: boolean;
+  /** How far to trust the step (see {@linkcode forecastOverflow}). */
   confidence: "low" | "medium" | "high";
+  /** Every model fitted. */
   models: GrowthModel[];
   /** The significant growth the forecast extrapolates; null for an observed crossing. */
   evidence: ForecastEvidence | null;
+  /** One sentence on the growth and the fit. */
   note: string;
 }
 
@@ -89,8 +73,41 @@ function observedCrossing(
 }
 
 /**
- * The forecast, or null with fewer than 3 points, a non-positive value, growth that is not
- * significant, or no crossing. A value already past the limit is an observation and needs no growth.
+ * Forecasts the step at which a growing positive series `quantity` (the largest logit, the norm
+ * product, or a learned logit scale), logged as values `y` at steps `t`, passes its limit, from the
+ * models of {@linkcode fitGrowth}. Null with fewer than 3 points, a non-positive value, growth that
+ * is not significant, or no crossing; a value already past the limit is an observation and needs
+ * no growth.
+ *
+ * Only a series whose growth is significant ({@linkcode SeriesGrowth}: a rise of the series'
+ * growth ratio, in rank order at p ≤ 0.01 on at least 5 points) is extrapolated: a falling, flat or
+ * noisy series has no crossing to forecast, whatever a curved fit through it says (a log-quadratic
+ * through a scale falling from 100 to 99.981 still crosses 65504 somewhere). The forecast names the
+ * model that gave the step and carries the growth's evidence.
+ *
+ * The earliest crossing of any model is the forecast, the latest the other end of its range.
+ * Confidence is `high` only when the models agree within 25 %, the log-linear fit has R² ≥ 0.9
+ * and the extrapolation is no longer than the observed span; `low` when growth is accelerating
+ * (the recent rate is over 1.25× the overall rate: then even the earliest crossing is likely late,
+ * as on the PyTorch fixture, which blew up at step 14 while step-11 data point to step 26), when
+ * R² < 0.5, or when the extrapolation is over 3× the span; `medium` otherwise. A value already past
+ * the limit is reported as observed. O(n).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { forecastOverflow } from "./overflow_forecast.ts";
+ * import type { SeriesGrowth } from "./trajectory_analysis.ts";
+ * const growth: SeriesGrowth = {
+ *   name: "norm_product", points: 5, first: 1, last: 16, ratio: 16, correlation: 1,
+ *   p_value: 0, growing: true, significant: true,
+ * };
+ * const t = [0, 10, 20, 30, 40], y = [1, 2, 4, 8, 16]; // doubling every 10 steps
+ * const forecast = forecastOverflow("norm_product", t, y, 1024, growth);
+ * assertEquals([forecast?.overflow_step, forecast?.model], [100, "log-linear"]);
+ * assertEquals(forecastOverflow("norm_product", t, y, 1024, null), null); // no significant growth
+ * assertEquals(forecastOverflow("norm_product", t, y, 10, null)?.model, "observed"); // 16 > 10
+ * ```
  */
 export function forecastOverflow(
   quantity: Forecast["quantity"],
