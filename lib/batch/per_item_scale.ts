@@ -56,8 +56,6 @@ function infoNce(b: number, c: number) {
  * loss averaged over the pairs instead is `independent` in expectation. O(1).
  *
  * @throws {RangeError} for sizes that are not positive integers with r ≤ B, or a loss ≤ 0.
- *
- * @throws {RangeError} for sizes that are not positive integers with r ≤ B, or a loss ≤ 0.
  * @throws {TypeError} for a kind outside {@linkcode PER_ITEM_LOSSES}.
  * @example
  * ```ts
