@@ -13,6 +13,7 @@ const about: Record<string, string> = {
   "plot/errors.json": "renderLossPlot refuses bad input with the same first complaint:",
   "optimizer_effect.json": "optimizerEffect answers and refuses",
   "last_batch_findings.json": "lastBatchFindings words the findings of",
+  "contrastive_reports.json": "checkContrastiveStability answers the public cases of",
 };
 
 for (const [path, text] of pinned) {
