@@ -14,6 +14,7 @@ const about: Record<string, string> = {
   "optimizer_effect.json": "optimizerEffect answers and refuses",
   "last_batch_findings.json": "lastBatchFindings words the findings of",
   "contrastive_reports.json": "checkContrastiveStability answers the public cases of",
+  "forecast_overflow.json": "forecastOverflow forecasts the series of",
 };
 
 for (const [path, text] of pinned) {
