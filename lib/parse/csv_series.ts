@@ -30,6 +30,7 @@
  * parseCsvSeries("Wall time,Step,Value\n1.7e9,0,2.5\n1.7e9,1,2.4\n").loss; // [2.5, 2.4]
  * ```
  */
+import { TextLines } from "./line_cursor.ts";
 import { decimalNumber, describe, nonFiniteWord, SeriesTooLong } from "./series_values.ts";
 
 /** A series read from CSV. */
@@ -52,7 +53,7 @@ export function parseCsvSeries(
   column?: string,
   maxRows: number = Infinity,
 ): CsvSeries {
-  const lines = new Lines(text);
+  const lines = new TextLines(text);
   let header = lines.next();
   while (header !== null && header.trim() === "") header = lines.next();
   if (header === null) throw new TypeError("expected a CSV header and rows, found no text");
@@ -85,36 +86,11 @@ export function parseCsvSeries(
   };
 }
 
-/** The lines of a text, one at a time, without a byte-order mark or CR line ends. */
-class Lines {
-  #at: number;
-  /** The 1-based number of the line last returned. */
-  number = 0;
-  constructor(readonly text: string) {
-    this.#at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  }
-  next(): string | null {
-    const line = this.peek();
-    if (line === null) return null;
-    const end = this.text.indexOf("\n", this.#at);
-    this.#at = end < 0 ? this.text.length + 1 : end + 1;
-    this.number++;
-    return line;
-  }
-  peek(): string | null {
-    if (this.#at > this.text.length) return null;
-    let end = this.text.indexOf("\n", this.#at);
-    if (end < 0) end = this.text.length;
-    const line = this.text.slice(this.#at, end);
-    return line.endsWith("\r") ? line.slice(0, -1) : line;
-  }
-}
-
 /** A first row of numbers: one column is one number per line; several are an error. */
 function headerless(
   cells: string[],
   first: string,
-  lines: Lines,
+  lines: TextLines,
   maxRows: number,
 ): CsvSeries {
   if (cells.length > 1) {
