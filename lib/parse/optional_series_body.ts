@@ -31,14 +31,14 @@ export function parseOptionalSeriesBody(
   maxValues: number = Infinity,
 ): OptionalSeriesBody {
   const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
-  const framework = readFrameworkText(text, column);
+  const framework = readFrameworkText(text, column, maxValues);
   if (framework) return frameworkBody(framework);
   const start = text.trimStart()[0];
   const json = type === "application/json" || type.endsWith("+json") ||
     (!type.startsWith("text/csv") && start === "{");
   if (!json) return parseSeriesBody(text, contentType, column, maxValues);
   const value = parsePythonJson(text);
-  const fromFile = readFrameworkJson(value);
+  const fromFile = readFrameworkJson(value, maxValues);
   if (fromFile) return frameworkBody(fromFile);
   if (
     typeof value === "object" && value !== null && !Array.isArray(value) && !("loss" in value) &&

@@ -10,7 +10,8 @@
  * is recognised first (see `framework_body.ts`).
  *
  * `maxValues` bounds the series: past it the parsers stop reading and throw
- * {@linkcode SeriesTooLong} (a CSV of 20 million rows costs its first million, not 2.9 GB).
+ * {@linkcode SeriesTooLong} (a CSV of 20 million rows costs its first million, not 2.9 GB), the
+ * frameworks' readers too (each series of a trainer_state.json or a pasted log).
  *
  * Cost: O(n) for n characters.
  *
@@ -52,7 +53,7 @@ export function parseSeriesBody(
   maxValues: number = Infinity,
 ): SeriesBody {
   const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
-  const framework = readFrameworkText(text, column);
+  const framework = readFrameworkText(text, column, maxValues);
   if (framework) return frameworkBody(framework);
   const start = text.trimStart()[0];
   const json = type === "application/json" || type.endsWith("+json") ||
@@ -63,6 +64,8 @@ export function parseSeriesBody(
   const head = newline < 0 ? trimmed : trimmed.slice(0, newline);
   if (
     type === "text/csv" || type === "application/csv" ||
+    // Linear, no backtracking: the replace tries three fixed words at each position (at most 8
+    // characters each), the test one character class; both run once, on the first line.
     /[a-df-hj-mo-z]/i.test(head.replace(/nan|inf(inity)?/gi, ""))
   ) {
     const csv = parseCsvSeries(text, column, maxValues);
@@ -103,7 +106,7 @@ export function seriesFromJson(value: unknown, maxValues: number = Infinity): Se
       implied: {},
     };
   }
-  const framework = readFrameworkJson(value);
+  const framework = readFrameworkJson(value, maxValues);
   if (framework) return frameworkBody(framework);
   if (typeof value !== "object" || value === null) {
     throw new TypeError(`expected a JSON object with "loss" or an array, found ${describe(value)}`);
