@@ -78,11 +78,13 @@ export function readLightningCsv(
   const evalAt = firstOf(lower, EVAL), normAt = firstOf(lower, NORM);
   const lrAt = lower.findIndex((c) => c === "lr" || c.startsWith("lr-") || c === "learning_rate");
   const epochLevel = lower.flatMap((c, j) => c.endsWith("_epoch") ? [j] : []);
+  // The cells of a row that are read: a row of 10⁵ cells under this header costs its first few.
+  const width = Math.max(stepAt, epochAt, lossAt, evalAt, lrAt, normAt, ...epochLevel) + 1;
   const log = collectPoints("lightning_csv", maxValues);
   const epochs = new EpochIndices();
   for (let line = lines.next(); line !== null; line = lines.next()) {
     if (line.trim() === "") continue;
-    const cells = line.includes('"') ? splitRow(line) : line.split(",");
+    const cells = splitRow(line, width);
     const at = lines.number;
     const step = cell(cells, stepAt, at, names);
     if (step === undefined) continue;
