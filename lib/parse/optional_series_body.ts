@@ -17,7 +17,13 @@
  */
 import { readFrameworkJson, readFrameworkText } from "./framework_body.ts";
 import { parsePythonJson } from "./python_json.ts";
-import { frameworkBody, parseSeriesBody, type SeriesBody, seriesFromJson } from "./series_body.ts";
+import {
+  frameworkBody,
+  longestBodyArray,
+  parseSeriesBody,
+  type SeriesBody,
+  seriesFromJson,
+} from "./series_body.ts";
 
 /** A parsed body whose loss series may be absent. */
 export interface OptionalSeriesBody extends Omit<SeriesBody, "loss"> {
@@ -37,7 +43,7 @@ export function parseOptionalSeriesBody(
   const json = type === "application/json" || type.endsWith("+json") ||
     (!type.startsWith("text/csv") && start === "{");
   if (!json) return parseSeriesBody(text, contentType, column, maxValues);
-  const value = parsePythonJson(text);
+  const value = parsePythonJson(text, longestBodyArray(maxValues));
   const fromFile = readFrameworkJson(value, maxValues);
   if (fromFile) return frameworkBody(fromFile);
   if (

@@ -27,6 +27,7 @@ import { extraSeriesFields, type ExtraSeriesSet } from "./extra_series.ts";
 import { readFrameworkJson, readFrameworkText } from "./framework_body.ts";
 import type { FrameworkFormat, FrameworkLog, ImpliedOptions } from "./framework_log.ts";
 import { parseNumberLines } from "./number_lines.ts";
+import { JSON_LIMITS } from "./json_scan.ts";
 import { parsePythonJson } from "./python_json.ts";
 import { describe, SeriesTooLong, seriesValues } from "./series_values.ts";
 
@@ -58,7 +59,7 @@ export function parseSeriesBody(
   const start = text.trimStart()[0];
   const json = type === "application/json" || type.endsWith("+json") ||
     (!type.startsWith("text/csv") && (start === "[" || start === "{"));
-  if (json) return seriesFromJson(parsePythonJson(text), maxValues);
+  if (json) return seriesFromJson(parsePythonJson(text, longestBodyArray(maxValues)), maxValues);
   const trimmed = text.trimStart();
   const newline = trimmed.indexOf("\n");
   const head = newline < 0 ? trimmed : trimmed.slice(0, newline);
@@ -79,6 +80,18 @@ export function parseSeriesBody(
     series: {},
     implied: {},
   };
+}
+
+/**
+ * The longest array a series body may hold, for the JSON scan (`parsePythonJson`'s
+ * `maxElements`): a series (`maxValues`), or a trainer_state.json's `log_history`, whose entries
+ * are objects, so at most `JSON_LIMITS.containers` (2²⁰); the options' arrays are shorter (10⁶
+ * micro-batch sizes, 65 536 labels). A longer array is refused before `JSON.parse` builds it: a
+ * `log_history` of 2·10⁷ one-digit numbers (40 MiB) took 2 s to build before its first entry
+ * could be refused. A body with fewer commas than this is not scanned for it (a native count).
+ */
+export function longestBodyArray(maxValues: number): number {
+  return Number.isFinite(maxValues) ? Math.max(maxValues, JSON_LIMITS.containers) : Infinity;
 }
 
 /** A framework file as a body: its series, and what it implies as options. */
