@@ -27,7 +27,15 @@
  * log.implied; // { steps_per_epoch: 3, logged_as: "epoch-running-mean" }
  * ```
  */
-import { collectPoints, type FrameworkLog, integerAt, isWhite, numberAt } from "./framework_log.ts";
+import {
+  collectPoints,
+  digitsEnd,
+  type FrameworkLog,
+  integerAt,
+  integerValue,
+  isWhite,
+  numberAt,
+} from "./framework_log.ts";
 import { LogLines } from "./line_cursor.ts";
 import { SeriesTooLong } from "./series_values.ts";
 
@@ -176,24 +184,28 @@ class Run {
 /** Parses one progress line into `p`; false when it is not one. */
 function progress(line: string, p: Progress): boolean {
   let at = 0;
-  while (at < line.length && line[at] === " ") at++;
-  const done = integerAt(line, at);
-  if (!done || line[done.end] !== "/") return false;
-  const total = integerAt(line, done.end + 1);
-  if (!total || line[total.end] !== " " || done.value > total.value * 2) return false;
-  const lossAt = line.indexOf("- loss: ", total.end);
+  while (line.charCodeAt(at) === SPACE) at++;
+  const doneEnd = digitsEnd(line, at);
+  if (doneEnd === at || line.charCodeAt(doneEnd) !== SLASH) return false;
+  const totalEnd = digitsEnd(line, doneEnd + 1);
+  if (totalEnd === doneEnd + 1 || line.charCodeAt(totalEnd) !== SPACE) return false;
+  const done = integerValue(line, at, doneEnd), total = integerValue(line, doneEnd + 1, totalEnd);
+  if (done > total * 2) return false;
+  const lossAt = line.indexOf("- loss: ", totalEnd);
   if (lossAt < 0) return false;
   const loss = numberAt(line, lossAt + 8);
   if (loss === undefined) return false;
   const valAt = line.indexOf("- val_loss: ", lossAt);
   const lrAt = line.indexOf("- lr: ", lossAt);
-  p.done = done.value;
-  p.total = total.value;
+  p.done = done;
+  p.total = total;
   p.loss = loss;
   p.val = valAt >= 0 ? numberAt(line, valAt + 12) : undefined;
   p.lr = lrAt >= 0 ? numberAt(line, lrAt + 6) : undefined;
   return true;
 }
+
+const SPACE = 32, SLASH = 47;
 
 function gcd(a: number, b: number): number {
   while (b > 0) [a, b] = [b, a % b];

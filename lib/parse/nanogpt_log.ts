@@ -29,7 +29,7 @@ import {
   collectPoints,
   digitsEnd,
   type FrameworkLog,
-  integerAt,
+  integerValue,
   isWhite,
   numberAt,
   spellsAt,
@@ -115,10 +115,10 @@ function logLine(line: string, l: LogLine): boolean {
   l.step = 0;
   if (l.kind !== "val") {
     while (line.charCodeAt(at) === 32) at++;
-    const n = integerAt(line, at);
-    if (!n) return false;
-    l.step = n.value;
-    at = n.end;
+    const end = digitsEnd(line, at);
+    if (end === at) return false;
+    l.step = integerValue(line, at, end);
+    at = end;
     if (line.charCodeAt(at) === 47 /* / */) at = digitsEnd(line, at + 1);
     const c = line.charCodeAt(at);
     if (c !== 58 /* : */ && c !== 32) return false;

@@ -28,8 +28,9 @@
  */
 import {
   collectPoints,
+  digitsEnd,
   type FrameworkLog,
-  integerAt,
+  integerValue,
   isWhite,
   numberAt,
   spellsAt,
@@ -93,6 +94,8 @@ export function readTorchvisionLog(text: string, maxValues: number = Infinity): 
   });
 }
 
+const SPACE = 32, SLASH = 47, CLOSE = 93;
+
 /** Adds one iteration's loss (its value or its running mean), learning rate and gradient norm. */
 function add(log: ReturnType<typeof collectPoints>, step: number, loss: number, it: Iteration) {
   log.add("loss", step, loss);
@@ -106,27 +109,26 @@ function add(log: ReturnType<typeof collectPoints>, step: number, loss: number, 
  * are read. Each search stays within its field, so a line costs its length.
  */
 function iteration(line: string, it: Iteration): boolean {
-  let at = line.indexOf("poch: [");
-  if (at < 0) return false;
-  const epoch = integerAt(line, at + 7);
-  if (!epoch || line[epoch.end] !== "]") return false;
-  at = line.indexOf("[", epoch.end);
+  const epochAt = line.indexOf("poch: [") + 7;
+  if (epochAt < 7) return false;
+  const epochEnd = digitsEnd(line, epochAt);
+  if (epochEnd === epochAt || line.charCodeAt(epochEnd) !== CLOSE) return false;
+  let at = line.indexOf("[", epochEnd);
   if (at < 0) return false;
   at++;
-  while (line[at] === " ") at++;
-  const index = integerAt(line, at);
-  if (!index || line[index.end] !== "/") return false;
-  const total = integerAt(line, index.end + 1);
-  if (!total || line[total.end] !== "]") return false;
-  it.epoch = epoch.value;
-  it.index = index.value;
-  it.total = total.value;
-  it.loss =
-    it.average =
-    it.lr =
-    it.gradNorm =
-      undefined;
-  for (let start = total.end + 1; start <= line.length;) {
+  while (line.charCodeAt(at) === SPACE) at++;
+  const indexEnd = digitsEnd(line, at);
+  if (indexEnd === at || line.charCodeAt(indexEnd) !== SLASH) return false;
+  const totalEnd = digitsEnd(line, indexEnd + 1);
+  if (totalEnd === indexEnd + 1 || line.charCodeAt(totalEnd) !== CLOSE) return false;
+  it.epoch = integerValue(line, epochAt, epochEnd);
+  it.index = integerValue(line, at, indexEnd);
+  it.total = integerValue(line, indexEnd + 1, totalEnd);
+  it.loss = undefined;
+  it.average = undefined;
+  it.lr = undefined;
+  it.gradNorm = undefined;
+  for (let start = totalEnd + 1; start <= line.length;) {
     let end = line.indexOf("  ", start);
     if (end < 0) end = line.length;
     meter(line, start, end, it);
