@@ -11,7 +11,8 @@
  * steps per epoch comes from the epoch column ({@linkcode stepsFromEpochIndices}), pinned by the
  * epoch-level rows. `column` picks the loss column by name.
  *
- * One pass, a row at a time ({@linkcode TextLines}): no array of the lines, and steps per epoch
+ * One pass, a row at a time ({@linkcode TextLines}), only the cells of the columns read
+ * (`readCells`): no array of the lines or of a row's cells, and steps per epoch
  * from a few running numbers ({@linkcode EpochIndices}); the reading stops as soon as a series
  * passes `maxValues` (`SeriesTooLong`).
  *
@@ -26,7 +27,7 @@
  * log.implied.steps_per_epoch; // 100 (pinned by the train_loss_epoch rows at steps 99 and 199)
  * ```
  */
-import { splitRow } from "./csv_series.ts";
+import { readCells, splitRow } from "./csv_series.ts";
 import { collectPoints, type FrameworkLog } from "./framework_log.ts";
 import { TextLines } from "./line_cursor.ts";
 import { decimalNumber, describe, nonFiniteWord } from "./series_values.ts";
@@ -78,13 +79,15 @@ export function readLightningCsv(
   const evalAt = firstOf(lower, EVAL), normAt = firstOf(lower, NORM);
   const lrAt = lower.findIndex((c) => c === "lr" || c.startsWith("lr-") || c === "learning_rate");
   const epochLevel = lower.flatMap((c, j) => c.endsWith("_epoch") ? [j] : []);
-  // The cells of a row that are read: a row of 10⁵ cells under this header costs its first few.
-  const width = Math.max(stepAt, epochAt, lossAt, evalAt, lrAt, normAt, ...epochLevel) + 1;
+  // The cells of a row that are read: the others of a row of 10⁵ cells are stepped over.
+  const columns = [...new Set([stepAt, epochAt, lossAt, evalAt, lrAt, normAt, ...epochLevel])]
+    .filter((j) => j >= 0).sort((a, b) => a - b);
+  const cells: string[] = [];
   const log = collectPoints("lightning_csv", maxValues);
   const epochs = new EpochIndices();
   for (let line = lines.next(); line !== null; line = lines.next()) {
     if (line.trim() === "") continue;
-    const cells = splitRow(line, width);
+    readCells(line, columns, cells);
     const at = lines.number;
     const step = cell(cells, stepAt, at, names);
     if (step === undefined) continue;
@@ -105,7 +108,7 @@ export function readLightningCsv(
 
 /** Whether a row is epoch-level: a cell of an `*_epoch` column (at `columns`) holds a value. */
 function endsEpoch(cells: string[], columns: number[]): boolean {
-  for (const j of columns) if (j < cells.length && cells[j].trim() !== "") return true;
+  for (const j of columns) if (cells[j].trim() !== "") return true;
   return false;
 }
 
