@@ -387,8 +387,15 @@ for (
     says: c.says,
   });
 }
-const nanoLines = (bytes: number) =>
-  Array.from({ length: Math.floor(bytes / 20) }, (_, i) => `iter ${i}: loss 1.5`).join("\n");
+/** nanoGPT lines, about `bytes` of them once in a JSON string (each line end escaped). */
+const nanoLines = (bytes: number) => {
+  const lines: string[] = [];
+  for (let i = 0, size = 0; size < bytes; i++) {
+    lines.push(`iter ${i}: loss 1.5`);
+    size += lines[i].length + 2;
+  }
+  return lines.join("\n");
+};
 cases.push(
   {
     name: "log_file in JSON: 40 MiB of nanoGPT lines (stopped at MAX_SERIES_POINTS)",
