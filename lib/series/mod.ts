@@ -7,3 +7,4 @@ export * from "./local_scale.ts";
 export * from "./decimate.ts";
 export * from "./fill_non_finite.ts";
 export * from "./median_of_medians.ts";
+export * from "./extremes.ts";

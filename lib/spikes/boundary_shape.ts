@@ -20,6 +20,7 @@
 import { mean, sumNthPowerDeviations } from "simple-statistics";
 import { foldShape } from "../period/shape_fold.ts";
 import type { BoundaryRatios } from "./boundary_ratios.ts";
+import { LOCATE } from "./tuning.ts";
 
 export interface BoundaryShape {
   side: "last" | "first";
@@ -29,7 +30,7 @@ export interface BoundaryShape {
 }
 
 /** The least share of the profile's variance in the boundary's bin. */
-export const BOUNDARY_SHARE = 0.4;
+export const BOUNDARY_SHARE: number = LOCATE.boundaryShare;
 
 export function boundaryShape(
   z: Float64Array,

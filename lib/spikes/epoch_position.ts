@@ -19,6 +19,7 @@
 import { circularDistance, logBinomialTail, type Period } from "../period/mod.ts";
 import type { BoundaryRatios } from "./boundary_ratios.ts";
 import type { EpochAlignment } from "./types.ts";
+import { LOCATE } from "./tuning.ts";
 
 /** A period at the epoch's length when its last or first step spikes in most epochs. */
 export function foldAtEpoch(
@@ -33,15 +34,15 @@ export function foldAtEpoch(
   for (let i = 0; i < z.length; i++) {
     if (!finite[i]) continue;
     counted++;
-    if (Math.abs(z[i]) >= 3) extreme++;
+    if (Math.abs(z[i]) >= LOCATE.epochZ) extreme++;
   }
   const rate = counted > 0 ? extreme / counted : 1;
   let best: Period | null = null;
   for (const side of [last, first]) {
     const hits = Math.round(side.spikeShare * side.epochs);
-    if (side.epochs < 3 || side.spikeShare < 0.6) continue;
-    const logP = logBinomialTail(hits, side.epochs, rate) + Math.log(4);
-    if (logP > Math.log(1e-4) || (best && best.logP <= logP)) continue;
+    if (side.epochs < LOCATE.epochMinEpochs || side.spikeShare < LOCATE.epochMinShare) continue;
+    const logP = logBinomialTail(hits, side.epochs, rate) + Math.log(LOCATE.epochTrials);
+    if (logP > Math.log(LOCATE.epochMaxP) || (best && best.logP <= logP)) continue;
     const up = (side.median ?? 1) >= 1;
     best = {
       period: epochPoints,
@@ -80,7 +81,7 @@ export function epochPosition(
     // Logged means of several steps: one point may hold both boundaries. The spikier one wins
     // when the two differ; else the last batch, unless it is known to be full.
     const lead = (first?.spikeShare ?? 0) - (last?.spikeShare ?? 0);
-    if (Math.abs(lead) > 0.2) return [lead > 0 ? "first-step" : "last-step", null];
+    if (Math.abs(lead) > LOCATE.boundaryLead) return [lead > 0 ? "first-step" : "last-step", null];
     return fullLastBatch ? ["first-step", "last-step"] : ["last-step", "first-step"];
   }
   return [toLast <= toFirst ? "last-step" : "first-step", null];

@@ -20,6 +20,7 @@
  * ```
  */
 import { fillNonFinite, localScale, rollingMedianOfMedians } from "../series/mod.ts";
+import { PREPARE } from "./tuning.ts";
 
 /** The residual view of a series. */
 export interface Residuals {
@@ -55,10 +56,11 @@ export function robustResiduals(loss: Float64Array): Residuals {
   const smooth = rollingMedianOfMedians(y);
   const residual = new Float64Array(n);
   for (let i = 0; i < n; i++) residual[i] = finite[i] ? y[i] - smooth[i] : 0;
-  const floor = domain === "log" ? 1e-9 : 1e-9 * maxAbs(y);
-  const scale = localScale(residual, 64, floor || 1e-300);
+  const floor = domain === "log" ? PREPARE.logScaleFloor : PREPARE.linearScaleFloor * maxAbs(y);
+  const scale = localScale(residual, PREPARE.scaleBlock, floor || 1e-300);
   const onset = new Float64Array(n);
-  for (let i = 13; i < n; i++) onset[i] = finite[i] ? (y[i] - smooth[i - 13]) / scale[i] : 0;
+  const lag = PREPARE.onsetLag;
+  for (let i = lag; i < n; i++) onset[i] = finite[i] ? (y[i] - smooth[i - lag]) / scale[i] : 0;
   // z in place of the residual: one array fewer.
   for (let i = 0; i < n; i++) residual[i] /= scale[i];
   return {

@@ -19,6 +19,7 @@
  * ```
  */
 import { median } from "simple-statistics";
+import { EXPLAIN } from "./tuning.ts";
 
 /** How far the end of the run is above its lowest stretch. */
 export interface RisingTrend {
@@ -33,7 +34,7 @@ export interface RisingTrend {
 }
 
 export function risingTrend(loss: Float64Array, cycle = 0): RisingTrend | null {
-  const stride = Math.max(1, Math.ceil(loss.length / 200_000));
+  const stride = Math.max(1, Math.ceil(loss.length / EXPLAIN.risingSample));
   const values = new Float64Array(Math.ceil(loss.length / stride));
   const at = new Uint32Array(values.length);
   let n = 0, positive = true;
@@ -50,10 +51,14 @@ export function risingTrend(loss: Float64Array, cycle = 0): RisingTrend | null {
   // that the end of the run is not just the hard part of an epoch.
   const span = Math.ceil(cycle / stride);
   const whole = span >= 1 && 3 * span <= n;
-  const tail = Math.max(1, Math.round(n / 10), whole ? span : 0);
+  const tail = Math.max(1, Math.round(n / EXPLAIN.risingTail), whole ? span : 0);
   const head = n - tail;
   const final = levelOf(head, n);
-  const stretches = Math.min(20, head, whole ? Math.max(1, Math.floor(head / span)) : head);
+  const stretches = Math.min(
+    EXPLAIN.risingStretches,
+    head,
+    whole ? Math.max(1, Math.floor(head / span)) : head,
+  );
   let lowest = Infinity, lowestAt = 0;
   for (let s = 0; s < stretches; s++) {
     const from = Math.floor((s * head) / stretches), to = Math.floor(((s + 1) * head) / stretches);
@@ -68,13 +73,19 @@ export function risingTrend(loss: Float64Array, cycle = 0): RisingTrend | null {
   if (positive) factor = final / lowest;
   else {
     const sorted = values.slice(0, n).sort();
-    const spread = sorted[Math.floor(0.9 * (n - 1))] - sorted[Math.floor(0.1 * (n - 1))];
+    const spread = sorted[Math.floor(0.9 * (n - 1))] - sorted[Math.floor(0.1 * (n - 1))]; // 10th–90th percentile
     factor = spread > 0 ? 1 + (final - lowest) / spread : 1;
   }
   // Still climbing, not recovering from a late spike: the last twentieth is not below the one
   // before it.
-  const twentieth = Math.max(1, Math.round(n / 20), whole ? span : 0);
-  const recovering = n >= 40 && 2 * twentieth <= n &&
-    levelOf(n - twentieth, n) < 0.98 * levelOf(n - 2 * twentieth, n - twentieth);
-  return { factor, final, lowest, lowestAt, rising: factor >= 1.3 && !recovering };
+  const twentieth = Math.max(1, Math.round(n / EXPLAIN.recoveringPart), whole ? span : 0);
+  const recovering = n >= EXPLAIN.recoveringMinPoints && 2 * twentieth <= n &&
+    levelOf(n - twentieth, n) < EXPLAIN.recoveringDrop * levelOf(n - 2 * twentieth, n - twentieth);
+  return {
+    factor,
+    final,
+    lowest,
+    lowestAt,
+    rising: factor >= EXPLAIN.risingWarning && !recovering,
+  };
 }

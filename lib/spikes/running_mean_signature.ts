@@ -30,6 +30,7 @@
  */
 import { linearRegression } from "simple-statistics";
 import { logBinomialTail } from "../period/binomial_tail.ts";
+import { LOCATE } from "./tuning.ts";
 
 export interface RunningMeanSignature {
   /** Phase (points) where the cycle restarts. */
@@ -51,6 +52,35 @@ export function runningMeanSignature(
   finite: Uint8Array,
   period: number,
 ): RunningMeanSignature {
+  const fold = foldChanges(y, finite, period);
+  let reset = 0;
+  for (let b = 1; b < fold.bins; b++) if (fold.mean(b) > fold.mean(reset)) reset = b;
+  const slope = decaySlope(fold, reset);
+  const restart = restartJump(fold, reset);
+  const transient = isTransient(fold, reset, restart.jump);
+  const { count, along, jumpShare } = restart;
+  const [low, high] = LOCATE.jumpShare;
+  // The drift's way in 4 of every 5 cycles, or in 7 of 10 of many (p ≤ 10⁻³ by chance).
+  const steady = along >= LOCATE.steadyShare * count ||
+    (along >= LOCATE.looseSteadyShare * count &&
+      logBinomialTail(along, count, 0.5) <= Math.log(LOCATE.steadyMaxP));
+  const jumps = count >= LOCATE.minRestarts && steady && jumpShare >= low && jumpShare <= high &&
+    restart.other <= LOCATE.otherStep * Math.abs(restart.jump) && !transient;
+  const decays = slope <= LOCATE.decaySlope && !transient;
+  return { resetPhase: reset, slope, jumpShare, runningMean: decays || jumps };
+}
+
+/** The changes y[i] − y[i−1] folded at the period: mean |change|, mean change, rises per bin. */
+interface ChangeFold {
+  bins: number;
+  counts: Float64Array;
+  signed: Float64Array;
+  rises: Float64Array;
+  /** Mean |change| of bin b (taken modulo the bins). */
+  mean: (b: number) => number;
+}
+
+function foldChanges(y: Float64Array, finite: Uint8Array, period: number): ChangeFold {
   const bins = Math.ceil(period);
   const sums = new Float64Array(bins), counts = new Float64Array(bins);
   const signed = new Float64Array(bins), rises = new Float64Array(bins);
@@ -67,24 +97,33 @@ export function runningMeanSignature(
     const k = ((b % bins) + bins) % bins;
     return counts[k] > 0 ? sums[k] / counts[k] : 0;
   };
-  let reset = 0;
-  for (let b = 1; b < bins; b++) if (mean(b) > mean(reset)) reset = b;
+  return { bins, counts, signed, rises, mean };
+}
+
+/**
+ * Slope of ln(mean |Δy|) against ln(points since the reset), from an eighth of the cycle on: a
+ * spike's momentum tail has died out there, while a running mean's changes keep shrinking as
+ * 1/j to the end of the cycle.
+ */
+function decaySlope(fold: ChangeFold, reset: number): number {
   const points: [number, number][] = [];
-  // From an eighth of the cycle on: a spike's momentum tail has died out there, while a running
-  // mean's changes keep shrinking as 1/j to the end of the cycle.
-  for (let j = Math.max(2, Math.floor(bins / 8)); j < bins; j++) {
-    const m = mean(reset + j);
+  const from = Math.max(2, Math.floor(fold.bins * LOCATE.decayFrom));
+  for (let j = from; j < fold.bins; j++) {
+    const m = fold.mean(reset + j);
     if (m > 0) points.push([Math.log(j), Math.log(m)]);
   }
-  const slope = points.length >= 4 ? linearRegression(points).m : 0;
+  return points.length >= 4 ? linearRegression(points).m : 0;
+}
+
+/** The restart's mean jump, against the drift of a whole cycle and every other step's. */
+function restartJump(fold: ChangeFold, reset: number) {
+  const { bins, counts, signed, rises } = fold;
   // The jump against the drift of a whole cycle (the sum of every bin's mean change).
   let drift = 0;
   for (let b = 0; b < bins; b++) if (counts[b] > 0) drift += signed[b] / counts[b];
   const count = counts[reset];
   const jump = count > 0 ? signed[reset] / count : 0;
-  // Consistent: the jump goes the drift's way in at least 4 of every 5 cycles.
   const along = drift < 0 ? count - rises[reset] : rises[reset];
-  const jumpShare = drift !== 0 ? jump / drift : 0;
   // Alone: no other step of the cycle moves a fifth as much on average (shards or a schedule
   // step several times a cycle; a running mean only drifts between its restarts).
   let other = 0;
@@ -92,24 +131,26 @@ export function runningMeanSignature(
     const b = (reset + j) % bins;
     if (counts[b] > 0) other = Math.max(other, Math.abs(signed[b] / counts[b]));
   }
-  // A transient, not a restart: a jump of one sign in 4 of every 5 cycles that the three steps
-  // before it or after it undo by half — the way into or out of a dip or a spike. A running
-  // mean only drifts on both sides of its restart.
-  const side = Math.min(3, Math.floor((bins - 1) / 2));
+  return { count, jump, along, other, jumpShare: drift !== 0 ? jump / drift : 0 };
+}
+
+/**
+ * A transient, not a restart: a jump of one sign in 4 of every 5 cycles that the three steps
+ * before it or after it undo by half — the way into or out of a dip or a spike. A running mean
+ * only drifts on both sides of its restart.
+ */
+function isTransient(fold: ChangeFold, reset: number, jump: number): boolean {
+  const { bins, counts, signed, rises } = fold;
+  const side = Math.min(LOCATE.transientSide, Math.floor((bins - 1) / 2));
   let before = 0, after = 0;
   for (let j = 1; j <= side; j++) {
     const a = (reset + j) % bins, b = (reset - j + bins) % bins;
     if (counts[a] > 0) after += signed[a] / counts[a];
     if (counts[b] > 0) before += signed[b] / counts[b];
   }
-  const oneSign = count >= 4 && (rises[reset] >= 0.8 * count || rises[reset] <= 0.2 * count);
-  const undone = (sum: number) => -Math.sign(jump) * sum >= 0.5 * Math.abs(jump);
-  const transient = oneSign && (undone(before) || undone(after));
-  // The drift's way in 4 of every 5 cycles, or in 7 of 10 of many (p ≤ 10⁻³ by chance).
-  const steady = along >= 0.8 * count ||
-    (along >= 0.7 * count && logBinomialTail(along, count, 0.5) <= Math.log(1e-3));
-  const jumps = count >= 4 && steady && jumpShare >= 0.2 && jumpShare <= 0.8 &&
-    other <= 0.2 * Math.abs(jump) && !transient;
-  const decays = slope <= -0.35 && !transient;
-  return { resetPhase: reset, slope, jumpShare, runningMean: decays || jumps };
+  const count = counts[reset], [low, high] = LOCATE.oneSign;
+  const oneSign = count >= LOCATE.minRestarts &&
+    (rises[reset] >= high * count || rises[reset] <= low * count);
+  const undone = (sum: number) => -Math.sign(jump) * sum >= LOCATE.transientUndo * Math.abs(jump);
+  return oneSign && (undone(before) || undone(after));
 }

@@ -1,0 +1,152 @@
+/**
+ * The locate stage: where the period sits — its phase in steps, the epoch alignment, and
+ * whether it is a running mean restarting or a boundary spike diluted in logged means.
+ *
+ * Why: a period alone does not name a cause; where its phase falls in the epoch does. The
+ * running-mean signature (`running_mean_signature.ts`) is checked when the period is a shape,
+ * dips, or a spike train whose sign changes from epoch to epoch; it is folded at the epoch's
+ * exact length when the period is the epoch, else (a point a step) at the whole number of steps
+ * within `LOCATE.wholeStep` of the period (a period found 1 % off smears the restart over the
+ * bins within a few dozen cycles). A shape at the epoch whose variance sits in the boundary's
+ * point is that boundary's spike or dip, diluted in logged means (`boundary_shape.ts`), and is
+ * answered as one. The phase is taken within the epoch's exact length when the period is the
+ * epoch: spikes at step 334 of every 335, folded at 334.9, would drift to the next epoch's
+ * first step.
+ *
+ * Cost: O(n + P).
+ *
+ * @example
+ * ```ts
+ * const located = locate(prepared, findSpikePeriod(prepared));
+ * located.alignment?.position; // "last-step"
+ * ```
+ */
+import { circularMean, modulo, type Period } from "../period/mod.ts";
+import { boundaryShape } from "./boundary_shape.ts";
+import { epochPosition } from "./epoch_position.ts";
+import type { Judgement } from "./find_spike_period.ts";
+import { periodicityOf } from "./periodicity.ts";
+import { isEpoch, type Prepared } from "./prepare.ts";
+import { type RunningMeanSignature, runningMeanSignature } from "./running_mean_signature.ts";
+import { LOCATE } from "./tuning.ts";
+import type { EpochAlignment, Periodicity } from "./types.ts";
+
+/** The period placed in steps and against the epoch. */
+export interface Located {
+  /** The period in points, re-read as a boundary spike when the shape is one. */
+  found: Period | null;
+  /** The period and the cycle its phase is taken in, in steps. */
+  period: number | null;
+  cycle: number | null;
+  phase: number | null;
+  signature: RunningMeanSignature | null;
+  alignment: EpochAlignment | null;
+  periodicity: Periodicity;
+}
+
+export function locate(prepared: Prepared, judgement: Judgement): Located {
+  const { axis, epoch } = prepared;
+  let { found, method } = judgement;
+  const period = found ? found.period * axis.stride : null;
+  const signature = found && period !== null ? signatureOf(prepared, found, period) : null;
+  const edge = found && !signature?.runningMean ? boundaryEdge(prepared, found, period) : null;
+  if (found && edge) [found, method] = [edge.found, `${method}; ${edge.note}`];
+  const aligned = isEpoch(prepared, period);
+  const cycle = period !== null && epoch && aligned ? epoch.layout.stepsPerEpoch : period;
+  const phase = found === null || cycle === null
+    ? null
+    : found.matched.length > 0
+    ? circularMean(found.matched.map(axis.stepOf), cycle)
+    : modulo(axis.stepOf(Math.round(signature!.resetPhase)), cycle);
+  const alignment = epoch ? alignmentOf(prepared, found, phase, aligned) : null;
+  const periodicity = periodicityOf(found, period, phase, cycle, method, axis.stride);
+  return { found, period, cycle, phase, signature, alignment, periodicity };
+}
+
+/**
+ * The running-mean signature, when the period could be one: a shape, dips, or spikes whose
+ * sign changes between epochs (a spike with a momentum tail decays alike but never dips).
+ */
+function signatureOf(
+  prepared: Prepared,
+  found: Period,
+  period: number,
+): RunningMeanSignature | null {
+  const { residuals, axis, epoch } = prepared;
+  if (found.kind === "spikes-up" && mixedSigns(residuals.z, found) < LOCATE.mixedShare) {
+    return null;
+  }
+  const foldAt = epoch && isEpoch(prepared, period)
+    ? epoch.points
+    : axis.stride === 1 && Math.abs(period - Math.round(period)) <= LOCATE.wholeStep
+    ? Math.max(2, Math.round(period))
+    : found.period;
+  return runningMeanSignature(residuals.values, residuals.finite, foldAt);
+}
+
+/** A shape at the epoch that is one boundary point standing out, re-read as that point's spikes. */
+function boundaryEdge(
+  prepared: Prepared,
+  found: Period,
+  period: number | null,
+): { found: Period; note: string } | null {
+  const { epoch, residuals } = prepared;
+  if (found.kind !== "shape" || !epoch || !isEpoch(prepared, period)) return null;
+  const edge = boundaryShape(residuals.z, residuals.finite, epoch.points, epoch.last, epoch.first);
+  if (!edge) return null;
+  const indices = (edge.side === "last" ? epoch.last : epoch.first).indices;
+  return {
+    found: {
+      ...found,
+      kind: edge.direction === "up" ? "spikes-up" : "spikes-down",
+      phase: circularMean(indices, found.period),
+      matched: indices,
+      smoothness: null,
+    },
+    note: `the shape is the ${edge.side} point of each epoch (${
+      (100 * edge.share).toFixed(0)
+    } % of its variance)`,
+  };
+}
+
+function alignmentOf(
+  prepared: Prepared,
+  found: Period | null,
+  phase: number | null,
+  aligned: boolean,
+): EpochAlignment {
+  const { layout, last, first } = prepared.epoch!;
+  const [position, alternative] = epochPosition(
+    found,
+    phase,
+    layout.stepsPerEpoch,
+    prepared.axis.stride,
+    aligned,
+    last,
+    first,
+    layout.lastBatchSize !== null && layout.lastBatchSize === layout.batchSize,
+  );
+  return {
+    steps_per_epoch: layout.stepsPerEpoch,
+    last_batch_size: layout.lastBatchSize,
+    aligned,
+    position,
+    alternative,
+  };
+}
+
+/** Share of a spike train's cycles holding a dip (z ≤ −3.5) at the spikes' phase. */
+function mixedSigns(z: Float64Array, found: Period): number {
+  let dips = 0, cycles = 0;
+  const reach = LOCATE.dipReach;
+  for (let at = found.phase; at < z.length; at += found.period, cycles++) {
+    const from = Math.max(0, Math.ceil(at - reach));
+    for (let i = from; i <= Math.min(z.length - 1, at + reach); i++) {
+      if (z[i] <= LOCATE.dipZ) {
+        dips++;
+        break;
+      }
+    }
+  }
+  return cycles > 0 ? dips / cycles : 0;
+}

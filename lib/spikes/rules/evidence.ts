@@ -1,0 +1,49 @@
+/**
+ * What the diagnosis rules read, and the shape of a rule.
+ *
+ * Why: each finding id has one rule, in its own file: evidence in, a finding or nothing out.
+ * The evidence is everything the earlier stages measured (the period and where it sits, the
+ * epoch's boundary ratios, the running-mean signature, the isolated spikes, the trend), plus
+ * the reading of the period (`read_period.ts`), so that no two rules claim one period.
+ */
+import type { MeasuredRatioExplanation } from "../../batch/mod.ts";
+import type { Finding } from "../../findings/mod.ts";
+import type { Period } from "../../period/mod.ts";
+import type { BoundaryRatios } from "../boundary_ratios.ts";
+import type { SpikeEpoch } from "../epoch_layout.ts";
+import type { RisingTrend } from "../rising_trend.ts";
+import type { RunningMeanSignature } from "../running_mean_signature.ts";
+import type { EpochAlignment, Periodicity, Spike, SpikeOptions } from "../types.ts";
+
+/** What a period is read as: one cause, and the other boundary when one point holds both. */
+export interface PeriodReading {
+  cause: "running-mean" | "data-order" | "last-step" | "first-step" | "schedule";
+  alternative: "last-step" | "first-step" | null;
+}
+
+/** Everything the diagnosis looks at. */
+export interface Evidence {
+  n: number;
+  options: SpikeOptions;
+  layout: SpikeEpoch | null;
+  periodicity: Periodicity;
+  found: Period | null;
+  alignment: EpochAlignment | null;
+  last: BoundaryRatios | null;
+  first: BoundaryRatios | null;
+  signature: RunningMeanSignature | null;
+  /** The last-batch model's reading of the measured ratio (null without dataset and batch size). */
+  explanation: MeasuredRatioExplanation | null;
+  isolated: Spike[];
+  nonFinite: { count: number; first_step: number | null };
+  rising: RisingTrend | null;
+  stepOf: (index: number) => number;
+  /** The reading of the period (null when there is none). */
+  reading: PeriodReading | null;
+}
+
+/** A diagnosis rule: the finding it may raise, and when. */
+export interface Rule {
+  id: Finding["id"];
+  explain: (evidence: Evidence) => Finding | null;
+}
