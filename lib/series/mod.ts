@@ -8,3 +8,4 @@ export * from "./decimate.ts";
 export * from "./fill_non_finite.ts";
 export * from "./median_of_medians.ts";
 export * from "./extremes.ts";
+export * from "./quantum.ts";

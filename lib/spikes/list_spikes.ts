@@ -7,7 +7,10 @@
  * tail: points a few steps after it that still stand out are part of the same event, not
  * spikes of their own. A spike is isolated when it is far from the train's phase, stands
  * `LIST.isolatedFactor` times above the series' own tail of |z| (a heavy-tailed series spikes
- * often), and changes the loss by at least 10 %.
+ * often), and changes the loss by at least 10 %. A point is listed only when it departs from
+ * the median of the points before it (its baseline) in its direction: the first logged point
+ * has none, and on a steep descent a point above the centred trend may sit below the points
+ * before it.
  *
  * Cost: O(n) plus a quantile of at most 100 000 points.
  *
@@ -47,6 +50,7 @@ export function listSpikes(prepared: Prepared, located: Located): SpikeList {
     if (listed.has(index) || (!periodic.has(index) && inTail(index))) continue;
     listed.add(index);
     const spike = spikeAt(prepared, index);
+    if (!standsOut(spike)) continue;
     spikes.push(spike);
     const nearPeriodic = found !== null && found.kind !== "shape" &&
       circularDistance(index, found.phase, found.period) <= LIST.nearPhase;
@@ -77,6 +81,17 @@ function spikeAt(prepared: Prepared, index: number): Spike {
     z: score,
     direction: score >= 0 ? "up" : "down",
   };
+}
+
+/**
+ * A spike departs from the points before it the way it is marked: a point with none before it
+ * (the first logged point, usually the highest of a falling curve) has no baseline, and a
+ * point marked up below its baseline is a falling curve's lag behind its centred trend, not a
+ * spike.
+ */
+function standsOut(spike: Spike): boolean {
+  if (!Number.isFinite(spike.baseline)) return false;
+  return spike.direction === "up" ? spike.value > spike.baseline : spike.value < spike.baseline;
 }
 
 /** Whether a point lies in the momentum tail of a periodic spike train's spike. */

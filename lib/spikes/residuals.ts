@@ -9,6 +9,9 @@
  * ignores spikes), the noise scale a blockwise MAD (see `localScale`), and
  * z = (y − trend) / scale.
  *
+ * Values logged with a fixed number of decimals (`decimalQuantum`) take a noise scale of at
+ * least half a rounding step: a change of one step is then z ≤ 2, noise, not a spike.
+ *
  * Non-finite points get z = 0 and are excluded through `finite`.
  *
  * Cost: a few O(n) passes over typed arrays.
@@ -19,7 +22,12 @@
  * z[3] > 6; // true: the 4× point stands out
  * ```
  */
-import { fillNonFinite, localScale, rollingMedianOfMedians } from "../series/mod.ts";
+import {
+  decimalQuantum,
+  fillNonFinite,
+  localScale,
+  rollingMedianOfMedians,
+} from "../series/mod.ts";
 import { PREPARE } from "./tuning.ts";
 
 /** The residual view of a series. */
@@ -43,6 +51,8 @@ export interface Residuals {
   finite: Uint8Array;
   /** How many points are not finite, and the index of the first (-1 when none). */
   nonFinite: { count: number; first: number };
+  /** The rounding step of the logged values (`decimalQuantum`), 0 when none. */
+  quantum: number;
 }
 
 export function robustResiduals(loss: Float64Array): Residuals {
@@ -58,6 +68,8 @@ export function robustResiduals(loss: Float64Array): Residuals {
   for (let i = 0; i < n; i++) residual[i] = finite[i] ? y[i] - smooth[i] : 0;
   const floor = domain === "log" ? PREPARE.logScaleFloor : PREPARE.linearScaleFloor * maxAbs(y);
   const scale = localScale(residual, PREPARE.scaleBlock, floor || 1e-300);
+  const quantum = decimalQuantum(loss);
+  if (quantum > 0) floorAtQuantum(scale, smooth, quantum, domain);
   const onset = new Float64Array(n);
   const lag = PREPARE.onsetLag;
   for (let i = lag; i < n; i++) onset[i] = finite[i] ? (y[i] - smooth[i - lag]) / scale[i] : 0;
@@ -72,7 +84,25 @@ export function robustResiduals(loss: Float64Array): Residuals {
     scale,
     finite,
     nonFinite: { count, first },
+    quantum,
   };
+}
+
+/**
+ * Raises the noise scale to `PREPARE.quantumNoise` rounding steps: in ln(loss) a step of q at
+ * the level e^trend is q / e^trend.
+ */
+function floorAtQuantum(
+  scale: Float64Array,
+  trend: Float64Array,
+  quantum: number,
+  domain: "log" | "linear",
+): void {
+  const step = PREPARE.quantumNoise * quantum;
+  for (let i = 0; i < scale.length; i++) {
+    const floor = domain === "log" ? step / Math.exp(trend[i]) : step;
+    if (scale[i] < floor) scale[i] = floor;
+  }
 }
 
 function maxAbs(x: Float64Array): number {

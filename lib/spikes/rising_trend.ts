@@ -30,25 +30,24 @@ export interface RisingTrend {
   lowest: number;
   /** Index where the lowest stretch is centred. */
   lowestAt: number;
+  /** The highest stretch before the lowest one: where the descent began. */
+  highest: number;
+  /**
+   * The rise as a share of the descent before it, in ln(loss) for a positive series: 1 when
+   * the loss is back where it began (Infinity when it never fell).
+   */
+  share: number;
   rising: boolean;
 }
 
 export function risingTrend(loss: Float64Array, cycle = 0): RisingTrend | null {
-  const stride = Math.max(1, Math.ceil(loss.length / EXPLAIN.risingSample));
-  const values = new Float64Array(Math.ceil(loss.length / stride));
-  const at = new Uint32Array(values.length);
-  let n = 0, positive = true;
-  for (let i = 0; i < loss.length; i += stride) {
-    if (!Number.isFinite(loss[i])) continue;
-    positive &&= loss[i] > 0;
-    values[n] = loss[i];
-    at[n++] = i;
-  }
+  const { values, at, n, positive } = finiteSample(loss);
   if (n < 5) return null;
   const levelOf = (from: number, to: number) =>
     median(values.subarray(from, to) as unknown as number[]);
   // A curve that repeats (unshuffled data, warm restarts) is compared over whole cycles, so
   // that the end of the run is not just the hard part of an epoch.
+  const stride = Math.max(1, Math.ceil(loss.length / EXPLAIN.risingSample));
   const span = Math.ceil(cycle / stride);
   const whole = span >= 1 && 3 * span <= n;
   const tail = Math.max(1, Math.round(n / EXPLAIN.risingTail), whole ? span : 0);
@@ -59,21 +58,16 @@ export function risingTrend(loss: Float64Array, cycle = 0): RisingTrend | null {
     head,
     whole ? Math.max(1, Math.floor(head / span)) : head,
   );
-  let lowest = Infinity, lowestAt = 0;
-  for (let s = 0; s < stretches; s++) {
-    const from = Math.floor((s * head) / stretches), to = Math.floor(((s + 1) * head) / stretches);
-    if (to <= from) continue;
-    const level = levelOf(from, to);
-    if (level < lowest) {
-      lowest = level;
-      lowestAt = at[(from + to) >> 1];
-    }
-  }
+  const { lowest, lowestAt, highest } = lowestStretch(levelOf, head, stretches);
+  const measure = positive ? Math.log : (x: number) => x;
+  const descent = measure(highest) - measure(lowest);
+  const rise = measure(final) - measure(lowest);
   let factor: number;
   if (positive) factor = final / lowest;
   else {
     const sorted = values.slice(0, n).sort();
-    const spread = sorted[Math.floor(0.9 * (n - 1))] - sorted[Math.floor(0.1 * (n - 1))]; // 10th–90th percentile
+    // The 10th–90th percentile spread.
+    const spread = sorted[Math.floor(0.9 * (n - 1))] - sorted[Math.floor(0.1 * (n - 1))];
     factor = spread > 0 ? 1 + (final - lowest) / spread : 1;
   }
   // Still climbing, not recovering from a late spike: the last twentieth is not below the one
@@ -85,7 +79,46 @@ export function risingTrend(loss: Float64Array, cycle = 0): RisingTrend | null {
     factor,
     final,
     lowest,
-    lowestAt,
+    lowestAt: at[lowestAt],
+    highest,
+    share: descent > 0 ? rise / descent : Infinity,
     rising: factor >= EXPLAIN.risingWarning && !recovering,
   };
+}
+
+/** The finite values on an evenly strided sample of at most `EXPLAIN.risingSample` points. */
+function finiteSample(loss: Float64Array) {
+  const stride = Math.max(1, Math.ceil(loss.length / EXPLAIN.risingSample));
+  const values = new Float64Array(Math.ceil(loss.length / stride));
+  const at = new Uint32Array(values.length);
+  let n = 0, positive = true;
+  for (let i = 0; i < loss.length; i += stride) {
+    if (!Number.isFinite(loss[i])) continue;
+    positive &&= loss[i] > 0;
+    values[n] = loss[i];
+    at[n++] = i;
+  }
+  return { values, at, n, positive };
+}
+
+/** The lowest of `stretches` equal stretches of the first `head` values, and the highest before it. */
+function lowestStretch(
+  levelOf: (from: number, to: number) => number,
+  head: number,
+  stretches: number,
+): { lowest: number; lowestAt: number; highest: number } {
+  const levels: number[] = [];
+  let lowest = Infinity, lowestAt = 0, lowestStretch = 0;
+  for (let s = 0; s < stretches; s++) {
+    const from = Math.floor((s * head) / stretches), to = Math.floor(((s + 1) * head) / stretches);
+    if (to <= from) continue;
+    const level = levelOf(from, to);
+    levels.push(level);
+    if (level < lowest) {
+      lowest = level;
+      lowestAt = (from + to) >> 1;
+      lowestStretch = levels.length - 1;
+    }
+  }
+  return { lowest, lowestAt, highest: Math.max(...levels.slice(0, lowestStretch + 1)) };
 }

@@ -24,6 +24,11 @@ export const PREPARE = {
   logScaleFloor: 1e-9,
   /** The floor on a linear scale, relative to the largest |value|. */
   linearScaleFloor: 1e-9,
+  /**
+   * Values rounded to a decimal step q get a noise scale of at least q / 2: one step is then
+   * z ≤ 2, below the 3.5 a period's event needs and the 6 a listed spike needs.
+   */
+  quantumNoise: 0.5,
   /** Points each side of a level shift: a running mean's step is seen over 4 points. */
   shiftWidth: 4,
   /** A shift is measured on z clipped to ±3, so that a spike is not a step up and then down. */
@@ -132,8 +137,13 @@ export const EXPLAIN = {
   risingStretches: 20,
   /** Ending 30 % above the lowest level is a rise (a plateau's noise stays well within it) … */
   risingWarning: 1.3,
-  /** … and 3× is critical. */
+  /** … and 3× is critical … */
   risingCritical: 3,
+  /**
+   * … when the rise has given back half of the descent before it (in ln(loss)): a run heading
+   * back to where it began, not a small loss that tripled after falling 300-fold.
+   */
+  risingCriticalShare: 0.5,
   /** Not rising but recovering: the last twentieth 2 % below the one before … */
   recoveringPart: 20,
   recoveringDrop: 0.98,
