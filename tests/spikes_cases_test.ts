@@ -8,7 +8,15 @@ import { assert, assertEquals } from "@std/assert";
 import type { Severity } from "../lib/findings/mod.ts";
 import { analyzeSpikes, type SpikeOptions, type SpikeReport } from "../lib/spikes/mod.ts";
 import { loadFixture, lossOf } from "./fixtures.ts";
-import { fallThenRise, fineTune, rounded } from "./synthetic_curves.ts";
+import {
+  blowUp,
+  fallThenRise,
+  fineTune,
+  rounded,
+  runningMeanRun,
+  sawtoothRun,
+  staircaseRun,
+} from "./synthetic_curves.ts";
 
 interface Row {
   /** What the analysis does with this run, as a sentence. */
@@ -19,7 +27,7 @@ interface Row {
   findings?: Record<string, Severity | true>;
   /** Ids the findings must not hold. */
   forbidden?: string[];
-  /** The period in steps (null: none). */
+  /** The period in steps, within 2 % or a logged point (null: none). */
   period?: number | null;
   /** Anything else the answer must satisfy. */
   check?: (report: SpikeReport) => void;
@@ -84,6 +92,63 @@ const ROWS: Row[] = [
     loss: () => fallThenRise(2000, 8, { start: 2, low: 0.5, end: 1.8, fall: 0.3 }),
     findings: { "rising-loss": "critical" },
   },
+  ...[1, 2, 3].map((seed): Row => ({
+    name: `a 4-epoch fine-tune whose loss steps down 20 % at each epoch start and stays flat is ` +
+      `an epoch-start drop at the given epoch (seed ${seed})`,
+    loss: () => staircaseRun(4, 40, seed),
+    options: { stepsPerEpoch: 40 },
+    findings: { "epoch-start-drop": "info" },
+    forbidden: ["isolated-spikes", "periodic-spikes", "unshuffled-data", "epoch-start-spike"],
+    period: 40,
+  })),
+  ...[1, 2, 3].map((seed): Row => ({
+    name: `a 10-epoch staircase is an epoch-start drop with no epoch given (seed ${seed})`,
+    loss: () => staircaseRun(10, 30, seed),
+    findings: { "epoch-start-drop": "info" },
+    forbidden: ["periodic-spikes", "unshuffled-data"],
+    period: 30,
+  })),
+  ...[1, 2].map((seed): Row => ({
+    name: `data in the same order every epoch, dropping at each start and climbing back within ` +
+      `the epoch, is unshuffled data, not a staircase (seed ${seed})`,
+    loss: () => sawtoothRun(8, 40, seed),
+    options: { stepsPerEpoch: 40 },
+    findings: { "unshuffled-data": true },
+    forbidden: ["epoch-start-drop"],
+  })),
+  ...[1, 2].map((seed): Row => ({
+    name: `a Keras progress bar's running mean, restarting 25 % lower each epoch, is epoch-` +
+      `average logging at warning, with no isolated spike and no epoch-start spike (seed ${seed})`,
+    loss: () => runningMeanRun(6, 113, seed),
+    options: { stepsPerEpoch: 113 },
+    findings: { "epoch-average-logging": "warning" },
+    forbidden: ["isolated-spikes", "epoch-start-spike", "epoch-start-drop", "rising-loss"],
+    period: 113,
+  })),
+  {
+    name: "a run that blows up 50× and turns NaN has diverged, critically",
+    loss: () => blowUp(500, 1, { nanAfter: 20 }),
+    findings: { divergence: "critical", "non-finite-loss": "critical" },
+    forbidden: ["transient-instability", "isolated-spikes"],
+  },
+  {
+    name: "a run that blows up 50× and stays there has diverged, with no NaN",
+    loss: () => blowUp(500, 2),
+    findings: { divergence: "critical" },
+    forbidden: ["transient-instability", "non-finite-loss", "isolated-spikes"],
+  },
+  {
+    name: "a run that blows up 30× for 5 points and comes back was transiently unstable",
+    loss: () => blowUp(500, 3, { recover: true, width: 5, height: 30 }),
+    findings: { "transient-instability": "warning" },
+    forbidden: ["divergence", "rising-loss"],
+  },
+  {
+    name: "a single 30× point is an isolated spike, not an instability",
+    loss: () => blowUp(500, 4, { recover: true, width: 1, height: 30 }),
+    findings: { "isolated-spikes": "warning" },
+    forbidden: ["divergence", "transient-instability"],
+  },
 ];
 
 for (const row of ROWS) {
@@ -98,7 +163,12 @@ for (const row of ROWS) {
     for (const id of row.forbidden ?? []) {
       assert(!ids.includes(id as never), `${id} present: ${JSON.stringify(report.findings)}`);
     }
-    if (row.period !== undefined) assertEquals(report.periodicity.period, row.period);
+    const period = report.periodicity.period;
+    if (row.period === null) assertEquals(period, null);
+    if (typeof row.period === "number") {
+      const tolerance = Math.max(row.options?.logEvery ?? 1, 0.02 * row.period);
+      assert(period !== null && Math.abs(period - row.period) <= tolerance, `period ${period}`);
+    }
     row.check?.(report);
   });
 }

@@ -51,3 +51,80 @@ export function fallThenRise(
     return level * Math.exp(sigma * g());
   });
 }
+
+/**
+ * A multi-epoch fine-tune's staircase: flat within each epoch of `perEpoch` points (noise
+ * `sigma`), the level `drop` lower at each epoch start.
+ */
+export function staircaseRun(
+  epochs: number,
+  perEpoch: number,
+  seed: number,
+  { start = 0.9, drop = 0.2, sigma = 0.05 } = {},
+): Float64Array {
+  const g = normal(seed);
+  return Float64Array.from(
+    { length: epochs * perEpoch },
+    (_, t) => start * (1 - drop) ** Math.floor(t / perEpoch) * Math.exp(sigma * g()),
+  );
+}
+
+/**
+ * Data in the same order every epoch, with a profile that rises through the epoch by `rise`
+ * (a sawtooth: down at each epoch start, back up within it) on a slowly falling trend.
+ */
+export function sawtoothRun(
+  epochs: number,
+  perEpoch: number,
+  seed: number,
+  { start = 0.9, rise = 0.3, fall = 0.03, sigma = 0.03 } = {},
+): Float64Array {
+  const g = normal(seed);
+  return Float64Array.from({ length: epochs * perEpoch }, (_, t) => {
+    const phase = (t % perEpoch) / perEpoch;
+    return start * (1 - fall) ** (t / perEpoch) * Math.exp(rise * phase + sigma * g());
+  });
+}
+
+/**
+ * A run that trains normally, then from point `at` blows up to `height` times its level over
+ * `width` points; it stays there (and turns NaN after `nanAfter` more points, when given), or
+ * comes back when `recover` is set.
+ */
+export function blowUp(
+  n: number,
+  seed: number,
+  { at = 0.6, width = 6, height = 50, recover = false, nanAfter = -1, sigma = 0.04 } = {},
+): Float64Array {
+  const base = fineTune(n, seed, { start: 2.5, floor: 0.4, tau: n / 10, sigma });
+  const from = Math.floor(n * at);
+  for (let t = from; t < n; t++) {
+    const k = t - from;
+    const up = recover ? (k < width ? height : 1) : height ** Math.min(1, (k + 1) / width);
+    base[t] *= up;
+    if (nanAfter >= 0 && k >= width + nanAfter) base[t] = NaN;
+  }
+  return base;
+}
+
+/**
+ * The running mean since each epoch began, logged every batch (Keras's progress bar): batches
+ * of a loss falling from `start` to `floor`, with batch-to-batch noise `sigma`.
+ */
+export function runningMeanRun(
+  epochs: number,
+  perEpoch: number,
+  seed: number,
+  { start = 1.1, floor = 0.3, sigma = 0.25 } = {},
+): Float64Array {
+  const g = normal(seed);
+  const out = new Float64Array(epochs * perEpoch);
+  let sum = 0;
+  for (let t = 0; t < out.length; t++) {
+    if (t % perEpoch === 0) sum = 0;
+    const batch = (floor + (start - floor) * Math.exp(-t / perEpoch)) * Math.exp(sigma * g());
+    sum += batch;
+    out[t] = sum / (t % perEpoch + 1);
+  }
+  return out;
+}

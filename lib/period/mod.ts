@@ -10,3 +10,4 @@ export * from "./cycle_checks.ts";
 export * from "./shape_fundamental.ts";
 export * from "./occupancy_tail.ts";
 export * from "./tuning.ts";
+export * from "./normal_tail.ts";

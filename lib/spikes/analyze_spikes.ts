@@ -26,6 +26,8 @@
  * report.findings[0].id; // "last-batch-spike"
  * ```
  */
+import { median } from "simple-statistics";
+import { type Excursion, excursions } from "./excursions.ts";
 import { explain } from "./explain.ts";
 import { findSpikePeriod } from "./find_spike_period.ts";
 import { listSpikes } from "./list_spikes.ts";
@@ -56,6 +58,7 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
   const report = analyzeRows(grid.loss, gridOptions, gridAxis, {
     n: loss.length,
     nonFinite: nonFiniteRows(loss, options.steps!),
+    index: grid.index,
   });
   for (const spike of report.spikes) spike.index = grid.index[spike.index];
   return report;
@@ -80,8 +83,9 @@ function analyzeRows(
 ): SpikeReport {
   const prepared = prepare(loss, options, axis, rows);
   const located = locate(prepared, findSpikePeriod(prepared));
-  const { spikes, isolated } = listSpikes(prepared, located);
-  const evidence = evidenceOf(prepared, located, isolated);
+  const blowUps = excursions(prepared.loss, prepared.residuals, rows?.index);
+  const { spikes, isolated } = listSpikes(prepared, located, blowUps);
+  const evidence = evidenceOf(prepared, located, isolated, blowUps);
   const report: SpikeReport = {
     n: prepared.n,
     scale: prepared.residuals.domain,
@@ -99,7 +103,12 @@ function analyzeRows(
 }
 
 /** The record the rules read. */
-function evidenceOf(prepared: Prepared, located: Located, isolated: Spike[]): Evidence {
+function evidenceOf(
+  prepared: Prepared,
+  located: Located,
+  isolated: Spike[],
+  blowUps: Excursion[],
+): Evidence {
   const { residuals, options, epoch, axis, rows } = prepared;
   const { found } = located;
   const nonFinite = rows?.nonFinite ?? {
@@ -109,6 +118,8 @@ function evidenceOf(prepared: Prepared, located: Located, isolated: Spike[]): Ev
   const cycle = found?.kind === "shape" && found.matched.length === 0 ? found.period : 0;
   return {
     n: prepared.n,
+    scale: residuals.domain,
+    typicalLevel: typicalLevel(prepared.loss),
     options,
     layout: epoch?.layout ?? null,
     periodicity: located.periodicity,
@@ -117,13 +128,31 @@ function evidenceOf(prepared: Prepared, located: Located, isolated: Spike[]): Ev
     last: epoch?.last ?? null,
     first: epoch?.first ?? null,
     signature: located.signature,
+    stairs: located.stairs,
     explanation: explainLastBatch(options, epoch?.last ?? null),
     isolated,
     nonFinite,
-    rising: risingTrend(prepared.loss, cycle),
+    rising: risingTrend(prepared.loss, cycle, residuals.noise),
+    excursions: blowUps,
     stepOf: axis.stepOf,
-    reading: readPeriod(found, located.alignment, located.signature, epoch?.layout ?? null),
+    reading: readPeriod(
+      found,
+      located.alignment,
+      located.signature,
+      epoch?.layout ?? null,
+      located.stairs,
+    ),
   };
+}
+
+/** The median |loss| over the finite points, on an evenly strided sample of at most 10 001. */
+function typicalLevel(loss: Float64Array): number {
+  const stride = Math.max(1, Math.floor(loss.length / 10_000));
+  const sample: number[] = [];
+  for (let i = 0; i < loss.length; i += stride) {
+    if (Number.isFinite(loss[i])) sample.push(Math.abs(loss[i]));
+  }
+  return sample.length > 0 ? median(sample) : 0;
 }
 
 /** The measured last-batch ratio and what the last-batch model makes of it. */

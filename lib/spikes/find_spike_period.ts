@@ -1,27 +1,34 @@
 /**
  * The propose-and-judge stage of the spike analysis: the period of the series, or none.
  *
- * Why: three views, each tried when the one before found nothing that fits. The fine view is
- * the period search on the robust z-scores (`../period/find_period.ts`: autocorrelation
- * proposals judged by fold tests, with the level shifts as a further signal). A slow shape
- * that the trend absorbs is sought on block medians (`coarse_period.ts`). And when the epoch
- * is known and the period found is not it, the epoch itself is folded (`foldAtEpoch`: one
- * period and two phases, not thousands of trials), so a weak but regular boundary spike that
- * the blind search cannot tell from noise is still found.
+ * Why: the blind search comes first — the period search on the robust z-scores
+ * (`../period/find_period.ts`: autocorrelation proposals judged by fold tests, with the level
+ * shifts as a further signal), then, for a slow shape that the trend absorbs, the same on block
+ * medians (`coarse_period.ts`). When the epoch is known and the period found is not it, the
+ * epoch itself is proposed and judged in three ways, one cause each, with one trial each instead
+ * of thousands: a staircase that steps down at its start and holds (`staircase.ts`, unless the
+ * curve is a running mean), a spike or dip at its last or first step (`foldAtEpoch`), and a
+ * running mean that restarts with it (`running_mean_signature.ts`). So a weak but regular boundary effect that the blind search cannot tell
+ * from noise is still found.
  *
- * Cost: the period search's O(n + m log m), plus the coarse views' on n/8 and n/64 points.
+ * Cost: the period search's O(n + m log m), the coarse views' on n/8 and n/64 points, and
+ * O(n) per judge of the epoch.
  *
  * @example
  * ```ts
  * findSpikePeriod(prepare(loss, {}, stepAxis(loss.length), null)).found?.period; // 157.0
  * ```
  */
-import { findPeriod, type Period } from "../period/mod.ts";
+import { median } from "simple-statistics";
+import { circularMean, findPeriod, JUDGE, logNormalTail, type Period } from "../period/mod.ts";
+import { extremes } from "../series/mod.ts";
 import { coarsePeriod } from "./coarse_period.ts";
 import { foldAtEpoch } from "./epoch_position.ts";
 import { levelShifts } from "./level_shifts.ts";
 import { isEpoch, type Prepared } from "./prepare.ts";
-import { PREPARE } from "./tuning.ts";
+import { runningMeanSignature } from "./running_mean_signature.ts";
+import { staircase } from "./staircase.ts";
+import { LOCATE, PREPARE } from "./tuning.ts";
 
 /** The period found (in points) and how. */
 export interface Judgement {
@@ -30,9 +37,54 @@ export interface Judgement {
 }
 
 export function findSpikePeriod(prepared: Prepared): Judgement {
-  const { residuals, options, epoch, axis } = prepared;
+  const blind = blindSearch(prepared);
+  const { epoch, axis } = prepared;
+  if (!epoch) return blind.found ? blind : regularDrops(prepared) ?? blind;
+  if (isEpoch(prepared, blind.found ? blind.found.period * axis.stride : null)) return blind;
+  return judgeEpoch(prepared) ?? blind;
+}
+
+/**
+ * With no epoch given and no period found: a staircase whose drops are regular enough to
+ * propose their own period — the median spacing of the level shifts down (`levelShifts`, |z|
+ * ≥ the events' threshold), when at least `LOCATE.blindStairs` of them sit within 10 % of
+ * whole multiples of it — judged at a bar raised for having been chosen from the data.
+ */
+function regularDrops(prepared: Prepared): Judgement | null {
+  const { residuals, axis } = prepared;
+  const shifts = levelShifts(residuals, PREPARE.shiftWidth);
+  const drops = extremes(shifts, JUDGE.eventThreshold).filter((e) => e.direction === "down")
+    .map((e) => axis.stepOf(e.index));
+  if (drops.length < LOCATE.blindStairs) return null;
+  const gaps = drops.slice(1).map((s, k) => s - drops[k]);
+  const period = median(gaps);
+  const regular = gaps.filter((g) => {
+    const k = Math.round(g / period);
+    return k >= 1 && Math.abs(g - k * period) <= LOCATE.blindStairSpread * period;
+  });
+  if (regular.length + 1 < LOCATE.blindStairs || !(period >= 2 * axis.stride)) return null;
+  const phase = circularMean(drops, period);
+  const stairs = staircase(prepared, period, phase);
+  if (!stairs?.holds || stairs.z > -LOCATE.blindStairZ) return null;
+  const points = period / axis.stride;
+  return {
+    found: {
+      ...atEpoch(points, stairs.boundaries),
+      phase: stairs.indices[0] % points,
+      hits: stairs.drops,
+      logP: logNormalTail(stairs.z),
+      strength: stairs.drops / stairs.boundaries,
+      matched: stairs.indices,
+      proposals: 1,
+    },
+    method: "a staircase at the spacing of its level shifts",
+  };
+}
+
+function blindSearch(prepared: Prepared): Judgement {
+  const { residuals, options } = prepared;
   options.checkpoint?.();
-  let found = findPeriod(
+  const found = findPeriod(
     residuals.z,
     residuals.finite,
     { checkpoint: options.checkpoint },
@@ -40,23 +92,88 @@ export function findSpikePeriod(prepared: Prepared): Judgement {
     { compute: () => levelShifts(residuals, PREPARE.shiftWidth), width: PREPARE.shiftWidth },
   );
   options.checkpoint?.();
-  let method = "autocorrelation proposals judged by fold tests";
-  if (!found) {
-    found = coarsePeriod(prepared.loss, undefined, options.checkpoint);
-    if (found) method += ", on block medians (a slow shape)";
-  }
-  // The epoch, when known, is tested directly too: one period and two phases, not thousands.
-  if (epoch && !isEpoch(prepared, found ? found.period * axis.stride : null)) {
-    const { z, finite } = residuals;
-    const targeted = foldAtEpoch(
-      z,
-      finite,
-      epoch.last,
-      epoch.first,
-      epoch.layout.stepsPerEpoch,
-      epoch.points,
-    );
-    if (targeted) return { found: targeted, method: "fold at the given epoch length" };
-  }
-  return { found, method };
+  const method = "autocorrelation proposals judged by fold tests";
+  if (found) return { found, method };
+  const coarse = coarsePeriod(prepared.loss, undefined, options.checkpoint);
+  return { found: coarse, method: coarse ? `${method}, on block medians (a slow shape)` : method };
+}
+
+/** The given epoch, judged as a boundary spike train, a running mean's restart, a staircase. */
+function judgeEpoch(prepared: Prepared): Judgement | null {
+  const { residuals, epoch, options } = prepared;
+  const { z, finite } = residuals;
+  const { layout, points, last, first } = epoch!;
+  options.checkpoint?.();
+  // A step that holds is judged before a spike: the first point of a staircase's epoch stands
+  // out of a centred trend as a boundary spike does, but only a step holds through the next
+  // epoch (and a spike in the window before a boundary does not).
+  const stairs = points >= 2 ? staircaseAtEpoch(prepared) : null;
+  if (stairs) return stairs;
+  const targeted = foldAtEpoch(z, finite, last, first, layout.stepsPerEpoch, points);
+  if (targeted) return { found: targeted, method: "fold at the given epoch length" };
+  return points >= 2 ? runningMeanAtEpoch(prepared) : null;
+}
+
+/** The epoch as a running mean's restart: its signature folded at the epoch. */
+function runningMeanAtEpoch(prepared: Prepared): Judgement | null {
+  const { residuals, epoch, axis } = prepared;
+  const points = epoch!.points;
+  const signature = runningMeanSignature(
+    residuals.values,
+    residuals.finite,
+    points,
+    axis.stride > 1,
+  );
+  if (!signature.runningMean) return null;
+  return {
+    found: {
+      ...atEpoch(points, Math.floor(residuals.values.length / points)),
+      phase: signature.resetPhase,
+      strength: Math.min(1, Math.max(0, -signature.slope, signature.jumpShare)),
+    },
+    method: "the running-mean signature at the given epoch length",
+  };
+}
+
+/** The epoch as a staircase, unless its signature is a running mean's. */
+function staircaseAtEpoch(prepared: Prepared): Judgement | null {
+  const { residuals, epoch, axis } = prepared;
+  const { layout, points } = epoch!;
+  const signature = runningMeanSignature(
+    residuals.values,
+    residuals.finite,
+    points,
+    axis.stride > 1,
+  );
+  if (signature.runningMean) return null;
+  const stairs = staircase(prepared, layout.stepsPerEpoch);
+  if (!stairs?.holds) return null;
+  return {
+    found: {
+      ...atEpoch(points, stairs.boundaries),
+      phase: stairs.indices[0] % points,
+      hits: stairs.drops,
+      // The pooled z's normal tail, for the three judges of the epoch.
+      logP: logNormalTail(stairs.z) + Math.log(LOCATE.epochTrials),
+      strength: stairs.drops / stairs.boundaries,
+      matched: stairs.indices,
+    },
+    method: "a staircase at the given epoch length",
+  };
+}
+
+/** A period of `points` at the epoch, found by one of its judges. */
+function atEpoch(points: number, cycles: number): Period {
+  return {
+    period: points,
+    phase: 0,
+    kind: "shape",
+    hits: cycles,
+    cycles,
+    logP: Math.log(LOCATE.epochMaxP),
+    strength: 1,
+    matched: [],
+    proposals: 1,
+    smoothness: null,
+  };
 }

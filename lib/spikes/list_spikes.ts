@@ -7,7 +7,8 @@
  * tail: points a few steps after it that still stand out are part of the same event, not
  * spikes of their own. A spike is isolated when it is far from the train's phase, stands
  * `LIST.isolatedFactor` times above the series' own tail of |z| (a heavy-tailed series spikes
- * often), and changes the loss by at least 10 %. A point is listed only when it departs from
+ * often) — or past the spike bar at `LIST.bigRatio` times the points before it —, changes the loss by at least 10 %, and is neither a running mean's restart (or one of the
+ * first points after it) nor part of a blow-up the run never came back from (`excursions.ts`). A point is listed only when it departs from
  * the median of the points before it (its baseline) in its direction: the first logged point
  * has none, and on a steep descent a point above the centred trend may sit below the points
  * before it.
@@ -24,9 +25,10 @@ import { quantile } from "simple-statistics";
 import { circularDistance, modulo, type Period } from "../period/mod.ts";
 import { extremes } from "../series/mod.ts";
 import { precedingMedian } from "./boundary_ratios.ts";
+import type { Excursion } from "./excursions.ts";
 import type { Located } from "./locate.ts";
 import type { Prepared } from "./prepare.ts";
-import { LIST } from "./tuning.ts";
+import { LIST, LOCATE } from "./tuning.ts";
 import type { Spike } from "./types.ts";
 
 /** The spikes listed, and those that follow no period. */
@@ -35,17 +37,28 @@ export interface SpikeList {
   isolated: Spike[];
 }
 
-export function listSpikes(prepared: Prepared, located: Located): SpikeList {
+/**
+ * `excursions`: where the loss blew up — the points of one it never came back from are the
+ * divergence, not isolated spikes (a burst it came back from is both: a spike with no period,
+ * and an instability).
+ */
+export function listSpikes(
+  prepared: Prepared,
+  located: Located,
+  excursions: readonly Excursion[] = [],
+): SpikeList {
   const { residuals } = prepared;
   const { z, onset, finite } = residuals;
   const found = located.found;
   const isolatedBar = Math.max(LIST.spikeZ, LIST.isolatedFactor * tailQuantile(z, finite));
   const onsets = extremes(onset, isolatedBar).filter((e) => e.direction === "up");
   const events = [...extremes(z, LIST.spikeZ), ...onsets];
-  const periodic = new Set(found?.matched ?? []);
+  // A staircase's matched points are the first of each epoch: steps, not spikes.
+  const periodic = new Set(located.stairs?.holds ? [] : found?.matched ?? []);
   const spikes: Spike[] = [], isolated: Spike[] = [];
   const listed = new Set<number>();
   const inTail = momentumTail(z, found);
+  const inRestart = restartZone(located);
   for (const index of [...events.map((e) => e.index), ...periodic].sort((a, b) => a - b)) {
     if (listed.has(index) || (!periodic.has(index) && inTail(index))) continue;
     listed.add(index);
@@ -54,10 +67,14 @@ export function listSpikes(prepared: Prepared, located: Located): SpikeList {
     spikes.push(spike);
     const nearPeriodic = found !== null && found.kind !== "shape" &&
       circularDistance(index, found.phase, found.period) <= LIST.nearPhase;
-    if (
-      !nearPeriodic && Math.abs(spike.z) >= isolatedBar &&
-      Math.abs(Math.log(Math.abs(spike.ratio))) >= LIST.isolatedLogRatio
-    ) {
+    const jump = Math.abs(Math.log(Math.abs(spike.ratio)));
+    // Past the series' own tail of |z|; or, past the spike bar, 3× the points before it: a
+    // jump a person sees whatever the noise's tail (in a short series whose spikes are a tenth
+    // of its points, the tail quantile is the spikes themselves).
+    const stands = Math.abs(spike.z) >= isolatedBar ||
+      (Math.abs(spike.z) >= LIST.spikeZ && jump >= Math.log(LIST.bigRatio));
+    const blowUp = excursions.some((x) => !x.recovered && index >= x.from && index <= x.to);
+    if (!nearPeriodic && !inRestart(index) && !blowUp && stands && jump >= LIST.isolatedLogRatio) {
       isolated.push(spike);
     }
   }
@@ -103,6 +120,19 @@ function momentumTail(z: Float64Array, found: Period | null): (index: number) =>
     return after > LIST.tailStart && after <= tail &&
       Math.abs(z[index]) < LIST.spikeZ * LIST.tailZFactor;
   };
+}
+
+/**
+ * Whether a point is a running mean's restart or one of the first points after it: means of a
+ * few batches, as noisy as one batch — an artefact of logging, not a spike (the first eighth
+ * of the cycle, where the signature's decay is not measured either).
+ */
+function restartZone(located: Located): (index: number) => boolean {
+  const signature = located.signature;
+  if (!signature?.runningMean) return () => false;
+  const { period, resetPhase } = signature;
+  const zone = Math.max(2, period * LOCATE.decayFrom);
+  return (index) => modulo(index - resetPhase, period) <= zone;
 }
 
 /**

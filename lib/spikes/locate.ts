@@ -11,7 +11,8 @@
  * point is that boundary's spike or dip, diluted in logged means (`boundary_shape.ts`), and is
  * answered as one. The phase is taken within the epoch's exact length when the period is the
  * epoch: spikes at step 334 of every 335, folded at 334.9, would drift to the next epoch's
- * first step.
+ * first step. A repeating shape that is no running mean is measured as a staircase too
+ * (`staircase.ts`): a level that steps down at each cycle's start and holds.
  *
  * Cost: O(n + P).
  *
@@ -28,6 +29,7 @@ import type { Judgement } from "./find_spike_period.ts";
 import { periodicityOf } from "./periodicity.ts";
 import { isEpoch, type Prepared } from "./prepare.ts";
 import { type RunningMeanSignature, runningMeanSignature } from "./running_mean_signature.ts";
+import { type Staircase, staircase } from "./staircase.ts";
 import { LOCATE } from "./tuning.ts";
 import type { EpochAlignment, Periodicity } from "./types.ts";
 
@@ -40,6 +42,8 @@ export interface Located {
   cycle: number | null;
   phase: number | null;
   signature: RunningMeanSignature | null;
+  /** The steps at the period's boundaries, for a repeating shape (null otherwise). */
+  stairs: Staircase | null;
   alignment: EpochAlignment | null;
   periodicity: Periodicity;
 }
@@ -49,10 +53,22 @@ export function locate(prepared: Prepared, judgement: Judgement): Located {
   let { found, method } = judgement;
   const period = found ? found.period * axis.stride : null;
   const signature = found && period !== null ? signatureOf(prepared, found, period) : null;
-  const edge = found && !signature?.runningMean ? boundaryEdge(prepared, found, period) : null;
-  if (found && edge) [found, method] = [edge.found, `${method}; ${edge.note}`];
   const aligned = isEpoch(prepared, period);
   const cycle = period !== null && epoch && aligned ? epoch.layout.stepsPerEpoch : period;
+  // At the epoch's boundaries when the period is the epoch, else at the reset train's phase.
+  const stairs = found?.kind === "shape" && cycle !== null && !signature?.runningMean
+    ? staircase(
+      prepared,
+      cycle,
+      aligned || found.matched.length === 0 ? 0 : startPhase(prepared, found, cycle),
+    )
+    : null;
+  // A staircase's boundary point holds much of the epoch's profile, but it is a step, not a
+  // spike diluted in logged means.
+  const edge = found && !signature?.runningMean && !stairs?.holds
+    ? boundaryEdge(prepared, found, period)
+    : null;
+  if (found && edge) [found, method] = [edge.found, `${method}; ${edge.note}`];
   const phase = found === null || cycle === null
     ? null
     : found.matched.length > 0
@@ -60,7 +76,16 @@ export function locate(prepared: Prepared, judgement: Judgement): Located {
     : modulo(axis.stepOf(Math.round(signature!.resetPhase)), cycle);
   const alignment = epoch ? alignmentOf(prepared, found, phase, aligned) : null;
   const periodicity = periodicityOf(found, period, phase, cycle, method, axis.stride);
-  return { found, period, cycle, phase, signature, alignment, periodicity };
+  return {
+    found,
+    period,
+    cycle,
+    phase,
+    signature,
+    stairs: edge ? null : stairs,
+    alignment,
+    periodicity,
+  };
 }
 
 /**
@@ -81,7 +106,12 @@ function signatureOf(
     : axis.stride === 1 && Math.abs(period - Math.round(period)) <= LOCATE.wholeStep
     ? Math.max(2, Math.round(period))
     : found.period;
-  return runningMeanSignature(residuals.values, residuals.finite, foldAt);
+  return runningMeanSignature(residuals.values, residuals.finite, foldAt, axis.stride > 1);
+}
+
+/** The step phase of a reset train's matched points, within `cycle` steps. */
+function startPhase(prepared: Prepared, found: Period, cycle: number): number {
+  return circularMean(found.matched.map(prepared.axis.stepOf), cycle);
 }
 
 /** A shape at the epoch that is one boundary point standing out, re-read as that point's spikes. */

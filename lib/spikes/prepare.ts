@@ -25,6 +25,8 @@ import { LOCATE } from "./tuning.ts";
 export interface Rows {
   n: number;
   nonFinite: { count: number; first_step: number | null };
+  /** For every grid point, the index of its row (−1 for a gap: no row was logged there). */
+  index: Int32Array;
 }
 
 /** The epoch as the later stages need it. */

@@ -4,7 +4,8 @@
  * both), or a schedule.
  *
  * Why: one period has one cause, so the rules must not each decide on their own whether it is
- * theirs. A running-mean signature wins; a repeating shape — or a spike train whose whole cycle
+ * theirs. A running-mean signature wins; then a staircase (at the epoch, or at a period when
+ * no epoch is given); a repeating shape — or a spike train whose whole cycle
  * repeats, roughly (smoothness < `EXPLAIN.roughProfile`) or with the epoch away from its
  * boundaries — is the data order, unless a known epoch is not the period, or, with no epoch
  * given, it is a train of jumps or a smooth profile (warm restarts): then a schedule. A spike
@@ -21,6 +22,7 @@ import type { Period } from "../period/mod.ts";
 import type { SpikeEpoch } from "./epoch_layout.ts";
 import type { PeriodReading } from "./rules/mod.ts";
 import type { RunningMeanSignature } from "./running_mean_signature.ts";
+import type { Staircase } from "./staircase.ts";
 import { EXPLAIN } from "./tuning.ts";
 import type { EpochAlignment } from "./types.ts";
 
@@ -29,6 +31,7 @@ export function readPeriod(
   alignment: EpochAlignment | null,
   signature: RunningMeanSignature | null,
   layout: SpikeEpoch | null,
+  stairs: Staircase | null = null,
 ): PeriodReading | null {
   if (!found) return null;
   const aligned = alignment?.aligned ?? false;
@@ -39,6 +42,8 @@ export function readPeriod(
   const smooth = found.smoothness;
   const wholeEpoch = smooth !== null && (smooth < EXPLAIN.roughProfile || (aligned && !boundary));
   if (signature?.runningMean) return { cause: "running-mean", alternative: null };
+  // A staircase is the epoch's (when one is given, it must be the period).
+  if (stairs?.holds && (aligned || !layout)) return { cause: "staircase", alternative: null };
   if (found.kind === "shape" || wholeEpoch) {
     // Unshuffled data repeats with the epoch: a known epoch that is not the period rules it
     // out. With no epoch given, a train of jumps (shard boundaries, a schedule's steps) or a

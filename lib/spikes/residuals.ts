@@ -22,6 +22,7 @@
  * z[3] > 6; // true: the 4× point stands out
  * ```
  */
+import { median } from "simple-statistics";
 import {
   decimalQuantum,
   fillNonFinite,
@@ -53,6 +54,8 @@ export interface Residuals {
   nonFinite: { count: number; first: number };
   /** The rounding step of the logged values (`decimalQuantum`), 0 when none. */
   quantum: number;
+  /** The typical noise scale: the median of `scale` over the finite points (a sample of them). */
+  noise: number;
 }
 
 export function robustResiduals(loss: Float64Array): Residuals {
@@ -85,6 +88,7 @@ export function robustResiduals(loss: Float64Array): Residuals {
     finite,
     nonFinite: { count, first },
     quantum,
+    noise: typicalScale(scale, finite),
   };
 }
 
@@ -103,6 +107,14 @@ function floorAtQuantum(
     const floor = domain === "log" ? step / Math.exp(trend[i]) : step;
     if (scale[i] < floor) scale[i] = floor;
   }
+}
+
+/** The median scale over the finite points, on an evenly strided sample of at most 10 001. */
+function typicalScale(scale: Float64Array, finite: Uint8Array): number {
+  const stride = Math.max(1, Math.floor(scale.length / 10_000));
+  const sample: number[] = [];
+  for (let i = 0; i < scale.length; i += stride) if (finite[i]) sample.push(scale[i]);
+  return sample.length > 0 ? median(sample) : 0;
 }
 
 function maxAbs(x: Float64Array): number {

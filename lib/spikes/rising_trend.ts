@@ -6,7 +6,9 @@
  * run (its median, so a last spike does not count) is compared with the lowest median of the
  * twenty equal stretches before it. In log terms, ending 30 % above the minimum is a warning,
  * 3× is critical — unless the loss is coming back down at the very end (a late spike that
- * recovers). For series that are not all positive the rise is measured against the
+ * recovers) — and beyond what the scatter of the stretch medians reaches by chance, given
+ * the noise of one point (a short, noisy run of single-batch losses has a lowest stretch well
+ * below its level). For series that are not all positive the rise is measured against the
  * spread of the curve instead of its level. For a curve that repeats a shape every `cycle`
  * points (unshuffled data, warm restarts) the final stretch and the others are whole cycles
  * at least, so the end of the run is not merely the hard part of an epoch.
@@ -40,7 +42,11 @@ export interface RisingTrend {
   rising: boolean;
 }
 
-export function risingTrend(loss: Float64Array, cycle = 0): RisingTrend | null {
+/**
+ * `noise`: the scatter of one point around the trend (a robust σ, in ln(loss) for a positive
+ * series, else in the loss's units); 0 when unknown.
+ */
+export function risingTrend(loss: Float64Array, cycle = 0, noise = 0): RisingTrend | null {
   const { values, at, n, positive } = finiteSample(loss);
   if (n < 5) return null;
   const levelOf = (from: number, to: number) =>
@@ -58,7 +64,7 @@ export function risingTrend(loss: Float64Array, cycle = 0): RisingTrend | null {
     head,
     whole ? Math.max(1, Math.floor(head / span)) : head,
   );
-  const { lowest, lowestAt, highest } = lowestStretch(levelOf, head, stretches);
+  const { lowest, lowestAt, highest, size } = lowestStretch(levelOf, head, stretches);
   const measure = positive ? Math.log : (x: number) => x;
   const descent = measure(highest) - measure(lowest);
   const rise = measure(final) - measure(lowest);
@@ -82,8 +88,19 @@ export function risingTrend(loss: Float64Array, cycle = 0): RisingTrend | null {
     lowestAt: at[lowestAt],
     highest,
     share: descent > 0 ? rise / descent : Infinity,
-    rising: factor >= EXPLAIN.risingWarning && !recovering,
+    rising: factor >= EXPLAIN.risingWarning && !recovering &&
+      rise >= chanceRise(noise, tail, size, stretches),
   };
+}
+
+/**
+ * The rise that the scatter of stretch medians reaches by chance: the lowest of S medians of m
+ * points sits about √(2 ln S) standard errors below their level (1.2533 σ / √m for a median),
+ * and the rise must stand `EXPLAIN.risingZ` standard errors beyond that.
+ */
+function chanceRise(noise: number, tail: number, size: number, stretches: number): number {
+  const se = 1.2533 * noise * Math.sqrt(1 / tail + 1 / Math.max(1, size));
+  return (Math.sqrt(2 * Math.log(Math.max(2, stretches))) + EXPLAIN.risingZ) * se;
 }
 
 /** The finite values on an evenly strided sample of at most `EXPLAIN.risingSample` points. */
@@ -106,9 +123,9 @@ function lowestStretch(
   levelOf: (from: number, to: number) => number,
   head: number,
   stretches: number,
-): { lowest: number; lowestAt: number; highest: number } {
+): { lowest: number; lowestAt: number; highest: number; size: number } {
   const levels: number[] = [];
-  let lowest = Infinity, lowestAt = 0, lowestStretch = 0;
+  let lowest = Infinity, lowestAt = 0, lowestStretch = 0, size = 0;
   for (let s = 0; s < stretches; s++) {
     const from = Math.floor((s * head) / stretches), to = Math.floor(((s + 1) * head) / stretches);
     if (to <= from) continue;
@@ -118,7 +135,9 @@ function lowestStretch(
       lowest = level;
       lowestAt = (from + to) >> 1;
       lowestStretch = levels.length - 1;
+      size = to - from;
     }
   }
-  return { lowest, lowestAt, highest: Math.max(...levels.slice(0, lowestStretch + 1)) };
+  const highest = Math.max(...levels.slice(0, lowestStretch + 1));
+  return { lowest, lowestAt, highest, size };
 }

@@ -28,17 +28,21 @@
  * // loss logged as the running mean of each 200-step epoch: slope ≈ −1, reset at phase 0
  * ```
  */
-import { linearRegression } from "simple-statistics";
+import { linearRegression, probit } from "simple-statistics";
 import { logBinomialTail } from "../period/binomial_tail.ts";
 import { LOCATE } from "./tuning.ts";
 
 export interface RunningMeanSignature {
+  /** The cycle it was folded at (points). */
+  period: number;
   /** Phase (points) where the cycle restarts. */
   resetPhase: number;
   /** Slope of ln(mean |Δy|) against ln(points since the reset). */
   slope: number;
   /** The mean jump at the reset as a share of the mean change over a whole cycle. */
   jumpShare: number;
+  /** The mean |change| at the restart (in the values' units: ln(loss) for a positive loss). */
+  restartSize: number;
   /**
    * Whether the slope (≤ −0.35) or the jump (a 0.2–0.8 share, the drift's way in 4 of every 5
    * cycles — or 7 of 10 when that many cycles make it p ≤ 10⁻³ —, five times any other step's
@@ -47,17 +51,23 @@ export interface RunningMeanSignature {
   runningMean: boolean;
 }
 
+/**
+ * `straddle`: the points span several steps each, so one of them may hold both sides of the
+ * restart; the restart's change is then that of its point and the next.
+ */
 export function runningMeanSignature(
   y: Float64Array,
   finite: Uint8Array,
   period: number,
+  straddle = false,
 ): RunningMeanSignature {
   const fold = foldChanges(y, finite, period);
   let reset = 0;
   for (let b = 1; b < fold.bins; b++) if (fold.mean(b) > fold.mean(reset)) reset = b;
-  const slope = decaySlope(fold, reset);
-  const restart = restartJump(fold, reset);
-  const transient = isTransient(fold, reset, restart.jump);
+  const { slope, t } = decaySlope(fold, reset);
+  const width = straddle && fold.bins >= 4 ? 2 : 1;
+  const restart = restartJump(fold, reset, width);
+  const transient = isTransient(fold, reset, restart.jump, width);
   const { count, along, jumpShare } = restart;
   const [low, high] = LOCATE.jumpShare;
   // The drift's way in 4 of every 5 cycles, or in 7 of 10 of many (p ≤ 10⁻³ by chance).
@@ -66,8 +76,9 @@ export function runningMeanSignature(
       logBinomialTail(along, count, 0.5) <= Math.log(LOCATE.steadyMaxP));
   const jumps = count >= LOCATE.minRestarts && steady && jumpShare >= low && jumpShare <= high &&
     restart.other <= LOCATE.otherStep * Math.abs(restart.jump) && !transient;
-  const decays = slope <= LOCATE.decaySlope && !transient;
-  return { resetPhase: reset, slope, jumpShare, runningMean: decays || jumps };
+  const decays = slope <= LOCATE.decaySlope && t <= -1 && !transient;
+  const restartSize = fold.mean(reset);
+  return { period, resetPhase: reset, slope, jumpShare, restartSize, runningMean: decays || jumps };
 }
 
 /** The changes y[i] − y[i−1] folded at the period: mean |change|, mean change, rises per bin. */
@@ -105,32 +116,55 @@ function foldChanges(y: Float64Array, finite: Uint8Array, period: number): Chang
  * spike's momentum tail has died out there, while a running mean's changes keep shrinking as
  * 1/j to the end of the cycle.
  */
-function decaySlope(fold: ChangeFold, reset: number): number {
+function decaySlope(fold: ChangeFold, reset: number): { slope: number; t: number } {
   const points: [number, number][] = [];
   const from = Math.max(2, Math.floor(fold.bins * LOCATE.decayFrom));
   for (let j = from; j < fold.bins; j++) {
     const m = fold.mean(reset + j);
     if (m > 0) points.push([Math.log(j), Math.log(m)]);
   }
-  return points.length >= 4 ? linearRegression(points).m : 0;
+  if (points.length < 4) return { slope: 0, t: 0 };
+  const { m, b } = linearRegression(points);
+  // The slope's t statistic: its standard error from the residuals about the line.
+  let residual = 0, spread = 0;
+  const centre = points.reduce((s, [x]) => s + x, 0) / points.length;
+  for (const [x, y] of points) {
+    residual += (y - (m * x + b)) ** 2;
+    spread += (x - centre) ** 2;
+  }
+  const se = Math.sqrt(residual / (points.length - 2) / spread);
+  const t = se > 0 ? m / se : m < 0 ? -Infinity : 0;
+  // In units of the one-sided critical t at LOCATE.decayP for its degrees of freedom.
+  return { slope: m, t: t / tCritical(points.length - 2) };
+}
+
+/**
+ * Student's t at upper tail `LOCATE.decayP` for `dof` degrees of freedom, by the
+ * Cornish–Fisher expansion around the normal quantile (within 2 % from 4 degrees of freedom;
+ * 6.2 for 2 where the exact value is 7.0, so few points are, if anything, judged leniently).
+ */
+function tCritical(dof: number): number {
+  const z = probit(1 - LOCATE.decayP);
+  const z3 = z ** 3, z5 = z ** 5, z7 = z ** 7;
+  return z + (z3 + z) / (4 * dof) + (5 * z5 + 16 * z3 + 3 * z) / (96 * dof ** 2) +
+    (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * dof ** 3);
 }
 
 /** The restart's mean jump, against the drift of a whole cycle and every other step's. */
-function restartJump(fold: ChangeFold, reset: number) {
+function restartJump(fold: ChangeFold, reset: number, width: number) {
   const { bins, counts, signed, rises } = fold;
+  const change = (b: number) => counts[b % bins] > 0 ? signed[b % bins] / counts[b % bins] : 0;
   // The jump against the drift of a whole cycle (the sum of every bin's mean change).
   let drift = 0;
-  for (let b = 0; b < bins; b++) if (counts[b] > 0) drift += signed[b] / counts[b];
+  for (let b = 0; b < bins; b++) drift += change(b);
   const count = counts[reset];
-  const jump = count > 0 ? signed[reset] / count : 0;
+  let jump = 0;
+  for (let j = 0; j < width; j++) jump += change(reset + j);
   const along = drift < 0 ? count - rises[reset] : rises[reset];
   // Alone: no other step of the cycle moves a fifth as much on average (shards or a schedule
   // step several times a cycle; a running mean only drifts between its restarts).
   let other = 0;
-  for (let j = 2; j <= bins - 2; j++) {
-    const b = (reset + j) % bins;
-    if (counts[b] > 0) other = Math.max(other, Math.abs(signed[b] / counts[b]));
-  }
+  for (let j = width + 1; j <= bins - 2; j++) other = Math.max(other, Math.abs(change(reset + j)));
   return { count, jump, along, other, jumpShare: drift !== 0 ? jump / drift : 0 };
 }
 
@@ -139,12 +173,12 @@ function restartJump(fold: ChangeFold, reset: number) {
  * before it or after it undo by half — the way into or out of a dip or a spike. A running mean
  * only drifts on both sides of its restart.
  */
-function isTransient(fold: ChangeFold, reset: number, jump: number): boolean {
+function isTransient(fold: ChangeFold, reset: number, jump: number, width: number): boolean {
   const { bins, counts, signed, rises } = fold;
-  const side = Math.min(LOCATE.transientSide, Math.floor((bins - 1) / 2));
+  const side = Math.min(LOCATE.transientSide, Math.floor((bins - width) / 2));
   let before = 0, after = 0;
   for (let j = 1; j <= side; j++) {
-    const a = (reset + j) % bins, b = (reset - j + bins) % bins;
+    const a = (reset + width - 1 + j) % bins, b = (reset - j + bins) % bins;
     if (counts[a] > 0) after += signed[a] / counts[a];
     if (counts[b] > 0) before += signed[b] / counts[b];
   }

@@ -75,8 +75,13 @@ export const LOCATE = {
   boundaryShare: 0.4,
   /** A running mean: ln |Δy| falls with slope ≤ −0.35 against ln j (1/j gives −1) … */
   decaySlope: -0.35,
-  /** … measured from an eighth of the cycle, past a spike's momentum tail. */
+  /** … measured from an eighth of the cycle, past a spike's momentum tail … */
   decayFrom: 1 / 8,
+  /**
+   * … and significantly so, at p ≤ 0.01 one-sided (Student's t on the bins' regression): over
+   * a few short cycles the mean |Δy| of a few bins falls as steeply by chance.
+   */
+  decayP: 0.01,
   /** Or its restart jumps by 20–80 % of the cycle's drift (a running mean: about half) … */
   jumpShare: [0.2, 0.8],
   /** … the drift's way in 4 of every 5 cycles … */
@@ -88,6 +93,28 @@ export const LOCATE = {
   otherStep: 0.2,
   /** … in at least 4 cycles. */
   minRestarts: 4,
+  /** The staircase: levels are means of a quarter of an epoch on each side of a boundary … */
+  stairWindow: 1 / 4,
+  /** … the steps, pooled over the boundaries, at z ≤ −3 (one test: the epoch is given) … */
+  stairZ: 3,
+  /**
+   * … most boundaries (two thirds) stairs: the epoch's mean 5 % lower than the last one's, half
+   * of that drop across the boundary, and the new epoch climbing back less than half of it …
+   */
+  stairAtBoundary: 0.5,
+  stairHold: 0.5,
+  stairShare: 2 / 3,
+  /** … by 5 % in the median: a step a person sees in the plot. */
+  stairDrop: 0.05,
+  /**
+   * With no epoch given, a staircase proposes its own period from 5 drops or more (4 spacings;
+   * a step schedule of the learning rate rarely has so many) within 10 % of whole multiples of
+   * their median spacing …
+   */
+  blindStairs: 5,
+  blindStairSpread: 0.1,
+  /** … and must reach z ≤ −5: the period and phase were chosen from the same drops. */
+  blindStairZ: 5,
   /** A transient: a jump of one sign (rises in ≤ 20 % or ≥ 80 % of the cycles) … */
   oneSign: [0.2, 0.8],
   /** … that the 3 steps before or after undo by half. */
@@ -108,6 +135,11 @@ export const LIST = {
   minTailQuantile: 0.95,
   /** The quantile is taken on an evenly strided sample of at most 100 000 points. */
   tailSample: 100_000,
+  /**
+   * A spike past the bar at 3× the points before it is isolated whatever the tail: a jump a
+   * person sees in the plot (the tail quantile of a short, spiky series is its spikes).
+   */
+  bigRatio: 3,
   /** An isolated spike changes the loss by at least 10 % (|ln ratio| ≥ 0.1). */
   isolatedLogRatio: 0.1,
   /** Within 3 points of a periodic train's phase, a spike belongs to the train. */
@@ -127,6 +159,8 @@ export const LIST = {
 export const EXPLAIN = {
   /** A spike train's rest of cycle with lag-1 correlation below 0.5 is rough: the data order. */
   roughProfile: 0.5,
+  /** A running mean hides the real curve when a restart moves the logged value by 10 %. */
+  hiddenCurve: 0.1,
   /** An isolated spike of 3× (or ⅓) is a warning; smaller ones are information. */
   isolatedWarning: 3,
   /** The rise is measured on an evenly strided sample of at most 200 000 points … */
@@ -137,6 +171,8 @@ export const EXPLAIN = {
   risingStretches: 20,
   /** Ending 30 % above the lowest level is a rise (a plateau's noise stays well within it) … */
   risingWarning: 1.3,
+  /** … and 2 standard errors beyond what the lowest of the stretch medians reaches by chance … */
+  risingZ: 2,
   /** … and 3× is critical … */
   risingCritical: 3,
   /**
@@ -144,6 +180,16 @@ export const EXPLAIN = {
    * back to where it began, not a small loss that tripled after falling 300-fold.
    */
   risingCriticalShare: 0.5,
+  /** The loss explodes at 10× the lowest level it had reached (the issue's definition) … */
+  explodeFactor: 10,
+  /** … and 6 noise scales (the spike bar) above it, in ln(loss), beyond the run's scatter … */
+  explodeZ: 6,
+  /** … and has come back when the loss after it is within √10 of that level: half the way, in ln. */
+  recoveredFactor: Math.sqrt(10),
+  /** Exploded points 1 or 2 apart are one excursion (a blow-up that flickers below 10×). */
+  excursionGap: 2,
+  /** An excursion holds 2 exploded points: the model was knocked off, not one batch. */
+  minExcursionPoints: 2,
   /** Not rising but recovering: the last twentieth 2 % below the one before … */
   recoveringPart: 20,
   recoveringDrop: 0.98,
