@@ -13,6 +13,7 @@ import {
   checkContrastiveStability,
   type ContrastiveReport,
   type ContrastiveRequest,
+  LOSS_KINDS,
   PRECISIONS,
 } from "../lib/contrastive/mod.ts";
 import type { App } from "./app.ts";
@@ -23,6 +24,7 @@ import { checkLimit, LimitError } from "./limit_error.ts";
 import { toolHandler } from "./json_body.ts";
 import { NumberInput } from "./number_input.ts";
 import { problemResponses } from "./problem.ts";
+import { SemanticsSchema } from "./logsumexp.ts";
 
 /** The most rows of q and k. */
 export const MAX_EMBEDDING_ROWS = 1024;
@@ -42,7 +44,13 @@ const TrajectoryPointSchema = z.object({
   max_logit: Optional.openapi({ description: "The largest |logit| (after / τ) at this step." }),
   mean_score: Optional.openapi({ description: "Mean similarity score; only its growth is used." }),
   loss: Optional.openapi({ description: 'The loss; "NaN" or "Infinity" marks the blow-up.' }),
+  logit_scale: Optional.openapi({
+    description: "The learned multiplier of q·k at this step (CLIP's `logit_scale.exp()`).",
+  }),
 }).openapi("TrajectoryPoint");
+
+/** The most labels of a supervised batch: 64 Ki samples, checked before validation walks them. */
+export const MAX_LABELS = 65_536;
 
 const Input = z.object({
   // Between 1e-300 and 1e300, so that 1/τ (and everything scaled by it) is a finite number.
@@ -51,8 +59,41 @@ const Input = z.object({
     example: 0.05,
   }),
   logit_scale: z.number().min(1e-300).max(1e300).optional().openapi({
-    description: "The multiplier s in logits = s · q @ k.T (CLIP's `logit_scale.exp()`, = 1/τ).",
+    description: "The multiplier s in logits = s · q @ k.T (CLIP's `logit_scale.exp()`, = 1/τ). " +
+      "Without temperature and logit_scale the last logit_scale of the trajectory is used; with " +
+      "neither, only a trajectory's max_logit can be checked.",
   }),
+  learnable_scale: z.boolean().optional().openapi({
+    description: "The temperature or logit scale is a learned parameter (CLIP, SigLIP).",
+  }),
+  scale_clamp: z.number().min(1e-300).max(1e300).optional().openapi({
+    description: "The clamp of the learned scale, in the input's units: the largest logit_scale " +
+      "(CLIP: 100) or the smallest temperature (0.01). Implies learnable_scale.",
+  }),
+  loss: z.enum(LOSS_KINDS).optional().openapi({
+    description: "infonce (CLIP, SimCLR, MoCo, SimCSE; the default), supcon (supervised, with " +
+      "labels; the default when labels are given), sigmoid (SigLIP) or dcl (debiased or " +
+      "decoupled): sigmoid and dcl are outside the softmax model, and the answer says so.",
+  }),
+  labels: z.array(z.union([z.number(), z.string()])).min(2).max(MAX_LABELS).optional().openapi({
+    description: "The class label of each sample of a supervised contrastive batch.",
+  }),
+  views: z.number().int().min(1).max(1024).optional().openapi({
+    description: "Views per sample in a supervised batch (SupConLoss's n_views), default 2.",
+  }),
+  mask_fill: z.union([z.number(), z.literal("-Infinity")]).transform((v) =>
+    typeof v === "number" ? v : -Infinity
+  ).optional().openapi({
+    description: "The value written over masked logits (self-similarities, padding), e.g. -1e9, " +
+      'or "-Infinity".',
+  }),
+  min_norm: z.number().nonnegative().optional().openapi({
+    description: "The smallest row norm of q or k before F.normalize (with normalized: true).",
+  }),
+  optimizer: z.object({
+    type: z.enum(["adam", "adamw", "sgd", "other"]),
+    eps: z.number().positive().optional().openapi({ description: "Adam's eps (1e-8)." }),
+  }).optional().openapi({ description: "The optimizer, for a NaN that is not an overflow." }),
   normalized: z.boolean().optional().openapi({
     description: "Whether q and k are L2-normalised (then |q·k| ≤ 1 and the norms are ignored).",
   }),
@@ -86,12 +127,16 @@ const Input = z.object({
       "B·B·dim ≤ MAX_MATRIX_WORK). Row i of k is the positive of row i of q.",
   }),
   k: Matrix.optional(),
+  semantics: SemanticsSchema.default("torch").openapi({
+    description: "torch: q and k are fp32 tensors before any cast (float64 → fp32 → format); " +
+      "ieee: rounded once. Cross-entropy keeps inf − inf = NaN under both (docs/logsumexp.md).",
+  }),
 }).superRefine((r, ctx) => {
-  if ((r.temperature === undefined) === (r.logit_scale === undefined)) {
+  if (r.temperature !== undefined && r.logit_scale !== undefined) {
     ctx.addIssue({
       code: "custom",
-      path: [r.temperature === undefined ? "temperature" : "logit_scale"],
-      message: "give exactly one of temperature and logit_scale",
+      path: ["logit_scale"],
+      message: "give one of temperature and logit_scale, not both",
     });
   }
   if ((r.q === undefined) !== (r.k === undefined)) {
@@ -137,10 +182,12 @@ export type ContrastiveInput = z.infer<typeof Input>;
 export const contrastive: Tool<ContrastiveInput, ContrastiveReport> = {
   name: "check_contrastive_stability",
   title: "Will a contrastive (InfoNCE) loss overflow?",
-  description: "Given a temperature or logit scale, embedding norms (or a logged trajectory of " +
-    "norms, logits and losses, or the embeddings themselves), batch size and precision, says " +
-    "whether q @ k.T / τ, exp, the sum or the log overflow fp16/bf16, which stage first, the " +
-    "largest safe |q·k|, when a growing trajectory will overflow, and what to change.",
+  description: "Given a temperature or logit scale (fixed or learned), embedding norms (or a " +
+    "logged trajectory of norms, logits, scales and losses, or the embeddings themselves), batch " +
+    "size and precision, says whether q @ k.T / τ, exp, the sum or the log overflow fp16/bf16, " +
+    "which stage first, the largest safe |q·k|, when significantly growing values will overflow, " +
+    "whether a NaN loss is an overflow at all (or F.normalize's eps, an empty positive set, a " +
+    "mask sentinel, the optimizer), and what to change.",
   input: Input,
   precheck: checkContrastiveLimits,
   run(input: ContrastiveInput, config: Config): ContrastiveReport {
@@ -151,7 +198,7 @@ export const contrastive: Tool<ContrastiveInput, ContrastiveReport> = {
 
 /**
  * Throws a {@linkcode LimitError} when the request is over the service's limits: trajectory
- * points over `MAX_TRAJECTORY_POINTS`, B·B·dim of q or k over `MAX_MATRIX_WORK` (dim = the
+ * points over `MAX_TRAJECTORY_POINTS`, labels over `MAX_LABELS`, B·B·dim of q or k over `MAX_MATRIX_WORK` (dim = the
  * longest row), or a matrix holding more numbers than the caps allow (B ≤ 1024 rows of
  * ≤ 4096). Reads array lengths only, O(rows), so it runs on the raw body before the schema,
  * which reports everything else (a matrix over a cap but small is the schema's 422).
@@ -161,6 +208,9 @@ export function checkContrastiveLimits(raw: unknown, config: Config): void {
   if (Array.isArray(body.trajectory)) {
     const points = body.trajectory.length;
     checkLimit("MAX_TRAJECTORY_POINTS", config.maxTrajectoryPoints, points, "trajectory", "points");
+  }
+  if (Array.isArray(body.labels)) {
+    checkLimit("MAX_LABELS", MAX_LABELS, body.labels.length, "labels", "labels");
   }
   for (const name of ["q", "k"]) {
     const m = body[name];

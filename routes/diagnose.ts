@@ -20,6 +20,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { diagnose, type DiagnoseReport, spikePlot } from "../lib/diagnose/mod.ts";
+import { seriesFromJson } from "../lib/parse/mod.ts";
 import type { App } from "./app.ts";
 import { answerFormat, formatAnswer, formatContent } from "./answer_format.ts";
 import type { Tool } from "./common.ts";
@@ -37,7 +38,14 @@ import {
 import { MAX_MICRO_BATCHES } from "./last-batch.ts";
 import { checkLimit, LimitError, limitProblem } from "./limit_error.ts";
 import { problemResponses } from "./problem.ts";
-import { optionsProblem, readOptionalSeries } from "./series_body.ts";
+import {
+  type BodyExtras,
+  extrasOptions,
+  optionsProblem,
+  readOptionalSeries,
+  withImplied,
+} from "./series_body.ts";
+import { checkExtrasLimits, checkSideSeriesLimits } from "./spikes.ts";
 import { timeBudget } from "./time_budget.ts";
 
 /**
@@ -50,10 +58,13 @@ export function runDiagnose(
   options: DiagnoseOptions,
   config: Config,
   arrived?: number,
+  extras?: BodyExtras,
 ): DiagnoseReport {
   if (loss) checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, loss.length, "loss", "points");
   if (options.contrastive) checkContrastiveLimits(options.contrastive, config);
+  checkExtrasLimits(extras, config);
   return diagnose({
+    spikeExtras: extrasOptions(extras, options.logged_as),
     loss,
     steps,
     logEvery: options.log_every,
@@ -82,6 +93,7 @@ export function checkDiagnoseLimits(raw: unknown, config: Config): void {
   if (Array.isArray(body.loss)) {
     checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, body.loss.length, "loss", "points");
   }
+  checkSideSeriesLimits(body, config);
   if (Array.isArray(body.items_per_micro_batch)) {
     const items = body.items_per_micro_batch.length;
     checkLimit("MAX_MICRO_BATCHES", MAX_MICRO_BATCHES, items, "items_per_micro_batch", "numbers");
@@ -113,15 +125,13 @@ export const tool: Tool<DiagnoseRequest, DiagnoseReport> = {
   input: DiagnoseRequestSchema as unknown as z.ZodType<DiagnoseRequest>,
   precheck: checkDiagnoseLimits,
   run(input, config) {
-    const { loss, steps, ...options } = input;
-    const toNumber = (v: number | string | null) =>
-      v === null ? NaN : typeof v === "number" ? v : Number(v);
-    return runDiagnose(
-      loss ? Float64Array.from(loss, toNumber) : null,
-      steps ? Float64Array.from(steps) : null,
-      options,
-      config,
-    );
+    if (input.loss === undefined && input.log_file === undefined) {
+      return runDiagnose(null, null, input, config);
+    }
+    const body = seriesFromJson(input);
+    const { options, extras } = withImplied(body, body.fields);
+    const parsed = DiagnoseOptionsSchema.parse(options);
+    return runDiagnose(body.loss, body.steps, parsed, config, undefined, extras);
   },
 };
 
@@ -171,7 +181,7 @@ async function handle(c: Context, config: Config): Promise<Response> {
     checkDiagnoseLimits(body.options, config);
     const parsed = DiagnoseOptionsSchema.safeParse(body.options);
     if (!parsed.success) return optionsProblem(parsed.error.issues, body);
-    const report = runDiagnose(body.loss, body.steps, parsed.data, config, arrived);
+    const report = runDiagnose(body.loss, body.steps, parsed.data, config, arrived, body.extras);
     return formatAnswer(format, {
       json: () => report,
       markdown: () => report.summary,

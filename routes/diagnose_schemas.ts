@@ -11,7 +11,13 @@ import { FindingSchema, SummarySchema } from "./common.ts";
 import { contrastive } from "./contrastive.ts";
 import { ContrastiveOutput } from "./contrastive_schemas.ts";
 import { LastBatchRequest, LastBatchResponse } from "./last-batch.ts";
-import { SpikeOptionsSchema, SpikesRequestSchema, SpikesResponseSchema } from "./spikes.ts";
+import {
+  LossSeriesSchema,
+  sideSeriesFields,
+  SpikeOptionsSchema,
+  SpikesResponseSchema,
+  StepsSchema,
+} from "./spikes.ts";
 
 const loader = LastBatchRequest.shape;
 const spikeOptions = SpikeOptionsSchema.shape;
@@ -20,6 +26,7 @@ const spikeOptions = SpikeOptionsSchema.shape;
 const optionFields = {
   log_every: spikeOptions.log_every,
   steps_per_epoch: spikeOptions.steps_per_epoch,
+  logged_as: spikeOptions.logged_as,
   dataset_size: loader.dataset_size.optional(),
   batch_size: loader.batch_size.optional(),
   drop_last: z.boolean().optional().openapi({
@@ -48,10 +55,17 @@ function refineLoader(
   ctx: z.RefinementCtx,
 ): void {
   if (body.dataset_size === undefined || body.batch_size === undefined) return;
-  const { contrastive: _, log_every: _l, steps_per_epoch: _s, ...loaderFields } = body as Record<
-    string,
-    unknown
-  >;
+  const {
+    contrastive: _,
+    log_every: _l,
+    steps_per_epoch: _s,
+    logged_as: _a,
+    eval_loss: _e,
+    learning_rate: _r,
+    grad_norm: _g,
+    log_file: _f,
+    ...loaderFields
+  } = body as Record<string, unknown>;
   const checked = LastBatchRequest.safeParse({
     ...loaderFields,
     reduction: body.reduction ?? "mean",
@@ -67,8 +81,9 @@ export const DiagnoseOptionsSchema = z.object(optionFields).superRefine(refineLo
 
 /** The JSON body of POST /v1/diagnose (also the MCP tool's input). */
 export const DiagnoseRequestSchema = z.object({
-  loss: SpikesRequestSchema.shape.loss.optional(),
-  steps: SpikesRequestSchema.shape.steps,
+  loss: LossSeriesSchema.optional(),
+  steps: StepsSchema,
+  ...sideSeriesFields,
   ...optionFields,
 }).superRefine(refineLoader).openapi("DiagnoseRequest", {
   example: {
@@ -122,6 +137,7 @@ export const DiagnoseQuerySchema = z.object({
   dataset_size: z.string().optional(),
   batch_size: z.string().optional(),
   drop_last: z.enum(["true", "false"]).optional(),
+  logged_as: z.enum(["value", "epoch-running-mean"]).optional(),
   reduction: z.string().optional(),
   world_size: z.string().optional(),
   sampler_drop_last: z.enum(["true", "false"]).optional(),
@@ -133,6 +149,7 @@ export const DiagnoseQuerySchema = z.object({
 /** The options a CSV or text body takes from the query. */
 export const DIAGNOSE_QUERY_OPTIONS = [
   "log_every",
+  "logged_as",
   "steps_per_epoch",
   "dataset_size",
   "batch_size",

@@ -7,7 +7,13 @@
  * OpenAPI contract; the handler calls `lastBatch` of `lib/batch` through the `Tool`.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { lastBatch, type LastBatchAnswer, REDUCTIONS } from "../lib/batch/mod.ts";
+import {
+  GRAD_ACCUM_LOSSES,
+  lastBatch,
+  type LastBatchAnswer,
+  PER_ITEM_LOSSES,
+  REDUCTIONS,
+} from "../lib/batch/mod.ts";
 import type { App } from "./app.ts";
 import { FindingSchema, SummarySchema, type Tool } from "./common.ts";
 import type { Config } from "./config.ts";
@@ -59,10 +65,49 @@ export const LastBatchRequest = z.object({
   }).optional(),
   grad_noise_scale: z.number().min(0).max(1e15).optional().openapi({
     description: "B_noise = tr(Σ)/|G|², the simple noise scale of McCandlish et al. 2018, in " +
-      "samples, if known. With world_size W the all-reduced gradient averages W·b samples, so " +
-      "B_noise/W enters the prediction.",
+      "samples, if known, with Σ the per-sample gradient covariance over the data set (divided " +
+      "by N). With world_size W the all-reduced gradient averages W·b distinct samples.",
+  }),
+  per_item_loss: z.enum(PER_ITEM_LOSSES).optional().openapi({
+    description: "How an item's loss depends on its batch: independent (the default); " +
+      "in_batch_negatives (InfoNCE/CLIP: the other b − 1 items are its negatives, so a smaller " +
+      "batch has an easier loss, between (r − 1)/(B − 1) converged and ln r/ln B at chance); " +
+      "pairwise (the item's loss sums over its b − 1 partners: (r − 1)/(B − 1)).",
+  }),
+  full_batch_loss: z.number().positive().max(1e6).optional().openapi({
+    description: "in_batch_negatives: the loss of a full batch at the time of interest, in " +
+      "nats, to place the factor in its range (default: chance, ln B).",
+  }),
+  grad_accum_loss: z.enum(GRAD_ACCUM_LOSSES).optional().openapi({
+    description: "How each micro-batch loss is divided before backward: mean (÷ " +
+      "grad_accum_steps, correct), sum (not divided: loss and gradient K× too large), " +
+      "mean_twice (divided twice: 1/K×).",
+  }),
+  items_per_rank: z.array(z.number().positive().max(Number.MAX_SAFE_INTEGER)).min(2)
+    .max(1_000_000).optional().openapi({
+      description: "Items (examples, tokens, atoms) each rank averages over in one step, when " +
+        "the loss is a mean per rank and then a mean over ranks.",
+      example: [2, 1],
+    }),
+  rank_losses: z.array(z.number()).min(2).max(1_000_000).optional().openapi({
+    description: "Each rank's mean loss at that step (same order as items_per_rank), to " +
+      "measure the bias of the mean of means.",
+  }),
+  batch_norm: z.boolean().optional().openapi({
+    description:
+      "Whether the model has BatchNorm layers in train mode (default false; a batch of 1 raises, " +
+      "2–3 give noisy statistics).",
   }),
 }).superRefine((body, ctx) => {
+  if (body.rank_losses && body.items_per_rank?.length !== body.rank_losses.length) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["rank_losses"],
+      message: `give one mean loss per rank of items_per_rank (${
+        body.items_per_rank?.length ?? "absent"
+      }), found ${body.rank_losses.length}`,
+    });
+  }
   const items = body.items_per_micro_batch;
   if (items && body.grad_accum_steps !== undefined && items.length > body.grad_accum_steps) {
     ctx.addIssue({
@@ -119,7 +164,11 @@ export const LastBatchResponse = z.object({
   }),
   grad_scale: z.number().openapi({
     description: "Expected (RMS) gradient-norm ratio: (r/B)^(1−k), times " +
-      "√((1 + B_noise/r)/(1 + B_noise/B)) when grad_noise_scale is given.",
+      "√((1 + B_noise·φ(W·r))/(1 + B_noise·φ(W·B))) when grad_noise_scale is given. Batches " +
+      "are drawn without replacement from the N samples of an epoch, as a shuffled DataLoader " +
+      "does: φ(b) = (N − b)/(b(N − 1)), the finite-population factor on the independent-draws " +
+      "1/b (negligible for b ≪ N, decisive when a batch is a large part of N: N = 100, B = 64 " +
+      "gives 1.778 with the noise dominating, not √(64/36) = 1.333).",
   }),
   gradient: z.object({
     deterministic: z.number(),
@@ -129,14 +178,34 @@ export const LastBatchResponse = z.object({
     range: z.tuple([z.number(), z.number()]),
   }),
   loss_scale_by_reduction: z.record(z.enum(REDUCTIONS), z.number()),
+  per_item_loss: z.object({
+    kind: z.enum(PER_ITEM_LOSSES),
+    loss_factor: z.number().openapi({
+      description: "An item's loss in the last batch ÷ in a full batch (part of loss_scale).",
+    }),
+    loss_range: z.tuple([z.number(), z.number()]),
+    grad_factor: z.number(),
+    grad_range: z.tuple([z.number(), z.number()]),
+  }),
   world_size: z.number().int(),
   per_rank: z.object({
     samples: z.number().int(),
     steps_per_epoch: z.number().int(),
     last_batch_size: z.number().int(),
   }).optional(),
-  duplicated_samples: z.number().int().optional(),
-  dropped_samples: z.number().int(),
+  padded_samples: z.number().int().optional().openapi({
+    description: "Indices DistributedSampler appends to even out the ranks: W·⌈N/W⌉ − N.",
+  }),
+  duplicated_samples: z.number().int().optional().openapi({
+    description: "Padded indices the ranks train on (seen twice per epoch), from the sampler's " +
+      "index layout: with drop_last the padding may sit in the dropped last batches.",
+  }),
+  unseen_samples: z.number().int().openapi({
+    description: "Real samples no rank trains on in an epoch.",
+  }),
+  dropped_samples: z.number().int().openapi({
+    description: "Sample slots unused per epoch: the sampler's N mod W and the dropped batches.",
+  }),
   accumulation: z.object({
     accumulation_steps: z.number().int(),
     optimizer_steps_per_epoch: z.number().int(),
@@ -147,6 +216,19 @@ export const LastBatchResponse = z.object({
       weight_ratios: z.array(z.number()),
       grad_scale: z.number(),
     }).nullable(),
+    normalization: z.object({
+      mode: z.enum(GRAD_ACCUM_LOSSES),
+      loss_factor: z.number(),
+      grad_factor: z.number(),
+    }).openapi({ description: "The factor grad_accum_loss puts on every window." }),
+  }).optional(),
+  ranks: z.object({
+    items_per_rank: z.array(z.number()),
+    weight_ratios: z.array(z.number()),
+    max_log_deviation: z.number(),
+    mean_of_means: z.number().nullable(),
+    item_mean: z.number().nullable(),
+    bias: z.number().nullable(),
   }).optional(),
   optimizer_effect: z.object({
     type: z.enum(["sgd", "adam", "adamw"]),
@@ -161,6 +243,7 @@ export const LastBatchResponse = z.object({
     beta1: z.number().optional(),
     beta2: z.number().optional(),
   }).optional(),
+  batch_norm: z.boolean(),
   assumptions: z.array(z.string()).openapi({
     description: "The modelling choices this answer rests on.",
   }),
@@ -179,15 +262,12 @@ export const tool: Tool<LastBatchInput, LastBatchAnswer> = {
   input: LastBatchRequest as unknown as z.ZodType<LastBatchInput>,
   // The schema caps the list at 1 000 000, but walks every element before it says so.
   precheck(raw) {
-    const items = (raw as { items_per_micro_batch?: unknown } | null)?.items_per_micro_batch;
-    if (Array.isArray(items)) {
-      checkLimit(
-        "MAX_MICRO_BATCHES",
-        MAX_MICRO_BATCHES,
-        items.length,
-        "items_per_micro_batch",
-        "numbers",
-      );
+    const body = (raw ?? {}) as Record<string, unknown>;
+    for (const field of ["items_per_micro_batch", "items_per_rank", "rank_losses"]) {
+      const list = body[field];
+      if (Array.isArray(list)) {
+        checkLimit("MAX_MICRO_BATCHES", MAX_MICRO_BATCHES, list.length, field, "numbers");
+      }
     }
   },
   run: (input: LastBatchInput, _config: Config) =>
@@ -202,6 +282,12 @@ export const tool: Tool<LastBatchInput, LastBatchAnswer> = {
       itemsPerMicroBatch: input.items_per_micro_batch,
       optimizer: input.optimizer,
       gradNoiseScale: input.grad_noise_scale,
+      perItemLoss: input.per_item_loss,
+      fullBatchLoss: input.full_batch_loss,
+      gradAccumLoss: input.grad_accum_loss,
+      itemsPerRank: input.items_per_rank,
+      rankLosses: input.rank_losses,
+      batchNorm: input.batch_norm,
     }),
 };
 

@@ -8,7 +8,7 @@
  * Limits: at most `MAX_SERIES_POINTS` numbers in at most `MAX_LOGSUMEXP_ROWS` rows (413 beyond).
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { FORMAT_NAMES } from "../lib/fp/mod.ts";
+import { FORMAT_NAMES, SEMANTICS } from "../lib/fp/mod.ts";
 import {
   compareLogSumExp,
   type LogSumExpReport,
@@ -29,6 +29,15 @@ import { problemResponses } from "./problem.ts";
 export const FormatSchema = z.enum(FORMAT_NAMES).openapi("Format", {
   description: "fp64, fp32, fp16 (IEEE binary16, max 65504), bf16 (max ≈ 3.39e38), " +
     "fp8-e4m3 (OCP E4M3 fn: max 448, no infinities, overflow is NaN), fp8-e5m2 (max 57344).",
+});
+
+/** Whose arithmetic to emulate where PyTorch and IEEE 754 differ (one schema, every endpoint). */
+export const SemanticsSchema = z.enum(SEMANTICS).openapi("Semantics", {
+  description: "torch (default): what PyTorch computes — inputs go to the format through fp32 " +
+    "(float64 → fp32 → fp16/bf16/fp8, rounding twice), and torch.logsumexp takes an infinite " +
+    "max as 0 (a row holding +Infinity gives Infinity). ieee: inputs rounded once, and the " +
+    "literal m + log Σ exp(x − m) (a row holding +Infinity gives NaN, inf − inf). They differ " +
+    "only on those two points; see docs/logsumexp.md.",
 });
 
 /** Where the first non-finite value appeared. */
@@ -74,6 +83,7 @@ const Input = z.object({
     description: "naive log(Σ exp x); stable m + log(Σ exp(x − m)); online: one pass with a " +
       "running max and rescaling (Milakov & Gimelshein 2018, FlashAttention); all three.",
   }),
+  semantics: SemanticsSchema.default("torch"),
 }).openapi("LogSumExpRequest");
 
 /** The validated request. */
@@ -81,6 +91,9 @@ export type LogSumExpInput = z.infer<typeof Input>;
 
 const Output = z.object({
   format: FormatSchema,
+  semantics: SemanticsSchema.openapi({
+    description: "The semantics the values were computed under.",
+  }),
   accumulate: FormatSchema,
   results: z.object({
     naive: MethodResultSchema.optional(),
@@ -105,7 +118,8 @@ function describeTrace(t: NonFiniteTrace): string {
 
 function summarize(report: LogSumExpReport, rows: number): string {
   const lines = [
-    `**log-sum-exp in ${report.format}** (accumulating in ${report.accumulate}), ` +
+    `**log-sum-exp in ${report.format}** (accumulating in ${report.accumulate}, ` +
+    `${report.semantics} semantics), ` +
     (rows > 1 ? `${rows} rows` : `fp64 reference ${show(report.reference as number)}`) + ":",
   ];
   for (const [method, r] of Object.entries(report.results)) {
@@ -147,6 +161,7 @@ export const logsumexp: Tool<LogSumExpInput, LogSumExpOutput> = {
       format: input.format,
       accumulate: input.accumulate,
       methods,
+      semantics: input.semantics,
     });
     return { ...report, summary: summarize(report, isMatrix ? rows.length : 1) };
   },

@@ -6,14 +6,21 @@
  * options judges both the same way); a JSON body may also take from the query the options it
  * does not hold itself (one given in both places is a 422). Unsupported media types are a 415, unparsable bodies a
  * 422 whose detail says where the body went wrong. `readOptionalSeries` (for `/v1/diagnose`)
- * also takes a JSON object without `loss`, a configuration alone.
+ * also takes a JSON object without `loss`, a configuration alone. A framework's own file
+ * (trainer_state.json, metrics.csv, a pasted Keras log, …) is recognised by content; the options it
+ * implies (steps per epoch, logging window, running means) fill in those the request leaves out.
  */
 import type { Context } from "hono";
 import {
+  type BodyFormat,
+  type ExtraSeriesSet,
+  type ImpliedOptions,
   type OptionalSeriesBody,
   parseOptionalSeriesBody,
   parseSeriesBody,
+  type SeriesBody,
 } from "../lib/parse/mod.ts";
+import type { SpikeOptions } from "../lib/spikes/mod.ts";
 import type { Config } from "./config.ts";
 import { problem, validationProblem } from "./problem.ts";
 
@@ -26,10 +33,59 @@ export interface SeriesInput {
   pointerPrefix: string;
   /** The options of a JSON body that came from the query (the body did not have them). */
   fromQuery?: Set<string>;
+  /** The body's format, its other series, and the options its file implied. */
+  extras: BodyExtras;
+}
+
+/** What a body holds besides the loss and the options. */
+export interface BodyExtras {
+  format: BodyFormat;
+  series: ExtraSeriesSet;
+  /** The options the file implied that were used (the request gave no value of its own). */
+  fromFile: ImpliedOptions;
+}
+
+/** The extras and merged options of a body parsed from an already validated JSON value. */
+export function withImplied(
+  body: Pick<SeriesBody, "format" | "series" | "implied">,
+  options: Record<string, unknown>,
+): { options: Record<string, unknown>; extras: BodyExtras } {
+  const merged = { ...options };
+  const fromFile: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(body.implied)) {
+    if (merged[name] !== undefined) continue;
+    merged[name] = value;
+    fromFile[name] = value;
+  }
+  return {
+    options: merged,
+    extras: { format: body.format, series: body.series, fromFile: fromFile as ImpliedOptions },
+  };
+}
+
+/** The spike analysis' options for a body's extras and its `logged_as`. */
+export function extrasOptions(
+  extras: BodyExtras | undefined,
+  loggedAs: string | undefined,
+): Pick<SpikeOptions, "evalLoss" | "learningRate" | "gradNorm" | "runningMean" | "source"> {
+  return {
+    evalLoss: extras?.series.eval_loss,
+    learningRate: extras?.series.learning_rate,
+    gradNorm: extras?.series.grad_norm,
+    runningMean: loggedAs === "epoch-running-mean" ? "epoch" : undefined,
+    source: extras ? { format: extras.format, fromFile: extras.fromFile } : undefined,
+  };
 }
 
 const SUPPORTED = ["application/json", "text/csv", "text/plain", "application/csv", ""];
-const QUERY_OPTIONS = ["log_every", "steps_per_epoch", "dataset_size", "batch_size", "drop_last"];
+const QUERY_OPTIONS = [
+  "log_every",
+  "steps_per_epoch",
+  "dataset_size",
+  "batch_size",
+  "drop_last",
+  "logged_as",
+];
 
 /** A parsed body whose series may be absent (a configuration alone), with its options. */
 export interface OptionalSeriesInput extends Omit<SeriesInput, "loss"> {
@@ -79,7 +135,8 @@ async function readBody(
   }
   const query = queryValues(c, queryOptions);
   if (parsed.format !== "json") {
-    return { loss: parsed.loss, steps: parsed.steps, options: query, pointerPrefix: "/query" };
+    const { options, extras } = withImplied(parsed, query);
+    return { loss: parsed.loss, steps: parsed.steps, options, pointerPrefix: "/query", extras };
   }
   // A JSON body may take options from the query too (`curl -d @run.json '...?steps_per_epoch=157'`
   // on a file that does not say it), but not the same option from both.
@@ -94,7 +151,15 @@ async function readBody(
     options[name] = value;
     fromQuery.add(name);
   }
-  return { loss: parsed.loss, steps: parsed.steps, options, pointerPrefix: "", fromQuery };
+  const merged = withImplied(parsed, options);
+  return {
+    loss: parsed.loss,
+    steps: parsed.steps,
+    options: merged.options,
+    pointerPrefix: "",
+    fromQuery,
+    extras: merged.extras,
+  };
 }
 
 /** The query's options, as numbers and booleans where they read as such. */
@@ -105,6 +170,8 @@ function queryValues(c: Context, names: readonly string[]): Record<string, unkno
     if (raw === undefined) continue;
     if (raw === "true" || raw === "false") {
       options[name] = raw === "true";
+    } else if (name === "logged_as") {
+      options[name] = raw;
     } else if (name === "drop_last" || name === "sampler_drop_last") {
       options[name] = raw === "1" ? true : raw === "0" ? false : raw;
     } else {

@@ -11,6 +11,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { spikePlot } from "../lib/diagnose/mod.ts";
+import { FRAMEWORK_FORMATS, seriesFromJson } from "../lib/parse/mod.ts";
 import { analyzeSpikes, type SpikeOptions, type SpikeReport } from "../lib/spikes/mod.ts";
 import { answerFormat, formatAnswer, formatContent, FormatQuery } from "./answer_format.ts";
 import type { App } from "./app.ts";
@@ -19,7 +20,13 @@ import type { Config } from "./config.ts";
 import { NumberOrNonFinite } from "./json.ts";
 import { checkLimit, LimitError, limitProblem } from "./limit_error.ts";
 import { problemResponses } from "./problem.ts";
-import { optionsProblem, readSeries } from "./series_body.ts";
+import {
+  type BodyExtras,
+  extrasOptions,
+  optionsProblem,
+  readSeries,
+  withImplied,
+} from "./series_body.ts";
 import { timeBudget } from "./time_budget.ts";
 
 const LossValue = z.union([z.number(), z.null(), z.enum(["NaN", "Infinity", "-Infinity"])]);
@@ -34,20 +41,85 @@ export const SpikeOptionsSchema = z.object({
   dataset_size: z.number().int().min(1).optional().openapi({ example: 5000 }),
   batch_size: z.number().int().min(1).optional().openapi({ example: 32 }),
   drop_last: z.boolean().optional().openapi({ description: "The DataLoader's drop_last." }),
+  logged_as: z.enum(["value", "epoch-running-mean"]).optional().openapi({
+    description: "How each loss value was formed: `value` (one step's loss, or the mean of " +
+      "`log_every` steps; the default) or `epoch-running-mean` (the mean since the epoch began, as " +
+      "Keras' progress bar and torchvision's MetricLogger average print it; it restarts at every " +
+      "epoch boundary). Set from the file for the logs that say so.",
+  }),
+});
+
+/** An eval-loss, learning-rate or gradient-norm series: aligned with `loss`, or on its own steps. */
+export const SideSeriesSchema = z.union([
+  z.array(LossValue).openapi({
+    description: "One value per loss point (null where it was not measured).",
+  }),
+  z.object({
+    steps: z.array(z.number()).openapi({ description: "Training steps, increasing." }),
+    values: z.array(LossValue),
+  }).openapi({ description: "Values on steps of their own (e.g. an evaluation every 500 steps)." }),
+]);
+
+/** The series a body may carry besides the loss. */
+export const sideSeriesFields = {
+  eval_loss: SideSeriesSchema.optional().openapi({
+    description: "The eval (validation) loss: `overfitting` when it rises while the loss falls.",
+  }),
+  learning_rate: SideSeriesSchema.optional().openapi({
+    description: "The learning rate: a spike on a schedule event (warm-up's end, a restart, a " +
+      "jump) is explained as such.",
+  }),
+  grad_norm: SideSeriesSchema.optional().openapi({ description: "The gradient norm." }),
+  log_file: z.string().optional().openapi({
+    description: "Instead of `loss`: the text of a training log file as the framework wrote it " +
+      "(trainer_state.json, trainer_log.jsonl, Lightning metrics.csv, a Keras, torchvision or " +
+      "nanoGPT log; CSV and one number per line also), recognised by content (`input.format`).",
+  }),
+};
+
+/** The training loss per logged point (the body's `loss`). */
+export const LossSeriesSchema = z.array(LossValue).min(1).openapi({
+  description:
+    "The training loss per logged point; null, NaN and ±Infinity are data (non-finite losses). " +
+    "At most MAX_SERIES_POINTS points (413 beyond).",
+  example: [2.31, 2.2, 2.12, 8.4, 2.05],
+});
+
+/** The training step of each loss point (the body's `steps`). */
+export const StepsSchema = z.array(z.number()).optional().openapi({
+  description: "Training step of each point (strictly increasing); default index × log_every.",
 });
 
 /** The JSON body of POST /v1/spikes. */
 export const SpikesRequestSchema = SpikeOptionsSchema.extend({
-  loss: z.array(LossValue).min(1).openapi({
-    description:
-      "The training loss per logged point; null, NaN and ±Infinity are data (non-finite losses). " +
-      "At most MAX_SERIES_POINTS points (413 beyond).",
-    example: [2.31, 2.2, 2.12, 8.4, 2.05],
-  }),
-  steps: z.array(z.number()).optional().openapi({
-    description: "Training step of each point (strictly increasing); default index × log_every.",
-  }),
+  loss: LossSeriesSchema.optional(),
+  steps: StepsSchema,
+  ...sideSeriesFields,
+}).refine((body) => body.loss !== undefined || body.log_file !== undefined, {
+  message: "expected `loss` (an array of loss values) or `log_file` (a training log's text)",
+  path: ["loss"],
 }).openapi("SpikesRequest");
+
+/** What the analysis was given (`input`), the same in every answer that holds a spike analysis. */
+export const InputSchema = z.object({
+  format: z.enum(["json", "csv", "text", ...FRAMEWORK_FORMATS]).openapi({
+    description: "What the body was read as: `json`, `csv`, `text`, or the framework file " +
+      "recognised by content.",
+  }),
+  series: z.object({
+    loss: z.number().int(),
+    eval_loss: z.number().int(),
+    learning_rate: z.number().int(),
+    grad_norm: z.number().int(),
+  }).openapi({ description: "Points in each series." }),
+  from_file: z.object({
+    steps_per_epoch: z.number().int().optional(),
+    log_every: z.number().int().optional(),
+    logged_as: z.enum(["value", "epoch-running-mean"]).optional(),
+  }).openapi({
+    description: "Options the file itself implied, used because the request gave none of its own.",
+  }),
+});
 
 const SpikeSchema = z.object({
   step: z.number(),
@@ -62,6 +134,7 @@ const SpikeSchema = z.object({
 /** The answer of POST /v1/spikes. */
 export const SpikesResponseSchema = z.object({
   n: z.number().int(),
+  input: InputSchema,
   scale: z.enum(["log", "linear"]),
   non_finite: z.object({ count: z.number().int(), first_step: z.number().nullable() }),
   spike_count: z.number().int(),
@@ -81,6 +154,27 @@ export const SpikesResponseSchema = z.object({
     aligned: z.boolean(),
     position: z.enum(["last-step", "first-step", "whole-epoch", "other"]),
   }).nullable(),
+  last_batch: z.union([
+    z.object({
+      measured_ratio: NumberOrNonFinite.openapi({
+        description: "Median over epochs of loss(last step) ÷ median(the 10 steps before).",
+      }),
+      min_ratio: z.union([NumberOrNonFinite, z.null()]),
+      max_ratio: z.union([NumberOrNonFinite, z.null()]),
+      epochs: z.number().int(),
+      spike_share: z.number(),
+      significant: z.boolean().openapi({
+        description: "Whether the per-epoch ratios are significantly away from 1 and " +
+          "consistent (t test on their logs, p ≤ 0.01, spread ≤ half their mean): only then is " +
+          "a reduction inferred. Else the ratio is noise.",
+      }),
+      p_value: z.number(),
+      inferred_reduction: z.string().nullable(),
+      k: z.union([NumberOrNonFinite, z.null()]),
+      predicted_ratio: z.union([NumberOrNonFinite, z.null()]),
+    }),
+    z.null(),
+  ]).openapi({ description: "The loss at the last step of every epoch (needs the epoch)." }),
   findings: z.array(FindingSchema),
   summary: SummarySchema,
 }).openapi("SpikesResponse");
@@ -97,9 +191,12 @@ export function runSpikes(
   options: z.infer<typeof SpikeOptionsSchema>,
   config: Config,
   arrived?: number,
+  extras?: BodyExtras,
 ): SpikeReport {
   checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, loss.length, "the series", "points");
+  checkExtrasLimits(extras, config);
   const spikeOptions: SpikeOptions = {
+    ...extrasOptions(extras, options.logged_as),
     steps: steps ?? undefined,
     logEvery: options.log_every,
     stepsPerEpoch: options.steps_per_epoch,
@@ -109,6 +206,27 @@ export function runSpikes(
     checkpoint: timeBudget(config, undefined, arrived),
   };
   return analyzeSpikes(loss, spikeOptions);
+}
+
+/** The series limit on the eval-loss, learning-rate and gradient-norm series of a raw body. */
+export function checkSideSeriesLimits(raw: unknown, config: Config): void {
+  if (typeof raw !== "object" || raw === null) return;
+  for (const name of ["eval_loss", "learning_rate", "grad_norm"]) {
+    const value = (raw as Record<string, unknown>)[name];
+    const values = Array.isArray(value)
+      ? value
+      : (value as { values?: unknown } | undefined)?.values;
+    if (Array.isArray(values)) {
+      checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, values.length, name, "points");
+    }
+  }
+}
+
+/** The series limit on the series a parsed body holds besides the loss. */
+export function checkExtrasLimits(extras: BodyExtras | undefined, config: Config): void {
+  for (const [name, series] of Object.entries(extras?.series ?? {})) {
+    checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, series.values.length, name, "points");
+  }
 }
 
 /** The spike analysis as a tool (HTTP and MCP). */
@@ -123,13 +241,13 @@ export const tool: Tool<SpikesRequest, SpikeReport> = {
     if (Array.isArray(loss)) {
       checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, loss.length, "loss", "points");
     }
+    checkSideSeriesLimits(raw, config);
   },
   run(input, config) {
-    const toNumber = (v: number | string | null) =>
-      v === null ? NaN : typeof v === "number" ? v : Number(v);
-    const loss = Float64Array.from(input.loss, toNumber);
-    const steps = input.steps ? Float64Array.from(input.steps) : null;
-    return runSpikes(loss, steps, input, config);
+    const body = seriesFromJson(input);
+    const { options, extras } = withImplied(body, body.fields);
+    const parsed = SpikeOptionsSchema.parse(options);
+    return runSpikes(body.loss, body.steps, parsed, config, undefined, extras);
   },
 };
 
@@ -148,6 +266,7 @@ const route = createRoute({
       dataset_size: z.string().optional(),
       batch_size: z.string().optional(),
       drop_last: z.enum(["true", "false"]).optional(),
+      logged_as: z.enum(["value", "epoch-running-mean"]).optional(),
       column: z.string().optional().openapi({ description: "CSV: the loss column to use." }),
     }),
     body: {
@@ -186,7 +305,7 @@ async function handle(c: Context, config: Config): Promise<Response> {
   if (!parsed.success) return optionsProblem(parsed.error.issues, series);
   try {
     const { loss, steps } = series;
-    const report = runSpikes(loss, steps, parsed.data, config, arrived);
+    const report = runSpikes(loss, steps, parsed.data, config, arrived, series.extras);
     return formatAnswer(format, {
       json: () => report,
       markdown: () => report.summary,

@@ -4,7 +4,9 @@
  *
  * The file is what the endpoint takes as a body: JSON (`{"loss": [...], ...}` with any of the
  * endpoint's fields, also with Python's bare NaN/Infinity; or a bare array), a CSV export with a
- * header (TensorBoard, W&B, `step,loss`), or one number per line; `-` reads standard input. The
+ * header (TensorBoard, W&B, `step,loss`), one number per line, or a framework's own file
+ * (trainer_state.json, trainer_log.jsonl, Lightning metrics.csv, a Keras, torchvision or nanoGPT
+ * log), recognised by content; `-` reads standard input. The
  * options below add to the JSON file's fields and win over them (the command line is what the
  * person typed last). Validation, limits and analysis are the endpoint's own (routes/diagnose.ts),
  * so the CLI and the service cannot disagree.
@@ -20,14 +22,17 @@ import { parseArgs } from "node:util";
 import { parseOptionalSeriesBody } from "../lib/parse/mod.ts";
 import { defaultConfig } from "../routes/config.ts";
 import { diagnosePlot, runDiagnose } from "../routes/diagnose.ts";
+import { withImplied } from "../routes/series_body.ts";
 import { DiagnoseOptionsSchema } from "../routes/diagnose_schemas.ts";
 import { stringify } from "../routes/json.ts";
 import { pointer } from "../routes/problem.ts";
 
 const USAGE = `usage: deno task diagnose <file|-> [options]
 
-  <file>                    JSON ({"loss": [...]} or an array), CSV with a header, or one number
-                            per line; - reads standard input
+  <file>                    JSON ({"loss": [...]} or an array), CSV with a header, one number
+                            per line, or a framework's file (trainer_state.json,
+                            trainer_log.jsonl, metrics.csv, a Keras/torchvision/nanoGPT log);
+                            - reads standard input
   --steps-per-epoch N       optimizer steps in one epoch
   --dataset-size N          samples in one epoch (with --batch-size: the last-batch check)
   --batch-size N            the DataLoader's batch size
@@ -35,6 +40,7 @@ const USAGE = `usage: deno task diagnose <file|-> [options]
   --reduction R             mean | sum | fixed_divisor | per_item_then_batch_mean
   --world-size N            number of ranks (DistributedSampler)
   --log-every N             each point is the mean of N steps
+  --logged-as A             value | epoch-running-mean (the mean since the epoch began)
   --column NAME             CSV: the loss column
   --format F                markdown (default) | json | svg
   -h, --help                this text`;
@@ -62,6 +68,7 @@ try {
       ...Object.fromEntries(Object.keys(NUMERIC).map((name) => [name, { type: "string" }])),
       "drop-last": { type: "boolean" },
       reduction: { type: "string" },
+      "logged-as": { type: "string" },
       column: { type: "string" },
       format: { type: "string", default: "markdown" },
       help: { type: "boolean", short: "h" },
@@ -91,6 +98,7 @@ try {
   fail(`cannot read ${file}: ${(error as Error).message}`, 1);
 }
 const extension = file.toLowerCase().match(/\.([a-z]+)$/)?.[1];
+// A .jsonl, .log or unknown extension is left to content sniffing.
 const mediaType = extension === "json"
   ? "application/json"
   : extension === "csv"
@@ -115,8 +123,11 @@ for (const [flag, field] of Object.entries(NUMERIC)) {
 }
 if (values["drop-last"]) options.drop_last = true;
 if (values.reduction !== undefined) options.reduction = values.reduction;
+if (values["logged-as"] !== undefined) options.logged_as = values["logged-as"];
+// What the file implies (steps per epoch, logging window) fills in what the options leave out.
+const merged = body.loss ? withImplied(body, options) : { options, extras: undefined };
 
-const checked = DiagnoseOptionsSchema.safeParse(options);
+const checked = DiagnoseOptionsSchema.safeParse(merged.options);
 if (!checked.success) {
   fail(
     checked.error.issues.map((i) => `${pointer(i.path) || "options"}: ${i.message}`).join("\n"),
@@ -125,7 +136,14 @@ if (!checked.success) {
 }
 
 try {
-  const report = runDiagnose(body.loss, body.steps, checked.data, defaultConfig);
+  const report = runDiagnose(
+    body.loss,
+    body.steps,
+    checked.data,
+    defaultConfig,
+    undefined,
+    merged.extras,
+  );
   if (format === "json") {
     console.log(JSON.stringify(JSON.parse(stringify(report)), null, 2));
   } else if (format === "svg") {

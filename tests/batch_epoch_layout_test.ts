@@ -1,4 +1,5 @@
-import { assertEquals, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import { loadTorchRecord } from "./torch_fixture.ts";
 import { epochLayout } from "../lib/batch/mod.ts";
 import { loadFixture } from "./batch_fixture.ts";
 
@@ -37,7 +38,9 @@ function simulate(n: number, b: number, w: number, dropLast: boolean, samplerDro
     ranksAgree: batches.every((r) =>
       r.length === batches[0].length && r.at(-1)?.length === last?.length
     ),
-    duplicated: w > 1 && !samplerDropLast ? ranks[0].length * w - n : 0,
+    padded: w > 1 && !samplerDropLast ? ranks[0].length * w - n : 0,
+    duplicatesSeen: [...seen.values()].reduce((d, c) => d + c - 1, 0),
+    neverSeen: n - seen.size,
     repeatedInEpoch: [...seen.values()].filter((c) => c > 1).length,
   };
 }
@@ -81,7 +84,7 @@ Deno.test("world_size 3, N 5000, B 32: 1667 samples per rank, 1 duplicated, last
   const reference = simulate(5000, 32, 3, false, false);
   assertEquals([
     reference.samples,
-    reference.duplicated,
+    reference.padded,
     reference.lastSize,
     reference.repeatedInEpoch,
   ], [1667, 1, 3, 1]);
@@ -120,7 +123,9 @@ Deno.test("the layout equals a simulation of DistributedSampler + BatchSampler f
             assertEquals(layout.samples_per_rank, ref.samples, where);
             assertEquals(layout.steps_per_epoch, ref.steps, where);
             assertEquals(layout.last_batch_size, ref.lastSize, where);
-            assertEquals(layout.duplicated_samples, ref.duplicated, where);
+            assertEquals(layout.padded_samples, ref.padded, where);
+            assertEquals(layout.duplicated_samples, ref.duplicatesSeen, where);
+            assertEquals(layout.unseen_samples, ref.neverSeen, where);
             assertEquals(layout.partial_last_batch, ref.lastSize < b, where);
           }
         }
@@ -143,11 +148,14 @@ Deno.test("the sampler's drop_last defaults to the DataLoader's and can be set a
     dropLast: true,
     samplerDropLast: false,
   });
+  // the one padded index sits in rank 1's last, dropped batch: padded, never trained on
   assertEquals([
     loaderOnly.samples_per_rank,
+    loaderOnly.padded_samples,
     loaderOnly.duplicated_samples,
+    loaderOnly.unseen_samples,
     loaderOnly.steps_per_epoch,
-  ], [1667, 1, 52]);
+  ], [1667, 1, 0, 3 * 3 - 1, 52]); // 3 dropped per rank, one of them the padding
 });
 
 Deno.test("sizes that are not positive integers are refused with RangeError", () => {
@@ -160,4 +168,57 @@ Deno.test("sizes that are not positive integers are refused with RangeError", ()
       "worldSize",
     );
   }
+});
+
+interface SamplerRow {
+  N: number;
+  W: number;
+  B: number;
+  sampler_drop_last: boolean;
+  drop_last: boolean;
+  steps_per_epoch: number;
+  last_batch_size: number;
+  padding: number;
+  duplicates_seen: number;
+  never_seen: number;
+}
+
+Deno.test("the layout equals what PyTorch's own DistributedSampler showed, with and without drop_last", async () => {
+  const { rows } = await loadTorchRecord<{ rows: SamplerRow[] }>("distributed_sampler");
+  assert(rows.length >= 60);
+  for (const row of rows) {
+    const layout = epochLayout({
+      datasetSize: row.N,
+      batchSize: row.B,
+      worldSize: row.W,
+      dropLast: row.drop_last,
+      samplerDropLast: row.sampler_drop_last,
+    });
+    assertEquals(
+      [
+        layout.steps_per_epoch,
+        layout.last_batch_size,
+        layout.padded_samples,
+        layout.duplicated_samples,
+        layout.unseen_samples,
+      ],
+      [row.steps_per_epoch, row.last_batch_size, row.padding, row.duplicates_seen, row.never_seen],
+      JSON.stringify(row),
+    );
+  }
+});
+
+Deno.test("pytorch #12474's layout (9, 4, 2, drop_last): 3 padded, 0 seen twice, 1 never seen", () => {
+  const layout = epochLayout({
+    datasetSize: 9,
+    batchSize: 2,
+    worldSize: 4,
+    dropLast: true,
+    samplerDropLast: false,
+  });
+  assertEquals([layout.padded_samples, layout.duplicated_samples, layout.unseen_samples], [
+    3,
+    0,
+    1,
+  ]);
 });

@@ -150,9 +150,12 @@ Deno.test("a window of one micro-batch is the plain gradient scale; accumulation
 });
 
 Deno.test("with W ranks the averaged gradient is W times less noisy: B_noise acts as B_noise/W", () => {
-  // DDP all-reduces (averages) the ranks' gradients: a step sees W·r samples instead of r, so
-  // E|g|² = |G|²(1 + B_noise/(W·r)); computed here by hand for W = 4, r = 8, B = 32, B_noise = 100.
-  const expected = Math.sqrt((1 + 100 / (4 * 8)) / (1 + 100 / (4 * 32)));
+  // DDP all-reduces (averages) the ranks' gradients: a step sees W·r distinct samples of the N,
+  // so E|g|² = |G|²(1 + B_noise·(N − W·r)/(W·r·(N − 1))); by hand for W = 4, r = 8, B = 32,
+  // B_noise = 100, N = 10016.
+  const n = 4 * (78 * 32 + 8);
+  const phi = (m: number) => (n - m) / (m * (n - 1));
+  const expected = Math.sqrt((1 + 100 * phi(4 * 8)) / (1 + 100 * phi(4 * 32)));
   // 4 ranks × (78·32 + 8) samples: every rank ends the epoch on a batch of 8
   const answer = lastBatch({
     datasetSize: 4 * (78 * 32 + 8),

@@ -49,17 +49,43 @@ Deno.test("noisy but flat norms and a falling loss raise nothing and forecast no
   assert(body.forecast === null || body.forecast.confidence === "low");
 });
 
-Deno.test("a non-finite loss in the trajectory is the observed overflow step", async () => {
-  const trajectory = [
-    { step: 100, loss: 2.1, max_logit: 50 },
+Deno.test("a non-finite loss is an observed overflow only where the logged logits overflow", async () => {
+  const growing = [
+    { step: 0, loss: 1.2, max_logit: 40 },
+    { step: 100, loss: 2.1, max_logit: 90 },
     { step: 200, loss: 3.5, max_logit: 300 },
     { step: 300, loss: 9.0, max_logit: 2000 },
-    { step: 400, loss: "NaN", max_logit: null },
   ];
-  const { body } = await postContrastive({ ...base, trajectory });
-  assertEquals(body.trajectory.first_nonfinite_loss_step, 400);
-  assertEquals(body.forecast.overflow_step, 400);
-  assertEquals(body.forecast.model, "observed");
+  // The NaN step logged a logit past 65504: observed, with high confidence.
+  const seen = await postContrastive({
+    ...base,
+    trajectory: [...growing, { step: 400, loss: "NaN", max_logit: 70000 }],
+  });
+  assertEquals(seen.body.trajectory.first_nonfinite_loss_step, 400);
+  assertEquals(seen.body.nan_origin, { step: 400, verdict: "overflow" });
+  assertEquals(seen.body.forecast.overflow_step, 400);
+  assertEquals(seen.body.forecast.model, "observed");
+  assertEquals(seen.body.forecast.confidence, "high");
+  // The NaN step logged nothing: growing logits make an overflow likely, not shown.
+  const likely = await postContrastive({
+    ...base,
+    trajectory: [...growing, { step: 400, loss: "NaN", max_logit: null }],
+  });
+  assertEquals(likely.body.nan_origin.verdict, "unknown");
+  assertEquals(likely.body.forecast.model, "observed");
+  assertEquals(likely.body.forecast.confidence, "medium");
+  assert(likely.body.forecast.note.includes("not logged"));
+  // Flat logits and a NaN: nothing says the logits overflowed, so no forecast claims it.
+  const flat = await postContrastive({
+    ...base,
+    trajectory: [
+      ...growing.map((p) => ({ ...p, max_logit: 40 })),
+      { step: 400, loss: "NaN" },
+    ],
+  });
+  assertEquals(flat.body.nan_origin.verdict, "unknown");
+  assertEquals(flat.body.forecast, null);
+  assert(!JSON.stringify(flat.body).includes("overflow has happened"));
 });
 
 Deno.test("trajectory steps must increase: 422", async () => {

@@ -1,4 +1,4 @@
-/** Shared by the contrastive tests: the PyTorch fixture and a POST helper. */
+/** Shared by the contrastive tests: the PyTorch fixture, a POST helper and the texts of an answer. */
 import app from "../routes/app.ts";
 
 /** The fixture of an un-normalised InfoNCE run that turns NaN at step 14 (τ = 0.05, fp16 logits). */
@@ -43,4 +43,12 @@ export function unitRows(B: number, dim: number, rand: () => number): number[][]
     const n = Math.hypot(...v);
     return v.map((x) => x / n);
   });
+}
+
+/** Every string in an answer (or a part of it), depth first. */
+export function texts(value: unknown, out: string[] = []): string[] {
+  if (typeof value === "string") out.push(value);
+  else if (Array.isArray(value)) value.forEach((v) => texts(v, out));
+  else if (value && typeof value === "object") Object.values(value).forEach((v) => texts(v, out));
+  return out;
 }

@@ -1,11 +1,11 @@
 /** POST /v1/contrastive: validation pointers, documented caps, configured limits, the contract. */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import app, { createApp } from "../routes/app.ts";
-import { contrastive } from "../routes/contrastive.ts";
+import { contrastive, MAX_LABELS } from "../routes/contrastive.ts";
 import { defaultConfig } from "../routes/config.ts";
 import { postContrastive } from "./contrastive_helpers.ts";
 
-Deno.test("exactly one of temperature and logit_scale, with a pointer", async () => {
+Deno.test("at most one of temperature and logit_scale, and norms need one of them", async () => {
   const both = await postContrastive({
     temperature: 0.1,
     logit_scale: 10,
@@ -17,7 +17,16 @@ Deno.test("exactly one of temperature and logit_scale, with a pointer", async ()
   assertEquals(both.body.errors[0].pointer, "/logit_scale");
   const none = await postContrastive({ normalized: true, batch_size: 4, precision: "fp32" });
   assertEquals(none.status, 422);
-  assertEquals(none.body.errors[0].pointer, "/temperature");
+  assertStringIncludes(none.body.detail, "give temperature or logit_scale");
+  // A trajectory's logged logit scale stands in for it.
+  const logged = await postContrastive({
+    normalized: true,
+    batch_size: 4,
+    precision: "fp32",
+    trajectory: [{ step: 0, logit_scale: 14 }, { step: 1, logit_scale: 15 }],
+  });
+  assertEquals(logged.status, 200);
+  assertEquals(logged.body.logit_scale, 15);
 });
 
 Deno.test("bad fields are 422 with JSON pointers", async () => {
@@ -97,4 +106,14 @@ Deno.test("dim must match the embeddings; given alone it explains raw dot produc
   });
   const f = body.findings.find((x: { id: string }) => x.id === "no-l2-normalization");
   assertStringIncludes(f.evidence, "√768 = 27.7128");
+});
+
+Deno.test("more labels than MAX_LABELS is 413 before validation walks them", async () => {
+  const { status, body } = await postContrastive({
+    temperature: 0.1,
+    precision: "fp32",
+    labels: new Array(MAX_LABELS + 1).fill(0),
+  });
+  assertEquals(status, 413);
+  assertEquals([body.limit, body.value, body.found], ["MAX_LABELS", MAX_LABELS, MAX_LABELS + 1]);
 });

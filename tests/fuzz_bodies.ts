@@ -69,6 +69,9 @@ export const contrastiveBody = fc.record({
   scale: fc.oneof(
     fc.record({ temperature: fc.double({ min: 1e-4, max: 10, noNaN: true }) }),
     fc.record({ logit_scale: fc.double({ min: 0.1, max: 1e4, noNaN: true }) }),
+    // A learned scale past fp32 (CLIP's exp of an unclamped parameter), and none at all.
+    fc.record({ logit_scale: fc.constantFrom(Math.exp(100), 1e39, 1e300) }),
+    fc.constant({}),
   ),
   rest: fc.record({
     normalized: fc.boolean(),
@@ -84,6 +87,26 @@ export const contrastiveBody = fc.record({
     precision: fc.constantFrom("fp32", "fp16", "bf16", "fp16-autocast", "bf16-autocast"),
     softmax: fc.constantFrom("framework", "naive"),
     dropout_p: fc.double({ min: 0, max: 0.99, noNaN: true }),
+    loss: fc.constantFrom("infonce", "supcon", "sigmoid", "dcl"),
+    learnable_scale: fc.boolean(),
+    scale_clamp: fc.oneof(fc.double({ min: 1e-3, max: 1e4, noNaN: true }), fc.constant(100)),
+    labels: fc.array(fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constantFrom("a", "b")), {
+      minLength: 2,
+      maxLength: 64,
+    }),
+    views: fc.integer({ min: 1, max: 4 }),
+    mask_fill: fc.oneof(
+      fc.constantFrom(-1e9, -1e4, -65504, -65520, -3.4e38, "-Infinity"),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+    ),
+    min_norm: fc.oneof(
+      fc.constantFrom(0, 1e-8, 5.96e-8, 1e-12),
+      fc.double({ min: 0, max: 1e4, noNaN: true }),
+    ),
+    optimizer: fc.record({
+      type: fc.constantFrom("adam", "adamw", "sgd", "other"),
+      eps: fc.double({ min: 1e-12, max: 1, noNaN: true }),
+    }, { requiredKeys: ["type"] }),
     trajectory: fc.array(
       fc.record({
         step: fc.integer({ min: 0, max: 1e6 }),
@@ -92,6 +115,7 @@ export const contrastiveBody = fc.record({
         max_logit: numberish,
         mean_score: numberish,
         loss: numberish,
+        logit_scale: numberish,
       }, { requiredKeys: ["step"] }),
       { minLength: 1, maxLength: 40 },
     ),

@@ -240,6 +240,7 @@ Deno.test("boundaryShape() finds no boundary point in the profile of unshuffled 
     max: 1,
     epochs: 40,
     spikeShare: 0,
+    ratios: [],
     indices: Array.from({ length: 40 }, (_, e) => 12 * e + offset),
   });
   const largest = profile.reduce((a, v, i) => Math.abs(v) > Math.abs(profile[a]) ? i : a, 0);

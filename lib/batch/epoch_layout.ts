@@ -23,6 +23,8 @@
  * // { samples_per_rank: 5000, steps_per_epoch: 157, last_batch_size: 8, … }
  * epochLayout({ datasetSize: 5000, batchSize: 32, worldSize: 3 });
  * // { samples_per_rank: 1667, steps_per_epoch: 53, last_batch_size: 3, duplicated_samples: 1, … }
+ * epochLayout({ datasetSize: 9, batchSize: 2, worldSize: 4, dropLast: true, samplerDropLast: false });
+ * // { padded_samples: 3, duplicated_samples: 0, unseen_samples: 1, … }
  * ```
  */
 import { positiveInteger } from "./reduction_scale.ts";
@@ -48,8 +50,12 @@ export interface EpochLayout {
   last_batch_size: number;
   /** Whether the last batch is smaller than the batch size. */
   partial_last_batch: boolean;
-  /** Samples the DistributedSampler repeats each epoch to even out the ranks (all ranks). */
+  /** Indices the DistributedSampler appends each epoch to even out the ranks: W·⌈N/W⌉ − N. */
+  padded_samples: number;
+  /** Padded indices the ranks train on: samples seen twice in the epoch, max(0, K − N). */
   duplicated_samples: number;
+  /** Real samples no rank trains on in the epoch, max(0, N − K). */
+  unseen_samples: number;
   /** Sample slots unused per epoch (all ranks): the sampler's N mod W + the dropped batches. */
   dropped_samples: number;
 }
@@ -69,7 +75,7 @@ export function epochLayout(options: EpochLayoutOptions): EpochLayout {
         `rank gets 0 samples`,
     );
   }
-  const duplicated = samplerDropLast ? 0 : perRank * w - n;
+  const duplicated = w > 1 && !samplerDropLast ? perRank * w - n : 0;
   const samplerDropped = samplerDropLast ? n - perRank * w : 0;
 
   const fullBatches = Math.floor(perRank / b);
@@ -81,12 +87,16 @@ export function epochLayout(options: EpochLayoutOptions): EpochLayout {
     );
   }
   const keepPartial = remainder > 0 && !dropLast;
+  // the positions [0, K) of the sampler's index list are trained on (see the module comment)
+  const trained = w * (dropLast ? fullBatches * b : perRank);
   return {
     samples_per_rank: perRank,
     steps_per_epoch: fullBatches + (keepPartial ? 1 : 0),
     last_batch_size: keepPartial ? remainder : b,
     partial_last_batch: keepPartial,
-    duplicated_samples: duplicated,
+    padded_samples: duplicated,
+    duplicated_samples: Math.max(0, trained - n),
+    unseen_samples: Math.max(0, n - trained),
     dropped_samples: samplerDropped + (dropLast ? remainder * w : 0),
   };
 }

@@ -7,18 +7,21 @@
  * Lays out the epoch (`epoch_layout.ts`), then inverts the reduction model (`infer_reduction.ts`).
  * When the last batch is full (N a multiple of B, or `drop_last`) every reduction predicts a ratio
  * of 1: `inferred_reduction` and `k` are null, and `explains_measurement` says whether the
- * measurement is indeed ≈ 1 (within ±ratioUncertainty); a spike there has another cause.
- * Cost O(1).
+ * measurement is indeed ≈ 1 (within ±ratioUncertainty); a spike there has another cause. Given the
+ * per-epoch ratios (`epochRatios`), a reduction is inferred only when they are significantly away
+ * from 1 and consistent ({@linkcode ratioSignificance}): a median of 1.26 over epochs ranging
+ * 0.60–2.10 is noise, not `per_item_then_batch_mean`. Cost O(1), O(epochs) with the ratios.
  *
  * @example
  * ```ts
  * explainMeasuredRatio({ datasetSize: 5000, batchSize: 32, dropLast: false, measuredRatio: 4.03 });
  * // { inferred_reduction: "per_item_then_batch_mean", k: 2.005…, predicted_ratio: 4,
- * //   measured_ratio: 4.03, last_batch_size: 8, steps_per_epoch: 157, … }
+ * //   measured_ratio: 4.03, last_batch_size: 8, steps_per_epoch: 157, significance: null, … }
  * ```
  */
 import { epochLayout } from "./epoch_layout.ts";
 import { inferReduction } from "./infer_reduction.ts";
+import { type RatioSignificance, ratioSignificance } from "./ratio_significance.ts";
 import { type Reduction, REDUCTION_EXPONENT, REDUCTIONS } from "./reduction_scale.ts";
 
 /** The explanation of a measured ratio. */
@@ -37,6 +40,11 @@ export interface MeasuredRatioExplanation {
   explains_measurement: boolean;
   /** What each named reduction predicts for this layout. */
   predicted_ratios: Record<Reduction, number>;
+  /**
+   * The test of the per-epoch ratios (when given): a reduction is inferred only when they are
+   * significantly away from 1 and consistent; else the ratio is noise.
+   */
+  significance: RatioSignificance | null;
 }
 
 /** Explains a measured last-batch loss ratio from the dataset size and batch size. */
@@ -47,6 +55,8 @@ export function explainMeasuredRatio(options: {
   measuredRatio: number;
   worldSize?: number;
   ratioUncertainty?: number;
+  /** The ratio of every epoch: when given, a reduction needs them significantly away from 1. */
+  epochRatios?: readonly number[];
 }): MeasuredRatioExplanation {
   const { batchSize, measuredRatio } = options;
   if (!(measuredRatio > 0 && Number.isFinite(measuredRatio))) {
@@ -58,7 +68,9 @@ export function explainMeasuredRatio(options: {
   const predicted = Object.fromEntries(
     REDUCTIONS.map((name) => [name, (r / batchSize) ** (1 - REDUCTION_EXPONENT[name])]),
   ) as Record<Reduction, number>;
+  const significance = options.epochRatios ? ratioSignificance(options.epochRatios) : null;
   const base = {
+    significance,
     measured_ratio: measuredRatio,
     last_batch_size: r,
     steps_per_epoch: layout.steps_per_epoch,
@@ -81,11 +93,13 @@ export function explainMeasuredRatio(options: {
       explains_measurement: off <= Math.log1p(uncertainty),
     };
   }
+  // Noise around 1 names no reduction, however close its median falls to one.
+  const inferred = significance && !significance.significant ? null : inference.inferred;
   return {
     ...base,
-    inferred_reduction: inference.inferred,
+    inferred_reduction: inferred,
     k: inference.k,
-    predicted_ratio: inference.inferred === null ? null : inference.predicted_ratio,
-    explains_measurement: inference.inferred !== null,
+    predicted_ratio: inferred === null ? null : inference.predicted_ratio,
+    explains_measurement: inferred !== null,
   };
 }

@@ -8,8 +8,12 @@
  * by that and the extra noise of a small batch (`grad_scale.ts`), and momentum carries the bad step
  * into the following ones (`optimizer_effect.ts`). It also covers the two other ways a batch is
  * weighed wrong: gradient accumulation that averages per micro-batch (`accumulation_weights.ts`)
- * and the DistributedSampler's padding (`epoch_layout.ts`). Cost O(A + T) (A accumulation steps,
- * T the optimizer's memory, see `optimizer_effect.ts`).
+ * and the DistributedSampler's padding (`epoch_layout.ts`); and the ways a loss depends on its batch
+ * beyond the reduction: in-batch negatives or pairs (`per_item_scale.ts`), micro-batch losses summed
+ * or divided twice (`accumulation_normalization.ts`), means over ranks of unequal size
+ * (`rank_weights.ts`), BatchNorm on a tiny batch (`batch_norm_finding.ts`). Stages: layout, loss,
+ * gradient, accumulation, ranks, then the findings and the summary. Cost O(A + W + T) (A
+ * accumulation steps, W ranks, T the optimizer's memory, see `optimizer_effect.ts`).
  *
  * @example
  * ```ts
@@ -20,9 +24,16 @@
  * ```
  */
 import type { Finding } from "../findings/mod.ts";
+import {
+  type AccumulationNormalization,
+  accumulationNormalization,
+  type GradAccumLoss,
+} from "./accumulation_normalization.ts";
 import { type AccumulationWeights, accumulationWeights } from "./accumulation_weights.ts";
-import { epochLayout } from "./epoch_layout.ts";
+import { type EpochLayout, epochLayout } from "./epoch_layout.ts";
 import { type GradScale, gradScale } from "./grad_scale.ts";
+import { type PerItemLoss, type PerItemScale, perItemScale } from "./per_item_scale.ts";
+import { type RankWeights, rankWeights } from "./rank_weights.ts";
 import { lastBatchFindings } from "./last_batch_findings.ts";
 import { lastBatchSummary } from "./last_batch_summary.ts";
 import { type OptimizerConfig, type OptimizerEffect, optimizerEffect } from "./optimizer_effect.ts";
@@ -49,6 +60,18 @@ export interface LastBatchInput {
   itemsPerMicroBatch?: number[];
   optimizer?: OptimizerConfig;
   gradNoiseScale?: number;
+  /** How an item's loss depends on its batch (default `independent`, see `per_item_scale.ts`). */
+  perItemLoss?: PerItemLoss;
+  /** The loss of a full batch in nats, for `in_batch_negatives`. */
+  fullBatchLoss?: number;
+  /** How each micro-batch loss is divided (default `mean`, see `accumulation_normalization.ts`). */
+  gradAccumLoss?: GradAccumLoss;
+  /** Items (tokens, atoms, examples) each rank averages over in one step. */
+  itemsPerRank?: number[];
+  /** Each rank's mean loss at that step, to measure the bias of the mean of means. */
+  rankLosses?: number[];
+  /** Whether the model has BatchNorm layers in train mode. */
+  batchNorm?: boolean;
 }
 
 /** The last accumulation window of an epoch. */
@@ -72,9 +95,15 @@ export interface LastBatchAnswer {
   grad_scale: number;
   gradient: GradScale;
   loss_scale_by_reduction: Record<Reduction, number>;
+  per_item_loss: PerItemScale;
   world_size: number;
   per_rank?: { samples: number; steps_per_epoch: number; last_batch_size: number };
+  /** Indices the DistributedSampler appends to even out the ranks (see `epoch_layout.ts`). */
+  padded_samples?: number;
+  /** Padded indices trained on: samples seen twice per epoch. */
   duplicated_samples?: number;
+  /** Real samples no rank trains on per epoch. */
+  unseen_samples: number;
   dropped_samples: number;
   accumulation?: {
     accumulation_steps: number;
@@ -82,17 +111,26 @@ export interface LastBatchAnswer {
     weight_ratios: number[] | null;
     items: AccumulationWeights | null;
     last_window: LastWindow | null;
+    normalization: AccumulationNormalization;
   };
+  ranks?: RankWeights;
   optimizer_effect?: OptimizerEffect;
+  batch_norm: boolean;
   /** The modelling choices this answer rests on, in words. */
   assumptions: string[];
   findings: Finding[];
   summary: string;
 }
 
+type Computed = Omit<LastBatchAnswer, "findings" | "summary">;
+
 /** The modelling choices behind an answer, for the reader to check against their setup. */
 function assumptionsOf(input: LastBatchInput, partial: boolean, w: number): string[] {
-  const out = ["Ratios are expectations over batches; per-item counts are taken ∝ batch size."];
+  const out = [
+    "Ratios are expectations over batches; per-item counts are taken ∝ batch size.",
+    `Batches are drawn without replacement from the ${input.datasetSize} samples of an epoch ` +
+    "(a shuffled DataLoader): the gradient noise of b samples carries (N − b)/(N − 1).",
+  ];
   if (w > 1 && input.samplerDropLast === undefined && input.dropLast) {
     out.push(
       "DistributedSampler(drop_last=True) assumed, like the DataLoader; PyTorch's own default " +
@@ -105,27 +143,27 @@ function assumptionsOf(input: LastBatchInput, partial: boolean, w: number): stri
         "in gradient.range (send grad_noise_scale to narrow it).",
     );
   }
+  if (partial && input.perItemLoss === "in_batch_negatives" && input.fullBatchLoss === undefined) {
+    out.push(
+      "In-batch negatives at chance (loss ln B): the factor falls towards (r − 1)/(B − 1) as the " +
+        "model converges (per_item_loss.loss_range); send full_batch_loss to place it.",
+    );
+  }
   if (input.optimizer && input.optimizer.type !== "sgd") {
     out.push("Adam: late-training moments (bias corrections ≈ 1, ε ≪ √v).");
   }
   return out;
 }
 
-/** Analyses one configuration (see the module comment). */
-export function lastBatch(input: LastBatchInput): LastBatchAnswer {
-  const layout = epochLayout(input);
-  const b = input.batchSize;
-  const r = layout.last_batch_size;
+/** Stage 2: the loss of the last batch, from the reduction and the per-item dependence. */
+function lossStage(input: LastBatchInput, layout: EpochLayout) {
+  const b = input.batchSize, r = layout.last_batch_size;
   const k = reductionExponent(input.reduction);
-  const w = positiveInteger(input.worldSize ?? 1, "worldSize");
-  // DDP averages the ranks' gradients: W·b samples enter each step, so the per-sample noise
-  // counts W times less (B_noise/(W·b) = (B_noise/W)/b); the deterministic factor is unchanged.
-  const rankNoise = input.gradNoiseScale === undefined ? undefined : input.gradNoiseScale / w;
-  const gradient = gradScale({
+  const perItem = perItemScale({
+    perItemLoss: input.perItemLoss ?? "independent",
     batchSize: b,
     lastBatchSize: r,
-    reduction: k,
-    noiseScale: rankNoise,
+    fullBatchLoss: input.fullBatchLoss,
   });
   const byReduction = Object.fromEntries(
     REDUCTIONS.map((name) => [
@@ -133,20 +171,110 @@ export function lastBatch(input: LastBatchInput): LastBatchAnswer {
       reductionScale({ batchSize: b, lastBatchSize: r, reduction: REDUCTION_EXPONENT[name] }),
     ]),
   ) as Record<Reduction, number>;
+  const reduction = reductionScale({ batchSize: b, lastBatchSize: r, reduction: k });
+  return { k, perItem, byReduction, lossScale: reduction * perItem.loss_factor };
+}
 
-  const answer: Omit<LastBatchAnswer, "findings" | "summary"> = {
+/** Stage 3: the gradient of the last batch, the reduction's and the item's factors with noise. */
+function gradientStage(input: LastBatchInput, r: number, k: number, perItem: PerItemScale) {
+  const w = positiveInteger(input.worldSize ?? 1, "worldSize");
+  // DDP averages the ranks' gradients: W·b distinct samples of the epoch's N enter each step
+  // (without replacement: see grad_scale.ts); the deterministic factor is unchanged.
+  const sampling = { datasetSize: input.datasetSize, ranks: w };
+  const g = gradScale({
+    batchSize: input.batchSize,
+    lastBatchSize: r,
+    reduction: k,
+    noiseScale: input.gradNoiseScale,
+    ...sampling,
+  });
+  const [low, high] = perItem.grad_range;
+  const gradient: GradScale = {
+    deterministic: g.deterministic * perItem.grad_factor,
+    noise_factor: g.noise_factor,
+    noise_factor_limit: g.noise_factor_limit,
+    combined: g.combined * perItem.grad_factor,
+    range: [g.range[0] * low, g.range[1] * high],
+  };
+  return { gradient, sampling, w };
+}
+
+/** Stage 4: the accumulation windows, their item weights and their normalisation. */
+function accumulationStage(
+  input: LastBatchInput,
+  layout: EpochLayout,
+  k: number,
+  sampling: { datasetSize: number; ranks: number },
+) {
+  const b = input.batchSize, r = layout.last_batch_size;
+  const a = positiveInteger(
+    input.gradAccumSteps ?? input.itemsPerMicroBatch?.length ?? 1,
+    "gradAccumSteps",
+  );
+  const mode = input.gradAccumLoss ?? "mean";
+  if (a === 1 && input.itemsPerMicroBatch === undefined && mode === "mean") return null;
+  const items = input.itemsPerMicroBatch === undefined
+    ? null
+    : accumulationWeights(input.itemsPerMicroBatch, a);
+  const windows = Math.ceil(layout.steps_per_epoch / a);
+  const m = layout.steps_per_epoch - (windows - 1) * a;
+  let lastWindow: LastWindow | null = null;
+  if (a > 1 && (m < a || layout.partial_last_batch)) {
+    const sizes = Array.from({ length: m }, (_, j) => (j === m - 1 ? r : b));
+    const total = sizes.reduce((s, n) => s + n, 0);
+    const window = windowGradScale({
+      microBatchSizes: sizes,
+      accumulationSteps: a,
+      batchSize: b,
+      reduction: k,
+      noiseScale: input.gradNoiseScale,
+      ...sampling,
+    });
+    lastWindow = {
+      micro_batch_sizes: sizes,
+      weight_ratios: sizes.map((n) => (b / n) ** k * total / (a * b)),
+      grad_scale: window.combined,
+    };
+  }
+  return {
+    accumulation_steps: a,
+    optimizer_steps_per_epoch: windows,
+    weight_ratios: items?.weight_ratios ?? null,
+    items,
+    last_window: lastWindow,
+    normalization: accumulationNormalization(mode, a),
+  };
+}
+
+/** The gradient factor of the step the optimizer takes at the epoch's end. */
+function spikeFactorOf(a: Computed): number {
+  const acc = a.accumulation;
+  if (!acc || acc.accumulation_steps === 1) return a.gradient.combined;
+  return acc.last_window ? acc.last_window.grad_scale : 1;
+}
+
+/** Analyses one configuration (see the module comment). */
+export function lastBatch(input: LastBatchInput): LastBatchAnswer {
+  const layout = epochLayout(input);
+  const r = layout.last_batch_size;
+  const loss = lossStage(input, layout);
+  const { gradient, sampling, w } = gradientStage(input, r, loss.k, loss.perItem);
+  const answer: Computed = {
     steps_per_epoch: layout.steps_per_epoch,
     last_batch_size: r,
     partial_last_batch: layout.partial_last_batch,
-    batch_size: b,
+    batch_size: input.batchSize,
     reduction: input.reduction,
-    reduction_exponent: k,
-    loss_scale: reductionScale({ batchSize: b, lastBatchSize: r, reduction: k }),
+    reduction_exponent: loss.k,
+    loss_scale: loss.lossScale,
     grad_scale: gradient.combined,
     gradient,
-    loss_scale_by_reduction: byReduction,
+    loss_scale_by_reduction: loss.byReduction,
+    per_item_loss: loss.perItem,
     world_size: w,
+    unseen_samples: layout.unseen_samples,
     dropped_samples: layout.dropped_samples,
+    batch_norm: input.batchNorm ?? false,
     assumptions: assumptionsOf(input, layout.partial_last_batch, w),
   };
   if (w > 1) {
@@ -155,50 +283,17 @@ export function lastBatch(input: LastBatchInput): LastBatchAnswer {
       steps_per_epoch: layout.steps_per_epoch,
       last_batch_size: r,
     };
+    answer.padded_samples = layout.padded_samples;
     answer.duplicated_samples = layout.duplicated_samples;
   }
-
-  let spikeFactor = gradient.combined;
-  const a = positiveInteger(
-    input.gradAccumSteps ?? input.itemsPerMicroBatch?.length ?? 1,
-    "gradAccumSteps",
-  );
-  if (a > 1 || input.itemsPerMicroBatch !== undefined) {
-    const items = input.itemsPerMicroBatch === undefined
-      ? null
-      : accumulationWeights(input.itemsPerMicroBatch, a);
-    const windows = Math.ceil(layout.steps_per_epoch / a);
-    const m = layout.steps_per_epoch - (windows - 1) * a;
-    let lastWindow: LastWindow | null = null;
-    if (a > 1 && (m < a || layout.partial_last_batch)) {
-      const sizes = Array.from({ length: m }, (_, j) => (j === m - 1 ? r : b));
-      const total = sizes.reduce((s, n) => s + n, 0);
-      const window = windowGradScale({
-        microBatchSizes: sizes,
-        accumulationSteps: a,
-        batchSize: b,
-        reduction: k,
-        noiseScale: rankNoise,
-      });
-      lastWindow = {
-        micro_batch_sizes: sizes,
-        weight_ratios: sizes.map((n) => (b / n) ** k * total / (a * b)),
-        grad_scale: window.combined,
-      };
-      spikeFactor = window.combined;
-    } else if (a > 1) {
-      spikeFactor = 1;
-    }
-    answer.accumulation = {
-      accumulation_steps: a,
-      optimizer_steps_per_epoch: windows,
-      weight_ratios: items?.weight_ratios ?? null,
-      items,
-      last_window: lastWindow,
-    };
-  }
+  const accumulation = accumulationStage(input, layout, loss.k, sampling);
+  if (accumulation) answer.accumulation = accumulation;
+  if (input.itemsPerRank) answer.ranks = rankWeights(input.itemsPerRank, input.rankLosses);
   if (input.optimizer) {
-    answer.optimizer_effect = optimizerEffect({ optimizer: input.optimizer, spikeFactor });
+    answer.optimizer_effect = optimizerEffect({
+      optimizer: input.optimizer,
+      spikeFactor: spikeFactorOf(answer),
+    });
   }
   const findings = lastBatchFindings(input, answer);
   return { ...answer, findings, summary: lastBatchSummary(answer, findings) };

@@ -9,27 +9,22 @@
  *
  * @example
  * ```ts
+ * import { lastBatch } from "./last_batch.ts";
  * lastBatch({ datasetSize: 5000, batchSize: 32, reduction: "sum" }).findings[0].id;
  * // "batch-size-dependent-loss"
  * ```
  */
-import type { Finding, Severity } from "../findings/mod.ts";
+import type { Finding } from "../findings/mod.ts";
+import { accumulationFinding } from "./accumulation_finding.ts";
+import { batchNormFinding } from "./batch_norm_finding.ts";
+import { perItemFinding } from "./per_item_finding.ts";
+import { rankMeanFinding } from "./rank_mean_finding.ts";
+import { severityOfFactor } from "./severity.ts";
 import { formatFactor, formatNumber, formatPercent } from "./format.ts";
 import type { LastBatchAnswer, LastBatchInput } from "./last_batch.ts";
 import { lossRemedies } from "./loss_remedies.ts";
 
 type Computed = Omit<LastBatchAnswer, "findings" | "summary">;
-
-/**
- * Severity of a factor f applied to one batch's loss: f ≥ 2 critical (a spike that momentum
- * carries on), 1.25 ≤ f < 2 or f ≤ 0.8 warning (a dip under-weights a batch but does not
- * destabilise training), anything closer to 1 info. NaN counts as critical.
- */
-export function severityOfFactor(factor: number): Severity {
-  const size = Math.abs(Math.log(factor));
-  if (!(size < Math.log(2)) && !(factor < 1)) return "critical";
-  return size >= Math.log(1.25) ? "warning" : "info";
-}
 
 /**
  * The divisors of n nearest to b from below and above (excluding b), within a factor 2; the
@@ -79,11 +74,6 @@ function gradientText(a: Computed): string {
     `gradient noise (give grad_noise_scale to narrow it)`;
 }
 
-/** At most the first 8 values, formatted, with "…" when there are more. */
-function list(values: readonly number[], format: (x: number) => string): string {
-  return values.slice(0, 8).map(format).join(", ") + (values.length > 8 ? ", …" : "");
-}
-
 /** Builds the findings of one analysed configuration, most specific first. */
 export function lastBatchFindings(input: LastBatchInput, a: Computed): Finding[] {
   const findings: Finding[] = [];
@@ -113,6 +103,13 @@ export function lastBatchFindings(input: LastBatchInput, a: Computed): Finding[]
     });
   }
 
+  const perItem = perItemFinding(a);
+  const cause = findings.find((f) => f.id === "batch-size-dependent-loss");
+  if (perItem && cause) {
+    cause.evidence += " " + perItem.evidence;
+    cause.remedies.push(...perItem.remedies);
+  } else if (perItem) findings.push(perItem);
+
   if (a.partial_last_batch) {
     const divisors = nearestDivisors(n, b);
     const remedies = [
@@ -140,11 +137,11 @@ export function lastBatchFindings(input: LastBatchInput, a: Computed): Finding[]
     }
     findings.push({
       id: "partial-last-batch",
-      severity: a.reduction_exponent === 1 ? "info" : severityOfFactor(a.loss_scale),
+      severity: a.loss_scale === 1 ? "info" : severityOfFactor(a.loss_scale),
       title: `The last batch of each epoch has ${r} of ${b} samples`,
       evidence: `${n} samples${a.world_size > 1 ? " per rank" : ""} = ${full} × ${b} + ${r}: ` +
         `step ${a.steps_per_epoch} of each epoch sees ${formatPercent(r / b)} of a batch; ` +
-        (a.reduction_exponent === 1
+        (a.loss_scale === 1
           ? `with a per-sample mean its loss is unbiased (×1) and only its ${gradientText(a)}.`
           : `its loss is ${formatFactor(a.loss_scale)} a full batch's, ${gradientText(a)}.`) +
         optimizerNote(a),
@@ -152,82 +149,43 @@ export function lastBatchFindings(input: LastBatchInput, a: Computed): Finding[]
     });
   }
 
-  const acc = a.accumulation;
-  const deviation = Math.max(
-    acc?.items?.max_log_deviation ?? 0,
-    acc?.last_window
-      // reduce, not Math.max(...): a window of 10⁶ micro-batches would overflow the call stack
-      ? acc.last_window.weight_ratios.reduce((m, x) => Math.max(m, Math.abs(Math.log(x))), 0)
-      : 0,
-  );
-  if (acc && deviation > Math.log(1.01)) {
-    const parts: string[] = [];
-    if (acc.items) {
-      parts.push(
-        `Micro-batches of ${
-          list(input.itemsPerMicroBatch ?? [], String)
-        } items averaged separately ` +
-          `and divided by ${acc.accumulation_steps} weigh their items ` +
-          list(acc.items.weight_ratios, formatFactor) +
-          ` of the correct 1/${formatNumber(acc.items.total_items)}.`,
-      );
-    }
-    if (acc.last_window) {
-      parts.push(
-        `The epoch's last window holds micro-batches of ${
-          acc.last_window.micro_batch_sizes.join(", ")
-        } ` +
-          `samples: per-sample weights ${
-            acc.last_window.weight_ratios.map(formatFactor).join(", ")
-          } ` +
-          `of a window mean; the window's gradient is ${
-            formatFactor(acc.last_window.grad_scale)
-          } a normal one.`,
-      );
-    }
-    findings.push({
-      id: "grad-accum-normalization",
-      severity: deviation >= Math.log(1.25) ? "warning" : "info",
-      title: "Gradient accumulation weighs items unequally",
-      evidence: parts.join(" "),
-      remedies: [
-        "Sum the item losses and divide once by the items of the whole window: " +
-        "`loss = F.cross_entropy(logits.flatten(0, 1), labels.flatten(), ignore_index=-100, " +
-        'reduction="sum") / num_items_in_window` with `num_items_in_window = ' +
-        'sum((mb["labels"] != -100).sum() for mb in window)`, and no further `/ grad_accum_steps`.',
-        "Hugging Face Transformers ≥ 4.46: the Trainer passes `num_items_in_batch` (the window's " +
-        "item count) to models that accept loss kwargs and to `compute_loss(self, model, inputs, " +
-        "return_outputs=False, num_items_in_batch=None)`: divide the summed loss by it there; " +
-        'upgrade with `pip install -U "transformers>=4.46"`.',
-        "With DDP, also `torch.distributed.all_reduce(num_items_in_window)` and multiply the loss " +
-        "by `world_size`, since DDP averages gradients over ranks.",
-        `For the epoch's last window: \`DataLoader(..., drop_last=True)\` and a number of batches ` +
-        `per epoch that is a multiple of grad_accum_steps = ${acc.accumulation_steps}.`,
-      ],
-    });
-  }
+  const accumulation = accumulationFinding(a, input.itemsPerMicroBatch ?? []);
+  if (accumulation) findings.push(accumulation);
 
-  if ((a.duplicated_samples ?? 0) > 0) {
-    const d = a.duplicated_samples!, total = input.datasetSize;
-    findings.push({
-      id: "ddp-padding-duplicates",
-      severity: d / total >= 0.01 ? "warning" : "info",
-      title: `DistributedSampler repeats ${d} sample${d === 1 ? "" : "s"} every epoch`,
-      evidence:
-        `${total} samples over ${a.world_size} ranks: each rank gets ⌈${total}/${a.world_size}⌉ = ` +
-        `${n}, ${a.world_size} × ${n} = ${total + d}, so ${d} sample${d === 1 ? " is" : "s are"} ` +
-        `seen twice (${formatPercent(d / total)}); in evaluation they bias the metrics.`,
-      remedies: [
-        `\`DistributedSampler(dataset, num_replicas=${a.world_size}, rank=rank, shuffle=True, ` +
-        `drop_last=True)\`: each rank gets ⌊${total}/${a.world_size}⌋ = ` +
-        `${Math.floor(total / a.world_size)} and ${total % a.world_size} samples sit out each ` +
-        "epoch (different ones when you call `sampler.set_epoch(epoch)`).",
-        "Evaluation: drop the padding when gathering, e.g. Accelerate's " +
-        "`accelerator.gather_for_metrics(predictions)`, or truncate gathered outputs to `len(dataset)`.",
-        `Or trim the dataset to a multiple of world_size = ${a.world_size}: ` +
-        `\`dataset = torch.utils.data.Subset(dataset, range(${total - (total % a.world_size)}))\`.`,
-      ],
-    });
-  }
+  if ((a.duplicated_samples ?? 0) > 0) findings.push(paddingFinding(input, a));
+  const ranks = rankMeanFinding(a);
+  if (ranks) findings.push(ranks);
+  const batchNorm = batchNormFinding(a);
+  if (batchNorm) findings.push(batchNorm);
   return findings;
+}
+
+/**
+ * `ddp-padding-duplicates`: the DistributedSampler's padding that ranks really train on. The padding
+ * sits at the end of the index list, so a DataLoader with `drop_last=True` may drop it with each
+ * rank's last batch (pytorch/pytorch#12474): only the padded indices seen count (`epoch_layout.ts`).
+ */
+function paddingFinding(input: LastBatchInput, a: Computed): Finding {
+  const d = a.duplicated_samples!, p = a.padded_samples ?? d, total = input.datasetSize;
+  const n = a.per_rank?.samples ?? total, w = a.world_size;
+  const hidden = p > d ? ` (${p - d} more padded indices fall in the dropped last batches)` : "";
+  return {
+    id: "ddp-padding-duplicates",
+    severity: d / total >= 0.01 ? "warning" : "info",
+    title: `DistributedSampler repeats ${d} sample${d === 1 ? "" : "s"} every epoch`,
+    evidence: `${total} samples over ${w} ranks: each rank gets ⌈${total}/${w}⌉ = ${n}, ` +
+      `${w} × ${n} = ${total + p}, so the sampler pads ${p} indices and ${d} sample` +
+      `${d === 1 ? " is" : "s are"} trained on twice (${formatPercent(d / total)})${hidden}; ` +
+      "in evaluation they bias the metrics.",
+    remedies: [
+      `\`DistributedSampler(dataset, num_replicas=${w}, rank=rank, shuffle=True, ` +
+      `drop_last=True)\`: each rank gets ⌊${total}/${w}⌋ = ${Math.floor(total / w)} and ` +
+      `${total % w} samples sit out each epoch (different ones when you call ` +
+      "`sampler.set_epoch(epoch)`).",
+      "Evaluation: drop the padding when gathering, e.g. Accelerate's " +
+      "`accelerator.gather_for_metrics(predictions)`, or truncate gathered outputs to `len(dataset)`.",
+      `Or trim the dataset to a multiple of world_size = ${w}: ` +
+      `\`dataset = torch.utils.data.Subset(dataset, range(${total - (total % w)}))\`.`,
+    ],
+  };
 }

@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * import { lastBatch } from "./last_batch.ts";
  * lastBatch({ datasetSize: 5000, batchSize: 32, reduction: "mean" }).summary;
  * // "**Last batch: 8 of 32 samples** (5000 = 156 × 32 + 8; 157 steps per epoch). …"
  * ```
@@ -39,7 +40,9 @@ function layoutLine(a: Computed): string {
   const b = a.batch_size, r = a.last_batch_size, steps = a.steps_per_epoch;
   const ranks = a.world_size > 1 ? ` on each of ${a.world_size} ranks` : "";
   if (!a.partial_last_batch) {
-    const left = a.dropped_samples > 0 ? `, ${a.dropped_samples} samples left out each epoch` : "";
+    const left = a.unseen_samples > 0
+      ? `, ${a.unseen_samples} sample${a.unseen_samples === 1 ? "" : "s"} never seen each epoch`
+      : "";
     return `**Every batch is full**${ranks}: ${steps} steps of ${b} per epoch${left}.`;
   }
   const samples = a.per_rank?.samples ?? (steps - 1) * b + r;
@@ -68,12 +71,28 @@ export function lastBatchSummary(a: Computed, findings: readonly Finding[]): str
   if (window) {
     lines.push(`| last accumulation window's gradient | ${formatFactor(window.grad_scale)} |`);
   }
+  const norm = a.accumulation?.normalization;
+  if (norm && norm.loss_factor !== 1) {
+    lines.push(
+      `| every window's loss and gradient (\`${norm.mode}\`) | **${
+        formatFactor(norm.loss_factor)
+      }** |`,
+    );
+  }
   const optimizer = optimizerLine(a);
   if (optimizer) lines.push("", optimizer);
   if ((a.duplicated_samples ?? 0) > 0) {
     lines.push(
       "",
       `DistributedSampler padding: ${a.duplicated_samples} sample(s) seen twice per epoch.`,
+    );
+  } else if ((a.padded_samples ?? 0) > 0) {
+    lines.push(
+      "",
+      `DistributedSampler padding: ${a.padded_samples} index(es), all in the dropped last ` +
+        `batches: no sample is seen twice${
+          a.unseen_samples > 0 ? `, ${a.unseen_samples} never seen` : ""
+        }.`,
     );
   }
   const sampler = a.assumptions.find((x) => x.startsWith("DistributedSampler"));

@@ -6,6 +6,7 @@
  */
 export * from "./reduction_scale.ts";
 export * from "./epoch_layout.ts";
+export * from "./sampling_noise.ts";
 export * from "./grad_scale.ts";
 export * from "./noise_scale.ts";
 export * from "./window_grad_scale.ts";
@@ -15,6 +16,11 @@ export * from "./infer_reduction.ts";
 export * from "./explain_measured_ratio.ts";
 export * from "./last_batch.ts";
 export * from "./last_batch_findings.ts";
+export * from "./severity.ts";
+export * from "./per_item_scale.ts";
+export * from "./accumulation_normalization.ts";
+export * from "./rank_weights.ts";
 export * from "./loss_remedies.ts";
 export * from "./last_batch_summary.ts";
 export * from "./format.ts";
+export * from "./ratio_significance.ts";

@@ -3,12 +3,14 @@
  * batch of r samples and one of B: the inverse of `gradScale`'s noise factor.
  *
  * With q = (measured ratio ÷ (r/B)^(1−k))², the model of McCandlish et al. 2018 (arXiv:1812.06162)
- * says q = (1 + x/r)/(1 + x/B), so x = (q − 1)/(1/r − q/B). This is the two-batch-size estimator of
- * their appendix A.1 written for a ratio of norms. Useful to calibrate B_noise on one run (e.g. a
+ * says q = (1 + x·φ(r))/(1 + x·φ(B)), so x = (q − 1)/(φ(r) − q·φ(B)), with φ(b) = 1/b for
+ * independent draws and (N − b)/(b(N − 1)) for batches drawn without replacement from N samples
+ * (`datasetSize`, see `grad_scale.ts`). This is the two-batch-size estimator of their appendix A.1
+ * written for a ratio of norms. Useful to calibrate B_noise on one run (e.g. a
  * sum-reduced run of a model) and predict another of the same model and data.
  *
- * Edge cases: q ≤ 1 (the small batch is no noisier) gives 0; q ≥ B/r (noisier than pure noise
- * allows) gives Infinity; r = B carries no information and throws RangeError, as does a ratio that
+ * Edge cases: q ≤ 1 (the small batch is no noisier) gives 0; q ≥ φ(r)/φ(B) (noisier than pure
+ * noise allows) gives Infinity; r = B carries no information and throws RangeError, as does a ratio that
  * is not a positive finite number. Cost O(1).
  *
  * @example
@@ -16,15 +18,18 @@
  * noiseScale({ batchSize: 32, lastBatchSize: 8, reduction: "sum", gradRatio: 0.3897 }); // ≈ 29.1
  * ```
  */
+import { noiseTerms, type Sampling } from "./grad_scale.ts";
 import { positiveInteger, type Reduction, reductionScale } from "./reduction_scale.ts";
 
 /** B_noise (in samples) explaining `gradRatio` (gradient norm of the r-batch ÷ a B-batch's). */
-export function noiseScale(options: {
-  batchSize: number;
-  lastBatchSize: number;
-  reduction: Reduction | number;
-  gradRatio: number;
-}): number {
+export function noiseScale(
+  options: {
+    batchSize: number;
+    lastBatchSize: number;
+    reduction: Reduction | number;
+    gradRatio: number;
+  } & Sampling,
+): number {
   const batchSize = positiveInteger(options.batchSize, "batchSize");
   const lastBatchSize = positiveInteger(options.lastBatchSize, "lastBatchSize");
   if (lastBatchSize >= batchSize) {
@@ -38,7 +43,8 @@ export function noiseScale(options: {
     throw new RangeError(`gradRatio must be a positive finite number, found ${gradRatio}`);
   }
   const q = (gradRatio / reductionScale(options)) ** 2;
+  const phi = noiseTerms(batchSize, lastBatchSize, options);
   if (q <= 1) return 0;
-  if (q >= batchSize / lastBatchSize) return Infinity;
-  return (q - 1) / (1 / lastBatchSize - q / batchSize);
+  if (q >= phi.last / phi.full) return Infinity;
+  return (q - 1) / (phi.last - q * phi.full);
 }

@@ -1,226 +1,160 @@
 /**
- * Will this contrastive (InfoNCE) loss overflow, where, and when? Combines the three ways to ask:
- * a configuration (temperature, norms, batch size, precision), a trajectory of logged norms,
- * logits and losses, and the embeddings themselves.
+ * Will this contrastive loss overflow or go NaN, where, and when? Combines the ways to ask: a
+ * configuration (temperature or logit scale, learned or not, norms, batch size, precision), a
+ * trajectory of logged norms, logits, scales and losses, the embeddings themselves, and the parts
+ * of the loss that make NaN without any overflow (F.normalize's eps, a supervised label mask, a
+ * mask sentinel).
  *
- * The worst case comes from the configuration when norms (or `normalized: true`) are given, else
- * from the embeddings' largest |q·k|, else from the trajectory's last point (its largest logit, or
- * its norm product); {@linkcode analyzeStages} follows it through matmul, / τ, exp, sum and log in
- * the precision's formats. The trajectory's growth is fitted and extrapolated to the limit those
- * stages allow ({@linkcode analyzeTrajectory}); the embeddings are run row by row
- * ({@linkcode embeddingsLoss}). Findings and a Markdown summary close it. Cost: O(B) for a
- * configuration, O(n) for a trajectory, O(B²·dim) for embeddings (the caller bounds them).
+ * A pipeline: resolve the request ({@linkcode resolveRequest}); run the embeddings
+ * ({@linkcode embeddingsLoss}), the normalisation, the label mask and the mask fill; take the worst
+ * case and follow it through matmul, scaling, exp, sum and log ({@linkcode stageSource}); read the
+ * trajectory and forecast only significant growth ({@linkcode analyzeTrajectory}); say whether a
+ * non-finite loss is an overflow ({@linkcode nanOrigin}); draw the findings and the summary. For a
+ * loss outside the softmax model (SigLIP, DCL) the answer says so and checks only q @ k.T and the
+ * scaling. Under `semantics: "torch"` (the default) q and k are fp32 tensors before any cast, as
+ * `torch.tensor(q)` makes them (float64 → fp32 → format); "ieee" rounds them once. Cost: O(B) for a configuration, O(n log n) for a trajectory, O(B²·dim) for embeddings
+ * (the caller bounds them).
  *
- * @throws {RangeError} when no way to ask is given, or both/neither of temperature and logit_scale,
- * or q_norm without k_norm, or inconsistent embeddings.
+ * @throws {RangeError} when nothing can be checked, both temperature and logit_scale are given,
+ * norms or embeddings come without a scale, q_norm comes without k_norm, or the embeddings are
+ * inconsistent or given for a loss other than InfoNCE.
  * @example
  * ```ts
  * checkContrastiveStability({ temperature: 0.05, q_norm: 95.8, k_norm: 93.5, batch_size: 128,
  *   precision: "fp16-autocast" }).first_overflow?.stage; // "temperature"
  * ```
  */
-import { bySeverity, type Finding } from "../findings/mod.ts";
+import { bySeverity } from "../findings/mod.ts";
 import { contrastiveFindings } from "./contrastive_findings.ts";
-import { contrastiveSummary } from "./contrastive_summary.ts";
-import { expectedDropoutViewCosine } from "./dropout_views.ts";
-import { type EmbeddingsAnalysis, embeddingsLoss, type RowLoss } from "./embeddings_loss.ts";
-import { formatNumber as f } from "./format_number.ts";
-import { infoNceLossBounds, type LossBounds } from "./loss_bounds.ts";
-import type { Precision, SoftmaxKind } from "./precision.ts";
-import { checkScaling, scaleFactor, type Scaling, temperatureOf } from "./scaling.ts";
+import { type ContrastiveReport, reportOf } from "./contrastive_report.ts";
 import {
-  analyzeStages,
-  type FirstOverflow,
-  type StageAnalysis,
-  type StageReport,
-} from "./stage_analysis.ts";
-import type { Forecast } from "./overflow_forecast.ts";
-import {
-  analyzeTrajectory,
-  type TrajectoryAnalysis,
-  type TrajectoryPoint,
-} from "./trajectory_analysis.ts";
+  type ContrastiveRequest,
+  type ResolvedRequest,
+  resolveRequest,
+} from "./contrastive_request.ts";
+import { embeddingsLoss } from "./embeddings_loss.ts";
+import type { LearnableScale } from "./finding_context.ts";
+import { checkMaskFill } from "./mask_fill.ts";
+import { nanOrigin, observedForecast } from "./nan_origin.ts";
+import { checkNormalization } from "./normalization.ts";
+import { scaleFactor } from "./scaling.ts";
+import { stageLimits, stageSource } from "./stage_source.ts";
+import { positiveSets } from "./supervised_mask.ts";
+import { analyzeTrajectory, type ForecastLimits } from "./trajectory_analysis.ts";
 
-/** The question, in any combination of its three forms. */
-export interface ContrastiveRequest {
-  temperature?: number;
-  logit_scale?: number;
-  normalized?: boolean;
-  q_norm?: number;
-  k_norm?: number;
-  max_norm?: number;
-  batch_size?: number;
-  dim?: number;
-  precision: Precision;
-  softmax?: SoftmaxKind;
-  dropout_p?: number;
-  trajectory?: TrajectoryPoint[];
-  q?: number[][];
-  k?: number[][];
-}
+export type { ContrastiveRequest } from "./contrastive_request.ts";
+export type { ContrastiveReport } from "./contrastive_report.ts";
 
-/** The answer. */
-export interface ContrastiveReport {
-  precision: Precision;
-  softmax: SoftmaxKind;
-  temperature: number;
-  logit_scale: number;
-  modes: ("configuration" | "trajectory" | "embeddings")[];
-  /** Which input the worst case (stages) was taken from; null when there were no stages. */
-  stages_from: "configuration" | "embeddings" | "trajectory" | null;
-  /** The largest |logit| in exact arithmetic (|q·k|/τ). */
-  max_logit: number | null;
-  /** The largest |q·k| analysed. */
-  max_dot: number | null;
-  /** The largest |q·k| every stage survives. */
-  safe_dot_limit: number | null;
-  stages: StageReport[];
-  first_overflow: FirstOverflow | null;
-  loss_bounds: LossBounds | null;
-  dropout: { p: number; expected_view_cosine: number } | null;
-  trajectory: Omit<TrajectoryAnalysis, "forecast"> | null;
-  forecast: Forecast | null;
-  embeddings: Omit<EmbeddingsAnalysis, "per_row"> | null;
-  per_row: RowLoss[] | null;
-  findings: Finding[];
-  summary: string;
-}
-
-function scalingOf(r: ContrastiveRequest): Scaling {
-  if ((r.temperature === undefined) === (r.logit_scale === undefined)) {
-    throw new RangeError("give exactly one of temperature and logit_scale");
-  }
-  return checkScaling(
-    r.temperature !== undefined
-      ? { kind: "temperature", value: r.temperature }
-      : { kind: "logit_scale", value: r.logit_scale! },
-  );
-}
-
-/** The configured largest |q·k|, or null when the request has no configuration. */
-function configuredDot(r: ContrastiveRequest): number | null {
-  if (r.normalized === true) return 1;
-  if (r.max_norm !== undefined) return r.max_norm * r.max_norm;
-  if (r.q_norm !== undefined || r.k_norm !== undefined) {
-    if (r.q_norm === undefined || r.k_norm === undefined) {
-      throw new RangeError("give both q_norm and k_norm, or max_norm");
-    }
-    return r.q_norm * r.k_norm;
-  }
-  return null;
-}
-
-function withoutRows({ per_row: _, ...rest }: EmbeddingsAnalysis) {
-  return rest;
-}
-
-function withoutForecast({ forecast: _, ...rest }: TrajectoryAnalysis) {
-  return rest;
-}
-
-export function checkContrastiveStability(r: ContrastiveRequest): ContrastiveReport {
-  const scaling = scalingOf(r);
-  const softmax = r.softmax ?? "framework";
-  const tau = temperatureOf(scaling);
-  const configured = configuredDot(r);
-  const hasEmbeddings = r.q !== undefined || r.k !== undefined;
-  if (r.dim !== undefined && r.q !== undefined && r.q.length > 0 && r.q[0].length !== r.dim) {
-    throw new RangeError(`dim is ${r.dim} but the rows of q have ${r.q[0].length} numbers`);
-  }
-  if (hasEmbeddings && (r.q === undefined || r.k === undefined)) {
-    throw new RangeError("embeddings need both q and k");
-  }
-  if (configured === null && !hasEmbeddings && !r.trajectory) {
+function checkEmbeddingsInput(r: ContrastiveRequest, req: ResolvedRequest): void {
+  if (!req.hasEmbeddings) return;
+  if (req.loss !== "infonce") {
     throw new RangeError(
-      "nothing to check: give q_norm and k_norm (or max_norm, or normalized: true), a trajectory, " +
-        "or the embeddings q and k",
+      `q and k are analysed as InfoNCE rows (row i of k is the positive of row i of q); for ` +
+        `loss ${req.loss} give the norms (normalized, q_norm and k_norm, min_norm) instead`,
     );
   }
-  const modes: ContrastiveReport["modes"] = [];
-  if (configured !== null) modes.push("configuration");
-  if (r.trajectory) modes.push("trajectory");
-  if (hasEmbeddings) modes.push("embeddings");
-
-  const embeddingsFull = hasEmbeddings ? embeddingsLoss(r.q!, r.k!, scaling, r.precision) : null;
-  const batchSize = r.batch_size ?? embeddingsFull?.batch_size ?? null;
-  const plain = (maxDot: number) =>
-    analyzeStages({ maxDot, scaling, batchSize: batchSize ?? 2, precision: r.precision, softmax });
-
-  // The limit the trajectory is extrapolated to: every stage's, the sum's only with a known B.
-  const limitsOnly = plain(0);
-  const safeDot = Math.min(
-    ...limitsOnly.stages
-      .filter((s) => batchSize !== null || s.name !== "sum")
-      .map((s) => s.safe_dot_limit ?? Infinity),
-  );
-  const trajectoryFull = r.trajectory
-    ? analyzeTrajectory(r.trajectory, { safeDotLimit: safeDot, scale: scaleFactor(scaling) })
-    : null;
-
-  let stagesFrom: ContrastiveReport["stages_from"] = null;
-  let maxDot: number | null = null;
-  if (configured !== null) [stagesFrom, maxDot] = ["configuration", configured];
-  else if (embeddingsFull) [stagesFrom, maxDot] = ["embeddings", embeddingsFull.max_abs_dot];
-  else if (trajectoryFull) {
-    const last = trajectoryFull.latest;
-    const dot = last.max_logit !== undefined
-      ? last.max_logit * tau
-      : last.q_norm !== undefined && last.k_norm !== undefined
-      ? last.q_norm * last.k_norm
-      : null;
-    if (dot !== null) [stagesFrom, maxDot] = ["trajectory", dot];
+  if (r.dim !== undefined && r.q!.length > 0 && r.q![0].length !== r.dim) {
+    throw new RangeError(`dim is ${r.dim} but the rows of q have ${r.q![0].length} numbers`);
   }
-  const stages: StageAnalysis | null = maxDot !== null && batchSize !== null ? plain(maxDot) : null;
-  if (stages === null) stagesFrom = null;
+}
 
-  const normalized = r.normalized ?? embeddingsFull?.normalized ?? null;
-  const dropout = r.dropout_p === undefined
+/** The learned scale's clamp and the largest safe scale at the analysed |q·k|. */
+function learnableOf(
+  req: ResolvedRequest,
+  safeLogitLimit: number | null,
+  maxDot: number | null,
+): LearnableScale | null {
+  if (!req.learnable) return null;
+  const safe = safeLogitLimit !== null && maxDot !== null && maxDot > 0
+    ? safeLogitLimit / maxDot
+    : null;
+  return { clamp: req.clamp, safe_scale: safe };
+}
+
+/** The bounds the trajectory's forecast respects. */
+function forecastLimits(
+  req: ResolvedRequest,
+  r: ContrastiveRequest,
+  limits: ReturnType<typeof stageLimits>,
+  maxDot: number | null,
+): ForecastLimits {
+  const clampScale = req.clamp === null
     ? null
-    : { p: r.dropout_p, expected_view_cosine: expectedDropoutViewCosine(r.dropout_p) };
-  const embeddings = embeddingsFull ? withoutRows(embeddingsFull) : null;
-  const trajectory = trajectoryFull ? withoutForecast(trajectoryFull) : null;
+    : req.scaling.kind === "temperature"
+    ? 1 / req.clamp
+    : req.clamp;
+  const scaleBound = req.learnable ? clampScale : scaleFactor(req.scaling);
+  return {
+    ...limits,
+    maxDot: req.configuredDot ?? maxDot,
+    logitBound: r.normalized === true && scaleBound !== null && req.scaling.kind !== "none"
+      ? scaleBound
+      : null,
+    scaleClamp: clampScale,
+    normalized: r.normalized === true,
+  };
+}
 
-  const findings = bySeverity(contrastiveFindings({
-    scaling,
-    precision: r.precision,
-    softmax,
-    normalized,
+export function checkContrastiveStability(request: ContrastiveRequest): ContrastiveReport {
+  const semantics = request.semantics ?? "torch";
+  const fp32 = (m?: number[][]) => m?.map((row) => row.map(Math.fround)); // torch.tensor(q)
+  const r = semantics === "torch"
+    ? { ...request, q: fp32(request.q), k: fp32(request.k) }
+    : request;
+  const req = resolveRequest(r);
+  checkEmbeddingsInput(r, req);
+  const embeddings = req.hasEmbeddings
+    ? embeddingsLoss(r.q!, r.k!, req.scaling, r.precision, { normalize: r.normalized === true })
+    : null;
+  const positives = r.labels ? positiveSets(r.labels, req.views) : null;
+  const batchSize = r.batch_size ?? embeddings?.batch_size ??
+    (positives ? positives.samples * positives.views : null);
+  const limits = stageLimits(req, r, batchSize);
+  const maxDotKnown = req.configuredDot ?? embeddings?.max_abs_dot ?? null;
+  const trajectory = r.trajectory
+    ? analyzeTrajectory(r.trajectory, forecastLimits(req, r, limits, maxDotKnown))
+    : null;
+  const source = stageSource(
+    req,
+    r,
     batchSize,
-    dim: r.dim ?? embeddingsFull?.dim ?? null,
-    stages,
-    trajectory: trajectoryFull,
+    embeddings,
+    trajectory ? { at: trajectory.at_nonfinite, latest: trajectory.latest } : null,
+  );
+  const normalization = embeddings?.normalization ??
+    (r.min_norm !== undefined && r.normalized === true
+      ? checkNormalization(r.min_norm, r.precision)
+      : null);
+  const maskFill = r.mask_fill === undefined ? null : checkMaskFill(r.mask_fill, r.precision);
+  const nan = trajectory?.first_nonfinite_loss_step == null
+    ? null
+    : nanOrigin(trajectory.first_nonfinite_loss_step, {
+      overflows: source.stages?.first_overflow != null,
+      forwardNan: normalization?.outcome === "nan" ||
+        (positives?.rows_without_positive.length ?? 0) > 0 || maskFill?.outcome === "overflows",
+      describesStep: source.stages !== null && source.describesNanStep,
+    });
+  const forecast = trajectory && nan ? observedForecast(trajectory, nan) : trajectory?.forecast ??
+    null;
+  const context = {
+    scaling: req.scaling,
+    precision: r.precision,
+    softmax: req.softmax,
+    loss: req.loss,
+    normalized: r.normalized ?? embeddings?.normalized ?? null,
+    batchSize,
+    dim: r.dim ?? embeddings?.dim ?? null,
+    stages: source.stages,
+    trajectory: trajectory ? { ...trajectory, forecast } : null,
     embeddings,
     dropoutP: r.dropout_p ?? null,
-  }));
-  const forecast = trajectoryFull?.forecast ?? null;
-  const header = [
-    r.precision,
-    scaling.kind === "temperature" ? `τ = ${f(tau)}` : `logit_scale = ${f(scaling.value)}`,
-    `${softmax} softmax`,
-    batchSize === null ? null : `B = ${batchSize}`,
-    normalized === null ? null : normalized ? "L2-normalised" : "not normalised",
-  ].filter(Boolean).join(", ");
-  return {
-    precision: r.precision,
-    softmax,
-    temperature: tau,
-    logit_scale: scaleFactor(scaling),
-    modes,
-    stages_from: stagesFrom,
-    max_logit: stages?.max_logit ?? null,
-    max_dot: stages ? maxDot : null,
-    safe_dot_limit: stages?.safe_dot_limit ?? null,
-    stages: stages?.stages ?? [],
-    first_overflow: stages?.first_overflow ?? null,
-    loss_bounds: stages && batchSize !== null && Number.isFinite(stages.max_logit)
-      ? infoNceLossBounds(stages.max_logit, batchSize)
-      : null,
-    dropout,
-    trajectory,
-    forecast,
-    embeddings,
-    per_row: embeddingsFull?.per_row ?? null,
-    findings,
-    summary: contrastiveSummary({ header, stages, forecast, embeddings, findings }),
+    learnable: learnableOf(req, limits.safeLogitLimit, source.maxDot ?? maxDotKnown),
+    normalization,
+    positives,
+    maskFill,
+    nan,
+    optimizer: r.optimizer ?? null,
   };
+  const findings = bySeverity(contrastiveFindings(context));
+  return reportOf(context, { semantics, source, limits, forecast, findings });
 }

@@ -6,27 +6,53 @@ import type { Finding } from "../findings/mod.ts";
 import type { EmbeddingsAnalysis } from "./embeddings_loss.ts";
 import { formatNumber as f } from "./format_number.ts";
 import type { StageAnalysis } from "./stage_analysis.ts";
+import type { NanOrigin } from "./nan_origin.ts";
 import type { Forecast } from "./overflow_forecast.ts";
 
 /** What the summary is written from. */
 export interface SummaryInput {
   header: string;
+  /** The sentence saying the loss is outside the softmax model; null when inside. */
+  outside: string | null;
   stages: StageAnalysis | null;
   forecast: Forecast | null;
   embeddings: Omit<EmbeddingsAnalysis, "per_row"> | null;
+  /** The verdict on a non-finite loss of the trajectory. */
+  nan: NanOrigin | null;
   findings: readonly Finding[];
+}
+
+/** One line on a non-finite loss that is not an observed overflow (the forecast states that). */
+function nanLine(nan: NanOrigin | null): string | null {
+  if (!nan) return null;
+  switch (nan.verdict) {
+    case "no-overflow":
+      return `**NaN at step ${nan.step} without an overflow**: every stage of the loss's forward ` +
+        "pass is finite there, so the NaN comes from the backward pass or the optimizer.";
+    case "forward":
+      return `**NaN at step ${nan.step} from the forward pass, without an overflow**: a 0/0 or a ` +
+        "mask (see the findings).";
+    case "unknown":
+      return `The loss is not finite at step ${nan.step}; what was logged at that step does not ` +
+        "show whether the logits overflowed.";
+    default:
+      return null;
+  }
 }
 
 export function contrastiveSummary(s: SummaryInput): string {
   const lines = [`**Contrastive loss check** (${s.header})`, ""];
+  if (s.outside) lines.push(`**Outside the softmax model**: ${s.outside}`, "");
   const st = s.stages;
   if (st) {
     lines.push(
       st.first_overflow
         ? `**Overflows at \`${st.first_overflow.operation}\`** (${st.first_overflow.format}): ${st.first_overflow.statement}`
-        : `**No overflow**: the largest logit ${
-          f(st.max_logit)
-        } passes every stage; |q·k| may grow to ${f(st.safe_dot_limit)}.`,
+        : `**No overflow**: the largest logit ${f(st.max_logit)} passes every stage; ${
+          st.safe_dot_limit === null
+            ? `the logits may grow to ${f(st.safe_logit_limit)}`
+            : `|q·k| may grow to ${f(st.safe_dot_limit)}`
+        }.`,
       "",
       "| stage | op | format | worst value | overflows | safe \\|q·k\\| ≤ |",
       "|---|---|---|---|---|---|",
@@ -50,6 +76,8 @@ export function contrastiveSummary(s: SummaryInput): string {
       "",
     );
   }
+  const nan = nanLine(s.nan);
+  if (nan && !(s.forecast?.model === "observed")) lines.push(nan, "");
   const fc = s.forecast;
   if (fc) {
     lines.push(

@@ -5,7 +5,7 @@
  * different dropout masks. For inverted dropout (`nn.Dropout`: keep with probability 1 − p, scale
  * by 1/(1 − p)) applied to a vector h with independent masks, E[a·b] = |h|² and
  * E|a|² = E|b|² = |h|²/(1 − p), so the cosine concentrates at (1 − p) as the dimension grows. With
- * p = 0.4 (the seed report) the two "identical" views are only 60 % alike, while in-batch negatives
+ * p = 0.4 (a retriever that blew up with dropout views) the two "identical" views are only 60 % alike, while in-batch negatives
  * of a collapsed encoder are not much less alike, so the loss cannot fall; SimCSE measured p = 0.1
  * best (STS-B 82.5) and p = 0.5 about as bad as no dropout at all (71.0 vs 71.1). This is the
  * dropout on the embedding itself; dropout in every layer of the encoder lowers it further. O(1).

@@ -1,40 +1,59 @@
 /**
- * The findings about overflow in the forward pass: `logit-overflow` (q @ k.T or / τ exceeds the
- * half format: critical; within a factor 2 of it: warning), `naive-softmax-overflow` (a
+ * The findings about overflow in the forward pass: `logit-overflow` (q @ k.T or the scaling
+ * exceeds the half format: critical; within a factor 2 of it: warning), `naive-softmax-overflow` (a
  * hand-written exp/sum overflows: critical; under autocast, where exp runs in fp32, but the logits
  * exceed ln 65504 so the same code overflows in pure fp16: info) and `temperature-too-low` (the
- * division by τ is the stage that overflows, or the logit scale is above CLIP's clamp of 100).
- * Each appends to `out`. O(1).
+ * scaling is the stage that overflows, or a fixed logit scale is above CLIP's clamp of 100). Their
+ * sentences follow the input: a temperature, a logit scale, or the logged logits. The softmax
+ * finding is not raised for losses outside the softmax model (SigLIP, DCL). Each appends to `out`.
+ * O(1).
  */
 import type { Finding } from "../findings/mod.ts";
 import { FP16_LOG_MAX, FP32_LOG_MAX } from "../fp/mod.ts";
 import type { FindingContext } from "./finding_context.ts";
 import { formatNumber as f } from "./format_number.ts";
-import { CLAMP, CROSS_ENTROPY, FP32_LOGITS, halfName, LOCATE, NORMALIZE } from "./remedies.ts";
+import { outsideModel } from "./loss_kind.ts";
+import {
+  clampRemedy,
+  CROSS_ENTROPY,
+  fp32LogitsRemedy,
+  halfName,
+  LOCATE,
+  normalizeRemedy,
+} from "./remedies.ts";
+import { scaleFactor } from "./scaling.ts";
+import { scaleWords } from "./scale_words.ts";
+
+/** The remedies of a logit overflow; `bound` is the largest safe scale when scaling can help. */
+function overflowRemedies(c: FindingContext, bound: number | null): string[] {
+  const words = scaleWords(c.scaling);
+  return [
+    ...(c.normalized === true ? [] : [normalizeRemedy(c.scaling)]),
+    fp32LogitsRemedy(c.scaling),
+    ...(bound === null || c.scaling.kind === "none" ? [] : [
+      `${words.bound(bound)[0].toUpperCase()}${words.bound(bound).slice(1)}: that keeps ` +
+      "these logits finite.",
+    ]),
+    ...(c.learnable ? [clampRemedy(c.scaling, Math.min(100, bound ?? 100))] : []),
+    LOCATE,
+  ];
+}
 
 /** `logit-overflow`. */
 export function logitOverflow(c: FindingContext, out: Finding[]): void {
   const s = c.stages;
   const measured = c.embeddings?.first_nonfinite.stable;
   const first = s?.first_overflow;
-  const tau = c.scaling.kind === "temperature" ? c.scaling.value : 1 / c.scaling.value;
-  // A larger τ helps only when the division, not the matmul, overflows.
-  const remedies = (neededTau: number | null) => [
-    ...(c.normalized === true ? [] : [NORMALIZE]),
-    FP32_LOGITS,
-    ...(neededTau === null
-      ? []
-      : [`Use a larger temperature: τ ≥ ${f(neededTau)} keeps these logits finite.`]),
-    ...(c.scaling.kind === "logit_scale" ? [CLAMP] : []),
-    LOCATE,
-  ];
   if (first && (first.stage === "matmul" || first.stage === "temperature")) {
     out.push({
       id: "logit-overflow",
       severity: "critical",
       title: `The logits overflow ${first.format} at \`${first.operation}\``,
       evidence: first.statement,
-      remedies: remedies(first.stage === "temperature" ? first.max_dot / first.limit : null),
+      remedies: overflowRemedies(
+        c,
+        first.stage === "temperature" && first.max_dot > 0 ? first.limit / first.max_dot : null,
+      ),
     });
     return;
   }
@@ -47,30 +66,42 @@ export function logitOverflow(c: FindingContext, out: Finding[]): void {
       evidence: `row ${measured.row}, column ${measured.column}: ${
         measured.operands.map((x) => f(x)).join(", ")
       } → ${measured.value}; the largest |q·k| is ${f(e.max_abs_dot)}.`,
-      remedies: remedies(measured.stage === "temperature" ? e.max_abs_dot / 65504 : null),
+      remedies: overflowRemedies(
+        c,
+        measured.stage === "temperature" && e.max_abs_dot > 0 ? 65504 / e.max_abs_dot : null,
+      ),
     });
     return;
   }
   if (!s || first) return;
-  // No overflow yet: warn when the largest |q·k| is within a factor 2 of the matmul or / τ limit.
-  const dot = s.max_logit * tau;
-  const tight = s.stages.slice(0, 2).find((st) => dot > 0.5 * (st.safe_dot_limit ?? Infinity));
+  // No overflow yet: warn when the largest logit is within a factor 2 of a limit before the softmax.
+  const tight = s.stages.filter((st) => st.name === "matmul" || st.name === "temperature")
+    .find((st) => s.max_logit > 0.5 * (st.safe_logit_limit ?? Infinity));
   if (tight) {
+    const scale = scaleFactor(c.scaling);
+    const dotText = c.scaling.kind === "none"
+      ? `the largest logit is ${
+        f(s.max_logit)
+      }; \`${tight.operation}\` overflows ${tight.format} ` +
+        `above ${f(tight.safe_logit_limit!)}.`
+      : `the largest |q·k| is ${f(s.max_logit / scale)}; \`${tight.operation}\` overflows ` +
+        `${tight.format} above |q·k| = ${f(tight.safe_dot_limit!)}.`;
     out.push({
       id: "logit-overflow",
       severity: "warning",
       title: "The logits are within a factor 2 of overflowing",
-      evidence:
-        `the largest |q·k| is ${f(dot)}; \`${tight.operation}\` overflows ${tight.format} ` +
-        `above |q·k| = ${f(tight.safe_dot_limit!)}. Norms that double once more will overflow it.`,
-      remedies: remedies(tight.name === "temperature" ? (2 * dot) / tight.limit : null),
+      evidence: `${dotText} Norms that double once more will overflow it.`,
+      remedies: overflowRemedies(
+        c,
+        tight.name === "temperature" ? tight.limit / (2 * s.max_logit / scale) : null,
+      ),
     });
   }
 }
 
 /** `naive-softmax-overflow`. */
 export function naiveOverflow(c: FindingContext, out: Finding[]): void {
-  if (c.softmax !== "naive") return;
+  if (c.softmax !== "naive" || outsideModel(c.loss) !== null) return;
   const first = c.stages?.first_overflow;
   const measured = c.embeddings?.first_nonfinite.naive;
   if (first && (first.stage === "exp" || first.stage === "sum")) {
@@ -79,7 +110,11 @@ export function naiveOverflow(c: FindingContext, out: Finding[]): void {
       severity: "critical",
       title: `The hand-written softmax overflows at \`${first.operation}\``,
       evidence: first.statement,
-      remedies: [CROSS_ENTROPY, ...(c.normalized === true ? [] : [NORMALIZE]), LOCATE],
+      remedies: [
+        CROSS_ENTROPY,
+        ...(c.normalized === true ? [] : [normalizeRemedy(c.scaling)]),
+        LOCATE,
+      ],
     });
   } else if (measured && (measured.stage === "exp" || measured.stage === "sum")) {
     out.push({
@@ -116,36 +151,42 @@ export function naiveOverflow(c: FindingContext, out: Finding[]): void {
 
 /** `temperature-too-low`. */
 export function temperatureTooLow(c: FindingContext, out: Finding[]): void {
-  const scale = c.scaling.kind === "temperature" ? 1 / c.scaling.value : c.scaling.value;
+  if (c.scaling.kind === "none") return;
+  const scale = scaleFactor(c.scaling);
+  const words = scaleWords(c.scaling);
   const first = c.stages?.first_overflow;
   if (first?.stage === "temperature") {
-    const needed = first.max_dot / first.limit;
+    const bound = first.max_dot > 0 ? first.limit / first.max_dot : 0;
     out.push({
       id: "temperature-too-low",
       severity: "warning",
-      title: "The division by the temperature is what overflows",
-      evidence:
-        `q @ k.T itself fits ${first.format} (|q·k| ≤ ${f(first.max_dot)}), but scaling by ${
-          f(scale)
-        } (τ = ${f(1 / scale)}) takes it past ${
-          f(first.limit)
-        }. A smaller τ makes it sooner: the seed ` +
-        "report's NaN came sooner at τ = 0.05 than at 1.",
+      title: `${words.op[0].toUpperCase()}${words.op.slice(1)} is what overflows`,
+      evidence: `q @ k.T itself fits ${first.format} (|q·k| ≤ ${f(first.max_dot)}), but ` +
+        `${words.op} (${words.name}) takes it past ${f(first.limit)}: every logit is |q·k| times ` +
+        `${f(scale)}.`,
       remedies: [
-        `Use τ ≥ ${f(needed)} (|q·k| / ${f(first.limit)}), or bound |q·k| by normalising.`,
-        ...(c.normalized === true ? [] : [NORMALIZE]),
-        ...(c.scaling.kind === "logit_scale" ? [CLAMP] : []),
-        FP32_LOGITS,
+        `${words.bound(bound)[0].toUpperCase()}${words.bound(bound).slice(1)} ` +
+        `(${f(first.limit)} / |q·k|), or bound |q·k| by normalising.`,
+        ...(c.normalized === true ? [] : [normalizeRemedy(c.scaling)]),
+        ...(c.learnable ? [clampRemedy(c.scaling, Math.min(100, bound))] : []),
+        fp32LogitsRemedy(c.scaling),
       ],
     });
-  } else if (scale > 100) {
+  } else if (scale > 100 && !c.learnable) {
     out.push({
       id: "temperature-too-low",
       severity: "warning",
-      title: `A logit scale of ${f(scale)} is above CLIP's clamp of 100`,
-      evidence: `τ = ${f(1 / scale)}: logits are |q·k|·${f(scale)}; CLIP clamps its learnable ` +
-        "scale at 100 (τ ≥ 0.01) because larger scales destabilise training.",
-      remedies: [CLAMP, "Or fix τ in [0.05, 0.1], the range SimCLR, MoCo and SimCSE use."],
+      title: c.scaling.kind === "temperature"
+        ? `τ = ${f(c.scaling.value)} is below CLIP's bound of 0.01`
+        : `A logit scale of ${f(scale)} is above CLIP's clamp of 100`,
+      evidence: `logits are |q·k|·${f(scale)}; CLIP bounds its learnable scale at 100 because ` +
+        "larger scales destabilise training.",
+      remedies: [
+        clampRemedy(c.scaling),
+        c.scaling.kind === "temperature"
+          ? "Or fix τ in [0.05, 0.1], the range SimCLR, MoCo and SimCSE use."
+          : "Or fix the scale between 10 and 20, the range of SimCLR, MoCo and SimCSE.",
+      ],
     });
   }
 }

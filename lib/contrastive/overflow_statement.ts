@@ -1,51 +1,93 @@
 /**
  * The sentence that states a first overflow with its numbers: what overflowed, by how much, what
- * follows (inf − inf = NaN in the softmax), and the largest |q·k| that stays finite. O(1).
+ * follows (inf − inf = NaN in the softmax), and the largest |q·k| (or logit) that stays finite. It
+ * speaks of the input the user gave: τ, logit_scale, or the logged logits. O(1).
  *
  * @example
  * ```ts
  * // "|q·k| up to 8,957.3 divided by τ = 0.05 gives 179,146 > 65,504, the largest fp16: …"
  * ```
  */
+import { FORMATS } from "../fp/mod.ts";
 import { formatNumber as fmt } from "./format_number.ts";
-import { type Scaling, temperatureOf } from "./scaling.ts";
+import { scaleFactor, type Scaling } from "./scaling.ts";
 import type { FirstOverflow, StageReport } from "./stage_types.ts";
 
-/** Describes the first stage `s` that overflows for the largest |q·k| `maxDot`. */
+/** "|q·k| must stay ≤ 3,275.2 (= 65,504·τ)" in the words of the scaling. */
+function safeClause(s: StageReport, scaling: Scaling, how: Record<Scaling["kind"], string>) {
+  if (scaling.kind === "none") {
+    return s.safe_logit_limit === null ? "" : ` The logits must stay ≤ ${fmt(s.safe_logit_limit)}.`;
+  }
+  return s.safe_dot_limit === null
+    ? ""
+    : ` |q·k| must stay ≤ ${fmt(s.safe_dot_limit)} (= ${how[scaling.kind]}).`;
+}
+
+function scaled(s: StageReport, maxDot: number, scaling: Scaling, softmax: boolean): string {
+  const limit = `${fmt(s.limit)}, the largest ${s.format}`;
+  const then = softmax
+    ? "and inf − inf in the softmax is NaN."
+    : "and inf − inf or 0 · inf in the loss is NaN.";
+  if (scaling.kind === "none") {
+    return `the logits reach ${fmt(maxDot)} > ${limit}: they overflow to inf, ${then}`;
+  }
+  const by = scaling.kind === "temperature"
+    ? `divided by τ = ${fmt(scaling.value)}`
+    : `times logit_scale ${fmt(scaling.value)}`;
+  const scaleItself = scaling.kind === "logit_scale" && !Number.isFinite(Math.fround(scaling.value))
+    ? ` The scale itself is above ${fmt(FORMATS.fp32.max)}, the largest fp32, so it is inf ` +
+      "before it multiplies anything (and inf · 0 = NaN)."
+    : "";
+  return `|q·k| up to ${fmt(maxDot)} ${by} gives ${
+    fmt(maxDot * scaleFactor(scaling))
+  } > ${limit}: the logits overflow to inf, ${then}${scaleItself}`;
+}
+
+/**
+ * Describes the first stage `s` that overflows for the largest |q·k| `maxDot`; `softmax` false for
+ * a loss that has no softmax after the logits (SigLIP, DCL).
+ */
 export function describeOverflow(
   s: StageReport,
   maxDot: number,
   scaling: Scaling,
   batchSize: number,
+  softmax = true,
 ): FirstOverflow {
-  const tau = temperatureOf(scaling);
   const limit = `${fmt(s.limit)}, the largest ${s.format}`;
-  const safe = s.safe_dot_limit === null ? "" : ` |q·k| must stay ≤ ${fmt(s.safe_dot_limit)}`;
+  const logit = fmt(maxDot * scaleFactor(scaling));
   let statement: string;
   switch (s.name) {
     case "matmul":
-      statement = `|q·k| up to ${fmt(maxDot)} exceeds ${limit}: q @ k.T overflows to inf.` + safe +
-        ".";
+      statement = `|q·k| up to ${fmt(maxDot)} exceeds ${limit}: q @ k.T overflows to inf.` +
+        (s.safe_dot_limit === null ? "" : ` |q·k| must stay ≤ ${fmt(s.safe_dot_limit)}.`);
       break;
     case "temperature":
-      statement =
-        `|q·k| up to ${fmt(maxDot)} ${
-          scaling.kind === "temperature"
-            ? `divided by τ = ${tau}`
-            : `times logit_scale ${scaling.value}`
-        } gives ${fmt(maxDot / tau)} > ${limit}: the logits overflow to inf, and inf − inf in ` +
-        `the softmax is NaN.${safe} (= ${fmt(s.limit)}${
-          scaling.kind === "temperature" ? "·τ" : " / logit_scale"
-        }).`;
+      statement = scaled(s, maxDot, scaling, softmax) +
+        safeClause(s, scaling, {
+          temperature: `${fmt(s.limit)}·τ`,
+          logit_scale: `${fmt(s.limit)} / logit_scale`,
+          none: "",
+        });
       break;
     case "exp":
-      statement = `e^${fmt(maxDot / tau)} exceeds ${limit} (exp overflows above ln ${
-        fmt(s.limit)
-      } = ${fmt(Math.log(s.limit))}); inf / inf is NaN.${safe} (= τ·ln ${fmt(s.limit)}).`;
+      statement =
+        `e^${logit} exceeds ${limit} (exp overflows above ln ${fmt(s.limit)} = ${
+          fmt(Math.log(s.limit))
+        }); inf / inf is NaN.` +
+        safeClause(s, scaling, {
+          temperature: `τ·ln ${fmt(s.limit)}`,
+          logit_scale: `ln ${fmt(s.limit)} / logit_scale`,
+          none: "",
+        });
       break;
     case "sum":
-      statement = `${batchSize}·e^${fmt(maxDot / tau)} exceeds ${limit}: the sum of the exps ` +
-        `overflows.${safe}.`;
+      statement = `${batchSize}·e^${logit} exceeds ${limit}: the sum of the exps overflows.` +
+        safeClause(s, scaling, {
+          temperature: `τ·ln(${fmt(s.limit)}/B)`,
+          logit_scale: `ln(${fmt(s.limit)}/B) / logit_scale`,
+          none: "",
+        });
       break;
     default:
       statement = `the log of the sum is ${String(s.value)}, from an earlier inf.`;
@@ -57,6 +99,7 @@ export function describeOverflow(
     value: s.value,
     limit: s.limit,
     safe_dot_limit: s.safe_dot_limit,
+    safe_logit_limit: s.safe_logit_limit,
     max_dot: maxDot,
     statement,
   };

@@ -3,31 +3,51 @@
  * half format of a precision.
  */
 import type { Precision } from "./precision.ts";
+import type { Scaling } from "./scaling.ts";
+import { scaleWords } from "./scale_words.ts";
 
-/** L2-normalise q and k. */
-export const NORMALIZE =
-  "L2-normalise both sides before the similarity: `q = F.normalize(q, dim=-1)` and " +
-  "`k = F.normalize(k, dim=-1)`; then |logit| ≤ 1/τ whatever the norms do (the usual " +
-  "cosine + temperature InfoNCE of SimCLR, SimCSE and CLIP).";
-/** Logits and loss outside autocast. */
-export const FP32_LOGITS =
-  'Compute the logits and the loss in fp32: `with torch.autocast(device_type="cuda", ' +
-  "enabled=False): logits = q.float() @ k.float().T / tau; loss = F.cross_entropy(logits, labels)`.";
+/** L2-normalise q and k; the bound it gives is said in the words of the scaling. */
+export function normalizeRemedy(scaling: Scaling): string {
+  const bound = scaling.kind === "temperature"
+    ? "1/τ"
+    : scaling.kind === "logit_scale"
+    ? "logit_scale"
+    : "the scale";
+  return "L2-normalise both sides before the similarity: `q = F.normalize(q, dim=-1)` and " +
+    `\`k = F.normalize(k, dim=-1)\`; then |logit| ≤ ${bound} whatever the norms do (the ` +
+    "cosine similarity of SimCLR, SimCSE and CLIP).";
+}
+
+/** Logits and loss outside autocast, written with the input's scaling. */
+export function fp32LogitsRemedy(scaling: Scaling): string {
+  const logits = scaling.kind === "temperature"
+    ? "q.float() @ k.float().T / tau"
+    : scaling.kind === "logit_scale"
+    ? "logit_scale * (q.float() @ k.float().T)"
+    : "logits.float()";
+  return 'Compute the logits and the loss in fp32: `with torch.autocast(device_type="cuda", ' +
+    `enabled=False): logits = ${logits}; loss = F.cross_entropy(logits, labels)\`.`;
+}
 /** The framework's max-shifted softmax. */
 export const CROSS_ENTROPY =
   "Replace the hand-written softmax with `F.cross_entropy(logits, labels)` (or " +
   "`torch.logsumexp` / `F.log_softmax`): they subtract each row's max, so exp never exceeds 1. If it " +
   "must stay hand-written, subtract the max first: `logits = logits - logits.max(dim=-1, " +
   "keepdim=True).values.detach()`.";
-/** CLIP's clamp of the learnable logit scale. */
-export const CLAMP =
-  "If the scale is learnable, clamp it as CLIP does: `model.logit_scale.data.clamp_(0, " +
-  "math.log(100))` after each step (scale ≤ 100, i.e. τ ≥ 0.01).";
 /** Anomaly mode and logging norms and scores. */
 export const LOCATE =
   "To see it coming in your run: log `q.norm(dim=-1).mean()`, `k.norm(dim=-1).mean()` " +
   "and `logits.abs().max()` every step, and run a few steps under " +
   "`with torch.autograd.detect_anomaly():` to get the op that produced the first NaN.";
+
+/** CLIP's clamp of a learnable scale (at 100 unless a smaller safe bound is given). */
+export function clampRemedy(scaling: Scaling, maxScale = 100): string {
+  const clamp = scaleWords(scaling).clamp(maxScale);
+  const why = scaling.kind === "temperature"
+    ? "CLIP bounds its scale at 100, i.e. τ ≥ 0.01, because larger scales destabilise training."
+    : "CLIP bounds its scale at 100 because larger scales destabilise training.";
+  return `${clamp[0].toUpperCase()}${clamp.slice(1)}. ${why}`;
+}
 
 /** "fp16", "bf16" or "fp32": the format the logits of `precision` are written in. */
 export function halfName(precision: Precision): string {

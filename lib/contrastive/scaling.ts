@@ -1,24 +1,26 @@
 /**
- * How the raw scores q·k become logits: divided by a temperature τ (SimCSE, MoCo, SimCLR) or
- * multiplied by a logit scale s = 1/τ (CLIP: `logit_scale.exp() * q @ k.T`, the scale clamped at 100,
- * i.e. the learnable log-scale at ln 100 ≈ 4.6052).
+ * How the raw scores q·k become logits: divided by a temperature τ (SimCSE, MoCo, SimCLR),
+ * multiplied by a logit scale s = 1/τ (CLIP: `logit_scale.exp() * q @ k.T`, the scale clamped at
+ * 100, i.e. the learnable log-scale at ln 100 ≈ 4.6052), or unknown: a user who logs only the
+ * largest logit gives the logits themselves (`none`, a factor of 1 on what is analysed).
  *
- * The two are the same in exact arithmetic; in fp16 each is one op on the half logits, computed in
- * fp32 as PyTorch's elementwise kernels do.
+ * The two known forms are the same in exact arithmetic; in fp16 each is one op on the half
+ * logits, computed in fp32 as PyTorch's elementwise kernels do.
  */
 import { type Format, round } from "../fp/mod.ts";
 
-/** `logits = scores / temperature` or `logits = logit_scale * scores`. */
+/** `logits = scores / temperature`, `logits = logit_scale * scores`, or logits as logged. */
 export type Scaling =
   | { kind: "temperature"; value: number }
-  | { kind: "logit_scale"; value: number };
+  | { kind: "logit_scale"; value: number }
+  | { kind: "none"; value: 1 };
 
-/** The factor the scores are multiplied by: 1/τ, or s. */
+/** The factor the scores are multiplied by: 1/τ, s, or 1 when the logits are given. */
 export function scaleFactor(scaling: Scaling): number {
   return scaling.kind === "temperature" ? 1 / scaling.value : scaling.value;
 }
 
-/** The equivalent temperature: τ, or 1/s. */
+/** The equivalent temperature: τ, 1/s, or 1 when the logits are given. */
 export function temperatureOf(scaling: Scaling): number {
   return scaling.kind === "temperature" ? scaling.value : 1 / scaling.value;
 }
@@ -27,9 +29,11 @@ export function temperatureOf(scaling: Scaling): number {
  * Applies the scaling to one score as PyTorch does for a half, bf16 or fp32 tensor and a Python
  * scalar: the scalar becomes the op's `opmath` type (fp32), the quotient or product is computed and
  * rounded in fp32, then written in the tensor's format (ATen's TensorIterator with
- * `opmath_type<Half> = float`). In fp64 the op is simply rounded once.
+ * `opmath_type<Half> = float`). In fp64 the op is simply rounded once. A scale beyond fp32 (CLIP's
+ * `logit_scale.exp()` of an unclamped parameter of 100 is 2.7e43) is itself inf there.
  */
 export function applyScaling(score: number, scaling: Scaling, format: Format): number {
+  if (scaling.kind === "none") return round(score, format);
   if (format === "fp64") {
     return scaling.kind === "temperature" ? score / scaling.value : score * scaling.value;
   }

@@ -19,8 +19,11 @@ export interface StageReport {
   /** The largest finite value of that format. */
   limit: number;
   overflows: boolean;
-  /** The largest |q·k| for which this stage stays finite; null when it cannot overflow. */
+  /** The largest |q·k| for which this stage stays finite; null when it cannot overflow or the
+   * scale is unknown (logits given as logged). */
   safe_dot_limit: number | null;
+  /** The same limit on the logits (|q·k| times the scale); null when it cannot overflow. */
+  safe_logit_limit: number | null;
 }
 
 /** The first stage that overflows, with the numbers to quote. */
@@ -31,7 +34,8 @@ export interface FirstOverflow {
   value: number;
   limit: number;
   safe_dot_limit: number | null;
-  /** The |q·k| that was analysed. */
+  safe_logit_limit: number | null;
+  /** The |q·k| that was analysed (the logit itself when the scale is unknown). */
   max_dot: number;
   /** One sentence with the numbers. */
   statement: string;
@@ -39,12 +43,16 @@ export interface FirstOverflow {
 
 /** What is analysed. */
 export interface StageInput {
-  /** The largest |q·k| (|q|·|k|, or 1 for L2-normalised embeddings). */
+  /** The largest |q·k| (|q|·|k|, or 1 for L2-normalised embeddings); the largest |logit| when
+   * the scaling is `none`. */
   maxDot: number;
   scaling: Scaling;
   batchSize: number;
   precision: Precision;
   softmax: SoftmaxKind;
+  /** false for a loss outside the softmax model (SigLIP, DCL): only matmul and the scaling are
+   * analysed, and no sentence speaks of a softmax. Default true. */
+  softmaxStages?: boolean;
 }
 
 /** The result. */
@@ -53,8 +61,10 @@ export interface StageAnalysis {
   max_logit: number;
   stages: StageReport[];
   first_overflow: FirstOverflow | null;
-  /** The largest |q·k| every stage survives. */
-  safe_dot_limit: number;
+  /** The largest |q·k| every stage survives; null when the scale is unknown. */
+  safe_dot_limit: number | null;
+  /** The largest |logit| every stage after the scaling survives (Infinity: none can overflow). */
+  safe_logit_limit: number;
 }
 
 /**

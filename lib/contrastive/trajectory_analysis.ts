@@ -1,23 +1,25 @@
 /**
- * Reads a training trajectory of an InfoNCE model (norms, largest logit, mean score, loss per
- * step), says which of them grow, and forecasts the step at which the logits overflow.
+ * Reads a training trajectory of an InfoNCE model (norms, largest logit, mean score, loss, logit
+ * scale per step), says which series grow and how surely, and forecasts the step at which the
+ * logits overflow.
  *
- * Growth: a series grows when the median of its last third is at least `threshold` times the
- * median of its first third (robust to the noise of single steps) and its Spearman correlation
- * with the step is at least 0.5 (ranks, so one explosive point does not dilute it); the thresholds
- * are 1.25 for a single norm, 1.5 for the norm product, the largest logit, the mean score and the
- * loss. The seed report's chain is exactly this: without L2
- * normalisation the norms grow, so do the scores and (n − p)/τ, so the loss rises, then NaN.
+ * Growth: a series grows when the median of its last third is at least `GROWTH_RATIO` times the
+ * median of its first third (robust to the noise of single steps), its Spearman correlation with
+ * the step is at least 0.5, and that rise is significant at 5 % ({@linkcode rankTrend}). Without
+ * L2 normalisation the norms grow, so do the scores and (n − p)/τ, so the loss rises, then NaN.
  *
- * Forecast: the largest logit (converted to |q·k| = max_logit·τ) and the norm product |q|·|k| are
- * each extrapolated by {@linkcode forecastOverflow} to `safeDotLimit`, the largest |q·k| every
- * stage of the forward pass survives (65504·τ for fp16 logits); the earlier one wins. Norm
- * products from mean norms underestimate the largest |q·k| (the fixture: 33 from mean norms
- * against 97 from the largest logit one step before NaN). A point with a non-finite loss means the
- * overflow has happened: the forecast becomes that step, observed. O(n).
+ * Forecast ({@linkcode chooseForecast}): only a series whose growth is significant at 1 % on at
+ * least {@linkcode MIN_TREND_POINTS} points is extrapolated; a falling, flat, noisy or
+ * clamp-saturated series gets none. A logged value already past its limit is reported as observed.
+ * Whether a non-finite loss is an overflow is not decided here: the stages are (see
+ * `nan_origin.ts`); this records the step and what was logged at it. O(n log n).
  */
-import { median, sampleRankCorrelation } from "simple-statistics";
-import { type Forecast, forecastOverflow } from "./overflow_forecast.ts";
+import { median } from "simple-statistics";
+import { chooseForecast, type ForecastLimits } from "./forecast_choice.ts";
+import type { Forecast } from "./overflow_forecast.ts";
+import { MIN_TREND_POINTS, rankTrend } from "./rank_trend.ts";
+
+export type { ForecastLimits } from "./forecast_choice.ts";
 
 /** One logged step. Missing or null fields are skipped. */
 export interface TrajectoryPoint {
@@ -27,11 +29,23 @@ export interface TrajectoryPoint {
   max_logit?: number | null;
   mean_score?: number | null;
   loss?: number | null;
+  /** The multiplier s of the logits (CLIP's `logit_scale.exp()`), when learned and logged. */
+  logit_scale?: number | null;
 }
+
+/** The name of a logged (or derived) series. */
+export type SeriesName =
+  | "q_norm"
+  | "k_norm"
+  | "norm_product"
+  | "max_logit"
+  | "mean_score"
+  | "loss"
+  | "logit_scale";
 
 /** The growth of one series. */
 export interface SeriesGrowth {
-  name: "q_norm" | "k_norm" | "norm_product" | "max_logit" | "mean_score" | "loss";
+  name: SeriesName;
   points: number;
   first: number;
   last: number;
@@ -39,7 +53,20 @@ export interface SeriesGrowth {
   ratio: number;
   /** Spearman rank correlation of the value with the step (robust to a runaway last point). */
   correlation: number;
+  /** One-sided p-value of that correlation being > 0 (t approximation). */
+  p_value: number;
+  /** ratio ≥ the series' threshold, correlation ≥ 0.5, p ≤ 0.05. */
   growing: boolean;
+  /** growing, on ≥ 5 points, with p ≤ 0.01: enough to extrapolate. */
+  significant: boolean;
+}
+
+/** The values logged at the first non-finite loss step. */
+export interface LoggedAt {
+  q_norm?: number;
+  k_norm?: number;
+  max_logit?: number;
+  logit_scale?: number;
 }
 
 /** The whole reading. */
@@ -52,38 +79,59 @@ export interface TrajectoryAnalysis {
   growth: SeriesGrowth[];
   forecast: Forecast | null;
   /** The last finite value of each field, blow-up step included (for the latest stages). */
-  latest: { q_norm?: number; k_norm?: number; max_logit?: number };
+  latest: LoggedAt;
+  /** The finite values logged at the first non-finite loss step; null when there is none. */
+  at_nonfinite: LoggedAt | null;
 }
 
-const THRESHOLDS: Record<SeriesGrowth["name"], number> = {
+/**
+ * How much a series must grow (median of the last third over the first third) to count: a single
+ * norm 1.25× (a norm product then grows 1.56×), everything else 1.5×: well above the step-to-step
+ * noise of logged means (the PyTorch fixture's norms wander ±10 % while flat).
+ */
+export const GROWTH_RATIO: Record<SeriesName, number> = {
   q_norm: 1.25,
   k_norm: 1.25,
   norm_product: 1.5,
   max_logit: 1.5,
   mean_score: 1.5,
   loss: 1.5,
+  logit_scale: 1.5,
 };
 
-function growthOf(name: SeriesGrowth["name"], t: number[], y: number[]): SeriesGrowth | null {
+/**
+ * One-sided p-values of the rank rise: 5 % for a finding to say a series grows (the usual level
+ * for a statement about one series), 1 % for a forecast to extrapolate it (a stronger claim, made
+ * from the first of up to seven series tried: 0.05/7 ≈ 0.007).
+ */
+export const GROWTH_P = { growing: 0.05, significant: 0.01 } as const;
+
+function growthOf(name: SeriesName, t: number[], y: number[]): SeriesGrowth | null {
   if (y.length < 4) return null;
   const third = Math.max(1, Math.floor(y.length / 3));
   const head = median(y.slice(0, third));
   const tail = median(y.slice(-third));
   const ratio = head > 0 ? tail / head : NaN;
-  const correlation = sampleRankCorrelation(t, y);
+  const { correlation, p_value } = rankTrend(t, y);
+  const growing = ratio >= GROWTH_RATIO[name] && correlation >= 0.5 && p_value <= GROWTH_P.growing;
   return {
     name,
     points: y.length,
     first: y[0],
     last: y[y.length - 1],
     ratio,
-    correlation: Number.isFinite(correlation) ? correlation : 0,
-    growing: ratio >= THRESHOLDS[name] && correlation >= 0.5,
+    correlation,
+    p_value,
+    growing,
+    significant: growing && y.length >= MIN_TREND_POINTS && p_value <= GROWTH_P.significant,
   };
 }
 
-/** The steps and finite values of a field, before `end`. */
-function series(points: readonly TrajectoryPoint[], pick: (p: TrajectoryPoint) => number | null) {
+/** The steps and finite values of a field. */
+export function seriesOf(
+  points: readonly TrajectoryPoint[],
+  pick: (p: TrajectoryPoint) => number | null,
+) {
   const t: number[] = [];
   const y: number[] = [];
   for (const p of points) {
@@ -96,15 +144,17 @@ function series(points: readonly TrajectoryPoint[], pick: (p: TrajectoryPoint) =
   return { t, y };
 }
 
-/**
- * Analyses the trajectory. `safeDotLimit` is the largest |q·k| the forward pass survives and
- * `scale` the factor from |q·k| to logits (1/τ); without them there is no forecast.
- * @throws {RangeError} when steps are not increasing.
- */
-export function analyzeTrajectory(
-  points: readonly TrajectoryPoint[],
-  limits?: { safeDotLimit: number; scale: number },
-): TrajectoryAnalysis {
+const PICK: Record<SeriesName, (p: TrajectoryPoint) => number | null> = {
+  q_norm: (p) => p.q_norm ?? null,
+  k_norm: (p) => p.k_norm ?? null,
+  norm_product: (p) => (p.q_norm != null && p.k_norm != null ? p.q_norm * p.k_norm : null),
+  max_logit: (p) => (p.max_logit == null ? null : Math.abs(p.max_logit)),
+  mean_score: (p) => p.mean_score ?? null,
+  loss: (p) => p.loss ?? null,
+  logit_scale: (p) => p.logit_scale ?? null,
+};
+
+function checkSteps(points: readonly TrajectoryPoint[]): void {
   if (points.length === 0) throw new RangeError("trajectory needs at least one point");
   for (let i = 1; i < points.length; i++) {
     if (!(points[i].step > points[i - 1].step)) {
@@ -115,78 +165,54 @@ export function analyzeTrajectory(
       );
     }
   }
+}
+
+function loggedAt(p: TrajectoryPoint | undefined): LoggedAt | null {
+  if (!p) return null;
+  const out: LoggedAt = {};
+  for (const name of ["q_norm", "k_norm", "max_logit", "logit_scale"] as const) {
+    const v = PICK[name](p);
+    if (v !== null && Number.isFinite(v)) out[name] = v;
+  }
+  return out;
+}
+
+/**
+ * Analyses the trajectory; `limits` (the stages' limits and what bounds the logits) allow a
+ * forecast, without them there is none.
+ * @throws {RangeError} when steps are not increasing.
+ */
+export function analyzeTrajectory(
+  points: readonly TrajectoryPoint[],
+  limits?: ForecastLimits,
+): TrajectoryAnalysis {
+  checkSteps(points);
   const bad = points.find((p) => typeof p.loss === "number" && !Number.isFinite(p.loss));
   const before = bad ? points.filter((p) => p.step < bad.step) : points;
-  const product = (p: TrajectoryPoint) =>
-    p.q_norm != null && p.k_norm != null ? p.q_norm * p.k_norm : null;
-  const fields = {
-    q_norm: series(before, (p) => p.q_norm ?? null),
-    k_norm: series(before, (p) => p.k_norm ?? null),
-    norm_product: series(before, product),
-    max_logit: series(before, (p) => p.max_logit == null ? null : Math.abs(p.max_logit)),
-    mean_score: series(before, (p) => p.mean_score ?? null),
-    loss: series(before, (p) => p.loss ?? null),
-  };
-  const growth = (Object.keys(fields) as SeriesGrowth["name"][])
-    .map((name) => growthOf(name, fields[name].t, fields[name].y))
+  const names = Object.keys(PICK) as SeriesName[];
+  const fields = Object.fromEntries(names.map((n) => [n, seriesOf(before, PICK[n])])) as Record<
+    SeriesName,
+    { t: number[]; y: number[] }
+  >;
+  const growth = names.map((n) => growthOf(n, fields[n].t, fields[n].y))
     .filter((g): g is SeriesGrowth => g !== null);
-
-  let forecast: Forecast | null = null;
-  if (limits && Number.isFinite(limits.safeDotLimit)) {
-    const byLogit = forecastOverflow(
-      "max_logit",
-      fields.max_logit.t,
-      fields.max_logit.y,
-      limits.safeDotLimit * limits.scale,
-    );
-    const byNorms = forecastOverflow(
-      "norm_product",
-      fields.norm_product.t,
-      fields.norm_product.y,
-      limits.safeDotLimit,
-    );
-    forecast = byLogit && byNorms
-      ? (byNorms.overflow_step < byLogit.overflow_step ? byNorms : byLogit)
-      : byLogit ?? byNorms;
-  }
-  if (bad) {
-    forecast = {
-      ...(forecast ?? {
-        quantity: fields.max_logit.y.length > 0 ? "max_logit" : "norm_product",
-        limit: limits
-          ? limits.safeDotLimit * (fields.max_logit.y.length > 0 ? limits.scale : 1)
-          : NaN,
-        last_step: bad.step,
-        last_value: NaN,
-        range: [bad.step, bad.step],
-        growth_per_step: NaN,
-        accelerating: false,
-        models: [],
-      }),
-      overflow_step: bad.step,
-      steps_ahead: 0,
-      range: [bad.step, bad.step],
-      model: "observed",
-      confidence: "high",
-      note: `the loss is ${String(bad.loss)} at step ${bad.step}: the overflow has happened`,
-    };
-  }
-  // The latest state includes the blow-up step itself: its logged logits are what overflowed.
-  const last = (pick: (p: TrajectoryPoint) => number | null) => {
-    const f = series(points, pick);
+  const last = (name: SeriesName) => {
+    const f = seriesOf(points, PICK[name]);
     return f.y.length > 0 ? f.y[f.y.length - 1] : undefined;
   };
+  const latest: LoggedAt = {};
+  for (const name of ["q_norm", "k_norm", "max_logit", "logit_scale"] as const) {
+    const v = last(name);
+    if (v !== undefined) latest[name] = v;
+  }
   return {
     points: points.length,
     first_step: points[0].step,
     last_step: points[points.length - 1].step,
     first_nonfinite_loss_step: bad ? bad.step : null,
     growth,
-    forecast,
-    latest: {
-      q_norm: last((p) => p.q_norm ?? null),
-      k_norm: last((p) => p.k_norm ?? null),
-      max_logit: last((p) => p.max_logit == null ? null : Math.abs(p.max_logit)),
-    },
+    forecast: limits ? chooseForecast(fields, growth, limits) : null,
+    latest,
+    at_nonfinite: loggedAt(bad),
   };
 }

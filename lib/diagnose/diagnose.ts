@@ -52,6 +52,7 @@ export function diagnose(input: DiagnoseInput): DiagnoseReport {
 
   const spikes: SpikeReport | null = loss
     ? analyzeSpikes(loss, {
+      ...input.spikeExtras,
       steps: input.steps ?? undefined,
       logEvery: input.logEvery,
       stepsPerEpoch: input.stepsPerEpoch,

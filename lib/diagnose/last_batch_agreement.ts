@@ -6,7 +6,9 @@
  * epoch by epoch; the last-batch model predicts (r/B)^(1−k) from the reduction's exponent k.
  * Agreement (within a factor 1.25, the threshold below which the last-batch model calls a factor
  * `info`) confirms the cause; disagreement says the reduction is not what the person thinks, or
- * that something else is special about the end of the epoch. The epochs must be the same too:
+ * that something else is special about the end of the epoch. A measured ratio whose epochs are not
+ * significantly away from 1 (`spikes.last_batch.significant`) is noise: it is said so, and
+ * compared with nothing. The epochs must be the same too:
  * a `steps_per_epoch` that differs from what dataset and batch size give is reported.
  *
  * Cost: O(1). Returns [] when the curve had no measurable last step.
@@ -50,6 +52,17 @@ export function lastBatchAgreement(
   const agrees = Math.abs(Math.log(m / p)) <= AGREEMENT;
   const reduction = `\`${lastBatch.reduction}\``;
   const batch = `a last batch of ${lastBatch.last_batch_size} of ${lastBatch.batch_size}`;
+  if (!measured.significant) {
+    // Noise around 1 neither confirms nor contradicts a reduction: say so, and nothing more.
+    notes.push(
+      `The measured ${fmt(m)}×${range} is not significantly away from 1 (t test on the ` +
+        `per-epoch log ratios, p = ${fmt(measured.p_value)}): it is the noise of single steps, ` +
+        `not a reduction's factor, so none is inferred from it; ${reduction}${
+          source === "assumed" ? " is assumed" : " is as given"
+        } (it predicts ${fmt(p)}× for ${batch}).`,
+    );
+    return notes;
+  }
   if (source === "inferred") {
     notes.push(
       `No reduction was given: the measured ${fmt(m)}×${range} points to ${reduction}, which ` +

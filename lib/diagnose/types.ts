@@ -2,7 +2,7 @@
 import type { LastBatchAnswer, OptimizerConfig, Reduction } from "../batch/mod.ts";
 import type { ContrastiveReport, ContrastiveRequest } from "../contrastive/mod.ts";
 import type { Finding, FindingId } from "../findings/mod.ts";
-import type { SpikeReport } from "../spikes/mod.ts";
+import type { SpikeOptions, SpikeReport } from "../spikes/mod.ts";
 
 /** The analyses a diagnosis can run, in the order they are reported. */
 export const CHECKS = ["spikes", "last_batch", "contrastive"] as const;
@@ -33,6 +33,14 @@ export interface DiagnoseInput {
   itemsPerMicroBatch?: number[];
   optimizer?: OptimizerConfig;
   gradNoiseScale?: number;
+  /**
+   * The series beside the loss (eval loss, learning rate, gradient norm), how the loss was
+   * logged, and where it came from: passed to the spike analysis as they are.
+   */
+  spikeExtras?: Pick<
+    SpikeOptions,
+    "evalLoss" | "learningRate" | "gradNorm" | "runningMean" | "source"
+  >;
   /** The `/v1/contrastive` question. */
   contrastive?: ContrastiveRequest | null;
   /** Passed to the spike analysis: called between units of work, may throw (a time budget). */

@@ -24,11 +24,14 @@ export const FINDING_IDS = [
   "rising-loss",
   "divergence",
   "transient-instability",
+  "overfitting",
   // last batch
   "batch-size-dependent-loss",
   "partial-last-batch",
   "grad-accum-normalization",
   "ddp-padding-duplicates",
+  "uneven-rank-mean",
+  "batch-norm-small-batch",
   // contrastive
   "no-l2-normalization",
   "logit-overflow",
@@ -36,6 +39,11 @@ export const FINDING_IDS = [
   "temperature-too-low",
   "norm-growth",
   "dropout-too-strong",
+  "logit-scale-unclamped",
+  "nan-without-overflow",
+  "zero-norm-embedding",
+  "empty-positive-set",
+  "mask-sentinel-overflow",
 ] as const;
 
 /** One id of {@linkcode FINDING_IDS}. */

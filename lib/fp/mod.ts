@@ -5,3 +5,4 @@ export * from "./round_binary.ts";
 export * from "./float16.ts";
 export * from "./round.ts";
 export * from "./ulp.ts";
+export * from "./convert.ts";

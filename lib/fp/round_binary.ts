@@ -18,6 +18,7 @@
  *
  * @example
  * ```ts
+ * import { FORMATS } from "./formats.ts";
  * roundBinary(1 + 2 ** -11, FORMATS.fp16); // 1 (tie, 1 is even)
  * roundBinary(65520, FORMATS.fp16); // Infinity
  * roundBinary(500, FORMATS["fp8-e4m3"]); // NaN

@@ -16,7 +16,7 @@
  * // results.stable: { value: 12, ulps: 0.00079, trace: null }, reference: 12.000006144…
  * ```
  */
-import { type Format, ulpError } from "../fp/mod.ts";
+import { type Format, type Semantics, ulpError } from "../fp/mod.ts";
 import { logSumExp } from "./log_sum_exp.ts";
 import type { LseMethod, NonFiniteTrace } from "./op_evaluator.ts";
 import { referenceLogSumExp } from "./reference_log_sum_exp.ts";
@@ -31,16 +31,20 @@ export interface MethodReport {
 /** Every method's answer and the fp64 reference. */
 export interface LogSumExpReport {
   format: Format;
+  /** The semantics the values were computed under (see `logSumExp`). */
+  semantics: Semantics;
   accumulate: Format;
   results: Partial<Record<LseMethod, MethodReport>>;
   reference: number | number[];
 }
 
-/** The options: the format, the accumulation format (default: the format), the methods. */
+/** The options: the format, the accumulation format (default: the format), the methods, the
+ * semantics (default `"torch"`). */
 export interface CompareOptions {
   format: Format;
   accumulate?: Format;
   methods: readonly LseMethod[];
+  semantics?: Semantics;
 }
 
 export function compareLogSumExp(
@@ -48,13 +52,14 @@ export function compareLogSumExp(
   options: CompareOptions,
 ): LogSumExpReport {
   const accumulate = options.accumulate ?? options.format;
+  const semantics = options.semantics ?? "torch";
   const isMatrix = x.length > 0 && Array.isArray(x[0]);
   const rows = (isMatrix ? x : [x]) as readonly (readonly number[])[];
   const references = rows.map((row) => referenceLogSumExp(row));
   const results: Partial<Record<LseMethod, MethodReport>> = {};
   for (const method of options.methods) {
     const evaluations = rows.map((row) =>
-      logSumExp(row, { method, format: options.format, accumulate })
+      logSumExp(row, { method, format: options.format, accumulate, semantics })
     );
     const values = evaluations.map((e) => e.value);
     const ulps = values.map((v, i) => ulpError(v, references[i], options.format));
@@ -65,6 +70,7 @@ export function compareLogSumExp(
   }
   return {
     format: options.format,
+    semantics,
     accumulate,
     results,
     reference: isMatrix ? references : references[0],

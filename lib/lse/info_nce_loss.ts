@@ -25,7 +25,11 @@ export function infoNceLoss(
   if (!Number.isInteger(target) || target < 0 || target >= row.length) {
     throw new RangeError(`target must be an index in [0, ${row.length}), found ${target}`);
   }
-  const ev = new OpEvaluator(options.format, options.accumulate ?? options.format);
+  const ev = new OpEvaluator(
+    options.format,
+    options.accumulate ?? options.format,
+    options.semantics,
+  );
   const xs = ev.inputs(row);
   const { shift, logSum } = logSumExpParts(xs, options.method, ev);
   const t = xs[target];

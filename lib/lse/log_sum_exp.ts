@@ -2,9 +2,17 @@
  * log Σ exp xᵢ evaluated op by op in a floating-point format, by the naive, the max-shifted
  * (stable) or the one-pass (online) method, with the trace of the first non-finite value.
  *
- * Inputs are rounded to the element format first (an input the format cannot hold, such as 70000
- * in fp16, is reported at stage "input"); then each method runs as documented in its file. The
- * accumulation format defaults to the element format. O(n).
+ * Inputs are converted to the element format first (an input the format cannot hold, such as
+ * 70000 in fp16, is reported at stage "input"); then each method runs as documented in its file.
+ * The accumulation format defaults to the element format. O(n).
+ *
+ * `semantics` (default `"torch"`) is what `torch.logsumexp` does where it departs from the
+ * textbook: inputs go to the format through fp32 (rounded twice, see `convert` in lib/fp), and the
+ * stable method takes an infinite max as 0, so a row holding +Infinity gives +Infinity (IEEE's
+ * literal m + log Σ exp(x − m) gives inf − inf = NaN). `"ieee"` rounds inputs once and keeps the
+ * literal formula. The naive and online methods are not torch functions and follow the same
+ * formula under both (naive already gives +Infinity; online gives NaN, as FlashAttention's
+ * recurrence does).
  *
  * @throws {RangeError} for an empty vector. @throws {TypeError} for a non-number element.
  * @example
@@ -12,20 +20,24 @@
  * logSumExp([12, 0], { method: "naive", format: "fp16" });
  * // { value: Infinity, trace: { stage: "exp", index: 0, operands: [12], value: Infinity, format: "fp16" } }
  * logSumExp([12, 0], { method: "stable", format: "fp16" }).value; // 12
+ * logSumExp([1, Infinity, 2], { method: "stable", format: "bf16" }).value; // Infinity
+ * logSumExp([1, Infinity, 2], { method: "stable", format: "bf16", semantics: "ieee" }).value; // NaN
  * ```
  */
-import type { Format } from "../fp/mod.ts";
+import type { Format, Semantics } from "../fp/mod.ts";
 import { naiveLogSumExp } from "./naive_log_sum_exp.ts";
 import { onlineLogSumExp } from "./online_log_sum_exp.ts";
 import { type LseMethod, type LseParts, type NonFiniteTrace, OpEvaluator } from "./op_evaluator.ts";
-import { stableLogSumExp } from "./stable_log_sum_exp.ts";
+import { type InfiniteMax, stableLogSumExp } from "./stable_log_sum_exp.ts";
 
-/** How to evaluate: the method, the element format, the accumulation format. */
+/** How to evaluate: the method, the element format, the accumulation format, the semantics. */
 export interface LseOptions {
   method: LseMethod;
   format: Format;
   /** The format of running sums; defaults to `format`. */
   accumulate?: Format;
+  /** PyTorch's conversions and ±inf rule (`"torch"`, the default) or IEEE's (`"ieee"`). */
+  semantics?: Semantics;
 }
 
 /** A value and where its first non-finite intermediate appeared (null if none did). */
@@ -34,17 +46,22 @@ export interface Evaluation<T = number> {
   trace: NonFiniteTrace | null;
 }
 
-/** Runs one method on inputs already rounded to the evaluator's format. */
+/**
+ * Runs one method on inputs already rounded to the evaluator's format. `infiniteMax` is the
+ * stable method's rule for a ±Infinity max (see `stableLogSumExp`): softmax, log_softmax and
+ * cross-entropy keep it (NaN), only `logSumExp` under torch semantics zeroes it.
+ */
 export function logSumExpParts(
   xs: readonly number[],
   method: LseMethod,
   ev: OpEvaluator,
+  infiniteMax: InfiniteMax = "keep",
 ): LseParts {
   switch (method) {
     case "naive":
       return naiveLogSumExp(xs, ev);
     case "stable":
-      return stableLogSumExp(xs, ev);
+      return stableLogSumExp(xs, ev, infiniteMax);
     case "online":
       return onlineLogSumExp(xs, ev);
     default:
@@ -59,8 +76,9 @@ export function lseValue(parts: LseParts, ev: OpEvaluator): number {
 }
 
 export function logSumExp(x: ArrayLike<number>, options: LseOptions): Evaluation {
-  const ev = new OpEvaluator(options.format, options.accumulate ?? options.format);
+  const semantics = options.semantics ?? "torch";
+  const ev = new OpEvaluator(options.format, options.accumulate ?? options.format, semantics);
   const xs = ev.inputs(x);
-  const parts = logSumExpParts(xs, options.method, ev);
+  const parts = logSumExpParts(xs, options.method, ev, semantics === "torch" ? "zero" : "keep");
   return { value: lseValue(parts, ev), trace: ev.first };
 }

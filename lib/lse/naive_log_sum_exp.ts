@@ -13,6 +13,7 @@
  *
  * @example
  * ```ts
+ * import { OpEvaluator } from "./op_evaluator.ts";
  * const ev = new OpEvaluator("fp16", "fp32");
  * naiveLogSumExp([12, 0], ev).logSum; // Infinity (e^12 > 65504), ev.first.stage === "exp"
  * ```

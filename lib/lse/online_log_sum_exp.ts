@@ -15,6 +15,7 @@
  *
  * @example
  * ```ts
+ * import { OpEvaluator } from "./op_evaluator.ts";
  * const ev = new OpEvaluator("fp16", "fp32");
  * onlineLogSumExp([1, 2, 3], ev); // { shift: 3, sum: 1.5029296875, logSum: 0.407470703125 }
  * ```

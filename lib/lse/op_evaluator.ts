@@ -11,7 +11,10 @@
  * The first result that is ±Infinity or NaN is kept as a {@linkcode NonFiniteTrace}: which stage
  * produced it, at which element, from which operands. An input of −Infinity (a masked entry) and
  * the −Infinity it propagates to are not traced, since exp turns them into an exact 0; an input of
- * +Infinity or NaN is traced at stage "input", as is a finite input the format cannot hold. That answers the question a NaN loss raises
+ * +Infinity or NaN is traced at stage "input", as is a finite input the format cannot hold. Inputs
+ * are converted to the element format by the evaluator's semantics (see `convert` in lib/fp):
+ * through fp32 as PyTorch does (`"torch"`, the default), or rounded once (`"ieee"`). That answers
+ * the question a NaN loss raises
  * ("where did it start?") without a debugger. O(1) per op.
  *
  * @example
@@ -21,7 +24,7 @@
  * ev.first; // { stage: "exp", index: 0, operands: [12], value: Infinity, format: "fp16" }
  * ```
  */
-import { type Format, round } from "../fp/mod.ts";
+import { convert, type Format, round, type Semantics } from "../fp/mod.ts";
 
 /** The operations of the log-sum-exp family, as traces name them. */
 export type Stage =
@@ -62,12 +65,29 @@ export class OpEvaluator {
   /**
    * @param format the format elements and results are stored in
    * @param accumulate the format running sums are kept in (defaults to `format`)
+   * @param semantics how inputs are converted to `format`: through fp32 as PyTorch does
+   * (`"torch"`, the default) or rounded once (`"ieee"`), see `convert`
    */
-  constructor(readonly format: Format, readonly accumulate: Format = format) {}
+  constructor(
+    readonly format: Format,
+    readonly accumulate: Format = format,
+    readonly semantics: Semantics = "torch",
+  ) {}
 
   /** Rounds `exact` to `format`; records it when it is the first non-finite result. */
   op(stage: Stage, index: number | null, exact: number, format: Format, a: number, b?: number) {
-    const value = round(exact, format);
+    return this.traced(stage, index, round(exact, format), a, b, format);
+  }
+
+  /** Remembers `value` when it is the first non-finite result; returns it. */
+  private traced(
+    stage: Stage,
+    index: number | null,
+    value: number,
+    a: number,
+    b?: number,
+    format: Format = this.format,
+  ): number {
     if (this.first === null && !Number.isFinite(value) && !maskPropagation(value, a, b)) {
       this.first = {
         stage,
@@ -80,7 +100,7 @@ export class OpEvaluator {
     return value;
   }
 
-  /** Rounds every input to the element format (stage "input"). */
+  /** Converts every input to the element format by the semantics (stage "input"). */
   inputs(x: ArrayLike<number>): number[] {
     if (x.length === 0) throw new RangeError("expected at least one number, found an empty vector");
     const out = new Array<number>(x.length);
@@ -89,7 +109,7 @@ export class OpEvaluator {
       if (typeof v !== "number") {
         throw new TypeError(`expected a number at index ${i}, found ${typeof v}`);
       }
-      out[i] = this.op("input", i, v, this.format, v);
+      out[i] = this.traced("input", i, convert(v, this.format, this.semantics), v);
     }
     return out;
   }

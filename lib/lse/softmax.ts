@@ -20,7 +20,11 @@ import { type Evaluation, logSumExpParts, type LseOptions } from "./log_sum_exp.
 import { OpEvaluator } from "./op_evaluator.ts";
 
 export function softmax(x: ArrayLike<number>, options: LseOptions): Evaluation<number[]> {
-  const ev = new OpEvaluator(options.format, options.accumulate ?? options.format);
+  const ev = new OpEvaluator(
+    options.format,
+    options.accumulate ?? options.format,
+    options.semantics,
+  );
   const xs = ev.inputs(x);
   const { shift, sum } = logSumExpParts(xs, options.method, ev);
   const out = new Array<number>(xs.length);

@@ -7,14 +7,18 @@
  * Two passes: the max, then the shifted sum, accumulated left to right in the accumulation
  * format and stored in the element format. O(n).
  *
- * Edge cases: the literal formula is kept when the max is +Infinity, so `inf − inf` gives NaN at
- * the "subtract" stage: that is how an overflowed logit turns a softmax, log_softmax or
- * cross-entropy into NaN. (`torch.logsumexp` alone special-cases an infinite max and returns inf.)
- * When every element is −Infinity the shift is taken as 0, as PyTorch does, and the result is
- * −Infinity. A NaN element makes the max NaN.
+ * Edge cases, `infiniteMax`: with `"keep"` (the default) the literal formula is kept when the max
+ * is +Infinity, so `inf − inf` gives NaN at the "subtract" stage: that is how an overflowed logit
+ * turns a softmax, log_softmax or cross-entropy into NaN (recorded: torch 1.13's `log_softmax` of
+ * [1, inf, 2] is NaN everywhere). With `"zero"` an infinite max is taken as 0 before shifting, as
+ * `torch.logsumexp` does (`aten/src/ATen/native/ReduceOps.cpp`, `logsumexp_out_impl`:
+ * `maxes.masked_fill_(maxes.abs() == INFINITY, 0)`), so a row holding +Infinity gives +Infinity.
+ * Either way, when every element is −Infinity the shift is 0 and the result is −Infinity, and a NaN
+ * element makes the max NaN and the result NaN.
  *
  * @example
  * ```ts
+ * import { OpEvaluator } from "./op_evaluator.ts";
  * const ev = new OpEvaluator("fp16", "fp32");
  * stableLogSumExp([1000, 0], ev); // { shift: 1000, sum: 1, logSum: 0 }: lse 1000, where naive overflows
  * ```
@@ -31,9 +35,16 @@ export function maxOf(xs: readonly number[]): number {
   return m;
 }
 
-export function stableLogSumExp(xs: readonly number[], ev: OpEvaluator): LseParts {
+/** What to shift by when the max is ±Infinity: "keep" it (IEEE), or "zero" (torch.logsumexp). */
+export type InfiniteMax = "keep" | "zero";
+
+export function stableLogSumExp(
+  xs: readonly number[],
+  ev: OpEvaluator,
+  infiniteMax: InfiniteMax = "keep",
+): LseParts {
   const m = maxOf(xs);
-  const shift = m === -Infinity ? 0 : m;
+  const shift = m === -Infinity || (infiniteMax === "zero" && m === Infinity) ? 0 : m;
   let sum = 0;
   for (let i = 0; i < xs.length; i++) {
     const d = ev.op("subtract", i, xs[i] - shift, ev.format, xs[i], shift);

@@ -123,7 +123,7 @@ function number(cell: string, line: number, column: string): number {
 }
 
 /** Splits one CSV row, honouring double-quoted fields with "" escapes (RFC 4180). */
-function splitRow(line: string): string[] {
+export function splitRow(line: string): string[] {
   const cells: string[] = [];
   let cell = "", quoted = false;
   for (let i = 0; i < line.length; i++) {

@@ -11,11 +11,13 @@
  * @example
  * ```ts
  * parseOptionalSeriesBody('{"dataset_size": 5000, "batch_size": 32}', "application/json");
- * // { format: "json", loss: null, steps: null, fields: { dataset_size: 5000, batch_size: 32 } }
+ * // { format: "json", loss: null, steps: null, fields: { dataset_size: 5000, batch_size: 32 },
+ * //   series: {}, implied: {} }
  * ```
  */
+import { readFrameworkJson, readFrameworkText } from "./framework_body.ts";
 import { parsePythonJson } from "./python_json.ts";
-import { parseSeriesBody, type SeriesBody, seriesFromJson } from "./series_body.ts";
+import { frameworkBody, parseSeriesBody, type SeriesBody, seriesFromJson } from "./series_body.ts";
 
 /** A parsed body whose loss series may be absent. */
 export interface OptionalSeriesBody extends Omit<SeriesBody, "loss"> {
@@ -28,16 +30,35 @@ export function parseOptionalSeriesBody(
   column?: string,
 ): OptionalSeriesBody {
   const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
+  const framework = readFrameworkText(text, column);
+  if (framework) return frameworkBody(framework);
   const start = text.trimStart()[0];
   const json = type === "application/json" || type.endsWith("+json") ||
     (!type.startsWith("text/csv") && start === "{");
   if (!json) return parseSeriesBody(text, contentType, column);
   const value = parsePythonJson(text);
-  if (typeof value === "object" && value !== null && !Array.isArray(value) && !("loss" in value)) {
+  const fromFile = readFrameworkJson(value);
+  if (fromFile) return frameworkBody(fromFile);
+  if (
+    typeof value === "object" && value !== null && !Array.isArray(value) && !("loss" in value) &&
+    !("log_file" in value)
+  ) {
     if ("steps" in value) {
       throw new TypeError("/steps: steps were given without a loss series (`loss`)");
     }
-    return { format: "json", loss: null, steps: null, fields: value as Record<string, unknown> };
+    for (const name of ["eval_loss", "learning_rate", "grad_norm"]) {
+      if (name in value) {
+        throw new TypeError(`/${name}: ${name} was given without a loss series (\`loss\`)`);
+      }
+    }
+    return {
+      format: "json",
+      loss: null,
+      steps: null,
+      fields: value as Record<string, unknown>,
+      series: {},
+      implied: {},
+    };
   }
   return seriesFromJson(value);
 }

@@ -4,29 +4,42 @@
  * Why: one endpoint, three kinds of file a person already has (see the other files of this
  * folder). The media type decides (`application/json`, `text/csv`, `text/plain`); a missing
  * or generic one is sniffed: `[` or `{` first is JSON, a header with letters is CSV, numbers
- * are lines. JSON is a bare array or an object with `loss` (and optionally `steps`); its other
- * fields are returned as `fields` for the caller's own validation.
+ * are lines. JSON is a bare array or an object with `loss` (and optionally `steps`, and the
+ * `eval_loss`, `learning_rate` and `grad_norm` series), or with `log_file`, a log's text; its
+ * other fields are returned as `fields` for the caller's own validation. A framework's own file
+ * is recognised first (see `framework_body.ts`).
  *
  * Cost: O(n) for n characters.
  *
  * @example
  * ```ts
  * parseSeriesBody('{"loss": [1, NaN], "log_every": 10}', "application/json");
- * // { format: "json", loss: [1, NaN], steps: null, fields: { log_every: 10 } }
+ * // { format: "json", loss: [1, NaN], steps: null, fields: { log_every: 10 }, series: {},
+ * //   implied: {} }
  * ```
  */
 import { parseCsvSeries } from "./csv_series.ts";
+import { extraSeriesFields, type ExtraSeriesSet } from "./extra_series.ts";
+import { readFrameworkJson, readFrameworkText } from "./framework_body.ts";
+import type { FrameworkFormat, FrameworkLog, ImpliedOptions } from "./framework_log.ts";
 import { parseNumberLines } from "./number_lines.ts";
 import { parsePythonJson } from "./python_json.ts";
 import { describe, seriesValues } from "./series_values.ts";
 
+/** What a body was read as: a generic form, or a framework's own file. */
+export type BodyFormat = "json" | "csv" | "text" | FrameworkFormat;
+
 /** A parsed body. */
 export interface SeriesBody {
-  format: "json" | "csv" | "text";
+  format: BodyFormat;
   loss: Float64Array;
   steps: Float64Array | null;
-  /** The JSON body's other fields (empty for CSV and text). */
+  /** The JSON body's other fields (empty for CSV, text and framework files). */
   fields: Record<string, unknown>;
+  /** The eval loss, learning rate and gradient norm, when the body holds them. */
+  series: ExtraSeriesSet;
+  /** Options the file itself tells (steps per epoch, logging window, running means). */
+  implied: ImpliedOptions;
 }
 
 export function parseSeriesBody(
@@ -35,6 +48,8 @@ export function parseSeriesBody(
   column?: string,
 ): SeriesBody {
   const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
+  const framework = readFrameworkText(text, column);
+  if (framework) return frameworkBody(framework);
   const start = text.trimStart()[0];
   const json = type === "application/json" || type.endsWith("+json") ||
     (!type.startsWith("text/csv") && (start === "[" || start === "{"));
@@ -45,20 +60,55 @@ export function parseSeriesBody(
     /[a-df-hj-mo-z]/i.test(head.replace(/nan|inf(inity)?/gi, ""))
   ) {
     const csv = parseCsvSeries(text, column);
-    return { format: "csv", loss: csv.loss, steps: csv.steps, fields: {} };
+    return { format: "csv", loss: csv.loss, steps: csv.steps, fields: {}, series: {}, implied: {} };
   }
-  return { format: "text", loss: parseNumberLines(text), steps: null, fields: {} };
+  return {
+    format: "text",
+    loss: parseNumberLines(text),
+    steps: null,
+    fields: {},
+    series: {},
+    implied: {},
+  };
+}
+
+/** A framework file as a body: its series, and what it implies as options. */
+export function frameworkBody(log: FrameworkLog): SeriesBody {
+  return {
+    format: log.format,
+    loss: log.loss,
+    steps: log.steps,
+    fields: {},
+    series: log.series,
+    implied: log.implied,
+  };
 }
 
 /** A parsed JSON body (an array, or an object with `loss`) as a series and its other fields. */
 export function seriesFromJson(value: unknown): SeriesBody {
   if (Array.isArray(value)) {
-    return { format: "json", loss: seriesValues(value, ""), steps: null, fields: {} };
+    return {
+      format: "json",
+      loss: seriesValues(value, ""),
+      steps: null,
+      fields: {},
+      series: {},
+      implied: {},
+    };
   }
+  const framework = readFrameworkJson(value);
+  if (framework) return frameworkBody(framework);
   if (typeof value !== "object" || value === null) {
     throw new TypeError(`expected a JSON object with "loss" or an array, found ${describe(value)}`);
   }
-  const { loss, steps, ...fields } = value as Record<string, unknown>;
+  const record = value as Record<string, unknown>;
+  if (record.loss === undefined && typeof record.log_file === "string") {
+    // A log file's text inside JSON (what an MCP tool or a JSON client can carry).
+    const { log_file, ...fields } = record;
+    const inner = parseSeriesBody(log_file, null);
+    return { ...inner, fields: { ...inner.fields, ...fields } };
+  }
+  const { loss, steps, ...others } = record;
   if (loss === undefined) {
     throw new TypeError("/loss: expected an array of loss values, found none");
   }
@@ -74,5 +124,6 @@ export function seriesFromJson(value: unknown): SeriesBody {
       );
     }
   }
-  return { format: "json", loss: series, steps: stepValues, fields };
+  const { series: extra, rest: fields } = extraSeriesFields(others, series.length);
+  return { format: "json", loss: series, steps: stepValues, fields, series: extra, implied: {} };
 }

@@ -9,3 +9,4 @@ export * from "./fill_non_finite.ts";
 export * from "./median_of_medians.ts";
 export * from "./extremes.ts";
 export * from "./quantum.ts";
+export * from "./student_t.ts";

@@ -27,16 +27,20 @@
  * ```
  */
 import { median } from "simple-statistics";
+import { ratioSignificance } from "../batch/mod.ts";
 import { type Excursion, excursions } from "./excursions.ts";
 import { explain } from "./explain.ts";
 import { findSpikePeriod } from "./find_spike_period.ts";
 import { listSpikes } from "./list_spikes.ts";
 import { locate, type Located } from "./locate.ts";
 import { prepare, type Prepared, type Rows } from "./prepare.ts";
+import { overfitting } from "./overfitting.ts";
 import { readPeriod } from "./read_period.ts";
 import { regularGrid } from "./regular_grid.ts";
 import { risingTrend } from "./rising_trend.ts";
 import { type Evidence, explainLastBatch } from "./rules/mod.ts";
+import { scheduleEvents, spikesAtScheduleEvents } from "./schedule_events.ts";
+import { inputSummary, onSteps } from "./side_series.ts";
 import { spikeSummary } from "./spike_summary.ts";
 import { type StepAxis, stepAxis } from "./step_axis.ts";
 import { LIST } from "./tuning.ts";
@@ -50,6 +54,8 @@ export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): S
     throw new RangeError("expected at least one loss value, found an empty series");
   }
   const axis = stepAxis(loss.length, options.steps, options.logEvery);
+  // The eval loss, learning rate and gradient norm on training steps.
+  options = onSteps(options, axis.stepOf, loss.length);
   // Rows missing from `steps`: analysed on the regular grid, answered for the rows given.
   const grid = options.steps ? regularGrid(loss, options.steps, axis.stride) : null;
   if (!grid) return analyzeRows(loss, options, axis, null);
@@ -88,6 +94,7 @@ function analyzeRows(
   const evidence = evidenceOf(prepared, located, isolated, blowUps);
   const report: SpikeReport = {
     n: prepared.n,
+    input: inputSummary(prepared.n, options),
     scale: prepared.residuals.domain,
     non_finite: evidence.nonFinite,
     spike_count: spikes.length,
@@ -106,10 +113,16 @@ function analyzeRows(
 function evidenceOf(
   prepared: Prepared,
   located: Located,
-  isolated: Spike[],
+  spikes: Spike[],
   blowUps: Excursion[],
 ): Evidence {
   const { residuals, options, epoch, axis, rows } = prepared;
+  // Spikes on a learning-rate schedule event (warm-up's end, a restart) are explained.
+  const schedule = spikesAtScheduleEvents(
+    spikes,
+    scheduleEvents(options.learningRate),
+    axis.stride,
+  );
   const { found } = located;
   const nonFinite = rows?.nonFinite ?? {
     count: residuals.nonFinite.count,
@@ -130,7 +143,9 @@ function evidenceOf(
     signature: located.signature,
     stairs: located.stairs,
     explanation: explainLastBatch(options, epoch?.last ?? null),
-    isolated,
+    isolated: schedule.unexplained,
+    scheduled: schedule.scheduled,
+    overfitting: overfitting(prepared.loss, axis.stepOf, options.evalLoss),
     nonFinite,
     rising: risingTrend(prepared.loss, cycle, residuals.noise),
     excursions: blowUps,
@@ -143,6 +158,12 @@ function evidenceOf(
       located.stairs,
     ),
   };
+}
+
+/** Whether the per-epoch ratios are significantly away from 1 (`ratioSignificance`). */
+function significanceOf(ratios: number[]): { significant: boolean; p_value: number } {
+  const { significant, p_value } = ratioSignificance(ratios);
+  return { significant, p_value };
 }
 
 /** The median |loss| over the finite points, on an evenly strided sample of at most 10 001. */
@@ -165,6 +186,7 @@ function lastBatchOf(evidence: Evidence): SpikeReport["last_batch"] {
     max_ratio: last.max,
     epochs: last.epochs,
     spike_share: last.spikeShare,
+    ...significanceOf(last.ratios),
     inferred_reduction: explanation?.inferred_reduction ?? null,
     k: explanation?.k ?? null,
     predicted_ratio: explanation?.predicted_ratio ?? null,

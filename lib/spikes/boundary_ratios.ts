@@ -29,6 +29,8 @@ export interface BoundaryRatios {
   spikeShare: number;
   /** The point indices measured. */
   indices: number[];
+  /** The ratio of every epoch measured, in epoch order (the test of significance reads them). */
+  ratios: number[];
 }
 
 /** Median of the up-to-`count` finite points before `index` (NaN when there are none). */
@@ -99,5 +101,6 @@ export function boundaryRatios(
     epochs: measured,
     spikeShare: measured > 0 ? spikes / measured : 0,
     indices,
+    ratios,
   };
 }

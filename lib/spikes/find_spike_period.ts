@@ -37,8 +37,13 @@ export interface Judgement {
 }
 
 export function findSpikePeriod(prepared: Prepared): Judgement {
+  const { epoch, axis, options } = prepared;
+  // Values the body declares as running means of the epoch (Keras's progress bar, torchvision's
+  // global_avg, read from their own log files) restart with it: nothing to search.
+  if (epoch && options.runningMean === "epoch" && epoch.points >= 2) {
+    return runningMeanAtEpoch(prepared, true)!;
+  }
   const blind = blindSearch(prepared);
-  const { epoch, axis } = prepared;
   if (!epoch) return blind.found ? blind : regularDrops(prepared) ?? blind;
   if (isEpoch(prepared, blind.found ? blind.found.period * axis.stride : null)) return blind;
   return judgeEpoch(prepared) ?? blind;
@@ -114,8 +119,11 @@ function judgeEpoch(prepared: Prepared): Judgement | null {
   return points >= 2 ? runningMeanAtEpoch(prepared) : null;
 }
 
-/** The epoch as a running mean's restart: its signature folded at the epoch. */
-function runningMeanAtEpoch(prepared: Prepared): Judgement | null {
+/**
+ * The epoch as a running mean's restart: its signature folded at the epoch (`declared`: the
+ * body says the values are running means, so the signature need not prove it).
+ */
+function runningMeanAtEpoch(prepared: Prepared, declared = false): Judgement | null {
   const { residuals, epoch, axis } = prepared;
   const points = epoch!.points;
   const signature = runningMeanSignature(
@@ -124,14 +132,16 @@ function runningMeanAtEpoch(prepared: Prepared): Judgement | null {
     points,
     axis.stride > 1,
   );
-  if (!signature.runningMean) return null;
+  if (!signature.runningMean && !declared) return null;
   return {
     found: {
       ...atEpoch(points, Math.floor(residuals.values.length / points)),
       phase: signature.resetPhase,
       strength: Math.min(1, Math.max(0, -signature.slope, signature.jumpShare)),
     },
-    method: "the running-mean signature at the given epoch length",
+    method: declared
+      ? "the values are running means of the epoch (as the body says)"
+      : "the running-mean signature at the given epoch length",
   };
 }
 

@@ -106,7 +106,15 @@ function signatureOf(
     : axis.stride === 1 && Math.abs(period - Math.round(period)) <= LOCATE.wholeStep
     ? Math.max(2, Math.round(period))
     : found.period;
-  return runningMeanSignature(residuals.values, residuals.finite, foldAt, axis.stride > 1);
+  const signature = runningMeanSignature(
+    residuals.values,
+    residuals.finite,
+    foldAt,
+    axis.stride > 1,
+  );
+  // Declared by the body (a Keras or torchvision log): a running mean at the epoch, proven or not.
+  const declared = prepared.options.runningMean === "epoch" && isEpoch(prepared, period);
+  return declared ? { ...signature, runningMean: true } : signature;
 }
 
 /** The step phase of a reset train's matched points, within `cycle` steps. */

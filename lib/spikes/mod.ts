@@ -11,3 +11,6 @@ export * from "./running_mean_signature.ts";
 export * from "./level_shifts.ts";
 export * from "./regular_grid.ts";
 export * from "./boundary_shape.ts";
+export * from "./eval_trend.ts";
+export * from "./overfitting.ts";
+export * from "./schedule_events.ts";

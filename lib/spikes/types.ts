@@ -11,11 +11,36 @@ export interface SpikeOptions {
   datasetSize?: number;
   batchSize?: number;
   dropLast?: boolean;
+  /** The eval loss at its own steps: rising while the training loss falls is `overfitting`. */
+  evalLoss?: SideSeries;
+  /** The learning rate: a spike on one of its schedule events (warm-up's end, a restart) is explained. */
+  learningRate?: SideSeries;
+  /** The gradient norm (carried for the rules that read it). */
+  gradNorm?: SideSeries;
+  /**
+   * How each logged value was formed, when not one step's loss (or the mean of `logEvery`):
+   * `"epoch"` — the running mean since the epoch began (Keras' progress bar, torchvision's
+   * `global_avg`), which restarts at every epoch boundary. The JSON field is
+   * `logged_as: "epoch-running-mean"`.
+   */
+  runningMean?: "epoch";
+  /** Where the series came from: the body's format and the options its file implied. */
+  source?: { format: string; fromFile?: InputSummary["from_file"] };
   /**
    * Called between units of work (each period proposal judged); may throw to abandon the
    * analysis. The service passes one that throws once its time budget is spent.
    */
   checkpoint?: () => void;
+}
+
+/**
+ * A series beside the loss, at training steps (`aligned` false), or at the indices of the loss
+ * points it is aligned with (`aligned` true; the analysis turns them into steps).
+ */
+export interface SideSeries {
+  steps: Float64Array;
+  values: Float64Array;
+  aligned?: boolean;
 }
 
 /** One spike (or dip). `baseline` is the median of the 10 finite points before it. */
@@ -54,9 +79,20 @@ export interface EpochAlignment {
   alternative: "last-step" | "first-step" | null;
 }
 
+/** What the analysis was given: the body's format, its series, and options its file implied. */
+export interface InputSummary {
+  /** `json`, `csv`, `text`, or the framework file recognised (`trainer_state`, `keras`, …). */
+  format: string;
+  /** Points in each series. */
+  series: { loss: number; eval_loss: number; learning_rate: number; grad_norm: number };
+  /** Options read from the file itself, used because the request did not give its own. */
+  from_file: { steps_per_epoch?: number; log_every?: number; logged_as?: string };
+}
+
 /** The answer of the analysis. */
 export interface SpikeReport {
   n: number;
+  input: InputSummary;
   /** Whether the analysis ran on ln(loss) (`log`) or on the loss (`linear`). */
   scale: "log" | "linear";
   non_finite: { count: number; first_step: number | null };
@@ -79,6 +115,14 @@ export interface LastBatchMeasurement {
   epochs: number;
   /** Share of epochs where the last step is a spike (|z| ≥ 3) in the ratio's direction. */
   spike_share: number;
+  /**
+   * Whether the per-epoch ratios are significantly away from 1 and consistent (t test on their
+   * logs, p ≤ 0.01, spread ≤ half the mean; see `ratioSignificance`): only then is a reduction
+   * inferred from them. Else the ratio is the noise of single steps.
+   */
+  significant: boolean;
+  /** Two-sided p of that t test (1 below 3 epochs). */
+  p_value: number;
   /** The reduction whose prediction matches (needs dataset_size and batch_size). */
   inferred_reduction: string | null;
   k: number | null;

@@ -1,7 +1,8 @@
 /**
  * `epoch-start-drop`: the loss steps down at each epoch's start and stays flat within the
  * epoch — the model meets the same examples again and remembers them (information: expected
- * in a small-data fine-tune; what matters is the eval loss).
+ * in a small-data fine-tune; a warning when the eval loss rises meanwhile: memorisation that
+ * costs held-out loss).
  *
  * Why: in a multi-epoch fine-tune the training loss of an example falls most when it is seen
  * again, so the curve is a staircase with the epoch's length (`staircase.ts`). It is not a
@@ -28,7 +29,8 @@ export const epochStartDrop: Rule = {
       : `${fmt(-low)}–${fmt(-high)}`;
     return {
       id: "epoch-start-drop",
-      severity: "info",
+      // Memorisation is overfitting when the eval loss rises.
+      severity: e.overfitting ? "warning" : "info",
       title: "The loss steps down at every epoch start",
       evidence:
         `every ${e.periodicity.period} steps ${
@@ -36,8 +38,11 @@ export const epochStartDrop: Rule = {
         } the level drops ${size} beyond the drift within the epochs (${stairs.drops} of ${stairs.boundaries} boundaries, ` +
         `the drop holding through the next epoch; pooled z = ${stairs.z.toFixed(1)}) and stays ` +
         "flat in between: the model meets the same examples again and fits them better each " +
-        "time. It is expected in a fine-tune of a small dataset; it becomes overfitting when " +
-        "the eval loss rises (send eval_loss to tell)." +
+        "time. " +
+        (e.overfitting
+          ? "The eval loss rises meanwhile: the model memorises its training set (see overfitting)."
+          : "It is expected in a fine-tune of a small dataset; it becomes overfitting when " +
+            "the eval loss rises" + (e.options.evalLoss ? "." : " (send eval_loss to tell).")) +
         (e.layout
           ? ""
           : ` If an epoch is not ${e.periodicity.period} steps, a learning rate that steps down every ${e.periodicity.period} steps does the same.`),

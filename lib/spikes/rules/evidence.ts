@@ -12,8 +12,10 @@ import type { Period } from "../../period/mod.ts";
 import type { BoundaryRatios } from "../boundary_ratios.ts";
 import type { SpikeEpoch } from "../epoch_layout.ts";
 import type { Excursion } from "../excursions.ts";
+import type { Overfitting } from "../overfitting.ts";
 import type { RisingTrend } from "../rising_trend.ts";
 import type { RunningMeanSignature } from "../running_mean_signature.ts";
+import type { ScheduledSpike } from "../schedule_events.ts";
 import type { Staircase } from "../staircase.ts";
 import type { EpochAlignment, Periodicity, Spike, SpikeOptions } from "../types.ts";
 
@@ -42,7 +44,12 @@ export interface Evidence {
   stairs: Staircase | null;
   /** The last-batch model's reading of the measured ratio (null without dataset and batch size). */
   explanation: MeasuredRatioExplanation | null;
+  /** Spikes with no period and no schedule event to explain them. */
   isolated: Spike[];
+  /** Spikes that sit on a learning-rate schedule event (explained, not isolated). */
+  scheduled: ScheduledSpike[];
+  /** The eval loss rising while the training loss falls, when an eval series was given. */
+  overfitting: Overfitting | null;
   nonFinite: { count: number; first_step: number | null };
   rising: RisingTrend | null;
   /** Where the loss exploded (10× its level, or not finite), and whether it came back. */

@@ -72,6 +72,11 @@ function batchText(e: Evidence): string {
 
 function inferredText(explanation: MeasuredRatioExplanation | null): string {
   if (!explanation) return "";
+  if (explanation.significance && !explanation.significance.significant) {
+    return ` The per-epoch ratios are not significantly away from 1 (t test on their logs, p = ${
+      explanation.significance.p_value.toPrecision(2)
+    }, over ${explanation.significance.epochs} epochs): no reduction is inferred from them.`;
+  }
   if (explanation.inferred_reduction) {
     return ` The ratio points to the reduction \`${explanation.inferred_reduction}\` (loss ∝ b^(1−k), k = ${
       explanation.k!.toFixed(2)
@@ -100,5 +105,11 @@ export function explainLastBatch(
   const { datasetSize, batchSize, dropLast } = options;
   const ratio = last?.median;
   if (datasetSize === undefined || batchSize === undefined || !(ratio! > 0)) return null;
-  return explainMeasuredRatio({ datasetSize, batchSize, dropLast, measuredRatio: ratio! });
+  return explainMeasuredRatio({
+    datasetSize,
+    batchSize,
+    dropLast,
+    measuredRatio: ratio!,
+    epochRatios: last?.ratios,
+  });
 }

@@ -1,7 +1,7 @@
 /**
  * The diagnosis rules of the spike analysis, one per finding id, in the groups their findings
  * are reported in: the loss's health, the period's cause, the spikes with no period, the trend
- * and its blow-ups.
+ * (the eval loss's, the training loss's rise and its blow-ups).
  * Within a group the more severe finding comes first (a period's reading before its
  * alternative).
  */
@@ -14,6 +14,7 @@ import { isolatedSpikes } from "./isolated_spikes.ts";
 import { lastBatchDip } from "./last_batch_dip.ts";
 import { lastBatchSpike } from "./last_batch_spike.ts";
 import { nonFiniteLoss } from "./non_finite_loss.ts";
+import { overfittingRule } from "./overfitting.ts";
 import { periodicSpikes } from "./periodic_spikes.ts";
 import { risingLoss } from "./rising_loss.ts";
 import { transientInstability } from "./transient_instability.ts";
@@ -35,5 +36,5 @@ export const RULE_GROUPS: readonly (readonly Rule[])[] = [
     periodicSpikes,
   ],
   [isolatedSpikes],
-  [risingLoss, divergence, transientInstability],
+  [overfittingRule, risingLoss, divergence, transientInstability],
 ];

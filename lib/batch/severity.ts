@@ -1,0 +1,20 @@
+/**
+ * How much a factor on one batch's loss or gradient matters, the scale every last-batch finding
+ * uses: a factor ≥ 2 is `critical` (the Keras-SSD report: 4×, a spike that momentum carries on),
+ * ≥ 1.25 or ≤ 0.8 `warning` (a dip under-weights a batch but does not destabilise training),
+ * anything closer to 1 `info`. O(1).
+ *
+ * @example
+ * ```ts
+ * severityOfFactor(4); // "critical"
+ * severityOfFactor(0.25); // "warning"
+ * severityOfFactor(1.1); // "info"
+ * ```
+ */
+import type { Severity } from "../findings/mod.ts";
+
+export function severityOfFactor(factor: number): Severity {
+  const size = Math.abs(Math.log(factor));
+  if (!(size < Math.log(2)) && !(factor < 1)) return "critical";
+  return size >= Math.log(1.25) ? "warning" : "info";
+}

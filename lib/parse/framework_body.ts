@@ -1,0 +1,56 @@
+/**
+ * Recognises a framework's own file by its content, with no flag, and reads it.
+ *
+ * Why: people send the file they have. A JSON object with `log_history` is a Hugging Face
+ * `trainer_state.json`; lines of objects with `current_steps` a LLaMA-Factory
+ * `trainer_log.jsonl`; a CSV whose header has `epoch` and `step` a Lightning `metrics.csv`; a
+ * text with Keras progress lines, torchvision `MetricLogger` lines or nanoGPT/llm.c `iter`/`step`
+ * lines that log. Text logs are recognised from their first 64 KiB (warnings and banners come
+ * first; a signature line shows within a few hundred lines), so a plain series of 10⁶ numbers
+ * pays one bounded look, not a second pass.
+ *
+ * Cost: O(min(n, 64 Ki)) to recognise, then the reader's O(n).
+ *
+ * @example
+ * ```ts
+ * readFrameworkText("iter 0: loss 4.27, time 33197.22ms\niter 10: loss 3.48, time 1705.53ms\n")
+ *   ?.format; // "nanogpt"
+ * readFrameworkText("step,loss\n0,2.5\n"); // null (a plain CSV)
+ * ```
+ */
+import type { FrameworkLog } from "./framework_log.ts";
+import { logLines } from "./framework_log.ts";
+import { isKerasLine, readKerasLog } from "./keras_log.ts";
+import { isLightningHeader, readLightningCsv } from "./lightning_csv.ts";
+import { isNanoGptLine, readNanoGptLog } from "./nanogpt_log.ts";
+import { isTorchvisionLine, readTorchvisionLog } from "./torchvision_log.ts";
+import { isTrainerLog, readTrainerLog } from "./trainer_log.ts";
+import { isTrainerState, readTrainerState } from "./trainer_state.ts";
+
+/** How much of a text body is looked at to recognise a log (bytes of warnings before it). */
+const SNIFF_CHARACTERS = 65_536;
+
+/** A parsed JSON value that is a framework file (trainer_state.json), read; else null. */
+export function readFrameworkJson(value: unknown): FrameworkLog | null {
+  return isTrainerState(value) ? readTrainerState(value) : null;
+}
+
+/**
+ * A text body that is a framework file (trainer_log.jsonl, metrics.csv, a pasted log), read;
+ * null for anything else (JSON, a plain CSV, numbers), which the generic readers take.
+ */
+export function readFrameworkText(text: string, column?: string): FrameworkLog | null {
+  if (isTrainerLog(text)) return readTrainerLog(text);
+  const start = text[text.search(/\S/)];
+  if (start === "{" || start === "[") return null;
+  const lines = logLines(text.slice(0, SNIFF_CHARACTERS));
+  for (const line of lines) {
+    if (isKerasLine(line)) return readKerasLog(text);
+    if (isTorchvisionLine(line)) return readTorchvisionLog(text);
+    if (isNanoGptLine(line)) return readNanoGptLog(text);
+  }
+  const header = lines.find((line) => line.trim() !== "");
+  return header !== undefined && header.includes(",") && isLightningHeader(header)
+    ? readLightningCsv(text, column)
+    : null;
+}
