@@ -11,3 +11,4 @@ export * from "./shape_fundamental.ts";
 export * from "./occupancy_tail.ts";
 export * from "./tuning.ts";
 export * from "./normal_tail.ts";
+export * from "./seasonal_fold.ts";

@@ -156,6 +156,7 @@ function evidenceOf(
       located.signature,
       epoch?.layout ?? null,
       located.stairs,
+      located.restart,
     ),
   };
 }

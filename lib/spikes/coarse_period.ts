@@ -46,7 +46,7 @@ export function coarsePeriod(
         ...found,
         period: found.period * size,
         phase: found.phase * size + offset,
-        matched: found.matched.map((b) => b * size + offset),
+        matched: found.matched.map((b) => Math.round(b * size + offset)),
       };
     }
   }

@@ -16,10 +16,10 @@
  * // ssd_double_norm with 157 steps per epoch: epochPosition(...) → ["last-step", null]
  * ```
  */
-import { circularDistance, logBinomialTail, type Period } from "../period/mod.ts";
+import { circularDistance, logBinomialTail, modulo, type Period } from "../period/mod.ts";
 import type { BoundaryRatios } from "./boundary_ratios.ts";
 import type { EpochAlignment } from "./types.ts";
-import { LOCATE } from "./tuning.ts";
+import { LIST, LOCATE } from "./tuning.ts";
 
 /** A period at the epoch's length when its last or first step spikes in most epochs. */
 export function foldAtEpoch(
@@ -75,7 +75,15 @@ export function epochPosition(
   if (found.kind === "shape") return ["whole-epoch", null];
   const reach = Math.max(stride, 1);
   const toLast = circularDistance(phase, stepsPerEpoch - 1, stepsPerEpoch);
-  const toFirst = circularDistance(phase, 0, stepsPerEpoch);
+  let toFirst = circularDistance(phase, 0, stepsPerEpoch);
+  // A spike at the first step that decays over a few steps (momentum carries it) peaks, in
+  // logged points, anywhere in its tail: within the tail after the first step, it is the first
+  // step's, as the spike list counts its tail with it — unless the rest of the epoch repeats
+  // too (data sorted by class changes class a few steps in: the data order's).
+  const points = stepsPerEpoch / reach;
+  const tail = reach * Math.min(LIST.tailMax, Math.max(LIST.tailMin, LIST.tailShare * points));
+  const decay = found.smoothness === null && modulo(phase, stepsPerEpoch) <= tail;
+  if (toLast > reach && decay) toFirst = Math.min(toFirst, reach);
   if (toLast > reach && toFirst > reach) return ["other", null];
   if (stride >= 2 && toLast <= reach && toFirst <= reach) {
     // Logged means of several steps: one point may hold both boundaries. The spikier one wins

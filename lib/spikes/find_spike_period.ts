@@ -20,7 +20,15 @@
  * ```
  */
 import { median } from "simple-statistics";
-import { circularMean, findPeriod, JUDGE, logNormalTail, type Period } from "../period/mod.ts";
+import {
+  circularMean,
+  findPeriod,
+  JUDGE,
+  logNormalTail,
+  type Period,
+  profileCorrelation,
+  seasonalFold,
+} from "../period/mod.ts";
 import { extremes } from "../series/mod.ts";
 import { coarsePeriod } from "./coarse_period.ts";
 import { foldAtEpoch } from "./epoch_position.ts";
@@ -46,7 +54,7 @@ export function findSpikePeriod(prepared: Prepared): Judgement {
   const blind = blindSearch(prepared);
   if (!epoch) return blind.found ? blind : regularDrops(prepared) ?? blind;
   if (isEpoch(prepared, blind.found ? blind.found.period * axis.stride : null)) return blind;
-  return judgeEpoch(prepared) ?? blind;
+  return judgeEpoch(prepared) ?? shapeAtEpoch(prepared, blind.found) ?? blind;
 }
 
 /**
@@ -155,7 +163,7 @@ function staircaseAtEpoch(prepared: Prepared): Judgement | null {
     points,
     axis.stride > 1,
   );
-  if (signature.runningMean) return null;
+  if (signature.runningMean && !signature.jumpOnly) return null;
   const stairs = staircase(prepared, layout.stepsPerEpoch);
   if (!stairs?.holds) return null;
   return {
@@ -169,6 +177,37 @@ function staircaseAtEpoch(prepared: Prepared): Judgement | null {
       matched: stairs.indices,
     },
     method: "a staircase at the given epoch length",
+  };
+}
+
+/**
+ * The epoch as a repeating profile (the data order): the values less a moving average of one
+ * epoch, folded at the epoch (`seasonalFold`: one F test, not thousands, and a profile wider
+ * than the robust trend's 25 points kept), when the blind search found no period, or a
+ * fraction of the epoch whose profile the epoch's explains better (a smooth profile of two
+ * harmonics folded at half its length).
+ */
+function shapeAtEpoch(prepared: Prepared, found: Period | null): Judgement | null {
+  const { residuals, epoch } = prepared;
+  const points = epoch!.points;
+  if (!(points >= 2)) return null;
+  const divides = found !== null && found.kind === "shape" &&
+    Math.round(points / found.period) >= 2 &&
+    Math.abs(points / found.period - Math.round(points / found.period)) <= LOCATE.epochFraction;
+  if (found && !divides) return null;
+  const { finite, values } = residuals;
+  const fold = seasonalFold(values, finite, points);
+  if (fold.z < LOCATE.epochShapeZ || fold.explained < JUDGE.minExplained) return null;
+  if (found && fold.explained <= found.strength) return null;
+  const cycles = Math.floor(values.length / points);
+  return {
+    found: {
+      ...atEpoch(points, cycles),
+      logP: -0.5 * fold.z * fold.z,
+      strength: fold.explained,
+      smoothness: profileCorrelation(fold.profile, 1),
+    },
+    method: "a profile folded at the given epoch length",
   };
 }
 

@@ -22,7 +22,7 @@
  * located.alignment?.position; // "last-step"
  * ```
  */
-import { circularMean, modulo, type Period } from "../period/mod.ts";
+import { circularMean, modulo, type Period, seasonalFold } from "../period/mod.ts";
 import { boundaryShape } from "./boundary_shape.ts";
 import { epochPosition } from "./epoch_position.ts";
 import type { Judgement } from "./find_spike_period.ts";
@@ -44,6 +44,8 @@ export interface Located {
   signature: RunningMeanSignature | null;
   /** The steps at the period's boundaries, for a repeating shape (null otherwise). */
   stairs: Staircase | null;
+  /** Whether the repeating profile restarts: one step of it a large part of its range. */
+  restart: boolean;
   alignment: EpochAlignment | null;
   periodicity: Periodicity;
 }
@@ -52,17 +54,21 @@ export function locate(prepared: Prepared, judgement: Judgement): Located {
   const { axis, epoch } = prepared;
   let { found, method } = judgement;
   const period = found ? found.period * axis.stride : null;
-  const signature = found && period !== null ? signatureOf(prepared, found, period) : null;
+  let signature = found && period !== null ? signatureOf(prepared, found, period) : null;
   const aligned = isEpoch(prepared, period);
   const cycle = period !== null && epoch && aligned ? epoch.layout.stepsPerEpoch : period;
   // At the epoch's boundaries when the period is the epoch, else at the reset train's phase.
-  const stairs = found?.kind === "shape" && cycle !== null && !signature?.runningMean
+  const stairs = found?.kind === "shape" && cycle !== null &&
+      (!signature?.runningMean || signature.jumpOnly)
     ? staircase(
       prepared,
       cycle,
       aligned || found.matched.length === 0 ? 0 : startPhase(prepared, found, cycle),
     )
     : null;
+  // A running mean by its jump alone, with visible noise that does not decay, is a staircase
+  // where one holds.
+  if (signature?.jumpOnly && stairs?.holds) signature = { ...signature, runningMean: false };
   // A staircase's boundary point holds much of the epoch's profile, but it is a step, not a
   // spike diluted in logged means.
   const edge = found && !signature?.runningMean && !stairs?.holds
@@ -75,7 +81,10 @@ export function locate(prepared: Prepared, judgement: Judgement): Located {
     ? circularMean(found.matched.map(axis.stepOf), cycle)
     : modulo(axis.stepOf(Math.round(signature!.resetPhase)), cycle);
   const alignment = epoch ? alignmentOf(prepared, found, phase, aligned) : null;
-  const periodicity = periodicityOf(found, period, phase, cycle, method, axis.stride);
+  // A train at the first step is answered at the first step (its onset), not where its decay
+  // peaked in the logged points.
+  const onset = alignment?.position === "first-step" ? 0 : phase;
+  const periodicity = periodicityOf(found, period, onset, cycle, method, axis.stride);
   return {
     found,
     period,
@@ -83,6 +92,7 @@ export function locate(prepared: Prepared, judgement: Judgement): Located {
     phase,
     signature,
     stairs: edge ? null : stairs,
+    restart: found ? restarts(prepared, found) : false,
     alignment,
     periodicity,
   };
@@ -114,7 +124,29 @@ function signatureOf(
   );
   // Declared by the body (a Keras or torchvision log): a running mean at the epoch, proven or not.
   const declared = prepared.options.runningMean === "epoch" && isEpoch(prepared, period);
-  return declared ? { ...signature, runningMean: true } : signature;
+  return declared ? { ...signature, runningMean: true, jumpOnly: false } : signature;
+}
+
+/**
+ * Whether the profile folded at the period (less a moving average of one period, so that a
+ * profile wider than the robust trend is whole) restarts: it changes by `LOCATE.restartRange`
+ * of its range within `LOCATE.restartWidth` of the cycle — a warm restart's rise or a shard's
+ * start, where the harmonics of a difficulty order change gradually (the third harmonic moves
+ * less than a quarter of the range so fast).
+ */
+function restarts(prepared: Prepared, found: Period): boolean {
+  if (!(found.period >= 4)) return false;
+  const { values, finite } = prepared.residuals;
+  const { profile } = seasonalFold(values, finite, found.period);
+  const bins = profile.length;
+  const w = Math.max(1, Math.round(LOCATE.restartWidth * bins));
+  let largest = 0, high = -Infinity, low = Infinity;
+  for (let b = 0; b < bins; b++) {
+    largest = Math.max(largest, Math.abs(profile[(b + w) % bins] - profile[b]));
+    high = Math.max(high, profile[b]);
+    low = Math.min(low, profile[b]);
+  }
+  return largest >= LOCATE.restartRange * (high - low);
 }
 
 /** The step phase of a reset train's matched points, within `cycle` steps. */

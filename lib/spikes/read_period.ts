@@ -8,8 +8,10 @@
  * no epoch is given); a repeating shape — or a spike train whose whole cycle
  * repeats, roughly (smoothness < `EXPLAIN.roughProfile`) or with the epoch away from its
  * boundaries — is the data order, unless a known epoch is not the period, or, with no epoch
- * given, it is a train of jumps or a smooth profile (warm restarts): then a schedule. A spike
- * train aligned at the last or first step is that boundary; any other period is a schedule.
+ * given, it is a train of jumps or a smooth profile that restarts (warm restarts): then a
+ * schedule. A spike train aligned at the last or first step is that boundary; aligned at
+ * another step of every epoch, the same batch coming back (the data order); any other period
+ * is a schedule.
  *
  * Cost: O(1).
  *
@@ -32,6 +34,7 @@ export function readPeriod(
   signature: RunningMeanSignature | null,
   layout: SpikeEpoch | null,
   stairs: Staircase | null = null,
+  restart = false,
 ): PeriodReading | null {
   if (!found) return null;
   const aligned = alignment?.aligned ?? false;
@@ -47,10 +50,11 @@ export function readPeriod(
   if (found.kind === "shape" || wholeEpoch) {
     // Unshuffled data repeats with the epoch: a known epoch that is not the period rules it
     // out. With no epoch given, a train of jumps (shard boundaries, a schedule's steps) or a
-    // smooth profile (warm restarts) is a schedule; a rough profile, the data order.
+    // smooth profile that restarts (warm restarts) is a schedule; a rough profile, or a smooth
+    // one with no restart (the harmonics of a difficulty order), the data order.
     if (layout && !aligned) return { cause: "schedule", alternative: null };
     const jumps = found.kind === "shape" && found.matched.length > 0;
-    if (!aligned && (jumps || (smooth ?? 0) >= EXPLAIN.roughProfile)) {
+    if (!aligned && (jumps || ((smooth ?? 0) >= EXPLAIN.roughProfile && restart))) {
       return { cause: "schedule", alternative: null };
     }
     return { cause: "data-order", alternative: null };
@@ -58,5 +62,7 @@ export function readPeriod(
   if (aligned && boundary) {
     return { cause: position, alternative: alignment?.alternative ?? null };
   }
+  // Spikes at one position inside every epoch: the same batch comes back each epoch.
+  if (aligned) return { cause: "data-order", alternative: null };
   return { cause: "schedule", alternative: null };
 }

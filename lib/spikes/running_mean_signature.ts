@@ -28,8 +28,9 @@
  * // loss logged as the running mean of each 200-step epoch: slope ≈ −1, reset at phase 0
  * ```
  */
-import { linearRegression, probit } from "simple-statistics";
+import { linearRegression } from "simple-statistics";
 import { logBinomialTail } from "../period/binomial_tail.ts";
+import { studentTwoSidedTail } from "../series/mod.ts";
 import { LOCATE } from "./tuning.ts";
 
 export interface RunningMeanSignature {
@@ -43,6 +44,15 @@ export interface RunningMeanSignature {
   jumpShare: number;
   /** The mean |change| at the restart (in the values' units: ln(loss) for a positive loss). */
   restartSize: number;
+  /** Whether the changes fall as 1/j after the restart (significantly). */
+  decays: boolean;
+  /**
+   * Whether only the jump says running mean, while the noise is visible (a quarter or more of
+   * the changes within the cycle go against the drift) and does not decay (its slope
+   * significantly above −0.5): a staircase on a falling trend jumps alike, and wins where it
+   * holds (`../spikes/locate.ts`).
+   */
+  jumpOnly: boolean;
   /**
    * Whether the slope (≤ −0.35) or the jump (a 0.2–0.8 share, the drift's way in 4 of every 5
    * cycles — or 7 of 10 when that many cycles make it p ≤ 10⁻³ —, five times any other step's
@@ -64,7 +74,7 @@ export function runningMeanSignature(
   const fold = foldChanges(y, finite, period);
   let reset = 0;
   for (let b = 1; b < fold.bins; b++) if (fold.mean(b) > fold.mean(reset)) reset = b;
-  const { slope, t } = decaySlope(fold, reset);
+  const { slope, falls, flat } = decaySlope(fold, reset);
   const width = straddle && fold.bins >= 4 ? 2 : 1;
   const restart = restartJump(fold, reset, width);
   const transient = isTransient(fold, reset, restart.jump, width);
@@ -74,11 +84,25 @@ export function runningMeanSignature(
   const steady = along >= LOCATE.steadyShare * count ||
     (along >= LOCATE.looseSteadyShare * count &&
       logBinomialTail(along, count, 0.5) <= Math.log(LOCATE.steadyMaxP));
+  // The jump test is for a running mean whose loss falls faster than its noise: its changes
+  // within the cycle nearly all go the drift's way. Where they do not, the noise is visible,
+  // and a running mean would show it decaying: a jump alone is then weaker evidence.
+  const visibleNoise = alongWithin(fold, reset, width, restart.drift) <= LOCATE.visibleNoise &&
+    flat <= LOCATE.decayP;
   const jumps = count >= LOCATE.minRestarts && steady && jumpShare >= low && jumpShare <= high &&
     restart.other <= LOCATE.otherStep * Math.abs(restart.jump) && !transient;
-  const decays = slope <= LOCATE.decaySlope && t <= -1 && !transient;
+  const decays = slope <= LOCATE.decaySlope && falls <= LOCATE.decayP && !transient;
   const restartSize = fold.mean(reset);
-  return { period, resetPhase: reset, slope, jumpShare, restartSize, runningMean: decays || jumps };
+  return {
+    period,
+    resetPhase: reset,
+    slope,
+    jumpShare,
+    restartSize,
+    decays,
+    jumpOnly: jumps && !decays && visibleNoise,
+    runningMean: decays || jumps,
+  };
 }
 
 /** The changes y[i] − y[i−1] folded at the period: mean |change|, mean change, rises per bin. */
@@ -114,18 +138,22 @@ function foldChanges(y: Float64Array, finite: Uint8Array, period: number): Chang
 /**
  * Slope of ln(mean |Δy|) against ln(points since the reset), from an eighth of the cycle on: a
  * spike's momentum tail has died out there, while a running mean's changes keep shrinking as
- * 1/j to the end of the cycle.
+ * 1/j to the end of the cycle. With the one-sided p-values (Student's t on the regression) that
+ * it falls at all, and that it falls less steeply than a running mean's noise would (−0.5).
  */
-function decaySlope(fold: ChangeFold, reset: number): { slope: number; t: number } {
+function decaySlope(
+  fold: ChangeFold,
+  reset: number,
+): { slope: number; falls: number; flat: number } {
   const points: [number, number][] = [];
   const from = Math.max(2, Math.floor(fold.bins * LOCATE.decayFrom));
   for (let j = from; j < fold.bins; j++) {
     const m = fold.mean(reset + j);
     if (m > 0) points.push([Math.log(j), Math.log(m)]);
   }
-  if (points.length < 4) return { slope: 0, t: 0 };
+  if (points.length < 4) return { slope: 0, falls: 1, flat: 1 };
   const { m, b } = linearRegression(points);
-  // The slope's t statistic: its standard error from the residuals about the line.
+  // The slope's standard error from the residuals about the line.
   let residual = 0, spread = 0;
   const centre = points.reduce((s, [x]) => s + x, 0) / points.length;
   for (const [x, y] of points) {
@@ -133,21 +161,12 @@ function decaySlope(fold: ChangeFold, reset: number): { slope: number; t: number
     spread += (x - centre) ** 2;
   }
   const se = Math.sqrt(residual / (points.length - 2) / spread);
-  const t = se > 0 ? m / se : m < 0 ? -Infinity : 0;
-  // In units of the one-sided critical t at LOCATE.decayP for its degrees of freedom.
-  return { slope: m, t: t / tCritical(points.length - 2) };
-}
-
-/**
- * Student's t at upper tail `LOCATE.decayP` for `dof` degrees of freedom, by the
- * Cornish–Fisher expansion around the normal quantile (within 2 % from 4 degrees of freedom;
- * 6.2 for 2 where the exact value is 7.0, so few points are, if anything, judged leniently).
- */
-function tCritical(dof: number): number {
-  const z = probit(1 - LOCATE.decayP);
-  const z3 = z ** 3, z5 = z ** 5, z7 = z ** 7;
-  return z + (z3 + z) / (4 * dof) + (5 * z5 + 16 * z3 + 3 * z) / (96 * dof ** 2) +
-    (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * dof ** 3);
+  const below = (t: number) =>
+    t >= 0
+      ? 1 - studentTwoSidedTail(t, points.length - 2) / 2
+      : studentTwoSidedTail(t, points.length - 2) / 2;
+  if (!(se > 0)) return { slope: m, falls: m < 0 ? 0 : 1, flat: m > -0.5 ? 0 : 1 };
+  return { slope: m, falls: below(m / se), flat: below(-(m + 0.5) / se) };
 }
 
 /** The restart's mean jump, against the drift of a whole cycle and every other step's. */
@@ -165,7 +184,18 @@ function restartJump(fold: ChangeFold, reset: number, width: number) {
   // step several times a cycle; a running mean only drifts between its restarts).
   let other = 0;
   for (let j = width + 1; j <= bins - 2; j++) other = Math.max(other, Math.abs(change(reset + j)));
-  return { count, jump, along, other, jumpShare: drift !== 0 ? jump / drift : 0 };
+  return { count, jump, along, other, drift, jumpShare: drift !== 0 ? jump / drift : 0 };
+}
+
+/** The share of the changes within the cycle (the restart left out) that go the drift's way. */
+function alongWithin(fold: ChangeFold, reset: number, width: number, drift: number): number {
+  let along = 0, all = 0;
+  for (let j = width; j < fold.bins; j++) {
+    const b = (reset + j) % fold.bins;
+    along += drift < 0 ? fold.counts[b] - fold.rises[b] : fold.rises[b];
+    all += fold.counts[b];
+  }
+  return all > 0 ? along / all : 0;
 }
 
 /**

@@ -4,17 +4,16 @@
  *
  * Why: at each boundary the level of the first quarter of the new epoch is compared with the
  * last quarter of the old one (means of points clipped to ±3 noise scales around the trend, so
- * a spike is not a step; the point that straddles the boundary left out), and the change of the
- * whole epoch's mean with the one before. A boundary is a stair when the epoch's level drops by
- * `LOCATE.stairDrop` or more, at least `LOCATE.stairAtBoundary` of that drop happens across the
- * boundary (a smooth curve changes by a quarter of it there), and the new epoch does not climb
- * back `LOCATE.stairHold` of the step by its end. Data in the same order every epoch (a
- * sawtooth profile) jumps at the boundary too, but its epoch means follow only the trend, and it
- * climbs back within the epoch. The staircase holds when most boundaries are stairs, the median
- * step is a drop of `LOCATE.stairDrop`, and the steps beyond a smooth curve's quarter-epoch
- * change, pooled over the boundaries (Stouffer's z against the noise of a mean of w points),
- * are below −`LOCATE.stairZ`. Levels are compared in the analysis domain (ln(loss) when the
- * loss is positive).
+ * a spike is not a step; the point that straddles the boundary left out). A smooth curve changes
+ * across the boundary as much as over any quarter of an epoch: a quarter of the change between
+ * the two epochs' means. The excess beyond that is the step. A boundary is a stair when its step
+ * is a drop of `LOCATE.stairDrop` or more and the new epoch does not climb back
+ * `LOCATE.stairHold` of it by its end: data in the same order every epoch (a sawtooth profile)
+ * drops at the boundary too, but climbs back within the epoch. The staircase holds when most
+ * boundaries are stairs, the median step is a drop of `LOCATE.stairDrop`, and the steps, pooled
+ * over the boundaries (Stouffer's z against the noise of a mean of w points), are below
+ * −`LOCATE.stairZ`. Levels are compared in the analysis domain (ln(loss) when the loss is
+ * positive).
  *
  * Cost: O(epochs · w log w) after a binary search per window.
  *
@@ -35,7 +34,7 @@ export interface Staircase {
   drops: number;
   /** The change across each boundary (analysis domain: a ln ratio for a positive loss). */
   steps: number[];
-  /** The median change across the boundaries, and the pooled z of their excess. */
+  /** The median change across the boundaries, and the pooled z of their steps beyond the drift. */
   step: number;
   z: number;
   /** The first point of each epoch measured. */
@@ -56,7 +55,7 @@ export function staircase(
   const level = levels(prepared);
   const end = axis.stepOf(prepared.loss.length - 1) + axis.stride;
   const drop = dropIn(prepared, LOCATE.stairDrop);
-  const steps: number[] = [], indices: number[] = [];
+  const steps: number[] = [], excesses: number[] = [], indices: number[] = [];
   let zSum = 0, stairs = 0;
   const first = axis.stepOf(0);
   const from = phase + stepsPerEpoch * Math.max(1, Math.ceil((first - phase) / stepsPerEpoch));
@@ -68,22 +67,22 @@ export function staircase(
     const old = level(b - stepsPerEpoch, b, Infinity), now = level(start, next, Infinity);
     const close = level(start, next, -w);
     if (!last || !first || !old || !now || !close) continue;
-    const across = first.mean - last.mean, epoch = now.mean - old.mean;
+    // The change across the boundary beyond a smooth curve's over the quarter of an epoch
+    // between the two windows (a quarter of the change between the epochs' means).
+    const across = first.mean - last.mean, excess = across - (now.mean - old.mean) / 4;
     steps.push(across);
+    excesses.push(excess);
     indices.push(first.from);
-    // Beyond a smooth curve's change over the quarter of an epoch between the two windows.
     const se = residuals.noise * Math.sqrt(2 / w);
-    zSum += se > 0 ? (across - epoch / 4) / se : 0;
-    if (
-      across < 0 && epoch <= drop && across <= LOCATE.stairAtBoundary * epoch &&
-      close.mean - first.mean <= -LOCATE.stairHold * across
-    ) stairs++;
+    zSum += se > 0 ? excess / se : 0;
+    // A stair: a step a person sees, that the new epoch does not climb back by half by its end.
+    if (excess <= drop && close.mean - first.mean <= -LOCATE.stairHold * excess) stairs++;
   }
   if (steps.length === 0) return null;
   const step = median(steps);
   const z = zSum / Math.sqrt(steps.length);
   const holds = z <= -LOCATE.stairZ && stairs >= LOCATE.stairShare * steps.length &&
-    step <= drop;
+    median(excesses) <= drop;
   const domain = residuals.domain;
   return { boundaries: steps.length, drops: stairs, steps, step, z, indices, domain, holds };
 }

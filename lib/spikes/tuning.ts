@@ -59,6 +59,13 @@ export const LOCATE = {
   epochMaxP: 1e-4,
   epochTrials: 4,
   /**
+   * The epoch folded as a profile (one F test): z ≥ 4 (p ≈ 3·10⁻⁵), where the blind search,
+   * paying for every period and phase it tried, asks 6.
+   */
+  epochShapeZ: 4,
+  /** A period is a fraction of the epoch when the epoch is within 5 % of a whole multiple. */
+  epochFraction: 0.05,
+  /**
    * An upward train is checked for a running mean only when 15 % of its cycles hold a dip at its
    * phase (a restart jumps either way; a spike with a momentum tail decays alike but never dips).
    */
@@ -71,10 +78,21 @@ export const LOCATE = {
   boundaryLead: 0.2,
   /** With a point a step, a period within 0.2 of a whole number is folded at that number. */
   wholeStep: 0.2,
+  /**
+   * A profile restarts when it changes by 40 % of its range within 5 % of the cycle (a sine's
+   * third harmonic moves 24 % of its range so fast; a warm restart rises within 1–5 %).
+   */
+  restartWidth: 0.05,
+  restartRange: 0.4,
   /** A boundary point holding 40 % of the epoch profile's variance is a diluted spike. */
   boundaryShare: 0.4,
   /** A running mean: ln |Δy| falls with slope ≤ −0.35 against ln j (1/j gives −1) … */
   decaySlope: -0.35,
+  /**
+   * A running mean's restart zone starts 2 points before the bin of its largest change (the
+   * first means' noise can peak a point or two after the restart) …
+   */
+  restartSlack: 2,
   /** … measured from an eighth of the cycle, past a spike's momentum tail … */
   decayFrom: 1 / 8,
   /**
@@ -89,6 +107,12 @@ export const LOCATE = {
   /** … or in 7 of 10 when that many cycles make it p ≤ 10⁻³ … */
   looseSteadyShare: 0.7,
   steadyMaxP: 1e-3,
+  /**
+   * … and (that test being for a loss that falls faster than its noise) unless the noise is
+   * visible — no more than 75 % of the changes within the cycle go the drift's way — and does
+   * not decay (its slope significantly above −0.5, p ≤ 0.01), as a running mean's would …
+   */
+  visibleNoise: 0.75,
   /** … with no other step moving a fifth as much … */
   otherStep: 0.2,
   /** … in at least 4 cycles. */
@@ -97,11 +121,7 @@ export const LOCATE = {
   stairWindow: 1 / 4,
   /** … the steps, pooled over the boundaries, at z ≤ −3 (one test: the epoch is given) … */
   stairZ: 3,
-  /**
-   * … most boundaries (two thirds) stairs: the epoch's mean 5 % lower than the last one's, half
-   * of that drop across the boundary, and the new epoch climbing back less than half of it …
-   */
-  stairAtBoundary: 0.5,
+  /** … most boundaries (two thirds) stairs, the new epoch climbing back less than half … */
   stairHold: 0.5,
   stairShare: 2 / 3,
   /** … by 5 % in the median: a step a person sees in the plot. */
