@@ -25,6 +25,7 @@ import {
   findPeriod,
   JUDGE,
   logNormalTail,
+  modulo,
   type Period,
   profileCorrelation,
   seasonalFold,
@@ -34,7 +35,7 @@ import { coarsePeriod } from "./coarse_period.ts";
 import { foldAtEpoch } from "./epoch_position.ts";
 import { levelShifts } from "./level_shifts.ts";
 import { isEpoch, type Prepared } from "./prepare.ts";
-import { runningMeanSignature } from "./running_mean_signature.ts";
+import { type RunningMeanSignature, runningMeanSignature } from "./running_mean_signature.ts";
 import { staircase } from "./staircase.ts";
 import { LOCATE, PREPARE } from "./tuning.ts";
 
@@ -134,12 +135,7 @@ function judgeEpoch(prepared: Prepared): Judgement | null {
 function runningMeanAtEpoch(prepared: Prepared, declared = false): Judgement | null {
   const { residuals, epoch, axis } = prepared;
   const points = epoch!.points;
-  const signature = runningMeanSignature(
-    residuals.values,
-    residuals.finite,
-    points,
-    axis.stride > 1,
-  );
+  const signature = epochSignature(prepared);
   if (!signature.runningMean && !declared) return null;
   return {
     found: {
@@ -157,12 +153,7 @@ function runningMeanAtEpoch(prepared: Prepared, declared = false): Judgement | n
 function staircaseAtEpoch(prepared: Prepared): Judgement | null {
   const { residuals, epoch, axis } = prepared;
   const { layout, points } = epoch!;
-  const signature = runningMeanSignature(
-    residuals.values,
-    residuals.finite,
-    points,
-    axis.stride > 1,
-  );
+  const signature = epochSignature(prepared);
   if (signature.runningMean && !signature.jumpOnly) return null;
   const stairs = staircase(prepared, layout.stepsPerEpoch);
   if (!stairs?.holds) return null;
@@ -209,6 +200,14 @@ function shapeAtEpoch(prepared: Prepared, found: Period | null): Judgement | nul
     },
     method: "a profile folded at the given epoch length",
   };
+}
+
+/** The running-mean signature folded at the epoch, its bins counted from an epoch's start. */
+export function epochSignature(prepared: Prepared): RunningMeanSignature {
+  const { residuals, epoch, axis } = prepared;
+  const points = epoch!.points;
+  const origin = modulo(-axis.stepOf(0) / axis.stride, points);
+  return runningMeanSignature(residuals.values, residuals.finite, points, axis.stride > 1, origin);
 }
 
 /** A period of `points` at the epoch, found by one of its judges. */

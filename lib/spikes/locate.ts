@@ -25,7 +25,7 @@
 import { circularMean, modulo, type Period, seasonalFold } from "../period/mod.ts";
 import { boundaryShape } from "./boundary_shape.ts";
 import { epochPosition } from "./epoch_position.ts";
-import type { Judgement } from "./find_spike_period.ts";
+import { epochSignature, type Judgement } from "./find_spike_period.ts";
 import { periodicityOf } from "./periodicity.ts";
 import { isEpoch, type Prepared } from "./prepare.ts";
 import { type RunningMeanSignature, runningMeanSignature } from "./running_mean_signature.ts";
@@ -111,9 +111,10 @@ function signatureOf(
   if (found.kind === "spikes-up" && mixedSigns(residuals.z, found) < LOCATE.mixedShare) {
     return null;
   }
-  const foldAt = epoch && isEpoch(prepared, period)
-    ? epoch.points
-    : axis.stride === 1 && Math.abs(period - Math.round(period)) <= LOCATE.wholeStep
+  if (epoch && isEpoch(prepared, period)) {
+    return declaredOr(prepared, period, epochSignature(prepared));
+  }
+  const foldAt = axis.stride === 1 && Math.abs(period - Math.round(period)) <= LOCATE.wholeStep
     ? Math.max(2, Math.round(period))
     : found.period;
   const signature = runningMeanSignature(
@@ -123,6 +124,15 @@ function signatureOf(
     axis.stride > 1,
   );
   // Declared by the body (a Keras or torchvision log): a running mean at the epoch, proven or not.
+  return declaredOr(prepared, period, signature);
+}
+
+/** Declared by the body (a Keras or torchvision log): a running mean at the epoch, proven or not. */
+function declaredOr(
+  prepared: Prepared,
+  period: number,
+  signature: RunningMeanSignature,
+): RunningMeanSignature {
   const declared = prepared.options.runningMean === "epoch" && isEpoch(prepared, period);
   return declared ? { ...signature, runningMean: true, jumpOnly: false } : signature;
 }

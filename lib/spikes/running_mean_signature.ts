@@ -63,18 +63,23 @@ export interface RunningMeanSignature {
 
 /**
  * `straddle`: the points span several steps each, so one of them may hold both sides of the
- * restart; the restart's change is then that of its point and the next.
+ * restart; the restart's change is then that of its point and the next. `origin`: the point
+ * (possibly fractional) where a cycle starts, when known (an epoch's first step): the bins are
+ * counted from it, so that a period of a fractional number of points does not split the
+ * restarts between the first bin and the last.
  */
 export function runningMeanSignature(
   y: Float64Array,
   finite: Uint8Array,
   period: number,
   straddle = false,
+  origin = 0,
 ): RunningMeanSignature {
-  const fold = foldChanges(y, finite, period);
+  const fold = foldChanges(y, finite, period, origin);
   let reset = 0;
   for (let b = 1; b < fold.bins; b++) if (fold.mean(b) > fold.mean(reset)) reset = b;
   const { slope, falls, flat } = decaySlope(fold, reset);
+
   const width = straddle && fold.bins >= 4 ? 2 : 1;
   const restart = restartJump(fold, reset, width);
   const transient = isTransient(fold, reset, restart.jump, width);
@@ -89,13 +94,17 @@ export function runningMeanSignature(
   // and a running mean would show it decaying: a jump alone is then weaker evidence.
   const visibleNoise = alongWithin(fold, reset, width, restart.drift) <= LOCATE.visibleNoise &&
     flat <= LOCATE.decayP;
-  const jumps = count >= LOCATE.minRestarts && steady && jumpShare >= low && jumpShare <= high &&
+  // A smooth drift moves the curve by width/bins of a cycle's drift in the restart's points:
+  // a restart must move it twice that (with 4 bins, no jump can be told from the drift).
+  const fair = (LOCATE.restartFairShare * width) / fold.bins;
+  const jumps = count >= LOCATE.minRestarts && steady && jumpShare >= Math.max(low, fair) &&
+    jumpShare <= high &&
     restart.other <= LOCATE.otherStep * Math.abs(restart.jump) && !transient;
-  const decays = slope <= LOCATE.decaySlope && falls <= LOCATE.decayP && !transient;
+  const decays = !transient && slope <= LOCATE.decaySlope && falls <= LOCATE.decayP;
   const restartSize = fold.mean(reset);
   return {
     period,
-    resetPhase: reset,
+    resetPhase: (reset + origin) % period,
     slope,
     jumpShare,
     restartSize,
@@ -113,15 +122,23 @@ interface ChangeFold {
   rises: Float64Array;
   /** Mean |change| of bin b (taken modulo the bins). */
   mean: (b: number) => number;
+  /** Mean (signed) change of bin b (taken modulo the bins). */
+  change: (b: number) => number;
 }
 
-function foldChanges(y: Float64Array, finite: Uint8Array, period: number): ChangeFold {
+function foldChanges(
+  y: Float64Array,
+  finite: Uint8Array,
+  period: number,
+  origin: number,
+): ChangeFold {
   const bins = Math.ceil(period);
   const sums = new Float64Array(bins), counts = new Float64Array(bins);
   const signed = new Float64Array(bins), rises = new Float64Array(bins);
   for (let i = 1; i < y.length; i++) {
     if (!finite[i] || !finite[i - 1]) continue;
-    const bin = Math.min(bins - 1, Math.floor(i % period));
+    const at = origin === 0 ? i % period : (((i - origin) % period) + period) % period;
+    const bin = Math.min(bins - 1, Math.floor(at));
     const change = y[i] - y[i - 1];
     sums[bin] += Math.abs(change);
     signed[bin] += change;
@@ -132,47 +149,56 @@ function foldChanges(y: Float64Array, finite: Uint8Array, period: number): Chang
     const k = ((b % bins) + bins) % bins;
     return counts[k] > 0 ? sums[k] / counts[k] : 0;
   };
-  return { bins, counts, signed, rises, mean };
+  const change = (b: number) => {
+    const k = ((b % bins) + bins) % bins;
+    return counts[k] > 0 ? signed[k] / counts[k] : 0;
+  };
+  return { bins, counts, signed, rises, mean, change };
 }
 
 /**
  * Slope of ln(mean |Δy|) against ln(points since the reset), from an eighth of the cycle on: a
  * spike's momentum tail has died out there, while a running mean's changes keep shrinking as
  * 1/j to the end of the cycle. With the one-sided p-values (Student's t on the regression) that
- * it falls at all, and that it falls less steeply than a running mean's noise would (−0.5).
+ * it falls at all (`falls`), and that it falls less steeply than a running mean's noise would,
+ * −0.5 (`flat`).
  */
-function decaySlope(
-  fold: ChangeFold,
-  reset: number,
-): { slope: number; falls: number; flat: number } {
-  const points: [number, number][] = [];
+function decaySlope(fold: ChangeFold, reset: number) {
+  const logs: [number, number][] = [];
   const from = Math.max(2, Math.floor(fold.bins * LOCATE.decayFrom));
   for (let j = from; j < fold.bins; j++) {
     const m = fold.mean(reset + j);
-    if (m > 0) points.push([Math.log(j), Math.log(m)]);
+    if (m > 0) logs.push([Math.log(j), Math.log(m)]);
   }
-  if (points.length < 4) return { slope: 0, falls: 1, flat: 1 };
+  if (logs.length < LOCATE.decayBins) return { slope: 0, falls: 1, flat: 1 };
+  const log = slopeTest(logs);
+  return { slope: log.slope, falls: log.below(0), flat: 1 - log.below(-0.5) };
+}
+
+/** A least-squares line and the one-sided p that its slope lies below a value (Student's t). */
+function slopeTest(points: [number, number][]) {
   const { m, b } = linearRegression(points);
-  // The slope's standard error from the residuals about the line.
   let residual = 0, spread = 0;
   const centre = points.reduce((s, [x]) => s + x, 0) / points.length;
   for (const [x, y] of points) {
     residual += (y - (m * x + b)) ** 2;
     spread += (x - centre) ** 2;
   }
-  const se = Math.sqrt(residual / (points.length - 2) / spread);
-  const below = (t: number) =>
-    t >= 0
-      ? 1 - studentTwoSidedTail(t, points.length - 2) / 2
-      : studentTwoSidedTail(t, points.length - 2) / 2;
-  if (!(se > 0)) return { slope: m, falls: m < 0 ? 0 : 1, flat: m > -0.5 ? 0 : 1 };
-  return { slope: m, falls: below(m / se), flat: below(-(m + 0.5) / se) };
+  const se = Math.sqrt(residual / (points.length - 2) / spread), dof = points.length - 2;
+  const below = (value: number) => {
+    if (!(se > 0)) return m < value ? 0 : 1;
+    const t = (m - value) / se;
+    return t >= 0 ? 1 - studentTwoSidedTail(t, dof) / 2 : studentTwoSidedTail(t, dof) / 2;
+  };
+  return { slope: m, below };
 }
 
-/** The restart's mean jump, against the drift of a whole cycle and every other step's. */
+/**
+ * The restart's mean jump over the `width` bins from `reset`, against the drift of a whole
+ * cycle and every other step's.
+ */
 function restartJump(fold: ChangeFold, reset: number, width: number) {
-  const { bins, counts, signed, rises } = fold;
-  const change = (b: number) => counts[b % bins] > 0 ? signed[b % bins] / counts[b % bins] : 0;
+  const { bins, counts, rises, change } = fold;
   // The jump against the drift of a whole cycle (the sum of every bin's mean change).
   let drift = 0;
   for (let b = 0; b < bins; b++) drift += change(b);

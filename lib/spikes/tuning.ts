@@ -96,12 +96,16 @@ export const LOCATE = {
   /** … measured from an eighth of the cycle, past a spike's momentum tail … */
   decayFrom: 1 / 8,
   /**
-   * … and significantly so, at p ≤ 0.01 one-sided (Student's t on the bins' regression): over
-   * a few short cycles the mean |Δy| of a few bins falls as steeply by chance.
+   * … and significantly so, at p ≤ 0.05 one-sided (Student's t on the bins' regression), over 8
+   * bins or more: the mean |Δy| of a few bins of a few short cycles falls as steeply by chance
+   * (a cycle of fewer bins is told by its jump).
    */
-  decayP: 0.01,
+  decayP: 0.05,
+  decayBins: 8,
   /** Or its restart jumps by 20–80 % of the cycle's drift (a running mean: about half) … */
   jumpShare: [0.2, 0.8],
+  /** … and twice the share a smooth drift has in as many points of the cycle … */
+  restartFairShare: 2,
   /** … the drift's way in 4 of every 5 cycles … */
   steadyShare: 0.8,
   /** … or in 7 of 10 when that many cycles make it p ≤ 10⁻³ … */
