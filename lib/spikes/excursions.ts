@@ -6,15 +6,15 @@
  * unstable and may do it again. Both are measured against "its level": the lowest the trend
  * (the rolling median, which no spike moves) had reached before, so that a blow-up that builds
  * over many steps is still measured from where it started. A point explodes when the loss is
- * `EXPLAIN.explodeFactor` times that level or more, or is NaN or infinite; points that explode
- * — and at least `EXPLAIN.explodeZ` noise scales above it in ln(loss), beyond the run's own
- * scatter — or is NaN or infinite; points that explode within `EXPLAIN.excursionGap` of each other are one excursion, which must hold
+ * `EXPLAIN.explodeFactor` times that level or more and `EXPLAIN.explodeZ` noise scales above it
+ * in ln(loss) (beyond the run's own scatter), or when it is NaN or infinite. Exploded points at
+ * most `EXPLAIN.excursionGap` apart are one excursion, which must hold
  * `EXPLAIN.minExcursionPoints` of them — one point alone is one bad batch, or one step a
- * GradScaler skipped — unless the run ends in it. An excursion has recovered when, after it,
- * the loss is back within `EXPLAIN.recoveredFactor` of its level — the median of a stretch
- * between two excursions (or after the last), so a noisy recovery still counts — and has not
- * when the run ends in it or never comes back that far. Series that are not all positive have no ratio to their
- * level: only their non-finite points count.
+ * GradScaler skipped — unless the run ends in it. An excursion has recovered when, after it, the
+ * loss is back within `EXPLAIN.recoveredFactor` of its level — the median of a stretch between
+ * two excursions (or after the last), so a noisy recovery still counts — and has not when the run
+ * ends in it or never comes back that far. Series that are not all positive have no ratio to
+ * their level: only their non-finite points count.
  *
  * Cost: O(n), plus a median per excursion.
  *
@@ -88,7 +88,7 @@ function explodedPoints(
   residuals: Residuals,
   rows?: Int32Array,
 ): { from: number; level: number }[] {
-  const { trend, finite, domain } = residuals;
+  const { trend, finite, domain, values } = residuals;
   const ratio = domain === "log";
   // Ten times the level, and beyond the run's own scatter (a single-batch loss near 0.05 that
   // scatters over 0.002–0.3 reaches 10× its lowest level by chance).
@@ -101,7 +101,7 @@ function explodedPoints(
       if (Number.isFinite(lowest) || !ratio) points.push({ from: i, level: expOf(lowest, ratio) });
       continue;
     }
-    if (ratio && Number.isFinite(lowest) && Math.log(loss[i]) - lowest >= jump) {
+    if (ratio && Number.isFinite(lowest) && values[i] - lowest >= jump) {
       points.push({ from: i, level: Math.exp(lowest) });
     }
     if (trend[i] < lowest) lowest = trend[i];

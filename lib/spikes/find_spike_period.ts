@@ -5,11 +5,14 @@
  * (`../period/find_period.ts`: autocorrelation proposals judged by fold tests, with the level
  * shifts as a further signal), then, for a slow shape that the trend absorbs, the same on block
  * medians (`coarse_period.ts`). When the epoch is known and the period found is not it, the
- * epoch itself is proposed and judged in three ways, one cause each, with one trial each instead
- * of thousands: a staircase that steps down at its start and holds (`staircase.ts`, unless the
- * curve is a running mean), a spike or dip at its last or first step (`foldAtEpoch`), and a
- * running mean that restarts with it (`running_mean_signature.ts`). So a weak but regular boundary effect that the blind search cannot tell
- * from noise is still found.
+ * epoch itself is proposed and judged, one cause at a time, with one trial each instead of
+ * thousands: a staircase that steps down at its start and holds (`staircase.ts`, unless the
+ * curve is a running mean), a spike or dip at its last or first step (`foldAtEpoch`), a running
+ * mean that restarts with it (`running_mean_signature.ts`), and a profile that repeats with it
+ * (`seasonalFold`). So a weak but regular epoch effect that the blind search cannot tell from
+ * noise is still found. With no epoch given and no period found, regular level drops propose
+ * their own period as a staircase. A body that declares its values running means of the epoch
+ * is read as one.
  *
  * Cost: the period search's O(n + m log m), the coarse views' on n/8 and n/64 points, and
  * O(n) per judge of the epoch.

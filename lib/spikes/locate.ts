@@ -92,7 +92,10 @@ export function locate(prepared: Prepared, judgement: Judgement): Located {
     phase,
     signature,
     stairs: edge ? null : stairs,
-    restart: found ? restarts(prepared, found) : false,
+    // Read only for a repeating profile with no epoch to tell it (`read_period.ts`).
+    restart: found && !epoch && (found.kind === "shape" || found.smoothness !== null)
+      ? restarts(prepared, found)
+      : false,
     alignment,
     periodicity,
   };
@@ -127,7 +130,10 @@ function signatureOf(
   return declaredOr(prepared, period, signature);
 }
 
-/** Declared by the body (a Keras or torchvision log): a running mean at the epoch, proven or not. */
+/**
+ * Declared by the body (a Keras or torchvision log): a running mean at the epoch, proven or
+ * not.
+ */
 function declaredOr(
   prepared: Prepared,
   period: number,

@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * periodicityOf(null, null, null, null, "…", 1).evidence; // "no period passed the fold tests: …"
+ * periodicityOf(null, null, null, null, "…", 1).period; // null: no period passed the fold tests
  * ```
  */
 import type { Period } from "../period/mod.ts";

@@ -118,7 +118,10 @@ function finiteSample(loss: Float64Array) {
   return { values, at, n, positive };
 }
 
-/** The lowest of `stretches` equal stretches of the first `head` values, and the highest before it. */
+/**
+ * The lowest of `stretches` equal stretches of the first `head` values, and the highest one
+ * before it.
+ */
 function lowestStretch(
   levelOf: (from: number, to: number) => number,
   head: number,
