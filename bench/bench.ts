@@ -251,9 +251,15 @@ async function main(args: string[]) {
     "",
   ].join("\n");
   const out = flag(args, "--out") ?? new URL("./RESULTS.md", import.meta.url).pathname;
-  await Deno.writeTextFile(out, text);
+  // Sections written by other benches (the worst cases and the attack) are kept.
+  const previous = await Deno.readTextFile(out).catch(() => "");
+  const kept = previous.indexOf(KEPT_MARK);
+  await Deno.writeTextFile(out, kept >= 0 ? `${text}\n${previous.slice(kept)}` : text);
   console.log(text);
   log(`written to ${out}`);
 }
+
+/** Where the sections bench.ts keeps begin in RESULTS.md. */
+const KEPT_MARK = "<!-- kept by bench.ts -->";
 
 if (import.meta.main) await main(Deno.args);

@@ -258,7 +258,7 @@ const cases: Case[] = [
 console.log(
   `limits: MAX_BODY_BYTES ${config.maxBodyBytes}, MAX_SERIES_POINTS ${n}, ` +
     `MAX_TRAJECTORY_POINTS ${config.maxTrajectoryPoints}, MAX_MATRIX_WORK ${config.maxMatrixWork}, ` +
-    `TIME_BUDGET_MS ${config.timeBudgetMs}; target ${target} ms`,
+    `MAX_ANALYSIS_WORK ${config.maxAnalysisWork}; target ${target} ms`,
 );
 let worst = { ms: 0, name: "" }, failed = false;
 for (const c of cases) {

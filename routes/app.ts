@@ -11,9 +11,10 @@ import type { Tool } from "./common.ts";
 import { type Config, defaultConfig } from "./config.ts";
 import { withServiceNotes } from "./contract_notes.ts";
 import { registerDocs } from "./docs.ts";
-import { authGuard, bodyGuard, corsGuard, internalErrorLine } from "./guards.ts";
-import { registerMcp } from "./mcp.ts";
+import { authGuard, corsGuard, internalErrorLine } from "./guards.ts";
+import { refuseBatch, registerMcp } from "./mcp.ts";
 import { problem, validationProblem } from "./problem.ts";
+import { bodyReader } from "./request_body.ts";
 import * as contrastive from "./contrastive.ts";
 import * as diagnose from "./diagnose.ts";
 import * as lastBatch from "./last-batch.ts";
@@ -74,8 +75,8 @@ export function createApp(config: Config = defaultConfig): App {
     app.use("/v1/*", authGuard(config.apiToken));
     app.use("/mcp", authGuard(config.apiToken));
   }
-  app.use("/v1/*", bodyGuard(config));
-  app.use("/mcp", bodyGuard(config));
+  app.use("/v1/*", bodyReader(config));
+  app.use("/mcp", bodyReader(config, console, refuseBatch));
 
   app.openapi(
     createRoute({

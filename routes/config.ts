@@ -19,10 +19,25 @@ export interface Config {
   /** `MAX_LOGSUMEXP_ROWS`: the most rows of a log-sum-exp matrix (each row is a reduction). */
   maxLogSumExpRows: number;
   /**
-   * `TIME_BUDGET_MS`: the longest the spike analysis may search for a period before the request
-   * gets a 413 naming this limit (see `time_budget.ts` for what it bounds and what it does not).
+   * `MAX_ANALYSIS_WORK`: the most units of work the period search of one request may count
+   * (events × candidates, points × folds; see `work_budget.ts`) before the request gets a 413
+   * naming this limit. It counts the request, never the clock.
    */
-  timeBudgetMs: number;
+  maxAnalysisWork: number;
+  /**
+   * `SLOW_ANALYSIS_MS`: a period search still running after this many milliseconds is logged
+   * once (a warning with its counted work): a safety net that tells an operator the machine is
+   * slower than `MAX_ANALYSIS_WORK` assumes. It never changes an answer.
+   */
+  slowAnalysisMs: number;
+  /** `BODY_TIMEOUT_MS`: the longest a request body may take to arrive (408 beyond). */
+  bodyTimeoutMs: number;
+  /**
+   * `HEADER_TIMEOUT_MS`: the longest a connection may take to send a request's headers before
+   * it is closed (Deno only: `main.ts`; other hosts have their own). 0 turns the guard off
+   * (behind a proxy with its own header timeout).
+   */
+  headerTimeoutMs: number;
   /** `API_TOKEN`: when set, `/v1/*` and `/mcp` need `Authorization: Bearer <token>`. */
   apiToken?: string;
   /** `CORS_ORIGINS`: comma-separated allowed origins, or `*`. */
@@ -40,18 +55,22 @@ export const defaultConfig: Config = {
   maxTrajectoryPoints: 100_000,
   maxMatrixWork: 134_217_728,
   maxLogSumExpRows: 4_096,
-  timeBudgetMs: 1_000,
+  maxAnalysisWork: 150_000_000,
+  slowAnalysisMs: 2_000,
+  bodyTimeoutMs: 60_000,
+  headerTimeoutMs: 10_000,
   corsOrigins: ["*"],
 };
 
 /** Reads the settings from `get` (e.g. `(k) => Deno.env.get(k)`), falling back to the defaults. */
 export function configFromEnv(get: (name: string) => string | undefined): Config {
-  const num = (name: string, fallback: number): number => {
+  const num = (name: string, fallback: number, zero = false): number => {
     const raw = get(name);
     if (raw === undefined || raw === "") return fallback;
     const value = Number(raw);
-    if (!Number.isFinite(value) || value <= 0) {
-      throw new RangeError(`${name} must be a positive number, found ${JSON.stringify(raw)}`);
+    if (!Number.isFinite(value) || value < 0 || (value === 0 && !zero)) {
+      const what = zero ? "a number ≥ 0" : "a positive number";
+      throw new RangeError(`${name} must be ${what}, found ${JSON.stringify(raw)}`);
     }
     return value;
   };
@@ -62,7 +81,10 @@ export function configFromEnv(get: (name: string) => string | undefined): Config
     maxTrajectoryPoints: num("MAX_TRAJECTORY_POINTS", defaultConfig.maxTrajectoryPoints),
     maxMatrixWork: num("MAX_MATRIX_WORK", defaultConfig.maxMatrixWork),
     maxLogSumExpRows: num("MAX_LOGSUMEXP_ROWS", defaultConfig.maxLogSumExpRows),
-    timeBudgetMs: num("TIME_BUDGET_MS", defaultConfig.timeBudgetMs),
+    maxAnalysisWork: num("MAX_ANALYSIS_WORK", defaultConfig.maxAnalysisWork),
+    slowAnalysisMs: num("SLOW_ANALYSIS_MS", defaultConfig.slowAnalysisMs),
+    bodyTimeoutMs: num("BODY_TIMEOUT_MS", defaultConfig.bodyTimeoutMs),
+    headerTimeoutMs: num("HEADER_TIMEOUT_MS", defaultConfig.headerTimeoutMs, true),
     apiToken: get("API_TOKEN") || undefined,
     corsOrigins: origins
       ? origins.split(",").map((o) => o.trim()).filter(Boolean)

@@ -9,6 +9,7 @@
  */
 import type { Config } from "./config.ts";
 import { MAX_EMBEDDING_DIM, MAX_EMBEDDING_ROWS } from "./contrastive.ts";
+import { JSON_LIMITS } from "../lib/parse/mod.ts";
 import { MAX_MICRO_BATCHES } from "./last-batch.ts";
 
 /** The Markdown section on limits and auth, appended to `info.description`. */
@@ -28,10 +29,12 @@ export function serviceNotes(config: Config): string {
     ],
     ["MAX_MATRIX_WORK", config.maxMatrixWork, "B·B·dim of `/v1/contrastive` embeddings"],
     [
-      "TIME_BUDGET_MS",
-      config.timeBudgetMs,
-      "milliseconds the spike analysis may search for a period",
+      "MAX_ANALYSIS_WORK",
+      config.maxAnalysisWork,
+      "units of work the period search of `/v1/spikes` and `/v1/diagnose` may count " +
+      "(events × candidates, points × folds)",
     ],
+    ["BODY_TIMEOUT_MS", config.bodyTimeoutMs, "milliseconds a request body may take to arrive"],
   ];
   return [
     "## Limits",
@@ -46,11 +49,14 @@ export function serviceNotes(config: Config): string {
     ...rows.map(([name, value, what]) => `| \`${name}\` | ${value} | ${what} |`),
     "",
     `Fixed by the contract: embeddings at most ${MAX_EMBEDDING_ROWS} rows of at most ` +
-    `${MAX_EMBEDDING_DIM} numbers; at most ${MAX_MICRO_BATCHES} micro-batches. The time budget ` +
-    "stops the one search whose cost is not linear in its input (the period search of " +
-    "`/v1/spikes` and `/v1/diagnose`, checked before each proposal); everything else is linear " +
-    "in the sizes above, " +
-    "whose defaults keep every endpoint's worst case under 2 s on one core.",
+    `${MAX_EMBEDDING_DIM} numbers; at most ${MAX_MICRO_BATCHES} micro-batches; JSON nested at ` +
+    `most ${JSON_LIMITS.depth} levels deep, with at most ${JSON_LIMITS.containers} arrays and ` +
+    `objects and ${JSON_LIMITS.keys} keys in one object. The work budget stops the one search ` +
+    "whose cost is not linear in its input (the period search of `/v1/spikes` and " +
+    "`/v1/diagnose`, counted before each fold): it counts the request, never the clock, so the " +
+    "same request gets the same answer on any machine under any load. Everything else is " +
+    "linear in the sizes above, whose defaults keep every endpoint's worst case under 2 s on " +
+    "one core. Request bodies may be `Content-Encoding: gzip` or `deflate` (other codings: 415).",
     "",
     "## Authentication",
     "",

@@ -254,7 +254,7 @@ const route = createRoute({
       description: "Stages, first overflow, forecast, per-row losses, findings and summary.",
       content: { "application/json": { schema: ContrastiveOutput } },
     },
-    ...problemResponses(413, 422),
+    ...problemResponses(400, 408, 413, 415, 422),
   },
 });
 

@@ -46,19 +46,20 @@ import {
   withImplied,
 } from "./series_body.ts";
 import { checkExtrasLimits, checkSideSeriesLimits } from "./spikes.ts";
-import { timeBudget } from "./time_budget.ts";
+import { validate } from "./validation.ts";
+import { workBudget } from "./work_budget.ts";
 
 /**
- * Runs the diagnosis on parsed input, within the service's limits and the time budget (counted
- * from `arrived`, when the request came in, or from now).
+ * Runs the diagnosis on parsed input, within the service's limits and the counted-work budget
+ * of its spike analysis (`MAX_ANALYSIS_WORK`; `label` names the request in the slow-search log).
  */
 export function runDiagnose(
   loss: Float64Array | null,
   steps: Float64Array | null,
   options: DiagnoseOptions,
   config: Config,
-  arrived?: number,
   extras?: BodyExtras,
+  label = "diagnose",
 ): DiagnoseReport {
   if (loss) checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, loss.length, "loss", "points");
   if (options.contrastive) checkContrastiveLimits(options.contrastive, config);
@@ -80,18 +81,19 @@ export function runDiagnose(
     optimizer: options.optimizer,
     gradNoiseScale: options.grad_noise_scale,
     contrastive: options.contrastive,
-    checkpoint: timeBudget(config, undefined, arrived),
+    checkpoint: workBudget(config, label),
   });
 }
 
 /**
- * The limits on the raw body, before the schema walks it: `loss` points, the nested
+ * The limits on the raw body, before the schema walks it: `loss` and `steps` points, the nested
  * contrastive request's (see `checkContrastiveLimits`), the number of micro-batches.
  */
 export function checkDiagnoseLimits(raw: unknown, config: Config): void {
   const body = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
-  if (Array.isArray(body.loss)) {
-    checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, body.loss.length, "loss", "points");
+  for (const [name, series] of [["loss", body.loss], ["steps", body.steps]] as const) {
+    if (!Array.isArray(series)) continue;
+    checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, series.length, name, "points");
   }
   checkSideSeriesLimits(body, config);
   if (Array.isArray(body.items_per_micro_batch)) {
@@ -130,8 +132,17 @@ export const tool: Tool<DiagnoseRequest, DiagnoseReport> = {
     }
     const body = seriesFromJson(input);
     const { options, extras } = withImplied(body, body.fields);
-    const parsed = DiagnoseOptionsSchema.parse(options);
-    return runDiagnose(body.loss, body.steps, parsed, config, undefined, extras);
+    // The options were validated with the request; a log file's may be new. The nested
+    // contrastive set-up is kept aside: validated already, its "NaN"/"Infinity" strings are
+    // numbers now, which its schema would refuse a second time.
+    const { contrastive, ...rest } = options as Record<string, unknown>;
+    const parsed = validate(DiagnoseOptionsSchema, rest);
+    if (!parsed.success) {
+      const [issue] = parsed.issues;
+      throw new TypeError(`/${issue.path.join("/")}: ${issue.message}`);
+    }
+    const merged = { ...parsed.data, contrastive } as DiagnoseOptions;
+    return runDiagnose(body.loss, body.steps, merged, config, extras);
   },
 };
 
@@ -161,7 +172,7 @@ const route = createRoute({
       description: "The diagnosis (JSON), its summary (Markdown) or its plot (SVG).",
       content: formatContent(DiagnoseResponseSchema),
     },
-    ...problemResponses(406, 413, 415, 422),
+    ...problemResponses(400, 406, 408, 413, 415, 422),
   },
 });
 
@@ -172,16 +183,22 @@ export function register(app: App, config: Config): void {
 }
 
 async function handle(c: Context, config: Config): Promise<Response> {
-  const arrived = performance.now();
   const format = answerFormat(c);
   if (format instanceof Response) return format;
   const body = await readOptionalSeries(c, config, DIAGNOSE_QUERY_OPTIONS);
   if (body instanceof Response) return body;
   try {
     checkDiagnoseLimits(body.options, config);
-    const parsed = DiagnoseOptionsSchema.safeParse(body.options);
-    if (!parsed.success) return optionsProblem(parsed.error.issues, body);
-    const report = runDiagnose(body.loss, body.steps, parsed.data, config, arrived, body.extras);
+    const parsed = validate(DiagnoseOptionsSchema, body.options);
+    if (!parsed.success) return optionsProblem(parsed.issues, body);
+    const report = runDiagnose(
+      body.loss,
+      body.steps,
+      parsed.data,
+      config,
+      body.extras,
+      "POST /v1/diagnose",
+    );
     return formatAnswer(format, {
       json: () => report,
       markdown: () => report.summary,

@@ -1,6 +1,6 @@
 /**
- * The service's gatekeepers, as hono middleware: bearer auth, CORS, the body-size limit, and the
- * log line of an internal error.
+ * The service's gatekeepers, as hono middleware: bearer auth, CORS, and the log line of an
+ * internal error.
  *
  * - Auth (`API_TOKEN`): hono's `bearerAuth`, which compares SHA-256 digests of the sent and the
  *   configured token with a constant-time XOR loop (and the tokens themselves the same way), so
@@ -10,19 +10,15 @@
  * - CORS (`CORS_ORIGINS`): `*`, or a list; an origin not in the list gets no
  *   `Access-Control-Allow-Origin` (the browser then refuses the answer). Preflights are answered
  *   before auth, as browsers send them without credentials.
- * - Body size (`MAX_BODY_BYTES`): a `Content-Length` over the limit is refused before one byte
- *   of the body is read; a body without one (chunked) is counted as it streams and refused as
- *   soon as it passes the limit.
+ * - Body size, encoding, time and disconnects: `request_body.ts`.
  * - Errors: an unexpected error is logged with its name and stack frames but not its message,
  *   since a message may quote the request (`JSON.parse` quotes the text it choked on); no
  *   request body is ever logged.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { bearerAuth } from "hono/bearer-auth";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import type { Config } from "./config.ts";
-import { LimitError, limitProblem } from "./limit_error.ts";
 import { problem } from "./problem.ts";
 
 /** Bearer auth with `config.apiToken`: 401 problem+json on every refusal. */
@@ -57,28 +53,6 @@ export function corsGuard(config: Config): MiddlewareHandler {
     allowHeaders: ["Content-Type", "Authorization", "Accept", "Mcp-Session-Id"],
     exposeHeaders: ["Mcp-Session-Id"],
     maxAge: 600,
-  });
-}
-
-/** 413 problem+json for a body over `config.maxBodyBytes`, by header or as it streams. */
-export function bodyGuard(config: Config): MiddlewareHandler {
-  return bodyLimit({
-    maxSize: config.maxBodyBytes,
-    onError: (c: Context) => {
-      const declared = Number(c.req.header("content-length"));
-      const found = Number.isFinite(declared) && declared > config.maxBodyBytes
-        ? declared
-        : undefined;
-      return limitProblem(
-        new LimitError(
-          `the body is ${found ?? "more than " + config.maxBodyBytes} bytes, more than ` +
-            `MAX_BODY_BYTES = ${config.maxBodyBytes}`,
-          "MAX_BODY_BYTES",
-          config.maxBodyBytes,
-          found,
-        ),
-      );
-    },
   });
 }
 

@@ -305,7 +305,7 @@ const route = createRoute({
       description: "The prediction, findings and a Markdown summary.",
       content: { "application/json": { schema: LastBatchResponse } },
     },
-    ...problemResponses(400, 413, 415, 422),
+    ...problemResponses(400, 408, 413, 415, 422),
   },
 });
 

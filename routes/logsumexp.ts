@@ -201,7 +201,7 @@ const route = createRoute({
       description: "The value, ulp error and trace of each method.",
       content: { "application/json": { schema: Output } },
     },
-    ...problemResponses(413, 422),
+    ...problemResponses(400, 408, 413, 415, 422),
   },
 });
 

@@ -43,6 +43,18 @@ export function problemType(status: number): string {
   return `urn:lossdoctor:problem:${titles[status]?.[0] ?? "error"}`;
 }
 
+/**
+ * The most bytes of a problem body. A message may quote the request (a CSV header of 10⁶
+ * columns once became a 12.9 MB problem listing every column): every string is cut to a
+ * length that says enough, at most `MAX_LISTED_ERRORS` field errors are listed, and the body
+ * is checked against this bound last.
+ */
+export const MAX_PROBLEM_BYTES = 8192;
+/** Field errors listed in one problem; the detail says how many there were. */
+export const MAX_LISTED_ERRORS = 20;
+const MAX_DETAIL_CHARS = 1000;
+const MAX_FIELD_CHARS = 300;
+
 /** A problem+json `Response`. Extra members (e.g. `limit`, `value`) are copied in. */
 export function problem(
   status: number,
@@ -57,10 +69,44 @@ export function problem(
     detail,
     ...extra,
   };
-  return new Response(JSON.stringify(body), {
+  return new Response(boundedJson(body), {
     status,
     headers: { "content-type": "application/problem+json", ...headers },
   });
+}
+
+/** `text`, cut to `max` characters with an ellipsis. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max - 1) + "…";
+}
+
+/**
+ * The JSON of an error body of at most {@linkcode MAX_PROBLEM_BYTES} bytes: its strings clipped
+ * (the detail, each field error's pointer and detail, any other string member), then field
+ * errors dropped from the end until it fits, then the detail cut further.
+ */
+export function boundedJson(body: Problem): string {
+  const clipped: Problem = { ...body, detail: clip(body.detail, MAX_DETAIL_CHARS) };
+  for (const [key, value] of Object.entries(clipped)) {
+    if (typeof value === "string" && key !== "detail") clipped[key] = clip(value, MAX_FIELD_CHARS);
+  }
+  if (body.errors) {
+    clipped.errors = body.errors.slice(0, MAX_LISTED_ERRORS).map((e) => ({
+      pointer: clip(e.pointer, MAX_FIELD_CHARS),
+      detail: clip(e.detail, MAX_FIELD_CHARS),
+    }));
+  }
+  const bytes = (text: string) => new TextEncoder().encode(text).length;
+  let text = JSON.stringify(clipped);
+  while (bytes(text) > MAX_PROBLEM_BYTES && (clipped.errors?.length ?? 0) > 0) {
+    clipped.errors = clipped.errors!.slice(0, -1);
+    text = JSON.stringify(clipped);
+  }
+  for (let max = MAX_DETAIL_CHARS; bytes(text) > MAX_PROBLEM_BYTES && max > 10; max >>= 1) {
+    clipped.detail = clip(body.detail, max);
+    text = JSON.stringify(clipped);
+  }
+  return text;
 }
 
 /** Turns a path (`["loss", 3]`) into an RFC 6901 pointer (`/loss/3`). */
@@ -68,12 +114,16 @@ export function pointer(path: readonly PropertyKey[]): string {
   return path.map((p) => "/" + String(p).replaceAll("~", "~0").replaceAll("/", "~1")).join("");
 }
 
-/** A 422 from zod issues; `prefix` roots the pointers (`""` for the body, `"#/query"`…). */
+/**
+ * A 422 from validation issues; `prefix` roots the pointers (`""` for the body, `"/query"`…).
+ * The issues are those of `validation.ts`: one per bad field, each at its first bad element
+ * (validation stops there), at most {@linkcode MAX_LISTED_ERRORS} listed.
+ */
 export function validationProblem(
   issues: readonly { path: readonly PropertyKey[]; message: string }[],
   prefix = "",
 ): Response {
-  const errors = issues.slice(0, 50).map((i) => ({
+  const errors = issues.slice(0, MAX_LISTED_ERRORS).map((i) => ({
     pointer: prefix + pointer(i.path),
     detail: i.message,
   }));

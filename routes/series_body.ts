@@ -13,15 +13,20 @@
 import type { Context } from "hono";
 import {
   type BodyFormat,
+  decimalNumber,
   type ExtraSeriesSet,
   type ImpliedOptions,
+  JsonLimitError,
   type OptionalSeriesBody,
   parseOptionalSeriesBody,
   parseSeriesBody,
   type SeriesBody,
+  SeriesTooLong,
 } from "../lib/parse/mod.ts";
 import type { SpikeOptions } from "../lib/spikes/mod.ts";
 import type { Config } from "./config.ts";
+import { jsonLimit } from "./json_body.ts";
+import { LimitError, limitProblem } from "./limit_error.ts";
 import { problem, validationProblem } from "./problem.ts";
 
 /** A parsed series and the options that came with it. */
@@ -95,25 +100,31 @@ export interface OptionalSeriesInput extends Omit<SeriesInput, "loss"> {
 /** Reads a body that must hold a loss series; `queryOptions` are read from CSV/text queries. */
 export function readSeries(
   c: Context,
-  _config: Config,
+  config: Config,
   queryOptions: readonly string[] = QUERY_OPTIONS,
 ): Promise<SeriesInput | Response> {
-  return readBody(c, queryOptions, parseSeriesBody) as Promise<SeriesInput | Response>;
+  return readBody(c, config, queryOptions, parseSeriesBody) as Promise<SeriesInput | Response>;
 }
 
 /** Reads a body whose JSON form may leave out `loss` (an object of options alone). */
 export function readOptionalSeries(
   c: Context,
-  _config: Config,
+  config: Config,
   queryOptions: readonly string[],
 ): Promise<OptionalSeriesInput | Response> {
-  return readBody(c, queryOptions, parseOptionalSeriesBody);
+  return readBody(c, config, queryOptions, parseOptionalSeriesBody);
 }
 
 async function readBody(
   c: Context,
+  config: Config,
   queryOptions: readonly string[],
-  parse: (text: string, type: string | null, column?: string) => OptionalSeriesBody,
+  parse: (
+    text: string,
+    type: string | null,
+    column: string | undefined,
+    maxValues: number,
+  ) => OptionalSeriesBody,
 ): Promise<OptionalSeriesInput | Response> {
   const contentType = (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
   const json = contentType === "application/json" || contentType.endsWith("+json");
@@ -126,8 +137,21 @@ async function readBody(
   const text = await c.req.text();
   let parsed;
   try {
-    parsed = parse(text, contentType || null, c.req.query("column"));
+    parsed = parse(text, contentType || null, c.req.query("column"), config.maxSeriesPoints);
   } catch (error) {
+    if (error instanceof SeriesTooLong) {
+      return limitProblem(
+        new LimitError(
+          error.found === undefined
+            ? `the series has more than MAX_SERIES_POINTS = ${config.maxSeriesPoints} points`
+            : `${error.message}, more than MAX_SERIES_POINTS = ${config.maxSeriesPoints}`,
+          "MAX_SERIES_POINTS",
+          config.maxSeriesPoints,
+          error.found,
+        ),
+      );
+    }
+    if (error instanceof JsonLimitError) return limitProblem(jsonLimit(error, config));
     if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) {
       return problem(422, error.message);
     }
@@ -162,7 +186,11 @@ async function readBody(
   };
 }
 
-/** The query's options, as numbers and booleans where they read as such. */
+/**
+ * The query's options, as numbers and booleans where they read as such. Numbers are decimal
+ * (`decimalNumber`): `?steps_per_epoch=0x10` stays the string "0x10", which the schema refuses
+ * (422 pointing at `/query/steps_per_epoch`), instead of becoming 16.
+ */
 function queryValues(c: Context, names: readonly string[]): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   for (const name of names) {
@@ -175,7 +203,8 @@ function queryValues(c: Context, names: readonly string[]): Record<string, unkno
     } else if (name === "drop_last" || name === "sampler_drop_last") {
       options[name] = raw === "1" ? true : raw === "0" ? false : raw;
     } else {
-      options[name] = raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+      const number = decimalNumber(raw);
+      options[name] = Number.isFinite(number) ? number : raw;
     }
   }
   return options;

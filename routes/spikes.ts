@@ -27,7 +27,8 @@ import {
   readSeries,
   withImplied,
 } from "./series_body.ts";
-import { timeBudget } from "./time_budget.ts";
+import { validate } from "./validation.ts";
+import { workBudget } from "./work_budget.ts";
 
 const LossValue = z.union([z.number(), z.null(), z.enum(["NaN", "Infinity", "-Infinity"])]);
 
@@ -182,16 +183,16 @@ export const SpikesResponseSchema = z.object({
 type SpikesRequest = z.infer<typeof SpikesRequestSchema>;
 
 /**
- * Runs the analysis on parsed input, within the series limit and the time budget (counted from
- * `arrived`, when the request came in, or from now).
+ * Runs the analysis on parsed input, within the series limit and the counted-work budget
+ * (`MAX_ANALYSIS_WORK`; `label` names the request in the slow-search log line).
  */
 export function runSpikes(
   loss: Float64Array,
   steps: Float64Array | null,
   options: z.infer<typeof SpikeOptionsSchema>,
   config: Config,
-  arrived?: number,
   extras?: BodyExtras,
+  label = "analyze_loss_spikes",
 ): SpikeReport {
   checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, loss.length, "the series", "points");
   checkExtrasLimits(extras, config);
@@ -203,7 +204,7 @@ export function runSpikes(
     datasetSize: options.dataset_size,
     batchSize: options.batch_size,
     dropLast: options.drop_last,
-    checkpoint: timeBudget(config, undefined, arrived),
+    checkpoint: workBudget(config, label),
   };
   return analyzeSpikes(loss, spikeOptions);
 }
@@ -237,9 +238,10 @@ export const tool: Tool<SpikesRequest, SpikeReport> = {
     "Finds the spikes of a training-loss series, their period and phase, whether they line up with epoch boundaries (the last partial batch), and the likely cause with concrete fixes.",
   input: SpikesRequestSchema,
   precheck(raw, config) {
-    const loss = (raw as { loss?: unknown } | null)?.loss;
-    if (Array.isArray(loss)) {
-      checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, loss.length, "loss", "points");
+    const body = (raw ?? {}) as { loss?: unknown; steps?: unknown };
+    for (const [name, series] of [["loss", body.loss], ["steps", body.steps]] as const) {
+      if (!Array.isArray(series)) continue;
+      checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, series.length, name, "points");
     }
     checkSideSeriesLimits(raw, config);
   },
@@ -247,7 +249,7 @@ export const tool: Tool<SpikesRequest, SpikeReport> = {
     const body = seriesFromJson(input);
     const { options, extras } = withImplied(body, body.fields);
     const parsed = SpikeOptionsSchema.parse(options);
-    return runSpikes(body.loss, body.steps, parsed, config, undefined, extras);
+    return runSpikes(body.loss, body.steps, parsed, config, extras);
   },
 };
 
@@ -285,7 +287,7 @@ const route = createRoute({
       description: "The analysis (JSON), its summary (Markdown) or its plot (SVG).",
       content: formatContent(SpikesResponseSchema),
     },
-    ...problemResponses(406, 413, 415, 422),
+    ...problemResponses(400, 406, 408, 413, 415, 422),
   },
 });
 
@@ -296,16 +298,15 @@ export function register(app: App, config: Config): void {
 }
 
 async function handle(c: Context, config: Config): Promise<Response> {
-  const arrived = performance.now();
   const format = answerFormat(c);
   if (format instanceof Response) return format;
   const series = await readSeries(c, config);
   if (series instanceof Response) return series;
-  const parsed = SpikeOptionsSchema.safeParse(series.options);
-  if (!parsed.success) return optionsProblem(parsed.error.issues, series);
+  const parsed = validate(SpikeOptionsSchema, series.options);
+  if (!parsed.success) return optionsProblem(parsed.issues, series);
   try {
     const { loss, steps } = series;
-    const report = runSpikes(loss, steps, parsed.data, config, arrived, series.extras);
+    const report = runSpikes(loss, steps, parsed.data, config, series.extras, "POST /v1/spikes");
     return formatAnswer(format, {
       json: () => report,
       markdown: () => report.summary,

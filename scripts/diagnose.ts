@@ -141,7 +141,6 @@ try {
     body.steps,
     checked.data,
     defaultConfig,
-    undefined,
     merged.extras,
   );
   if (format === "json") {

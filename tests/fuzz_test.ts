@@ -82,7 +82,7 @@ Deno.test("fuzz POST /mcp: tool calls and JSON-RPC, structured content matches t
         checkResponse(app, "/mcp", request, (answer, sent) => {
           const content = answer?.result?.structuredContent;
           if (content === undefined || answer.result.isError) return null;
-          // A one-call batch gets the one answer, not a list.
+          // A batch is refused (400), so an answer with content is one call's.
           const message = [JSON.parse(sent.body as string)].flat()[0];
           const route = toolRoutes.get(message?.params?.name);
           if (route === undefined) throw new Error(`structured content for ${sent.body}?`);

@@ -97,11 +97,47 @@ Deno.test("a tool call returns the Markdown summary, then the JSON as text and s
   await client.close();
 });
 
-Deno.test("bad arguments and errors in run are tool errors the model can read", async () => {
+Deno.test("bad arguments are JSON-RPC errors -32602 naming the field, the type and the value", async () => {
   const client = await connect(appWith([addNumbers, picky]));
-  const invalid = await client.callTool({ name: "add_numbers", arguments: { numbers: "1,2" } });
-  assertEquals(invalid.isError, true);
-  assertStringIncludes((invalid.content as { text: string }[])[0].text, "numbers");
+  const rejected = async (name: string, args: unknown) => {
+    const error = await assertRejects(() =>
+      client.callTool({ name, arguments: args as Record<string, unknown> })
+    ) as unknown as { code: number; message: string; data?: { errors: { pointer: string }[] } };
+    assertEquals(error.code, -32602, error.message);
+    return error;
+  };
+  const invalid = await rejected("add_numbers", { numbers: "1,2" });
+  assertStringIncludes(invalid.message, "/params/arguments/numbers: expected an array");
+  assertStringIncludes(invalid.message, 'found string "1,2"');
+  assertEquals(invalid.data?.errors.map((e) => e.pointer), ["/params/arguments/numbers"]);
+  const element = await rejected("add_numbers", { numbers: [1, true, true] });
+  assertStringIncludes(element.message, "/params/arguments/numbers/1: expected a number");
+  const unknown = await rejected("nope", {});
+  assertStringIncludes(unknown.message, "unknown tool");
+  await client.close();
+});
+
+Deno.test("arguments that are not an object are -32602, not an internal error", async () => {
+  const target = appWith([addNumbers]);
+  for (const args of [null, [1, 2], 5]) {
+    const res = await target.request("/mcp", {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 9,
+        method: "tools/call",
+        params: { name: "add_numbers", arguments: args },
+      }),
+    });
+    const answer = await res.json();
+    assertEquals([answer.id, answer.error.code], [9, -32602], JSON.stringify(args));
+    assertStringIncludes(answer.error.message, "params.arguments: expected an object");
+  }
+});
+
+Deno.test("errors in run are tool errors the model can read", async () => {
+  const client = await connect(appWith([addNumbers, picky]));
   const range = await client.callTool({ name: "picky", arguments: { mode: "range" } });
   assertEquals(range.isError, true);
   assertEquals(
@@ -120,8 +156,6 @@ Deno.test("bad arguments and errors in run are tool errors the model can read", 
   } finally {
     console.error = error;
   }
-  const unknown = await client.callTool({ name: "nope", arguments: {} });
-  assertEquals(unknown.isError, true);
   await client.close();
 });
 
@@ -253,4 +287,32 @@ Deno.test("the MCP client works over a real loopback socket too", async () => {
   } finally {
     await server.shutdown();
   }
+});
+
+Deno.test("the diagnose tool takes non-finite strings in a nested trajectory without an internal error", async () => {
+  const client = await connect(app);
+  const logged: unknown[] = [];
+  const error = console.error;
+  console.error = (...args: unknown[]) => logged.push(args);
+  try {
+    const trajectory = [0, 1, 2, 3].map((step) => ({
+      step,
+      q_norm: 10 + step,
+      k_norm: "Infinity",
+    }));
+    const result = await client.callTool({
+      name: "diagnose",
+      arguments: {
+        loss: [2.3, 2.2, 2.1, "-Infinity"],
+        dataset_size: 13,
+        batch_size: 4,
+        contrastive: { temperature: 0.1, precision: "fp16", batch_size: 4, trajectory },
+      },
+    });
+    assert(!JSON.stringify(result.content).includes("internal error"), JSON.stringify(result));
+  } finally {
+    console.error = error;
+  }
+  assertEquals(logged, []);
+  await client.close();
 });

@@ -2,10 +2,13 @@ import { assert, assertEquals, assertStrictEquals, assertThrows } from "@std/ass
 import fc from "fast-check";
 import {
   jsonErrorPosition,
+  JsonLimitError,
+  needsJsonScan,
   parseCsvSeries,
   parseNumberLines,
   parsePythonJson,
   parseSeriesBody,
+  scanJson,
 } from "../lib/parse/mod.ts";
 
 Deno.test("parsePythonJson() reads back, bit for bit, what Python's json.dumps wrote", async () => {
@@ -108,4 +111,15 @@ Deno.test("parseSeriesBody() sniffs JSON, CSV and lines when no media type is gi
   assertEquals(json.fields, { log_every: 10 });
   assertEquals(Array.from(json.steps!), [10, 20]);
   assertThrows(() => parseSeriesBody('{"loss": [1], "steps": [1, 2]}', null), TypeError, "/steps");
+});
+
+Deno.test("scanJson() measures without building: depth, containers, keys, bare tokens, elements", () => {
+  const shape = scanJson('{"loss": [1, NaN, -Infinity], "name": "NaN, [Infinity]"}');
+  assertEquals(shape, { depth: 2, containers: 2, keys: 2, bare: [13, 18] });
+  // Commas and brackets inside strings are not structure.
+  assertEquals(scanJson('[[1,2,3],[4,5,6],"a,b,c,d,[[["]', 3).containers, 3);
+  assertThrows(() => scanJson("[1,2,3,4]", 3), JsonLimitError, "more than 3 elements");
+  assertThrows(() => scanJson("[".repeat(65) + "]".repeat(65)), JsonLimitError, "64 levels");
+  // A text with fewer commas than the bound cannot hold a longer array: no scan needed.
+  assertEquals([needsJsonScan("[1,2,3]", 3), needsJsonScan("[1,2,3,4]", 3)], [false, true]);
 });

@@ -63,8 +63,6 @@ export function diagnose(input: DiagnoseInput): DiagnoseReport {
     })
     : null;
 
-  // The time budget is the request's: checked between the checks too, not only inside one.
-  input.checkpoint?.();
   let reduction: Reduction = "mean", source: ReductionSource = "assumed";
   if (input.reduction) {
     [reduction, source] = [input.reduction, "given"];
@@ -89,7 +87,6 @@ export function diagnose(input: DiagnoseInput): DiagnoseReport {
     }
     : null;
 
-  if (batch) input.checkpoint?.();
   const contrastive = contrastiveRequest ? checkContrastiveStability(contrastiveRequest) : null;
 
   const sourced: SourcedFinding[] = [

@@ -43,8 +43,11 @@ export interface DiagnoseInput {
   >;
   /** The `/v1/contrastive` question. */
   contrastive?: ContrastiveRequest | null;
-  /** Passed to the spike analysis: called between units of work, may throw (a time budget). */
-  checkpoint?: () => void;
+  /**
+   * Passed to the spike analysis: called before each fold of the period search with the units
+   * of work it will spend, may throw (the service's `MAX_ANALYSIS_WORK`).
+   */
+  checkpoint?: (units: number) => void;
 }
 
 /** Whether a check ran, and why (or why not). */

@@ -11,7 +11,17 @@
  * Quoted fields (RFC 4180), CRLF line ends and a byte-order mark are accepted; rows out of step
  * order (TensorBoard can export them so) are sorted.
  *
- * Errors are TypeErrors naming the line and the column.
+ * No guesses: a first row of numbers is not a header. A CSV of one column without a header is
+ * read as one number per line; with several columns it is a TypeError asking for the header
+ * (which column is the loss cannot be known), where taking the first row as the header would
+ * lose it. Cells are decimal numbers: `0x10` is an error, not 16.
+ *
+ * Linear on hostile text: lines are taken one at a time (no array of every line), no regular
+ * expression runs on a header (`/ - .*loss$/` backtracked for 11.8 s on a 128 KB header of
+ * ` -`), and reading stops once `maxRows` rows hold a value ({@linkcode SeriesTooLong}).
+ *
+ * Errors are TypeErrors naming the line and the column; a message lists at most
+ * `LISTED_COLUMNS` of the header's columns.
  *
  * Cost: O(n) for n characters, plus O(r log r) to sort r rows that are out of order.
  *
@@ -20,7 +30,7 @@
  * parseCsvSeries("Wall time,Step,Value\n1.7e9,0,2.5\n1.7e9,1,2.4\n").loss; // [2.5, 2.4]
  * ```
  */
-import { describe, nonFiniteWord } from "./series_values.ts";
+import { decimalNumber, describe, nonFiniteWord, SeriesTooLong } from "./series_values.ts";
 
 /** A series read from CSV. */
 export interface CsvSeries {
@@ -34,50 +44,106 @@ export interface CsvSeries {
 
 const STEP_NAMES = ["step", "global_step", "iteration", "iter", "_step", "steps"];
 const LOSS_NAMES = ["value", "loss", "train_loss", "train/loss", "training_loss"];
+/** Columns named in an error message: a header of 10⁶ columns must not become a 13 MB answer. */
+const LISTED_COLUMNS = 10;
 
-export function parseCsvSeries(text: string, column?: string): CsvSeries {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  let at = 0;
-  while (at < lines.length && lines[at].trim() === "") at++;
-  if (at === lines.length) throw new TypeError("expected a CSV header and rows, found no text");
-  const columns = splitRow(lines[at]).map((c) => c.trim());
+export function parseCsvSeries(
+  text: string,
+  column?: string,
+  maxRows: number = Infinity,
+): CsvSeries {
+  const lines = new Lines(text);
+  let header = lines.next();
+  while (header !== null && header.trim() === "") header = lines.next();
+  if (header === null) throw new TypeError("expected a CSV header and rows, found no text");
+  const columns = splitRow(header).map((c) => c.trim());
+  if (columns.every((c) => isValue(c))) return headerless(columns, header, lines, maxRows);
   const lower = columns.map((c) => c.toLowerCase());
   const stepAt = lower.findIndex((c) => STEP_NAMES.includes(c));
-  const lossAt = pickLoss(columns, lower, stepAt, column, lines[at + 1]);
+  const lossAt = pickLoss(columns, lower, stepAt, column, lines.peek());
   const steps: number[] = [], loss: number[] = [];
-  for (let i = at + 1; i < lines.length; i++) {
-    const line = lines[i];
+  for (let line = lines.next(); line !== null; line = lines.next()) {
     if (line.trim() === "") continue;
     const cells = line.includes('"') ? splitRow(line) : line.split(",");
     const cell = cells[lossAt]?.trim() ?? "";
     if (cell === "") continue;
-    loss.push(number(cell, i + 1, columns[lossAt]));
-    if (stepAt >= 0) steps.push(number(cells[stepAt]?.trim() ?? "", i + 1, columns[stepAt]));
+    if (loss.length >= maxRows) throw new SeriesTooLong(maxRows);
+    loss.push(number(cell, lines.number, columns[lossAt]));
+    if (stepAt >= 0) {
+      steps.push(number(cells[stepAt]?.trim() ?? "", lines.number, columns[stepAt]));
+    }
   }
   if (loss.length === 0) {
     throw new TypeError(`expected rows with a value in column "${columns[lossAt]}", found none`);
   }
-  if (stepAt < 0) {
-    return { steps: null, loss: Float64Array.from(loss), column: columns[lossAt], columns };
-  }
-  let sorted = true;
-  for (let i = 1; i < steps.length && sorted; i++) sorted = steps[i] > steps[i - 1];
-  if (!sorted) {
-    const order = steps.map((_, i) => i).sort((a, b) => steps[a] - steps[b]);
-    const s = order.map((i) => steps[i]), l = order.map((i) => loss[i]);
-    return {
-      steps: Float64Array.from(s),
-      loss: Float64Array.from(l),
-      column: columns[lossAt],
-      columns,
-    };
-  }
+  const series = stepAt < 0 ? { steps: null, loss } : inStepOrder(steps, loss);
   return {
-    steps: Float64Array.from(steps),
-    loss: Float64Array.from(loss),
+    steps: series.steps ? Float64Array.from(series.steps) : null,
+    loss: Float64Array.from(series.loss),
     column: columns[lossAt],
     columns,
   };
+}
+
+/** The lines of a text, one at a time, without a byte-order mark or CR line ends. */
+class Lines {
+  #at: number;
+  /** The 1-based number of the line last returned. */
+  number = 0;
+  constructor(readonly text: string) {
+    this.#at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  }
+  next(): string | null {
+    const line = this.peek();
+    if (line === null) return null;
+    const end = this.text.indexOf("\n", this.#at);
+    this.#at = end < 0 ? this.text.length + 1 : end + 1;
+    this.number++;
+    return line;
+  }
+  peek(): string | null {
+    if (this.#at > this.text.length) return null;
+    let end = this.text.indexOf("\n", this.#at);
+    if (end < 0) end = this.text.length;
+    const line = this.text.slice(this.#at, end);
+    return line.endsWith("\r") ? line.slice(0, -1) : line;
+  }
+}
+
+/** A first row of numbers: one column is one number per line; several are an error. */
+function headerless(
+  cells: string[],
+  first: string,
+  lines: Lines,
+  maxRows: number,
+): CsvSeries {
+  if (cells.length > 1) {
+    throw new TypeError(
+      `expected a CSV header, found a first row of numbers (${describe(first)}): add a header ` +
+        'naming the columns (e.g. "step,loss"), so that the loss column is known and the ' +
+        "first row is not lost",
+    );
+  }
+  const loss = [number(cells[0], lines.number, "1")];
+  for (let line = lines.next(); line !== null; line = lines.next()) {
+    const cell = line.trim();
+    if (cell === "") continue;
+    if (loss.length >= maxRows) throw new SeriesTooLong(maxRows);
+    loss.push(number(cell, lines.number, "1"));
+  }
+  return { steps: null, loss: Float64Array.from(loss), column: "", columns: [""] };
+}
+
+function isValue(cell: string): boolean {
+  return cell !== "" && (!Number.isNaN(decimalNumber(cell)) || nonFiniteWord(cell) !== undefined);
+}
+
+function inStepOrder(steps: number[], loss: number[]): { steps: number[]; loss: number[] } {
+  let sorted = true;
+  for (let i = 1; i < steps.length && sorted; i++) sorted = steps[i] > steps[i - 1];
+  if (sorted) return { steps, loss };
+  const order = steps.map((_, i) => i).sort((a, b) => steps[a] - steps[b]);
+  return { steps: order.map((i) => steps[i]), loss: order.map((i) => loss[i]) };
 }
 
 function pickLoss(
@@ -85,40 +151,52 @@ function pickLoss(
   lower: string[],
   stepAt: number,
   column: string | undefined,
-  firstRow: string | undefined,
+  firstRow: string | null,
 ): number {
   if (column !== undefined) {
     const exact = columns.indexOf(column);
     const loose = lower.indexOf(column.toLowerCase());
     if (exact >= 0 || loose >= 0) return exact >= 0 ? exact : loose;
     throw new TypeError(
-      `expected a CSV column named "${column}", found ${columns.map((c) => `"${c}"`).join(", ")}`,
+      `expected a CSV column named ${describe(column)}, found ${listed(columns)}`,
     );
   }
   const named = lower.findIndex((c) => LOSS_NAMES.includes(c));
   if (named >= 0) return named;
-  const wandb = lower.findIndex((c) => / - .*loss$/.test(c));
+  const wandb = lower.findIndex(isWandbLoss);
   if (wandb >= 0) return wandb;
   const cells = firstRow ? splitRow(firstRow) : [];
   const numeric = lower.findIndex((c, i) =>
-    i !== stepAt && !/wall|time|epoch/.test(c) && cells[i] !== undefined &&
-    Number.isFinite(Number(cells[i]))
+    i !== stepAt && !["wall", "time", "epoch"].some((word) => c.includes(word)) &&
+    cells[i] !== undefined && Number.isFinite(decimalNumber(cells[i]))
   );
   if (numeric >= 0) return numeric;
   throw new TypeError(
     `expected a loss column (value, loss, train_loss, "<run> - loss", or ?column=), found ${
-      columns.map((c) => `"${c}"`).join(", ")
+      listed(columns)
     }`,
   );
 }
 
+/** A W&B run's loss column, `<run> - <…>loss` (what `/ - .*loss$/` matched, in linear time). */
+function isWandbLoss(lower: string): boolean {
+  const dash = lower.indexOf(" - ");
+  return dash >= 0 && lower.endsWith("loss") && dash + 3 <= lower.length - 4;
+}
+
+/** The first columns of a header, quoted, and how many there are. */
+function listed(columns: string[]): string {
+  const shown = columns.slice(0, LISTED_COLUMNS).map((c) => describe(c)).join(", ");
+  return columns.length > LISTED_COLUMNS ? `${shown}, … (${columns.length} columns)` : shown;
+}
+
 function number(cell: string, line: number, column: string): number {
-  const value = Number(cell);
-  if (cell !== "" && !Number.isNaN(value)) return value;
+  const value = decimalNumber(cell);
+  if (!Number.isNaN(value)) return value;
   const word = nonFiniteWord(cell);
   if (word !== undefined) return word;
   throw new TypeError(
-    `expected a number at line ${line}, column "${column}", found ${describe(cell)}`,
+    `expected a number at line ${line}, column ${describe(column)}, found ${describe(cell)}`,
   );
 }
 

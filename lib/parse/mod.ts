@@ -9,6 +9,7 @@ export * from "./csv_series.ts";
 export * from "./number_lines.ts";
 export * from "./json_error_position.ts";
 export * from "./optional_series_body.ts";
+export * from "./json_scan.ts";
 export * from "./extra_series.ts";
 export {
   FORMAT_NAMES,

@@ -28,6 +28,7 @@ export function parseOptionalSeriesBody(
   text: string,
   contentType: string | null,
   column?: string,
+  maxValues: number = Infinity,
 ): OptionalSeriesBody {
   const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
   const framework = readFrameworkText(text, column);
@@ -35,7 +36,7 @@ export function parseOptionalSeriesBody(
   const start = text.trimStart()[0];
   const json = type === "application/json" || type.endsWith("+json") ||
     (!type.startsWith("text/csv") && start === "{");
-  if (!json) return parseSeriesBody(text, contentType, column);
+  if (!json) return parseSeriesBody(text, contentType, column, maxValues);
   const value = parsePythonJson(text);
   const fromFile = readFrameworkJson(value);
   if (fromFile) return frameworkBody(fromFile);
@@ -60,5 +61,5 @@ export function parseOptionalSeriesBody(
       implied: {},
     };
   }
-  return seriesFromJson(value);
+  return seriesFromJson(value, maxValues);
 }

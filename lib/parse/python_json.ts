@@ -3,14 +3,20 @@
  *
  * Why: a training script that does `json.dumps({"loss": losses})` after its loss went NaN
  * writes `NaN`, which is not JSON; the script must not have to clean its data before asking
- * why. Plain JSON takes the fast path (`JSON.parse`). Otherwise one regular-expression pass
- * over the text matches string literals (left alone, so a string "NaN" stays a string) and the
- * three bare tokens, which become unique marker strings; after `JSON.parse`, a walk turns the
- * markers back into numbers.
+ * why. Plain JSON takes the fast path (`JSON.parse`). Otherwise one linear scan
+ * ({@linkcode scanJson}, no regular expression) finds the three bare tokens outside strings
+ * (so a string "NaN" stays a string); they become unique marker strings, and after
+ * `JSON.parse` a walk turns the markers back into numbers.
+ *
+ * The body's structure is bounded before it is built: a text that may nest deeper, hold more
+ * arrays and objects, or give one object more keys than {@linkcode JSON_LIMITS} allows is
+ * scanned first, and refused with a {@linkcode JsonLimitError} (a RangeError) past a limit.
+ *
+ * `maxElements` bounds the elements of one array the same way, before anything is built.
  *
  * Errors are `TypeError`s that say where the text went wrong, by line and column.
  *
- * Cost: O(n) for n characters; the slow path is a regex pass, a parse and a walk.
+ * Cost: O(n) for n characters; the slow path is a scan, a parse and a walk.
  *
  * @example
  * ```ts
@@ -18,37 +24,47 @@
  * ```
  */
 import { jsonErrorPosition } from "./json_error_position.ts";
+import { needsJsonScan, scanJson } from "./json_scan.ts";
 
-const MARKERS: Record<string, number> = {
-  "\u0000NaN": NaN,
-  "\u0000Infinity": Infinity,
-  "\u0000-Infinity": -Infinity,
-};
-const TOKENS = /"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g;
+const MARKERS = new Map<string, number>([
+  ["\u0000NaN", NaN],
+  ["\u0000Infinity", Infinity],
+  ["\u0000-Infinity", -Infinity],
+]);
 
-export function parsePythonJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    if (!/NaN|Infinity/.test(text)) throw located(error, text);
+export function parsePythonJson(text: string, maxElements = Infinity): unknown {
+  if (!needsJsonScan(text, maxElements)) {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      if (text.indexOf("NaN") < 0 && text.indexOf("Infinity") < 0) throw located(error, text);
+    }
   }
-  let replaced = false;
-  const rewritten = text.replace(TOKENS, (token) => {
-    if (token[0] === '"') return token;
-    replaced = true;
-    return `"\\u0000${token}"`;
-  });
+  const { bare } = scanJson(text, maxElements);
   let value: unknown;
   try {
-    value = JSON.parse(rewritten);
+    value = JSON.parse(bare.length > 0 ? withMarkers(text, bare) : text);
   } catch (error) {
     throw located(error, text);
   }
-  return replaced ? restore(value) : value;
+  return bare.length > 0 ? restore(value) : value;
+}
+
+/** The text with each bare token at `bare` written as its marker string. */
+function withMarkers(text: string, bare: number[]): string {
+  const parts: string[] = [];
+  let from = 0;
+  for (const at of bare) {
+    const word = text.startsWith("NaN", at) ? "NaN" : text[at] === "-" ? "-Infinity" : "Infinity";
+    parts.push(text.slice(from, at), `"\\u0000${word}"`);
+    from = at + word.length;
+  }
+  parts.push(text.slice(from));
+  return parts.join("");
 }
 
 function restore(value: unknown): unknown {
-  if (typeof value === "string") return value in MARKERS ? MARKERS[value] : value;
+  if (typeof value === "string") return MARKERS.get(value) ?? value;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const v = value[i];
@@ -67,9 +83,12 @@ function restore(value: unknown): unknown {
 function located(_error: unknown, text: string): TypeError {
   const position = jsonErrorPosition(text);
   if (position < 0) return new TypeError("expected JSON, found text that is not");
-  const before = text.slice(0, position);
-  const line = before.split("\n").length;
-  const column = position - before.lastIndexOf("\n");
+  let line = 1, lineStart = 0;
+  for (let at = text.indexOf("\n"); at >= 0 && at < position; at = text.indexOf("\n", at + 1)) {
+    line++;
+    lineStart = at + 1;
+  }
+  const column = position - lineStart + 1;
   const found = text.slice(position, position + 12);
   return new TypeError(
     `expected JSON; at line ${line} column ${column} found ${

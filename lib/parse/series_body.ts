@@ -9,6 +9,9 @@
  * other fields are returned as `fields` for the caller's own validation. A framework's own file
  * is recognised first (see `framework_body.ts`).
  *
+ * `maxValues` bounds the series: past it the parsers stop reading and throw
+ * {@linkcode SeriesTooLong} (a CSV of 20 million rows costs its first million, not 2.9 GB).
+ *
  * Cost: O(n) for n characters.
  *
  * @example
@@ -24,7 +27,7 @@ import { readFrameworkJson, readFrameworkText } from "./framework_body.ts";
 import type { FrameworkFormat, FrameworkLog, ImpliedOptions } from "./framework_log.ts";
 import { parseNumberLines } from "./number_lines.ts";
 import { parsePythonJson } from "./python_json.ts";
-import { describe, seriesValues } from "./series_values.ts";
+import { describe, SeriesTooLong, seriesValues } from "./series_values.ts";
 
 /** What a body was read as: a generic form, or a framework's own file. */
 export type BodyFormat = "json" | "csv" | "text" | FrameworkFormat;
@@ -46,6 +49,7 @@ export function parseSeriesBody(
   text: string,
   contentType: string | null,
   column?: string,
+  maxValues: number = Infinity,
 ): SeriesBody {
   const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
   const framework = readFrameworkText(text, column);
@@ -53,18 +57,20 @@ export function parseSeriesBody(
   const start = text.trimStart()[0];
   const json = type === "application/json" || type.endsWith("+json") ||
     (!type.startsWith("text/csv") && (start === "[" || start === "{"));
-  if (json) return seriesFromJson(parsePythonJson(text));
-  const head = text.trimStart().split("\n", 1)[0];
+  if (json) return seriesFromJson(parsePythonJson(text), maxValues);
+  const trimmed = text.trimStart();
+  const newline = trimmed.indexOf("\n");
+  const head = newline < 0 ? trimmed : trimmed.slice(0, newline);
   if (
     type === "text/csv" || type === "application/csv" ||
     /[a-df-hj-mo-z]/i.test(head.replace(/nan|inf(inity)?/gi, ""))
   ) {
-    const csv = parseCsvSeries(text, column);
+    const csv = parseCsvSeries(text, column, maxValues);
     return { format: "csv", loss: csv.loss, steps: csv.steps, fields: {}, series: {}, implied: {} };
   }
   return {
     format: "text",
-    loss: parseNumberLines(text),
+    loss: parseNumberLines(text, maxValues),
     steps: null,
     fields: {},
     series: {},
@@ -85,8 +91,9 @@ export function frameworkBody(log: FrameworkLog): SeriesBody {
 }
 
 /** A parsed JSON body (an array, or an object with `loss`) as a series and its other fields. */
-export function seriesFromJson(value: unknown): SeriesBody {
+export function seriesFromJson(value: unknown, maxValues: number = Infinity): SeriesBody {
   if (Array.isArray(value)) {
+    if (value.length > maxValues) throw new SeriesTooLong(maxValues, value.length);
     return {
       format: "json",
       loss: seriesValues(value, ""),
@@ -105,12 +112,17 @@ export function seriesFromJson(value: unknown): SeriesBody {
   if (record.loss === undefined && typeof record.log_file === "string") {
     // A log file's text inside JSON (what an MCP tool or a JSON client can carry).
     const { log_file, ...fields } = record;
-    const inner = parseSeriesBody(log_file, null);
+    const inner = parseSeriesBody(log_file, null, undefined, maxValues);
     return { ...inner, fields: { ...inner.fields, ...fields } };
   }
   const { loss, steps, ...others } = record;
   if (loss === undefined) {
     throw new TypeError("/loss: expected an array of loss values, found none");
+  }
+  for (const series of [loss, steps]) {
+    if (Array.isArray(series) && series.length > maxValues) {
+      throw new SeriesTooLong(maxValues, series.length);
+    }
   }
   const series = seriesValues(loss, "/loss");
   let stepValues: Float64Array | null = null;

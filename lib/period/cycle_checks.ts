@@ -44,7 +44,10 @@ export function restOfProfile(
   return binAnova(sums, squares, counts);
 }
 
-/** A quick look: do most of the first 16 cycles hold a spike at one phase? */
+/**
+ * A quick look: do most of the first 16 cycles hold a spike at one phase? `spend(events)` is
+ * called before the fold with the number of events it folds (the caller counts the work).
+ */
 export function promising(
   positions: Float64Array,
   n: number,
@@ -52,6 +55,7 @@ export function promising(
   tolerance: number,
   minHitShare: number,
   maxChance: number = JUDGE.maxChance,
+  spend: (events: number) => void = () => {},
 ): boolean {
   // Where spikes are so dense that a window of the phase almost always holds one by chance,
   // no fold can say anything: skip at once.
@@ -61,6 +65,7 @@ export function promising(
   let end = 0;
   const span = Math.min(n, Math.max(JUDGE.quickCycles * period, 2 * period));
   while (end < positions.length && positions[end] <= span) end++;
+  spend(end);
   const fold = foldEvents(positions.subarray(0, end), span, period, tolerance, 1);
   return fold !== null && fold.hits >= Math.min(JUDGE.minHits, fold.cycles) &&
     fold.hits >= minHitShare * fold.cycles;

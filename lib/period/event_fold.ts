@@ -173,6 +173,9 @@ function significance(
  * O(log(n/P)) folds; the final fold over everything uses a tight window (and, when that is
  * not yet `enough` — ln p — a window of one point, which a train of whole-number period
  * fills as well).
+ *
+ * `spend(events)` is called before each fold with the number of events it folds (the caller
+ * counts the work: `WORK_UNITS` in find_period.ts).
  */
 export function lockPeriod(
   positions: Float64Array,
@@ -182,10 +185,12 @@ export function lockPeriod(
   trials: number,
   sizes?: Float64Array,
   enough: number = JUDGE.maxLogP,
+  spend: (events: number) => void = () => {},
 ): EventFold | null {
   let estimate = period;
   for (let span = JUDGE.lockCycles * period; span < length; span *= 2) {
     const end = upperBound(positions, span);
+    spend(end);
     const fold = foldEvents(
       positions.subarray(0, end),
       span,
@@ -197,15 +202,18 @@ export function lockPeriod(
     if (!fold || fold.hits < JUDGE.minHits || fold.hits < JUDGE.minHitShare * fold.cycles) break;
     estimate = fold.period;
   }
+  spend(positions.length);
   const loose = foldEvents(positions, length, estimate, tolerance, trials, sizes);
   if (!loose || loose.hits < JUDGE.minHits) return loose;
   // The tight fold decides once the period is locked: a loose window wider than the spacing
   // of a train's spikes within a multiple of its period would hold a spike in every cycle.
+  spend(positions.length);
   const tight = foldEvents(positions, length, loose.period, JUDGE.tolerance, trials, sizes);
   if (!tight || tight.hits < JUDGE.minHits) return loose;
   if (tight.logP <= enough || tight.hits < JUDGE.minHitShare * tight.cycles) return tight;
   // A train of whole-number period sits exactly on its phase: a window of one point holding
   // the same cycles is as many hits against half the chance (paid for as a second test).
+  spend(positions.length);
   const exact = foldEvents(
     positions,
     length,

@@ -21,10 +21,10 @@
  * The search runs as stages over one record (`search.ts`): propose (`propose.ts`), judge the
  * spike trains (`judge_trains.ts`), then — when none holds — propose from the noise profile and
  * the level shifts and judge the shapes (`judge_shapes.ts`), then the resets of either sign
- * (`judge_resets.ts`). Every tuning value is in `tuning.ts`. `options.checkpoint` is called
- * before every proposal judged and every fold, so a caller can bound the work.
+ * (`judge_resets.ts`). Every tuning value is in `tuning.ts`.
  *
- * Cost: O(n + m log m) for m = min(n, 32 768) plus O(E log E) per proposal for E spikes.
+ * Cost: O(n + m log m) for m = min(n, 32 768) plus O(E log E) per proposal for E spikes; each
+ * fold is announced to `options.checkpoint` first, in {@linkcode WORK_UNITS}.
  *
  * @example
  * ```ts
@@ -80,9 +80,17 @@ export interface PeriodOptions {
    */
   minShapeZ?: number;
   minExplained?: number;
-  /** Called before each proposal is judged; may throw to abandon the search (a time budget). */
-  checkpoint?: () => void;
+  /**
+   * Called before each fold with the units of work it is about to spend (see
+   * {@linkcode WORK_UNITS}); may throw to abandon the search. The service passes a counter
+   * that throws once the request's counted work passes `MAX_ANALYSIS_WORK`, so that the same
+   * series gets the same answer on any machine under any load.
+   */
+  checkpoint?: (units: number) => void;
 }
+
+/** What a fold costs, in units of work (`tuning.ts`). */
+export { WORK_UNITS } from "./tuning.ts";
 
 export function findPeriod(
   z: Float64Array,

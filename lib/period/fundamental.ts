@@ -9,7 +9,8 @@
  * share of them), and a full fold confirms it. The largest k that is confirmed wins: at least
  * 60 % as strong as P, whose share is the best of k interleaved trains and so overstated.
  *
- * Cost: O(maxDivisor · 24 · log E), plus one fold per plausible divisor.
+ * Cost: O(maxDivisor · 24 · log E), plus one fold per plausible divisor (`spend(events)` is
+ * called before each fold with the events it folds, as `lockPeriod` does).
  *
  * @example
  * ```ts
@@ -26,6 +27,7 @@ export function fundamental(
   trials: number,
   sizes?: Float64Array,
   maxDivisor: number = JUDGE.maxDivisor,
+  spend: (events: number) => void = () => {},
 ): EventFold {
   const strength = found.hits / found.cycles;
   const sampled = JUDGE.fundamentalSample;
@@ -44,7 +46,16 @@ export function fundamental(
       }
     }
     if (near < JUDGE.fundamentalShare * strength * sample.length) continue;
-    const fold = lockPeriod(positions, length, period, JUDGE.tolerance, trials, sizes);
+    const fold = lockPeriod(
+      positions,
+      length,
+      period,
+      JUDGE.tolerance,
+      trials,
+      sizes,
+      undefined,
+      spend,
+    );
     const share = fold ? fold.hits / fold.cycles : 0;
     if (fold && fold.hits >= JUDGE.minHits && share >= JUDGE.fundamentalShare * strength) {
       best = fold;

@@ -8,7 +8,7 @@
  * that span, so that the first and last cycles are not counted as misses. A later train
  * replaces an earlier one only when `JUDGE.resetLead` times stronger.
  *
- * Cost: O(proposals · E log E), one checkpoint per fold.
+ * Cost: O(proposals · E log E); each fold is announced to the search's checkpoint first.
  *
  * @example
  * ```ts
@@ -72,16 +72,18 @@ function foldResets(
   const span = search.n - 2 * offset;
   const tolerance = toleranceOf(search);
   let best = incumbent, improved: EventFold | null = null;
+  const { spend } = search;
   for (const proposal of search.proposals) {
-    search.checkpoint();
-    if (!promising(both, span, proposal, tolerance, settings.minHitShare)) continue;
-    const fold = lockPeriod(both, span, proposal, tolerance, trials, sizes);
+    if (!promising(both, span, proposal, tolerance, settings.minHitShare, undefined, spend)) {
+      continue;
+    }
+    const fold = lockPeriod(both, span, proposal, tolerance, trials, sizes, undefined, spend);
     if (
       fold && fold.logP <= settings.maxLogP && fold.hits >= JUDGE.minHits &&
       fold.hits / fold.cycles >= settings.minHitShare &&
       (!best || fold.hits / fold.cycles > JUDGE.resetLead * (best.hits / best.cycles))
     ) {
-      const f = fundamental(fold, both, span, trials, sizes);
+      const f = fundamental(fold, both, span, trials, sizes, undefined, spend);
       best = improved = {
         ...f,
         phase: (f.phase + offset) % f.period,

@@ -10,7 +10,8 @@
  * and is divided down to its fundamental; a series reduced in blocks is divided again on every
  * point (97 points blurred by blocks of 31).
  *
- * Cost: O(n) per proposal folded, one checkpoint per fold.
+ * Cost: O(n) per proposal folded; each fold is announced to the search's checkpoint first
+ * (`WORK_UNITS`: a point binned by a shape fold is one unit).
  *
  * @example
  * ```ts
@@ -25,7 +26,7 @@ import { proposeFrom } from "./propose.ts";
 import { profileCorrelation, type ShapeFold } from "./shape_fold.ts";
 import { shapeFundamental } from "./shape_fundamental.ts";
 import { type Search, shapeBar } from "./search.ts";
-import { JUDGE } from "./tuning.ts";
+import { JUDGE, WORK_UNITS } from "./tuning.ts";
 
 /** Level shifts, computed on demand, and the points each side of a shift needs. */
 export interface Shifts {
@@ -73,8 +74,10 @@ export function judgeShapes(
 ): Period | null {
   const { factor, settings } = search;
   const foldAt = (p: number) => bestShape(search.shape, signals.changes, search.blocksFinite, p);
+  // The level and the noise profile, each a fold over the reduced signal.
+  const shapeWork = 2 * WORK_UNITS.shapePoint * search.shape.length;
   for (const j of search.judged) {
-    search.checkpoint();
+    search.checkpoint(j.period / factor >= 2 ? shapeWork : 0);
     if (j.period / factor >= 2) j.shape = foldAt(j.period / factor);
   }
   const passes = (p: number, f: ShapeFold) =>
@@ -90,7 +93,7 @@ export function judgeShapes(
     chosen.period / factor,
     chosen.shape!,
     (p) => {
-      search.checkpoint();
+      search.checkpoint(shapeWork);
       return foldAt(p);
     },
     (p, f) => passes(p * factor, f),
@@ -122,11 +125,12 @@ function divideOnEveryPoint(
   fold: ShapeFold,
   values: Float64Array | undefined,
 ): { period: number; fold: ShapeFold } {
-  search.checkpoint();
+  const fullWork = 2 * WORK_UNITS.shapePoint * search.n;
+  search.checkpoint(fullWork);
   const full = reduceSignals(search.z, 1).shape;
   const fullChanges = noiseSignal(values ?? search.z, 1, search.finite);
   const foldFull = (p: number) => {
-    search.checkpoint();
+    search.checkpoint(fullWork);
     return bestShape(full, fullChanges, search.finite, p);
   };
   const atPeriod = foldFull(period);

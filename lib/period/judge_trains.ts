@@ -10,7 +10,8 @@
  * some cycles of a shape that repeats in all of them lock onto a multiple of its period: when
  * the whole curve repeats at a divisor, the spikes are refolded there.
  *
- * Cost: O(proposals · E log E) for E events, and one checkpoint per proposal.
+ * Cost: O(proposals · E log E) for E events; each fold is announced to the search's checkpoint
+ * first (`WORK_UNITS`).
  *
  * @example
  * ```ts
@@ -24,7 +25,7 @@ import { fundamental } from "./fundamental.ts";
 import { foldShape, profileCorrelation, type ShapeFold } from "./shape_fold.ts";
 import { shapeFundamental } from "./shape_fundamental.ts";
 import { type Judged, type Search, shapeBar, toleranceOf, type Train } from "./search.ts";
-import { JUDGE } from "./tuning.ts";
+import { JUDGE, WORK_UNITS } from "./tuning.ts";
 
 type TrainFold = EventFold & { kind: Train["kind"] };
 
@@ -42,7 +43,15 @@ export function judgeTrains(search: Search): Period | null {
     .filter((j) => j.spikes!.hits / j.spikes!.cycles >= JUDGE.nearBest * strongest)
     .sort((a, b) => a.period - b.period)[0];
   const train = search.trains.find((t) => t.kind === chosen.spikes!.kind)!;
-  const base = fundamental(chosen.spikes!, train.positions, search.n, search.trials, train.sizes);
+  const base = fundamental(
+    chosen.spikes!,
+    train.positions,
+    search.n,
+    search.trials,
+    train.sizes,
+    undefined,
+    search.spend,
+  );
   const s = refoldAtShape(search, { ...base, kind: train.kind }, train);
   return trainPeriod(search, s);
 }
@@ -55,7 +64,6 @@ function foldProposals(search: Search): void {
   search.proposals.sort((a, b) => a - b);
   const locked: number[] = [];
   for (const proposal of search.proposals) {
-    search.checkpoint();
     let best: Judged["spikes"] = null;
     const multiple = locked.some((p) => {
       const k = Math.round(proposal / p);
@@ -63,9 +71,11 @@ function foldProposals(search: Search): void {
     });
     for (const { kind, positions, sizes } of search.trains) {
       if (multiple) continue;
-      if (!promising(positions, n, proposal, tolerance, settings.minHitShare)) continue;
-      search.checkpoint();
-      const fold = lockPeriod(positions, n, proposal, tolerance, trials, sizes);
+      const { spend } = search;
+      if (!promising(positions, n, proposal, tolerance, settings.minHitShare, undefined, spend)) {
+        continue;
+      }
+      const fold = lockPeriod(positions, n, proposal, tolerance, trials, sizes, undefined, spend);
       if (fold && (!best || fold.logP < best.logP)) best = { ...fold, kind };
     }
     if (best && best.hits >= JUDGE.lockShare * best.cycles && best.logP <= settings.maxLogP) {
@@ -81,7 +91,10 @@ function foldProposals(search: Search): void {
  */
 function refoldAtShape(search: Search, s: TrainFold, train: Train): TrainFold {
   const { factor, settings } = search;
-  const level = (p: number) => foldShape(search.shape, search.blocksFinite, p);
+  const level = (p: number) => {
+    search.checkpoint(WORK_UNITS.shapePoint * search.shape.length);
+    return foldShape(search.shape, search.blocksFinite, p);
+  };
   const significant = (p: number, f: ShapeFold) =>
     f.z >= shapeBar(search, p * factor) && f.explained >= settings.minExplained;
   const whole = level(s.period / factor);
@@ -95,6 +108,8 @@ function refoldAtShape(search: Search, s: TrainFold, train: Train): TrainFold {
     toleranceOf(search),
     search.trials,
     train.sizes,
+    undefined,
+    search.spend,
   );
   return fold && fold.hits >= JUDGE.minHits && fold.logP <= settings.maxLogP
     ? { ...fold, kind: s.kind }

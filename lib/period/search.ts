@@ -28,7 +28,7 @@ import type { EventFold } from "./event_fold.ts";
 import { finiteBlocks, reduceSignals } from "./fold_signals.ts";
 import { proposeFrom } from "./propose.ts";
 import type { ShapeFold } from "./shape_fold.ts";
-import { JUDGE, PROPOSE } from "./tuning.ts";
+import { JUDGE, PROPOSE, WORK_UNITS } from "./tuning.ts";
 
 /** The judges' thresholds (defaults from `JUDGE`; a caller may tighten them). */
 export interface JudgeSettings {
@@ -61,7 +61,10 @@ export interface Search {
   /** Points per block of the reduced signals (1 below `PROPOSE.reducedLength`). */
   factor: number;
   settings: JudgeSettings;
-  checkpoint: () => void;
+  /** Called before each fold with the units of work it will spend (`WORK_UNITS`). */
+  checkpoint: (units: number) => void;
+  /** Announces a spike fold over `events` events. */
+  spend: (events: number) => void;
   /** The reduced spike and shape signals, and their finite blocks. */
   spikes: Float64Array;
   shape: Float64Array;
@@ -83,7 +86,7 @@ export function startSearch(
   z: Float64Array,
   finite: Uint8Array,
   settings: JudgeSettings,
-  checkpoint: () => void = () => {},
+  checkpoint: (units: number) => void = () => {},
 ): Search {
   const n = z.length;
   const factor = Math.max(1, Math.ceil(n / PROPOSE.reducedLength));
@@ -112,6 +115,7 @@ export function startSearch(
     factor,
     settings,
     checkpoint,
+    spend: (events) => checkpoint(WORK_UNITS.eventFold * events),
     spikes,
     shape,
     blocksFinite: finiteBlocks(finite, factor),

@@ -133,3 +133,15 @@ export const JUDGE = {
   /** A smooth fractional divisor needs only 30 %. */
   smoothKeeps: 0.3,
 } as const;
+
+/**
+ * What a fold costs, in units of work: one unit is one point binned by a shape fold (a few
+ * nanoseconds), so a shape fold over m points is m units; one event folded by a spike fold
+ * (its phase computed and sorted, its cycle matched) is `eventFold` units. Each fold is
+ * announced with the events or points it folds, just before it runs: the quick look at a
+ * proposal (`promising`, its first 16 cycles), each fold of `lockPeriod` (prefix spans doubling
+ * to the whole series, then a loose, a tight and an exact fold) and of `fundamental`, each
+ * shape fold. `eventFold` is measured by `bench/work_budget.ts` as the time per event of
+ * `foldEvents` over the time per point of `foldShape` on the same machine, rounded up.
+ */
+export const WORK_UNITS = { shapePoint: 1, eventFold: 50 } as const;

@@ -24,7 +24,7 @@ import { PREPARE } from "./tuning.ts";
 export function coarsePeriod(
   loss: Float64Array,
   blocks: readonly number[] = PREPARE.coarseBlocks,
-  checkpoint?: () => void,
+  checkpoint?: (units: number) => void,
 ): Period | null {
   for (const size of blocks) {
     const count = Math.floor(loss.length / size);

@@ -10,7 +10,8 @@
  * in ln(loss) (beyond the run's own scatter), or when it is NaN or infinite. Exploded points at
  * most `EXPLAIN.excursionGap` apart are one excursion, which must hold
  * `EXPLAIN.minExcursionPoints` of them — one point alone is one bad batch, or one step a
- * GradScaler skipped — unless the run ends in it. An excursion has recovered when, after it, the
+ * GradScaler skipped — unless the run ends in it or never comes back from it, or it is
+ * `EXPLAIN.numericBlowUp` times its level (the numerics, not a batch). An excursion has recovered when, after it, the
  * loss is back within `EXPLAIN.recoveredFactor` of its level — the median of a stretch between
  * two excursions (or after the last), so a noisy recovery still counts — and has not when the run
  * ends in it or never comes back that far. Series that are not all positive have no ratio to
@@ -56,20 +57,31 @@ export function excursions(
   const exploded = explodedPoints(loss, residuals, rows);
   let lastFinite = loss.length - 1;
   while (lastFinite >= 0 && !residuals.finite[lastFinite]) lastFinite--;
-  const found: Excursion[] = [];
+  const groups: Excursion[] = [];
   for (let k = 0; k < exploded.length; k++) {
     const start = k;
     while (
       k + 1 < exploded.length && exploded[k + 1].from - exploded[k].from <= EXPLAIN.excursionGap
     ) k++;
-    const excursion = describe(loss, exploded.slice(start, k + 1), rows);
-    // One point alone is one bad batch or one skipped step (`isolated-spikes` and
-    // `non-finite-loss` name it), unless the run ends in it.
-    if (excursion.points >= EXPLAIN.minExcursionPoints || excursion.to >= lastFinite) {
-      found.push(excursion);
-    }
+    groups.push(describe(loss, exploded.slice(start, k + 1), rows));
   }
-  // Back near its level at any later time: the lowest median of the stretches after it.
+  settle(loss, groups);
+  // One point alone is one bad batch or one skipped step (`isolated-spikes` and
+  // `non-finite-loss` name it) — unless the run ends in it or never comes back from it, or it
+  // is two orders of magnitude above its level (no batch of data does that; the numerics do).
+  const kept = groups.filter((x) =>
+    x.points >= EXPLAIN.minExcursionPoints || x.to >= lastFinite || !x.recovered ||
+    x.peak >= EXPLAIN.numericBlowUp * x.level
+  );
+  settle(loss, kept);
+  return kept;
+}
+
+/**
+ * Whether each excursion comes back near its level at any later time: the lowest median of
+ * the stretches between it and the next one, or the run's end, after it.
+ */
+function settle(loss: Float64Array, found: Excursion[]): void {
   let best = NaN;
   for (let k = found.length - 1; k >= 0; k--) {
     const end = k + 1 < found.length ? found[k + 1].from : loss.length;
@@ -79,7 +91,6 @@ export function excursions(
     found[k].recovered = !Number.isNaN(best) &&
       (Number.isNaN(found[k].level) || best <= EXPLAIN.recoveredFactor * found[k].level);
   }
-  return found;
 }
 
 /** Every point that explodes, with the level before it. */
@@ -92,7 +103,7 @@ function explodedPoints(
   const ratio = domain === "log";
   // Ten times the level, and beyond the run's own scatter (a single-batch loss near 0.05 that
   // scatters over 0.002–0.3 reaches 10× its lowest level by chance).
-  const jump = Math.max(Math.log(EXPLAIN.explodeFactor), EXPLAIN.explodeZ * residuals.noise);
+  const jump = Math.max(Math.log(EXPLAIN.explodeFactor), EXPLAIN.explodeZ * residuals.scatter);
   const points: { from: number; level: number }[] = [];
   let lowest = Infinity;
   for (let i = 0; i < loss.length; i++) {

@@ -37,7 +37,7 @@ import { extremes } from "../series/mod.ts";
 import { coarsePeriod } from "./coarse_period.ts";
 import { foldAtEpoch } from "./epoch_position.ts";
 import { levelShifts } from "./level_shifts.ts";
-import { isEpoch, type Prepared } from "./prepare.ts";
+import { isEpoch, type Prepared, spend } from "./prepare.ts";
 import { type RunningMeanSignature, runningMeanSignature } from "./running_mean_signature.ts";
 import { staircase } from "./staircase.ts";
 import { LOCATE, PREPARE } from "./tuning.ts";
@@ -58,7 +58,21 @@ export function findSpikePeriod(prepared: Prepared): Judgement {
   const blind = blindSearch(prepared);
   if (!epoch) return blind.found ? blind : regularDrops(prepared) ?? blind;
   if (isEpoch(prepared, blind.found ? blind.found.period * axis.stride : null)) return blind;
-  return judgeEpoch(prepared) ?? shapeAtEpoch(prepared, blind.found) ?? blind;
+  return judgeEpoch(prepared, related(prepared, blind.found)) ??
+    shapeAtEpoch(prepared, blind.found) ?? blind;
+}
+
+/**
+ * Whether the epoch may replace the blind search's period: when there is none, or it is a
+ * whole fraction or multiple of the epoch (the epoch's own effect found at a harmonic). A
+ * period unrelated to the epoch (evaluation every 500 steps) stays; only a spike train at the
+ * epoch's boundaries, the one cause the epoch alone can test (`foldAtEpoch`), replaces it.
+ */
+function related(prepared: Prepared, found: Period | null): boolean {
+  if (!found) return true;
+  const ratio = prepared.epoch!.points / found.period;
+  const k = ratio >= 1 ? ratio : 1 / ratio;
+  return Math.round(k) >= 2 && Math.abs(k - Math.round(k)) <= LOCATE.epochFraction * k;
 }
 
 /**
@@ -69,6 +83,7 @@ export function findSpikePeriod(prepared: Prepared): Judgement {
  */
 function regularDrops(prepared: Prepared): Judgement | null {
   const { residuals, axis } = prepared;
+  spend(prepared, 5); // the level shifts (four passes) and the staircase
   const shifts = levelShifts(residuals, PREPARE.shiftWidth);
   const drops = extremes(shifts, JUDGE.eventThreshold).filter((e) => e.direction === "down")
     .map((e) => axis.stepOf(e.index));
@@ -100,7 +115,6 @@ function regularDrops(prepared: Prepared): Judgement | null {
 
 function blindSearch(prepared: Prepared): Judgement {
   const { residuals, options } = prepared;
-  options.checkpoint?.();
   const found = findPeriod(
     residuals.z,
     residuals.finite,
@@ -108,7 +122,6 @@ function blindSearch(prepared: Prepared): Judgement {
     residuals.values,
     { compute: () => levelShifts(residuals, PREPARE.shiftWidth), width: PREPARE.shiftWidth },
   );
-  options.checkpoint?.();
   const method = "autocorrelation proposals judged by fold tests";
   if (found) return { found, method };
   const coarse = coarsePeriod(prepared.loss, undefined, options.checkpoint);
@@ -116,19 +129,19 @@ function blindSearch(prepared: Prepared): Judgement {
 }
 
 /** The given epoch, judged as a boundary spike train, a running mean's restart, a staircase. */
-function judgeEpoch(prepared: Prepared): Judgement | null {
+function judgeEpoch(prepared: Prepared, replaceable: boolean): Judgement | null {
   const { residuals, epoch, options } = prepared;
   const { z, finite } = residuals;
   const { layout, points, last, first } = epoch!;
-  options.checkpoint?.();
+  spend(prepared, 4); // the staircase, the boundary folds, the signature, the seasonal fold
   // A step that holds is judged before a spike: the first point of a staircase's epoch stands
   // out of a centred trend as a boundary spike does, but only a step holds through the next
   // epoch (and a spike in the window before a boundary does not).
-  const stairs = points >= 2 ? staircaseAtEpoch(prepared) : null;
+  const stairs = points >= 2 && replaceable ? staircaseAtEpoch(prepared) : null;
   if (stairs) return stairs;
   const targeted = foldAtEpoch(z, finite, last, first, layout.stepsPerEpoch, points);
   if (targeted) return { found: targeted, method: "fold at the given epoch length" };
-  return points >= 2 ? runningMeanAtEpoch(prepared) : null;
+  return points >= 2 && replaceable ? runningMeanAtEpoch(prepared) : null;
 }
 
 /**

@@ -27,7 +27,7 @@ import { boundaryShape } from "./boundary_shape.ts";
 import { epochPosition } from "./epoch_position.ts";
 import { epochSignature, type Judgement } from "./find_spike_period.ts";
 import { periodicityOf } from "./periodicity.ts";
-import { isEpoch, type Prepared } from "./prepare.ts";
+import { isEpoch, type Prepared, spend } from "./prepare.ts";
 import { type RunningMeanSignature, runningMeanSignature } from "./running_mean_signature.ts";
 import { type Staircase, staircase } from "./staircase.ts";
 import { LOCATE } from "./tuning.ts";
@@ -52,6 +52,7 @@ export interface Located {
 
 export function locate(prepared: Prepared, judgement: Judgement): Located {
   const { axis, epoch } = prepared;
+  if (judgement.found) spend(prepared, 4); // the signature, the staircase, the profile's folds
   let { found, method } = judgement;
   const period = found ? found.period * axis.stride : null;
   let signature = found && period !== null ? signatureOf(prepared, found, period) : null;

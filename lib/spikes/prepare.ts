@@ -20,6 +20,7 @@ import { type Residuals, robustResiduals } from "./residuals.ts";
 import type { StepAxis } from "./step_axis.ts";
 import type { SpikeOptions } from "./types.ts";
 import { LOCATE } from "./tuning.ts";
+import { WORK_UNITS } from "../period/mod.ts";
 
 /** The rows a gridded series came from: their count and their non-finite values. */
 export interface Rows {
@@ -75,6 +76,15 @@ export function prepare(
     }
     : null;
   return { loss, options, axis, n: rows?.n ?? loss.length, rows, residuals, epoch };
+}
+
+/**
+ * Announces `passes` folds over every point to the caller's checkpoint (`WORK_UNITS`: a point
+ * binned by a fold is one unit), before they run: the epoch's judges and the locate stage's
+ * folds are work the counted budget covers, as the period search's are.
+ */
+export function spend(prepared: Prepared, passes: number): void {
+  prepared.options.checkpoint?.(WORK_UNITS.shapePoint * passes * prepared.loss.length);
 }
 
 /** Whether a period of `steps` training steps is the epoch (within a point or 2 %). */

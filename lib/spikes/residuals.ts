@@ -56,6 +56,8 @@ export interface Residuals {
   quantum: number;
   /** The typical noise scale: the median of `scale` over the finite points (a sample of them). */
   noise: number;
+  /** The scatter of one point by the robust estimates of `scatter` (not floored as `scale` is). */
+  scatter: number;
 }
 
 export function robustResiduals(loss: Float64Array): Residuals {
@@ -89,6 +91,7 @@ export function robustResiduals(loss: Float64Array): Residuals {
     nonFinite: { count, first },
     quantum,
     noise: typicalScale(scale, finite),
+    scatter: scatter(y, smooth, finite),
   };
 }
 
@@ -115,6 +118,30 @@ function typicalScale(scale: Float64Array, finite: Uint8Array): number {
   const sample: number[] = [];
   for (let i = 0; i < scale.length; i += stride) if (finite[i]) sample.push(scale[i]);
   return sample.length > 0 ? median(sample) : 0;
+}
+
+/**
+ * The scatter of one point, by two robust estimates (σ for Gaussian noise, on an evenly strided
+ * sample of at most 10 001 points): 1.4826 × the median |residual| around the trend, and
+ * 1.4826 / √2 × the median |difference| between neighbours. Each is thrown off by one thing — a
+ * trend too coarse for a short series (its rolling median is then the series' median), blow-ups
+ * on alternate points (every difference is one) — so the smaller is taken. Not the analysis'
+ * noise scale, which a block's mean absolute deviation bounds from below (for running means and
+ * rounded values): blow-ups on a third of the points would set it.
+ */
+function scatter(values: Float64Array, trend: Float64Array, finite: Uint8Array): number {
+  const stride = Math.max(1, Math.floor(values.length / 10_000));
+  const around: number[] = [], between: number[] = [];
+  for (let i = 0; i < values.length; i += stride) {
+    if (!finite[i]) continue;
+    around.push(Math.abs(values[i] - trend[i]));
+    if (i > 0 && finite[i - 1]) between.push(Math.abs(values[i] - values[i - 1]));
+  }
+  if (around.length === 0) return 0;
+  const fromTrend = 1.4826 * median(around);
+  return between.length > 0
+    ? Math.min(fromTrend, (1.4826 / Math.SQRT2) * median(between))
+    : fromTrend;
 }
 
 function maxAbs(x: Float64Array): number {

@@ -17,6 +17,10 @@
  * its direction — where a repeating profile (unshuffled data) jumps back against the drift,
  * and a schedule's step (an LR decay per epoch) is nearly all of it.
  *
+ * A progress bar that prints every k batches shows a third sign: the first value of each epoch
+ * is one batch's loss and the next already a mean of k, so the restart jumps either way, by far
+ * more than any other change of the cycle, and the curve is settled at once.
+ *
  * Neither test may hold for a transient: a dip in the last batch (or a spike), logged in means
  * of several steps, changes the curve by one sign at one phase of every cycle as a restart does,
  * but the few steps before or after it undo half of that; a running mean drifts on both sides.
@@ -28,7 +32,7 @@
  * // loss logged as the running mean of each 200-step epoch: slope ≈ −1, reset at phase 0
  * ```
  */
-import { linearRegression } from "simple-statistics";
+import { linearRegression, median } from "simple-statistics";
 import { logBinomialTail } from "../period/binomial_tail.ts";
 import { studentTwoSidedTail } from "../series/mod.ts";
 import { LOCATE } from "./tuning.ts";
@@ -102,6 +106,9 @@ export function runningMeanSignature(
     restart.other <= LOCATE.otherStep * Math.abs(restart.jump) && !transient;
   const decays = !transient && slope <= LOCATE.decaySlope && falls <= LOCATE.decayP;
   const restartSize = fold.mean(reset);
+  const firstBatch = count >= LOCATE.minBatchRestarts && !transient &&
+    mixed(fold, reset) && restartSize >= LOCATE.restartNoise * typicalChange(fold, reset, width) &&
+    settlesLower(fold, reset, restart.drift);
   return {
     period,
     resetPhase: (reset + origin) % period,
@@ -109,9 +116,37 @@ export function runningMeanSignature(
     jumpShare,
     restartSize,
     decays,
-    jumpOnly: jumps && !decays && visibleNoise,
-    runningMean: decays || jumps,
+    jumpOnly: jumps && !decays && !firstBatch && visibleNoise,
+    runningMean: decays || jumps || firstBatch,
   };
+}
+
+/** Whether the restart goes up in some cycles and down in others (20–80 % of them up). */
+function mixed(fold: ChangeFold, reset: number): boolean {
+  const [low, high] = LOCATE.oneSign, count = fold.counts[reset];
+  return fold.rises[reset] > low * count && fold.rises[reset] < high * count;
+}
+
+/**
+ * Whether the restart, over its bin and the two after it (the one batch and the first means),
+ * moves the curve the drift's way by a fifth of the way it travels: a dip or a spike there comes
+ * back where it started, a running mean settles at the new epoch's level.
+ */
+function settlesLower(fold: ChangeFold, reset: number, drift: number): boolean {
+  let net = 0, gross = 0;
+  for (let j = 0; j < 3; j++) {
+    net += fold.change(reset + j);
+    gross += fold.mean(reset + j);
+  }
+  return gross > 0 && Math.sign(net) === Math.sign(drift) &&
+    Math.abs(net) >= LOCATE.settleShare * gross;
+}
+
+/** The median of the bins' mean |change|, the restart's bins left out. */
+function typicalChange(fold: ChangeFold, reset: number, width: number): number {
+  const others: number[] = [];
+  for (let j = width; j < fold.bins; j++) others.push(fold.mean(reset + j));
+  return others.length > 0 ? median(others) : Infinity;
 }
 
 /** The changes y[i] − y[i−1] folded at the period: mean |change|, mean change, rises per bin. */

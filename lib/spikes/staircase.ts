@@ -11,7 +11,7 @@
  * `LOCATE.stairHold` of it by its end: data in the same order every epoch (a sawtooth profile)
  * drops at the boundary too, but climbs back within the epoch. The staircase holds when most
  * boundaries are stairs, the median step is a drop of `LOCATE.stairDrop`, and the steps, pooled
- * over the boundaries (Stouffer's z against the noise of a mean of w points), are below
+ * over the boundaries (Stouffer's z against the scatter of a mean of w points, `Residuals.scatter`), are below
  * −`LOCATE.stairZ`. Levels are compared in the analysis domain (ln(loss) when the loss is
  * positive).
  *
@@ -73,7 +73,7 @@ export function staircase(
     steps.push(across);
     excesses.push(excess);
     indices.push(first.from);
-    const se = residuals.noise * Math.sqrt(2 / w);
+    const se = residuals.scatter * Math.sqrt(1 / last.count + 1 / first.count);
     zSum += se > 0 ? excess / se : 0;
     // A stair: a step a person sees, that the new epoch does not climb back by half by its end.
     if (excess <= drop && close.mean - first.mean <= -LOCATE.stairHold * excess) stairs++;
@@ -102,7 +102,7 @@ function dropIn(prepared: Prepared, drop: number): number {
 
 /**
  * The mean level of the points whose step is in [from, to): of the first `count` finite ones
- * (the last −count when negative; all for Infinity); null when fewer than |count| exist. Each
+ * (the last −count when negative; all for Infinity); null when fewer than min(|count|, 3) exist. Each
  * point is clipped to ±3 noise scales around the trend, so a spike in a window is not a step.
  */
 function levels(prepared: Prepared) {
@@ -111,7 +111,11 @@ function levels(prepared: Prepared) {
   const n = trend.length;
   const clip = PREPARE.shiftClip;
   const value = (i: number) => trend[i] + Math.max(-clip, Math.min(clip, z[i])) * scale[i];
-  return (from: number, to: number, count: number): { mean: number; from: number } | null => {
+  return (
+    from: number,
+    to: number,
+    count: number,
+  ): { mean: number; from: number; count: number } | null => {
     const lo = firstAtOrAfter(axis.stepOf, n, from), hi = firstAtOrAfter(axis.stepOf, n, to);
     const want = Math.abs(count), taken: number[] = [];
     const backwards = count < 0;
@@ -119,8 +123,10 @@ function levels(prepared: Prepared) {
       const i = backwards ? hi - 1 - k : lo + k;
       if (finite[i]) taken.push(value(i));
     }
-    if (taken.length === 0 || (Number.isFinite(want) && taken.length < want)) return null;
-    return { mean: mean(taken), from: lo };
+    // A window a part of the run cuts short (an excerpt, a short first or last epoch) keeps
+    // what there is, down to `LOCATE.stairMinWindow` points.
+    if (taken.length < Math.min(want, LOCATE.stairMinWindow)) return null;
+    return { mean: mean(taken), from: lo, count: taken.length };
   };
 }
 

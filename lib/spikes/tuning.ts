@@ -123,6 +123,8 @@ export const LOCATE = {
   minRestarts: 4,
   /** The staircase: levels are means of a quarter of an epoch on each side of a boundary … */
   stairWindow: 1 / 4,
+  /** … or of what the run holds there (an excerpt, a short epoch), 3 points at least … */
+  stairMinWindow: 3,
   /** … the steps, pooled over the boundaries, at z ≤ −3 (one test: the epoch is given) … */
   stairZ: 3,
   /** … most boundaries (two thirds) stairs, the new epoch climbing back less than half … */
@@ -139,6 +141,15 @@ export const LOCATE = {
   blindStairSpread: 0.1,
   /** … and must reach z ≤ −5: the period and phase were chosen from the same drops. */
   blindStairZ: 5,
+  /**
+   * A progress bar printing every k batches: the restart jumps either way (up in 20–80 % of 3 or
+   * more cycles) by 5 times the median change of the other bins — its first value is one batch,
+   * the next a mean of k — …
+   */
+  minBatchRestarts: 3,
+  restartNoise: 5,
+  /** … and over it and the next two bins moves the drift's way by a fifth of its travel. */
+  settleShare: 0.2,
   /** A transient: a jump of one sign (rises in ≤ 20 % or ≥ 80 % of the cycles) … */
   oneSign: [0.2, 0.8],
   /** … that the 3 steps before or after undo by half. */
@@ -212,8 +223,10 @@ export const EXPLAIN = {
   recoveredFactor: Math.sqrt(10),
   /** Exploded points 1 or 2 apart are one excursion (a blow-up that flickers below 10×). */
   excursionGap: 2,
-  /** An excursion holds 2 exploded points: the model was knocked off, not one batch. */
+  /** An excursion holds 2 exploded points: the model was knocked off, not one batch … */
   minExcursionPoints: 2,
+  /** … or one point 100 times its level: no batch of data does that, the numerics do. */
+  numericBlowUp: 100,
   /** Not rising but recovering: the last twentieth 2 % below the one before … */
   recoveringPart: 20,
   recoveringDrop: 0.98,

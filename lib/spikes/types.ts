@@ -27,10 +27,12 @@ export interface SpikeOptions {
   /** Where the series came from: the body's format and the options its file implied. */
   source?: { format: string; fromFile?: InputSummary["from_file"] };
   /**
-   * Called between units of work (each period proposal judged); may throw to abandon the
-   * analysis. The service passes one that throws once its time budget is spent.
+   * Called by the period search before each fold with the units of work it is about to spend
+   * (`WORK_UNITS` of lib/period/find_period.ts: events × candidates, points × folds); may throw
+   * to abandon the analysis. The service passes a counter that throws once the counted work
+   * passes `MAX_ANALYSIS_WORK`: the count depends on the series alone, never on the clock.
    */
-  checkpoint?: () => void;
+  checkpoint?: (units: number) => void;
 }
 
 /**

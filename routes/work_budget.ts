@@ -1,0 +1,80 @@
+/**
+ * The counted-work budget of one analysis (`MAX_ANALYSIS_WORK`): the checkpoint the period
+ * search calls before each fold with the units of work the fold will spend; past the limit it
+ * throws a {@linkcode LimitError} (413 naming `MAX_ANALYSIS_WORK`).
+ *
+ * Why counted work and not a clock: the same request must get the same answer on an idle or
+ * a busy machine, in Deno or in a Worker (whose clock stands still during synchronous work).
+ * A time budget answered the same typical 10⁶-point curve 200 on an idle machine and 413 while
+ * other processes used the cores (issue 12). The one search whose cost is not linear in its
+ * input — the period search of `/v1/spikes` and `/v1/diagnose`, which folds every spike event
+ * once per candidate period — announces each fold's cost (`WORK_UNITS` in
+ * lib/period/find_period.ts: events × candidates, points × folds); the units depend on the
+ * series alone. Everything else every endpoint does is linear in sizes the other limits bound.
+ *
+ * The contract of the hook, which the pipeline keeps: `checkpoint(units)` is called before the
+ * work it announces, `units ≥ 0`, the sum over a request is a function of its input alone, and
+ * a throw abandons the analysis and propagates to the caller.
+ *
+ * The limit is calibrated by `bench/work_budget.ts` on one core: the slowest series it admits
+ * takes at most the 2 s target end to end, and the real curves of the evaluation corpus (10⁶
+ * points included) need a small share of it (docs/limits.md has the numbers).
+ *
+ * The clock stays only as a logged safety net: a search still running after
+ * `SLOW_ANALYSIS_MS` is logged once with its counted work (the machine is slower than the
+ * limit assumes, or the calibration is stale). It never changes the answer.
+ *
+ * @example
+ * ```ts
+ * import { defaultConfig } from "./config.ts";
+ * const checkpoint = workBudget({ ...defaultConfig, maxAnalysisWork: 100 });
+ * checkpoint(60);
+ * checkpoint(40); // 100: at the limit, still fine
+ * // checkpoint(1) would throw a LimitError naming MAX_ANALYSIS_WORK
+ * ```
+ */
+import type { Config } from "./config.ts";
+import { LimitError } from "./limit_error.ts";
+
+/** Where the safety net's line goes (the console, or a test's list). */
+export interface SlowLog {
+  warn(line: string): void;
+}
+
+/**
+ * A checkpoint that counts units and throws once more than `config.maxAnalysisWork` have been
+ * announced; `label` (method and path) names the request in the safety net's log line.
+ */
+export function workBudget(
+  config: Config,
+  label = "analysis",
+  log: SlowLog = console,
+  now: () => number = () => performance.now(),
+): (units: number) => void {
+  let spent = 0, logged = false;
+  const start = now();
+  return (units: number): void => {
+    if (!(units >= 0)) throw new RangeError(`expected a count of work units, found ${units}`);
+    spent += units;
+    if (spent > config.maxAnalysisWork) {
+      throw new LimitError(
+        `the period search needs more than MAX_ANALYSIS_WORK = ${config.maxAnalysisWork} ` +
+          `units of work (${spent} counted so far); send fewer points (e.g. every k-th, or ` +
+          "the mean of each k steps with log_every = k)",
+        "MAX_ANALYSIS_WORK",
+        config.maxAnalysisWork,
+        spent,
+      );
+    }
+    const elapsed = now() - start;
+    if (!logged && elapsed > config.slowAnalysisMs) {
+      logged = true;
+      log.warn(
+        `${label}: the period search has run ${Math.round(elapsed)} ms for ${spent} units ` +
+          `of work (MAX_ANALYSIS_WORK = ${config.maxAnalysisWork}, SLOW_ANALYSIS_MS = ` +
+          `${config.slowAnalysisMs}): this machine is slower than the limit assumes; ` +
+          "the answer is not changed",
+      );
+    }
+  };
+}
