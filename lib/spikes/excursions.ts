@@ -65,16 +65,26 @@ export function excursions(
     ) k++;
     groups.push(describe(loss, exploded.slice(start, k + 1), rows));
   }
-  settle(loss, groups);
   // One point alone is one bad batch or one skipped step (`isolated-spikes` and
-  // `non-finite-loss` name it) — unless the run ends in it or never comes back from it, or it
-  // is two orders of magnitude above its level (no batch of data does that; the numerics do).
+  // `non-finite-loss` name it) — unless the run ends in it or does not come back from it (the
+  // points right after it stay up), or it is two orders of magnitude above its level (no batch
+  // of data does that; the numerics do).
   const kept = groups.filter((x) =>
-    x.points >= EXPLAIN.minExcursionPoints || x.to >= lastFinite || !x.recovered ||
-    x.peak >= EXPLAIN.numericBlowUp * x.level
+    x.points >= EXPLAIN.minExcursionPoints || x.to >= lastFinite ||
+    x.peak >= EXPLAIN.numericBlowUp * x.level || !backAtOnce(loss, x)
   );
   settle(loss, kept);
   return kept;
+}
+
+/** Whether the median of the few finite points after a one-point excursion is back near its level. */
+function backAtOnce(loss: Float64Array, x: Excursion): boolean {
+  if (Number.isNaN(x.level)) return true;
+  const after: number[] = [];
+  for (let i = x.to + 1; i < loss.length && after.length < EXPLAIN.backPoints; i++) {
+    if (Number.isFinite(loss[i])) after.push(loss[i]);
+  }
+  return after.length > 0 && median(after) <= EXPLAIN.recoveredFactor * x.level;
 }
 
 /**

@@ -225,8 +225,10 @@ export const EXPLAIN = {
   excursionGap: 2,
   /** An excursion holds 2 exploded points: the model was knocked off, not one batch … */
   minExcursionPoints: 2,
-  /** … or one point 100 times its level: no batch of data does that, the numerics do. */
+  /** … or one point 100 times its level: no batch of data does that, the numerics do … */
   numericBlowUp: 100,
+  /** … or one point the next 5 points do not come back from (their median). */
+  backPoints: 5,
   /** Not rising but recovering: the last twentieth 2 % below the one before … */
   recoveringPart: 20,
   recoveringDrop: 0.98,
