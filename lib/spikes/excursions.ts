@@ -69,19 +69,29 @@ export function excursions(
   // `non-finite-loss` name it) — unless the run ends in it or does not come back from it (the
   // points right after it stay up), or it is two orders of magnitude above its level (no batch
   // of data does that; the numerics do).
-  const kept = groups.filter((x) =>
+  const kept = groups.filter((x, k) =>
     x.points >= EXPLAIN.minExcursionPoints || x.to >= lastFinite ||
-    x.peak >= EXPLAIN.numericBlowUp * x.level || !backAtOnce(loss, x)
+    x.peak >= EXPLAIN.numericBlowUp * x.level ||
+    !backSoon(loss, x, groups[k + 1]?.from ?? loss.length)
   );
   settle(loss, kept);
   return kept;
 }
 
-/** Whether the median of the few finite points after a one-point excursion is back near its level. */
-function backAtOnce(loss: Float64Array, x: Excursion): boolean {
+/**
+ * Whether a one-point excursion comes back: the median of the finite points after it, up to the
+ * next excursion and at most `EXPLAIN.backPoints` of them (a spike's decaying tail included),
+ * is back near its level.
+ */
+function backSoon(loss: Float64Array, x: Excursion, next: number): boolean {
   if (Number.isNaN(x.level)) return true;
+  // A lone NaN among ordinary values (the common case, and thousands of them): the next finite
+  // point is back, so the median is.
+  let i = x.to + 1;
+  while (i < next && !Number.isFinite(loss[i])) i++;
+  if (Number.isNaN(x.peak) && i < next && loss[i] <= EXPLAIN.recoveredFactor * x.level) return true;
   const after: number[] = [];
-  for (let i = x.to + 1; i < loss.length && after.length < EXPLAIN.backPoints; i++) {
+  for (let i = x.to + 1; i < next && after.length < EXPLAIN.backPoints; i++) {
     if (Number.isFinite(loss[i])) after.push(loss[i]);
   }
   return after.length > 0 && median(after) <= EXPLAIN.recoveredFactor * x.level;

@@ -227,8 +227,8 @@ export const EXPLAIN = {
   minExcursionPoints: 2,
   /** … or one point 100 times its level: no batch of data does that, the numerics do … */
   numericBlowUp: 100,
-  /** … or one point the next 5 points do not come back from (their median). */
-  backPoints: 5,
+  /** … or one point the run does not come back from within 50 points (their median). */
+  backPoints: 50,
   /** Not rising but recovering: the last twentieth 2 % below the one before … */
   recoveringPart: 20,
   recoveringDrop: 0.98,
