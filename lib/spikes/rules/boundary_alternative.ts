@@ -2,6 +2,12 @@
  * The other reading of a boundary period: when each logged point averages several steps, the
  * last step of an epoch and the first of the next fall in one point, and the cause the
  * alignment ranks second is named too, as information.
+ *
+ * @example
+ * ```ts
+ * boundaryRole(evidence, "first-step"); // "alternative" when the last step is the likelier
+ * asAlternative(evidence, finding).title; // "Or: the loss spikes at the first step …"
+ * ```
  */
 import type { Finding } from "../../findings/mod.ts";
 import type { Evidence } from "./evidence.ts";

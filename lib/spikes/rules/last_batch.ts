@@ -6,6 +6,12 @@
  * (the Keras SSD report: loss divided by the positives, then again by the batch size — a spike);
  * a summed loss shrinks with the batch (a dip). The evidence states the measured ratio at the
  * last step, and, with the data loader's arguments, which reduction predicts it.
+ *
+ * @example
+ * ```ts
+ * lastBatchRule(evidence, true)?.id; // "last-batch-spike" for ssd_double_norm
+ * explainLastBatch({ datasetSize: 5000, batchSize: 32 }, last)?.inferred_reduction;
+ * ```
  */
 import { explainMeasuredRatio, type MeasuredRatioExplanation } from "../../batch/mod.ts";
 import type { Finding } from "../../findings/mod.ts";
