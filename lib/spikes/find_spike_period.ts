@@ -130,7 +130,7 @@ function blindSearch(prepared: Prepared): Judgement {
 
 /** The given epoch, judged as a boundary spike train, a running mean's restart, a staircase. */
 function judgeEpoch(prepared: Prepared, replaceable: boolean): Judgement | null {
-  const { residuals, epoch, options } = prepared;
+  const { residuals, epoch } = prepared;
   const { z, finite } = residuals;
   const { layout, points, last, first } = epoch!;
   spend(prepared, 4); // the staircase, the boundary folds, the signature, the seasonal fold
@@ -149,7 +149,7 @@ function judgeEpoch(prepared: Prepared, replaceable: boolean): Judgement | null 
  * body says the values are running means, so the signature need not prove it).
  */
 function runningMeanAtEpoch(prepared: Prepared, declared = false): Judgement | null {
-  const { residuals, epoch, axis } = prepared;
+  const { residuals, epoch } = prepared;
   const points = epoch!.points;
   const signature = epochSignature(prepared);
   if (!signature.runningMean && !declared) return null;
@@ -167,7 +167,7 @@ function runningMeanAtEpoch(prepared: Prepared, declared = false): Judgement | n
 
 /** The epoch as a staircase, unless its signature is a running mean's. */
 function staircaseAtEpoch(prepared: Prepared): Judgement | null {
-  const { residuals, epoch, axis } = prepared;
+  const { epoch } = prepared;
   const { layout, points } = epoch!;
   const signature = epochSignature(prepared);
   if (signature.runningMean && !signature.jumpOnly) return null;
