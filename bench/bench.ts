@@ -251,15 +251,40 @@ async function main(args: string[]) {
     "",
   ].join("\n");
   const out = flag(args, "--out") ?? new URL("./RESULTS.md", import.meta.url).pathname;
-  // Sections written by other benches (the worst cases and the attack) are kept.
+  // Sections written by other benches (the worst cases and the attack, from KEPT_MARK on; the
+  // cold start, by bench/cold_start.ts) are kept.
   const previous = await Deno.readTextFile(out).catch(() => "");
-  const kept = previous.indexOf(KEPT_MARK);
-  await Deno.writeTextFile(out, kept >= 0 ? `${text}\n${previous.slice(kept)}` : text);
+  await Deno.writeTextFile(out, text + keptSections(previous));
   console.log(text);
   log(`written to ${out}`);
 }
 
 /** Where the sections bench.ts keeps begin in RESULTS.md. */
 const KEPT_MARK = "<!-- kept by bench.ts -->";
+
+/**
+ * What bench.ts keeps of the RESULTS.md it rewrites: everything from {@linkcode KEPT_MARK} on,
+ * and the cold-start section (bench/cold_start.ts) wherever it stands; "" when there is none.
+ */
+export function keptSections(previous: string): string {
+  const at = previous.indexOf(KEPT_MARK);
+  const marked = at >= 0 ? previous.slice(at) : "";
+  const cold = section(previous, "## Cold start");
+  const kept = [marked, marked.includes(cold) ? "" : cold].filter((part) => part !== "");
+  return kept.length > 0 ? `\n${kept.join("\n")}` : "";
+}
+
+/**
+ * The section of a Markdown text that starts with `heading`, up to the next `## ` or HTML comment
+ * line (such as {@linkcode KEPT_MARK}, which stays where it is), or "".
+ */
+export function section(markdown: string, heading: string): string {
+  const start = markdown.indexOf(`\n${heading}`);
+  if (start < 0) return "";
+  const ends = ["\n## ", "\n<!--"].map((end) => markdown.indexOf(end, start + 1))
+    .filter((at) => at >= 0);
+  const next = ends.length > 0 ? Math.min(...ends) : -1;
+  return markdown.slice(start + 1, next < 0 ? undefined : next + 1).trimEnd() + "\n";
+}
 
 if (import.meta.main) await main(Deno.args);

@@ -1,6 +1,6 @@
 /**
  * The textbook period finder, as a reference row in the score table: the argmax of the
- * autocorrelation of a detrended series (what peer (a) in ../shared/peers does with
+ * autocorrelation of a detrended series (what peer (a) in bench/peers does with
  * statsmodels). It always returns a period when the ACF has any local maximum, which is why it
  * cannot tell "no period" from a period; and near-tied peaks at kP make it pick multiples.
  *

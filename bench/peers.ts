@@ -1,5 +1,5 @@
 /**
- * The service side by side with the peers in ../shared/peers (issue 6): numpy/scipy ACF argmax
+ * The service side by side with the peers in bench/peers/ (issue 6): numpy/scipy ACF argmax
  * (peer_scipy.py), the periodogram and Welch (peer_periodogram.py), R forecast::findfrequency
  * (peer_findfrequency.R). Same files, same scoring as `deno task eval`.
  *
@@ -26,7 +26,7 @@ import { answerOf } from "./evaluate.ts";
 import { type Answer, classifyPeriod, judge } from "./score.ts";
 import { type Analyzer, loadLibAnalyzer } from "./spikes_api.ts";
 
-const PEERS_DIR = new URL("../../shared/peers/", import.meta.url).pathname;
+const PEERS_DIR = new URL("./peers/", import.meta.url).pathname;
 const REPO = new URL("../", import.meta.url).pathname;
 const PYTHON = "/usr/bin/python3";
 
@@ -540,7 +540,7 @@ export function peerMarkdown(report: PeerReport): string {
   const order = ["lossdoctor", ...PEER_CONFIGS.map((c) => c.name)];
   const names = Object.keys(report.correctness).sort((a, b) => order.indexOf(a) - order.indexOf(b));
   lines.push(
-    `Correctness: period within max(log_every, 2 %) of the truth. "ours" = ${report.ourCases} generated cases (bench/cases, seed 1, n ≤ 2·10^5); "peers" = ${report.peerCases} cases of ../shared/peers/gen_series.py.`,
+    `Correctness: period within max(log_every, 2 %) of the truth. "ours" = ${report.ourCases} generated cases (bench/cases, seed 1, n ≤ 2·10^5); "peers" = ${report.peerCases} cases of bench/peers/gen_series.py.`,
     "",
     "| contender | period right (ours, periodic) | period on a curve without one (ours) | period right (peers' cases) | misses on peers' cases |",
     "|---|---|---|---|---|",

@@ -22,7 +22,7 @@
  * return formatAnswer(format, { json: () => report, markdown: () => report.summary, svg });
  * ```
  */
-import { z } from "@hono/zod-openapi";
+import { z } from "./zod.ts";
 import type { Context } from "hono";
 import { accepts } from "hono/accepts";
 import { jsonResponse } from "./json.ts";

@@ -1,5 +1,8 @@
-/** Schemas shared by several endpoints. */
-import { z } from "@hono/zod-openapi";
+/** Schemas shared by several endpoints, and what an endpoint module exports. */
+import type { RouteConfig } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { Config } from "./config.ts";
+import { z } from "./zod.ts";
 import { FINDING_IDS } from "../lib/findings/mod.ts";
 
 /** A finding, as every endpoint returns it. */
@@ -12,6 +15,16 @@ export const FindingSchema = z.object({
   evidence: z.string().openapi({ description: "The measured numbers behind the finding." }),
   remedies: z.array(z.string()).openapi({ description: "Concrete changes, most effective first." }),
 }).openapi("Finding");
+
+/**
+ * `[low, high]`: two numbers. Its JSON Schema says `items` and the length besides the tuple's
+ * `prefixItems` (OpenAPI linters require `items` on every array; the length keeps it a pair).
+ */
+export const RangeSchema = z.tuple([z.number(), z.number()]).openapi({
+  items: { type: "number" },
+  minItems: 2,
+  maxItems: 2,
+});
 
 /** The Markdown summary every endpoint returns. */
 export const SummarySchema = z.string().openapi({
@@ -36,11 +49,31 @@ export interface Tool<Input = unknown, Output extends { summary: string } = { su
   /** The zod schema of the input (the JSON body of the HTTP route). */
   input: z.ZodType<Input>;
   /**
+   * The zod schema of the JSON answer (the route's 200 `application/json`), as the MCP tool's
+   * `outputSchema`: the SDK checks each result's `structuredContent` against it.
+   */
+  output?: z.ZodType;
+  /**
    * Checks the configured limits on the raw, not yet validated body (array lengths only) and
    * throws a `LimitError` over one: run before the schema, so an oversized body is refused
    * before zod walks it (routes/json_body.ts; the MCP bridge too).
    */
-  precheck?(raw: unknown, config: import("./config.ts").Config): void;
+  precheck?(raw: unknown, config: Config): void;
   /** Computes the answer; `summary` is Markdown. */
-  run(input: Input, config: import("./config.ts").Config): Output;
+  run(input: Input, config: Config): Output;
+}
+
+/**
+ * What each endpoint module exports as `endpoint`: its route (the contract: method, path,
+ * schemas, statuses), its tool (for MCP), and its handler. `routes/app.ts` imports the module on
+ * the endpoint's first request; `routes/contract.ts` reads the routes for the document.
+ */
+export interface Endpoint {
+  /** The route as `createRoute` (routes/zod.ts) writes it: the contract of the endpoint. */
+  route: RouteConfig;
+  /** What the endpoint computes, as an MCP tool. */
+  // deno-lint-ignore no-explicit-any
+  tool: Tool<any, any>;
+  /** The request handler, for the given settings. */
+  handler(config: Config): (c: Context) => Response | Promise<Response>;
 }

@@ -67,7 +67,29 @@ export function serviceNotes(config: Config): string {
   ].join("\n");
 }
 
-/** A document with the notes, the bearer scheme, and `security` on every `/v1/` operation. */
+/** What the middleware in front of every `/v1/` operation can answer, whatever the route. */
+const MIDDLEWARE_STATUSES: Record<
+  string,
+  { description: string; headers?: Record<string, unknown> }
+> = {
+  401: {
+    description: "Unauthorized: the service has API_TOKEN and the request has no valid " +
+      "`Authorization: Bearer <token>`.",
+    headers: {
+      "WWW-Authenticate": {
+        description: "The bearer challenge (RFC 6750 §3).",
+        schema: { type: "string" },
+      },
+    },
+  },
+  413: { description: "Request too large: over MAX_BODY_BYTES or another limit (named)." },
+  500: { description: "Internal error: a bug, logged with the request's X-Request-Id." },
+};
+
+/**
+ * A document with the notes, the bearer scheme, `security` on every `/v1/` operation, and the
+ * statuses its middleware answers (401, 413, 500) on each of them.
+ */
 export function withServiceNotes<D extends { info: { description?: string }; paths?: unknown }>(
   document: D,
   config: Config,
@@ -84,11 +106,21 @@ export function withServiceNotes<D extends { info: { description?: string }; pat
       bearer: { type: "http", scheme: "bearer", description: "The service's API_TOKEN." },
     },
   };
+  const problem = {
+    "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
+  };
   for (const [path, operations] of Object.entries(doc.paths ?? {})) {
     if (!path.startsWith("/v1/")) continue;
     for (const operation of Object.values(operations)) {
       // `{}` in the list makes the scheme optional (OpenAPI 3.1 §4.8.10).
       operation.security = config.apiToken ? [{ bearer: [] }] : [{}, { bearer: [] }];
+      const responses = (operation.responses ??= {}) as Record<string, unknown>;
+      for (const [status, response] of Object.entries(MIDDLEWARE_STATUSES)) {
+        responses[status] ??= { ...response, content: problem };
+      }
+      operation.responses = Object.fromEntries(
+        Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b)),
+      );
     }
   }
   return doc;

@@ -8,7 +8,7 @@
  * limit), calls {@linkcode checkContrastiveStability} and writes non-finite numbers as strings.
  * Documented caps on embeddings: B ≤ 1024 rows, dim ≤ 4096 columns (422 beyond them).
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, z } from "./zod.ts";
 import {
   checkContrastiveStability,
   type ContrastiveReport,
@@ -16,14 +16,13 @@ import {
   LOSS_KINDS,
   PRECISIONS,
 } from "../lib/contrastive/mod.ts";
-import type { App } from "./app.ts";
-import type { Tool } from "./common.ts";
+import type { Endpoint, Tool } from "./common.ts";
 import { ContrastiveOutput } from "./contrastive_schemas.ts";
 import type { Config } from "./config.ts";
 import { checkLimit, LimitError } from "./limit_error.ts";
 import { toolHandler } from "./json_body.ts";
 import { NumberInput } from "./number_input.ts";
-import { problemResponses } from "./problem.ts";
+import { problemResponses } from "./problem_schema.ts";
 import { SemanticsSchema } from "./logsumexp.ts";
 
 /** The most rows of q and k. */
@@ -189,6 +188,7 @@ export const contrastive: Tool<ContrastiveInput, ContrastiveReport> = {
     "whether a NaN loss is an overflow at all (or F.normalize's eps, an empty positive set, a " +
     "mask sentinel, the optimizer), and what to change.",
   input: Input,
+  output: ContrastiveOutput,
   precheck: checkContrastiveLimits,
   run(input: ContrastiveInput, config: Config): ContrastiveReport {
     checkContrastiveLimits(input, config);
@@ -244,6 +244,7 @@ export function checkContrastiveLimits(raw: unknown, config: Config): void {
 const route = createRoute({
   method: "post",
   path: "/v1/contrastive",
+  operationId: "checkContrastiveStability",
   tags: ["contrastive"],
   summary: "Where and when a contrastive loss overflows, and what to change",
   description: contrastive.description +
@@ -258,8 +259,9 @@ const route = createRoute({
   },
 });
 
-/** Registers `POST /v1/contrastive`. */
-export function register(app: App, config: Config): void {
-  app.openAPIRegistry.registerPath(route);
-  app.post(route.path, toolHandler(contrastive, config));
-}
+/** `POST /v1/contrastive`: its contract, its tool and its handler. */
+export const endpoint: Endpoint = {
+  route,
+  tool: contrastive,
+  handler: (config) => toolHandler(contrastive, config),
+};

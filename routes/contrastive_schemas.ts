@@ -3,9 +3,9 @@
  * forecast, trajectory growth, embeddings analysis and per-row losses. Fields that can be NaN or
  * ±Infinity are `NumberOrNonFinite` (written as strings).
  */
-import { z } from "@hono/zod-openapi";
+import { z } from "./zod.ts";
 import { LOSS_KINDS, PRECISIONS } from "../lib/contrastive/mod.ts";
-import { FindingSchema, SummarySchema } from "./common.ts";
+import { FindingSchema, RangeSchema, SummarySchema } from "./common.ts";
 import { NumberOrNonFinite } from "./json.ts";
 import { FormatSchema, SemanticsSchema } from "./logsumexp.ts";
 
@@ -55,7 +55,7 @@ const ForecastSchema = z.object({
   last_value: NumberOrNonFinite,
   overflow_step: z.number(),
   steps_ahead: z.number(),
-  range: z.tuple([z.number(), z.number()]),
+  range: RangeSchema,
   growth_per_step: NumberOrNonFinite,
   model: z.enum(["log-linear", "log-linear-recent", "log-quadratic", "observed"]),
   accelerating: z.boolean(),

@@ -17,12 +17,11 @@
  * options by the zod schema of diagnose_schemas.ts, which is also the contract's and the MCP
  * tool's.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, z } from "./zod.ts";
 import type { Context } from "hono";
 import { diagnose, type DiagnoseReport, spikePlot } from "../lib/diagnose/mod.ts";
-import type { App } from "./app.ts";
 import { answerFormat, formatAnswer, formatContent } from "./answer_format.ts";
-import type { Tool } from "./common.ts";
+import type { Endpoint, Tool } from "./common.ts";
 import type { Config } from "./config.ts";
 import { checkContrastiveLimits } from "./contrastive.ts";
 import {
@@ -36,7 +35,7 @@ import {
 } from "./diagnose_schemas.ts";
 import { MAX_MICRO_BATCHES } from "./last-batch.ts";
 import { checkLimit, LimitError, limitProblem } from "./limit_error.ts";
-import { problemResponses } from "./problem.ts";
+import { problemResponses } from "./problem_schema.ts";
 import {
   type BodyExtras,
   extrasOptions,
@@ -125,6 +124,7 @@ export const tool: Tool<DiagnoseRequest, DiagnoseReport> = {
     "every applicable check (loss spikes, last partial batch, contrastive overflow) in one " +
     "answer: findings de-duplicated across checks and ranked by severity, with fixes.",
   input: DiagnoseRequestSchema as unknown as z.ZodType<DiagnoseRequest>,
+  output: DiagnoseResponseSchema,
   precheck: checkDiagnoseLimits,
   run(input, config) {
     if (input.loss === undefined && input.log_file === undefined) {
@@ -149,6 +149,7 @@ export const tool: Tool<DiagnoseRequest, DiagnoseReport> = {
 const route = createRoute({
   method: "post",
   path: "/v1/diagnose",
+  operationId: "diagnose",
   tags: ["analysis"],
   summary: "Every check at once: spikes, last batch, contrastive overflow",
   description: tool.description +
@@ -176,11 +177,12 @@ const route = createRoute({
   },
 });
 
-/** Registers POST /v1/diagnose. */
-export function register(app: App, config: Config): void {
-  app.openAPIRegistry.registerPath(route);
-  app.post(route.path, (c) => handle(c, config));
-}
+/** POST /v1/diagnose: its contract, its tool and its handler. */
+export const endpoint: Endpoint = {
+  route,
+  tool,
+  handler: (config) => (c) => handle(c, config),
+};
 
 async function handle(c: Context, config: Config): Promise<Response> {
   const format = answerFormat(c);

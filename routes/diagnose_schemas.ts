@@ -4,7 +4,7 @@
  * CSV/text body, and the answer. The field schemas are the other routes' own, so a field means
  * and checks the same everywhere.
  */
-import { z } from "@hono/zod-openapi";
+import { z } from "./zod.ts";
 import { CHECKS } from "../lib/diagnose/mod.ts";
 import { FormatQuery } from "./answer_format.ts";
 import { FindingSchema, SummarySchema } from "./common.ts";
@@ -106,7 +106,11 @@ export const DiagnoseResponseSchema = z.object({
   checks: z.array(z.object({ name: CheckSchema, ran: z.boolean(), reason: z.string() }))
     .openapi({ description: "Each check, whether it ran, and why (or what it needs)." }),
   findings: z.array(
-    FindingSchema.extend({
+    // A flat object, not FindingSchema.extend(): the generator writes an extension of a named
+    // schema as allOf [$ref, members], which no closed object (additionalProperties: false)
+    // can match.
+    z.object({
+      ...FindingSchema.shape,
       checks: z.array(CheckSchema).openapi({ description: "The checks that raised it." }),
       merged_ids: z.array(FindingSchema.shape.id).openapi({
         description: "The findings merged into this one, its own id first.",
@@ -118,7 +122,10 @@ export const DiagnoseResponseSchema = z.object({
     // allOf [$ref, object|null], which no null matches.
     spikes: z.union([SpikesResponseSchema, z.null()]),
     last_batch: z.union([
-      LastBatchResponse.extend({ reduction_source: z.enum(["given", "inferred", "assumed"]) }),
+      z.object({
+        ...LastBatchResponse.shape,
+        reduction_source: z.enum(["given", "inferred", "assumed"]),
+      }),
       z.null(),
     ]),
     contrastive: z.union([ContrastiveOutput, z.null()]),

@@ -13,8 +13,12 @@
  *
  * Routes: `/docs` (HTML), `/docs/swagger-ui.css`, `/docs/swagger-ui-bundle.js`, `/docs/init.js`
  * (the initialiser, a file rather than an inline script so the CSP can forbid inline scripts).
- * None of them is part of the OpenAPI contract.
+ * None of them is part of the OpenAPI contract. The assets are cached for a day and revalidated
+ * by version (`ETag`); the app compresses them (1.7 MB of script is about 0.5 MB gzipped).
+ *
+ * @module
  */
+import { etag } from "hono/etag";
 import type { App, Register } from "./app.ts";
 
 /** The Swagger UI version the assets come from (the import map pins it). */
@@ -61,40 +65,59 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
   "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; " +
   "frame-ancestors 'none'";
 
-/** A package asset, cacheable for a day and revalidated by the package version. */
-function asset(body: string, type: string, ifNoneMatch: string | undefined): Response {
-  const headers = {
-    "content-type": type,
-    "cache-control": "public, max-age=86400",
-    etag: ASSET_TAG,
-    "x-content-type-options": "nosniff",
-  };
-  if (ifNoneMatch === ASSET_TAG) return new Response(null, { status: 304, headers });
-  return new Response(body, { status: 200, headers });
+/** How long a browser keeps the package assets before revalidating them by their version. */
+const ASSET_MAX_AGE_S = 86_400;
+
+/** A package asset, cacheable for a day, its ETag the package version. */
+function asset(body: string, type: string): Response {
+  return new Response(body, {
+    headers: {
+      "content-type": type,
+      "cache-control": `public, max-age=${ASSET_MAX_AGE_S}`,
+      etag: ASSET_TAG,
+      "x-content-type-options": "nosniff",
+    },
+  });
 }
 
-/** Registers `/docs` and its assets. */
+/**
+ * Registers `/docs` and its assets. hono's `etag` answers a matching `If-None-Match` with 304:
+ * the assets' tag is the package version, the page's and the initialiser's a hash of their text.
+ *
+ * @example
+ * ```ts
+ * import { assertStringIncludes } from "@std/assert";
+ * import { Hono } from "hono";
+ * import { defaultConfig } from "./config.ts";
+ * import { registerDocs } from "./docs.ts";
+ * const app = new Hono();
+ * registerDocs(app, defaultConfig);
+ * const page = await app.request("/docs");
+ * assertStringIncludes(page.headers.get("content-security-policy")!, "default-src 'self'");
+ * ```
+ */
 export const registerDocs: Register = (app: App) => {
+  app.use("/docs", etag());
+  app.use("/docs/*", etag());
   app.get("/docs", (c) =>
     c.html(PAGE, 200, {
       "content-security-policy": CSP,
       "x-content-type-options": "nosniff",
       "referrer-policy": "no-referrer",
+      "cache-control": "no-cache",
     }));
   app.get("/docs/init.js", (c) =>
     c.body(INIT, 200, {
       "content-type": "text/javascript; charset=utf-8",
       "x-content-type-options": "nosniff",
+      "cache-control": "no-cache",
     }));
   app.get(
     "/docs/swagger-ui.css",
-    async (c) =>
-      asset((await loadAssets()).css, "text/css; charset=utf-8", c.req.header("if-none-match")),
+    async () => asset((await loadAssets()).css, "text/css; charset=utf-8"),
   );
-  app.get("/docs/swagger-ui-bundle.js", async (c) =>
-    asset(
-      (await loadAssets()).js,
-      "text/javascript; charset=utf-8",
-      c.req.header("if-none-match"),
-    ));
+  app.get(
+    "/docs/swagger-ui-bundle.js",
+    async () => asset((await loadAssets()).js, "text/javascript; charset=utf-8"),
+  );
 };

@@ -50,15 +50,18 @@ export function corsGuard(config: Config): MiddlewareHandler {
   const any = config.corsOrigins.includes("*");
   return cors({
     origin: any ? "*" : (origin) => config.corsOrigins.includes(origin) ? origin : null,
-    allowHeaders: ["Content-Type", "Authorization", "Accept", "Mcp-Session-Id"],
-    exposeHeaders: ["Mcp-Session-Id"],
+    allowHeaders: ["Content-Type", "Authorization", "Accept", "Mcp-Session-Id", "X-Request-Id"],
+    exposeHeaders: ["Mcp-Session-Id", "X-Request-Id"],
     maxAge: 600,
   });
 }
 
-/** The log line of an unexpected error: method, path, error name and stack frames only. */
+/**
+ * The log line of an unexpected error: method, path, the request's X-Request-Id (which the 500
+ * answer gives the caller), error name and stack frames only.
+ */
 export function internalErrorLine(c: Context, error: unknown): string {
-  return errorLine(`${c.req.method} ${c.req.path}`, error);
+  return errorLine(`${c.req.method} ${c.req.path} (request ${c.get("requestId") ?? "?"})`, error);
 }
 
 /** `where`, the error's name and its stack frames; never its message. */

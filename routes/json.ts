@@ -3,7 +3,7 @@
  * strings `"NaN"`, `"Infinity"` and `"-Infinity"` (JSON has no such numbers, and
  * `JSON.stringify` would silently write `null`). Typed arrays are written as arrays.
  */
-import { z } from "@hono/zod-openapi";
+import { z } from "./zod.ts";
 
 function replacer(_key: string, value: unknown): unknown {
   if (typeof value === "number" && !Number.isFinite(value)) {

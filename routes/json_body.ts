@@ -10,7 +10,7 @@
  * the raw value (413 naming the limit; it looks at array lengths only, O(rows)), and only then
  * the schema (422 with one JSON pointer per bad field, each at its field's first bad element:
  * `validation.ts`) and `run`. The route still registers its schemas for the contract
- * (`app.openAPIRegistry.registerPath`). Bare `NaN`/`Infinity` (as Python writes them) parse,
+ * (routes/contract.ts reads them). Bare `NaN`/`Infinity` (as Python writes them) parse,
  * and then meet the schema like any other number.
  *
  * Cost: one JSON parse, O(bytes); the precheck O(rows); zod O(elements) within the limits.

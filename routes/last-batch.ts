@@ -6,7 +6,7 @@
  * The schemas below validate the body (422 with one JSON pointer per bad field) and write the
  * OpenAPI contract; the handler calls `lastBatch` of `lib/batch` through the `Tool`.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, z } from "./zod.ts";
 import {
   GRAD_ACCUM_LOSSES,
   lastBatch,
@@ -14,12 +14,11 @@ import {
   PER_ITEM_LOSSES,
   REDUCTIONS,
 } from "../lib/batch/mod.ts";
-import type { App } from "./app.ts";
-import { FindingSchema, SummarySchema, type Tool } from "./common.ts";
+import { type Endpoint, FindingSchema, RangeSchema, SummarySchema, type Tool } from "./common.ts";
 import type { Config } from "./config.ts";
 import { toolHandler } from "./json_body.ts";
 import { checkLimit } from "./limit_error.ts";
-import { problemResponses } from "./problem.ts";
+import { problemResponses } from "./problem_schema.ts";
 
 /** The most micro-batches of one accumulation window (the range of `grad_accum_steps`). */
 export const MAX_MICRO_BATCHES = 1_000_000;
@@ -175,7 +174,7 @@ export const LastBatchResponse = z.object({
     noise_factor: z.number().nullable(),
     noise_factor_limit: z.number(),
     combined: z.number(),
-    range: z.tuple([z.number(), z.number()]),
+    range: RangeSchema,
   }),
   loss_scale_by_reduction: z.record(z.enum(REDUCTIONS), z.number()),
   per_item_loss: z.object({
@@ -183,9 +182,9 @@ export const LastBatchResponse = z.object({
     loss_factor: z.number().openapi({
       description: "An item's loss in the last batch ÷ in a full batch (part of loss_scale).",
     }),
-    loss_range: z.tuple([z.number(), z.number()]),
+    loss_range: RangeSchema,
     grad_factor: z.number(),
-    grad_range: z.tuple([z.number(), z.number()]),
+    grad_range: RangeSchema,
   }),
   world_size: z.number().int(),
   per_rank: z.object({
@@ -260,6 +259,7 @@ export const tool: Tool<LastBatchInput, LastBatchAnswer> = {
     "gradient are off, what momentum/Adam do with that step, DistributedSampler padding, and " +
     "fixes.",
   input: LastBatchRequest as unknown as z.ZodType<LastBatchInput>,
+  output: LastBatchResponse,
   // The schema caps the list at 1 000 000, but walks every element before it says so.
   precheck(raw) {
     const body = (raw ?? {}) as Record<string, unknown>;
@@ -294,6 +294,7 @@ export const tool: Tool<LastBatchInput, LastBatchAnswer> = {
 const route = createRoute({
   method: "post",
   path: "/v1/last-batch",
+  operationId: "predictLastBatch",
   tags: ["last batch"],
   summary: "Predict the last partial batch's loss and gradient scale",
   description: tool.description,
@@ -309,8 +310,9 @@ const route = createRoute({
   },
 });
 
-/** Registers `POST /v1/last-batch`. */
-export function register(app: App, config: Config): void {
-  app.openAPIRegistry.registerPath(route);
-  app.post(route.path, toolHandler(tool, config));
-}
+/** `POST /v1/last-batch`: its contract, its tool and its handler. */
+export const endpoint: Endpoint = {
+  route,
+  tool,
+  handler: (config) => toolHandler(tool, config),
+};

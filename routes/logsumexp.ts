@@ -7,7 +7,7 @@
  * numbers are written as the strings "NaN", "Infinity", "-Infinity" and accepted the same way.
  * Limits: at most `MAX_SERIES_POINTS` numbers in at most `MAX_LOGSUMEXP_ROWS` rows (413 beyond).
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, z } from "./zod.ts";
 import { FORMAT_NAMES, SEMANTICS } from "../lib/fp/mod.ts";
 import {
   compareLogSumExp,
@@ -16,14 +16,13 @@ import {
   type LseMethod,
   type NonFiniteTrace,
 } from "../lib/lse/mod.ts";
-import type { App } from "./app.ts";
-import type { Tool } from "./common.ts";
+import type { Endpoint, Tool } from "./common.ts";
 import type { Config } from "./config.ts";
 import { NumberOrNonFinite } from "./json.ts";
 import { checkLimit } from "./limit_error.ts";
 import { toolHandler } from "./json_body.ts";
 import { NumberInput } from "./number_input.ts";
-import { problemResponses } from "./problem.ts";
+import { problemResponses } from "./problem_schema.ts";
 
 /** A floating-point format of the emulator. */
 export const FormatSchema = z.enum(FORMAT_NAMES).openapi("Format", {
@@ -89,7 +88,7 @@ const Input = z.object({
 /** The validated request. */
 export type LogSumExpInput = z.infer<typeof Input>;
 
-const Output = z.object({
+export const LogSumExpResponse = z.object({
   format: FormatSchema,
   semantics: SemanticsSchema.openapi({
     description: "The semantics the values were computed under.",
@@ -151,6 +150,7 @@ export const logsumexp: Tool<LogSumExpInput, LogSumExpOutput> = {
     "in fp64/fp32/fp16/bf16/fp8, with each result's error in ulps and where the first inf/NaN " +
     "appeared. Use it to see whether a softmax or cross-entropy overflows in a given precision.",
   input: Input,
+  output: LogSumExpResponse,
   precheck: checkLogSumExpLimits,
   run(input: LogSumExpInput, config: Config): LogSumExpOutput {
     checkLogSumExpLimits(input, config);
@@ -190,6 +190,7 @@ export function checkLogSumExpLimits(raw: unknown, config: Config): void {
 const route = createRoute({
   method: "post",
   path: "/v1/logsumexp",
+  operationId: "logSumExp",
   tags: ["numerics"],
   summary: "Log-sum-exp by three methods in a chosen floating-point format",
   description: logsumexp.description +
@@ -199,14 +200,15 @@ const route = createRoute({
   responses: {
     200: {
       description: "The value, ulp error and trace of each method.",
-      content: { "application/json": { schema: Output } },
+      content: { "application/json": { schema: LogSumExpResponse } },
     },
     ...problemResponses(400, 408, 413, 415, 422),
   },
 });
 
-/** Registers `POST /v1/logsumexp`. */
-export function register(app: App, config: Config): void {
-  app.openAPIRegistry.registerPath(route);
-  app.post(route.path, toolHandler(logsumexp, config));
-}
+/** `POST /v1/logsumexp`: its contract, its tool and its handler. */
+export const endpoint: Endpoint = {
+  route,
+  tool: logsumexp,
+  handler: (config) => toolHandler(logsumexp, config),
+};

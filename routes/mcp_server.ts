@@ -18,14 +18,29 @@ import type { Config } from "./config.ts";
 import { errorLine } from "./guards.ts";
 import { stringify } from "./json.ts";
 import { problem } from "./problem.ts";
-import { toolInputSchema } from "./tool_schema.ts";
+import { toolInputSchema, toolOutputSchema } from "./tool_schema.ts";
+
+/**
+ * What every tool is (MCP 2025-06-18 "Tool annotations"): it computes an answer from its
+ * arguments alone, reads and changes nothing, gives the same answer to the same call, and does
+ * not reach outside the service.
+ */
+export const TOOL_ANNOTATIONS = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+} as const;
 
 const INSTRUCTIONS = "lossdoctor tells people who train neural networks why their loss curve " +
   "misbehaves (periodic spikes, a partial last batch, fp16 overflow in contrastive losses) and " +
   "what to change. Each tool returns a Markdown summary to show the user, then the JSON answer.";
 
-/** The MCP server for one request, with every tool registered. */
-export function mcpServer(tools: readonly Tool[], config: Config): McpServer {
+/**
+ * The MCP server for one request, with every tool registered. `requestId` (the request's
+ * X-Request-Id) is logged with an internal error.
+ */
+export function mcpServer(tools: readonly Tool[], config: Config, requestId = ""): McpServer {
   const server = new McpServer(
     { name: "lossdoctor", version: VERSION },
     { instructions: INSTRUCTIONS },
@@ -39,10 +54,20 @@ export function mcpServer(tools: readonly Tool[], config: Config): McpServer {
   for (const tool of tools) {
     server.registerTool(
       tool.name,
-      { title: tool.title, description: tool.description, inputSchema: tool.input },
-      (input: unknown) => callTool(tool, input, config),
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.input,
+        // The SDK checks every result's structuredContent against it.
+        outputSchema: tool.output,
+        annotations: TOOL_ANNOTATIONS,
+      },
+      (input: unknown) => callTool(tool, input, config, requestId),
     );
   }
+  // The tools never change while the server runs (it lives for one request): the SDK's default
+  // for registered tools is `listChanged: true`, which would invite clients to wait for changes.
+  server.server.registerCapabilities({ tools: { listChanged: false } });
   if (tools.length > 0) {
     // The SDK validates calls with the zod schema; the schema it lists is ours, which carries
     // the routes' OpenAPI descriptions (see tool_schema.ts).
@@ -52,6 +77,10 @@ export function mcpServer(tools: readonly Tool[], config: Config): McpServer {
         title: tool.title,
         description: tool.description,
         inputSchema: toolInputSchema(tool.input) as { type: "object" },
+        ...(tool.output
+          ? { outputSchema: toolOutputSchema(tool.output) as { type: "object" } }
+          : {}),
+        annotations: { title: tool.title, ...TOOL_ANNOTATIONS },
       })),
     }));
   }
@@ -59,7 +88,12 @@ export function mcpServer(tools: readonly Tool[], config: Config): McpServer {
 }
 
 /** Runs a tool: its summary and JSON, or an error result with the message. */
-export function callTool(tool: Tool, input: unknown, config: Config): CallToolResult {
+export function callTool(
+  tool: Tool,
+  input: unknown,
+  config: Config,
+  requestId = "",
+): CallToolResult {
   try {
     const answer = tool.run(input, config);
     const json = stringify(answer);
@@ -71,7 +105,7 @@ export function callTool(tool: Tool, input: unknown, config: Config): CallToolRe
     if (error instanceof RangeError || error instanceof TypeError) {
       return { isError: true, content: [{ type: "text", text: error.message }] };
     }
-    console.error(errorLine(`MCP tool ${tool.name}`, error));
+    console.error(errorLine(`MCP tool ${tool.name} (request ${requestId || "?"})`, error));
     return {
       isError: true,
       content: [{ type: "text", text: "an internal error occurred; it has been logged" }],
@@ -85,7 +119,7 @@ export async function handleMcp(
   tools: readonly Tool[],
   config: Config,
 ): Promise<Response> {
-  const server = mcpServer(tools, config);
+  const server = mcpServer(tools, config, c.get("requestId"));
   const transport = new StreamableHTTPTransport({
     sessionIdGenerator: undefined,
     enableJsonResponse: true,

@@ -3,7 +3,7 @@
  * this service writes non-finite numbers in its answers, since JSON has no such numbers), so an
  * answer can be sent back as a request unchanged.
  */
-import { z } from "@hono/zod-openapi";
+import { z } from "./zod.ts";
 
 /** A number, or one of the strings "NaN", "Infinity", "-Infinity"; parsed to a number. */
 export const NumberInput = z.union([

@@ -4,23 +4,33 @@
  * Every error the service can produce goes through {@linkcode problem}, so clients parse one
  * shape: `{ type, title, status, detail, errors? }` with `Content-Type: application/problem+json`.
  * Validation errors carry one `{ pointer, detail }` per bad field, `pointer` being an RFC 6901
- * JSON pointer into the request body (or `#/query/name` for a query parameter).
+ * JSON pointer into the request body (or `/query/name` for a query parameter). The schema the
+ * contract publishes for it is in `problem_schema.ts` (only the document loads it).
+ *
+ * @module
  */
-import { z } from "@hono/zod-openapi";
 
 /** One bad field of a request. */
 export interface FieldError {
+  /** RFC 6901 pointer to the field: `/loss/3`, or `/query/log_every`. */
   pointer: string;
+  /** What was expected and what was found. */
   detail: string;
 }
 
-/** The body of a problem+json answer. */
+/** The body of a problem+json answer (RFC 9457 §3). */
 export interface Problem {
+  /** `urn:lossdoctor:problem:<slug>`, one per status: what clients switch on. */
   type: string;
+  /** The status's short title ("Request too large"). */
   title: string;
+  /** The HTTP status, repeated. */
   status: number;
+  /** What went wrong with this request, for a person. */
   detail: string;
+  /** One entry per bad field, for a 422. */
   errors?: FieldError[];
+  /** Extension members: `limit`, `value`, `found` of a 413. */
   [extension: string]: unknown;
 }
 
@@ -38,7 +48,31 @@ const titles: Record<number, [slug: string, title: string]> = {
   503: ["unavailable", "Service unavailable"],
 };
 
-/** The `type` URI of a problem with this status. */
+/**
+ * The title of a problem with this status ("Error" for one without its own).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { problemTitle } from "./problem.ts";
+ * assertEquals(problemTitle(413), "Request too large");
+ * assertEquals(problemTitle(418), "Error");
+ * ```
+ */
+export function problemTitle(status: number): string {
+  return titles[status]?.[1] ?? "Error";
+}
+
+/**
+ * The `type` URI of a problem with this status.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { problemType } from "./problem.ts";
+ * assertEquals(problemType(422), "urn:lossdoctor:problem:validation");
+ * ```
+ */
 export function problemType(status: number): string {
   return `urn:lossdoctor:problem:${titles[status]?.[0] ?? "error"}`;
 }
@@ -55,7 +89,20 @@ export const MAX_LISTED_ERRORS = 20;
 const MAX_DETAIL_CHARS = 1000;
 const MAX_FIELD_CHARS = 300;
 
-/** A problem+json `Response`. Extra members (e.g. `limit`, `value`) are copied in. */
+/**
+ * A problem+json `Response` of at most {@linkcode MAX_PROBLEM_BYTES} bytes. Extra members
+ * (e.g. `limit`, `value`) are copied in; `headers` are added to the answer's (e.g.
+ * `WWW-Authenticate`).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { problem } from "./problem.ts";
+ * const res = problem(413, "the series has 2000001 points", { limit: "MAX_SERIES_POINTS" });
+ * assertEquals(res.headers.get("content-type"), "application/problem+json");
+ * assertEquals((await res.json()).limit, "MAX_SERIES_POINTS");
+ * ```
+ */
 export function problem(
   status: number,
   detail: string,
@@ -64,7 +111,7 @@ export function problem(
 ): Response {
   const body: Problem = {
     type: problemType(status),
-    title: titles[status]?.[1] ?? "Error",
+    title: problemTitle(status),
     status,
     detail,
     ...extra,
@@ -109,15 +156,34 @@ export function boundedJson(body: Problem): string {
   return text;
 }
 
-/** Turns a path (`["loss", 3]`) into an RFC 6901 pointer (`/loss/3`). */
+/**
+ * Turns a path (`["loss", 3]`) into an RFC 6901 pointer (`/loss/3`), escaping `~` and `/`.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { pointer } from "./problem.ts";
+ * assertEquals(pointer(["loss", 3]), "/loss/3");
+ * assertEquals(pointer(["a/b", "~c"]), "/a~1b/~0c");
+ * ```
+ */
 export function pointer(path: readonly PropertyKey[]): string {
   return path.map((p) => "/" + String(p).replaceAll("~", "~0").replaceAll("/", "~1")).join("");
 }
 
 /**
- * A 422 from validation issues; `prefix` roots the pointers (`""` for the body, `"/query"`…).
- * The issues are those of `validation.ts`: one per bad field, each at its first bad element
- * (validation stops there), at most {@linkcode MAX_LISTED_ERRORS} listed.
+ * A 422 from validation issues; `prefix` roots the pointers (`""` for the body, `"/query"` for
+ * query parameters). The issues are those of `validation.ts`: one per bad field, each at its
+ * first bad element (validation stops there), at most {@linkcode MAX_LISTED_ERRORS} listed.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { validationProblem } from "./problem.ts";
+ * const res = validationProblem([{ path: ["batch_size"], message: "expected ≥ 1, found 0" }]);
+ * assertEquals(res.status, 422);
+ * assertEquals((await res.json()).detail, "/batch_size: expected ≥ 1, found 0");
+ * ```
  */
 export function validationProblem(
   issues: readonly { path: readonly PropertyKey[]; message: string }[],
@@ -133,30 +199,4 @@ export function validationProblem(
       (issues.length > 1 ? ` (and ${issues.length - 1} more)` : "")
     : "the request is not valid";
   return problem(422, detail, { errors });
-}
-
-/** The OpenAPI schema of a problem+json body. */
-export const ProblemSchema = z.object({
-  type: z.string().openapi({ example: "urn:lossdoctor:problem:validation" }),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  errors: z.array(z.object({ pointer: z.string(), detail: z.string() })).optional(),
-  limit: z.string().optional().openapi({
-    description: "The limit that was exceeded: its environment variable (or fixed cap).",
-  }),
-  value: z.number().optional().openapi({ description: "The limit's setting." }),
-  found: z.number().optional().openapi({
-    description: "What the request had (bytes, points, B·B·dim, milliseconds), when known.",
-  }),
-}).openapi("Problem");
-
-/** Response entries for the problem statuses of a route, for `createRoute`. */
-export function problemResponses(...statuses: number[]) {
-  return Object.fromEntries(
-    statuses.map((s) => [s, {
-      description: titles[s]?.[1] ?? "Error",
-      content: { "application/problem+json": { schema: ProblemSchema } },
-    }]),
-  );
 }

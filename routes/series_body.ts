@@ -4,11 +4,12 @@
  * JSON bodies carry their options as fields, CSV and text bodies as query parameters (which
  * arrive as strings and are turned into numbers and booleans here, so the zod schema of the
  * options judges both the same way); a JSON body may also take from the query the options it
- * does not hold itself (one given in both places is a 422). Unsupported media types are a 415, unparsable bodies a
- * 422 whose detail says where the body went wrong. `readOptionalSeries` (for `/v1/diagnose`)
- * also takes a JSON object without `loss`, a configuration alone. A framework's own file
- * (trainer_state.json, metrics.csv, a pasted Keras log, …) is recognised by content; the options it
- * implies (steps per epoch, logging window, running means) fill in those the request leaves out.
+ * does not hold itself (one given in both places is a 422). Unsupported media types are a 415,
+ * text that is not JSON a 400 and a body without a usable series a 422, each detail saying where
+ * the body went wrong. `readOptionalSeries` (for `/v1/diagnose`) also takes a JSON object without
+ * `loss`, a configuration alone. A framework's own file (trainer_state.json, metrics.csv, a pasted
+ * Keras log, …) is recognised by content; the options it implies (steps per epoch, logging
+ * window, running means) fill in those the request leaves out.
  */
 import type { Context } from "hono";
 import {
@@ -17,6 +18,7 @@ import {
   type ExtraSeriesSet,
   type ImpliedOptions,
   JsonLimitError,
+  JsonSyntaxError,
   type OptionalSeriesBody,
   parseOptionalSeriesBody,
   parseSeriesBody,
@@ -142,6 +144,9 @@ async function readBody(
   } catch (error) {
     if (error instanceof SeriesTooLong) return limitProblem(seriesLimit(error, config));
     if (error instanceof JsonLimitError) return limitProblem(jsonLimit(error, config));
+    // Text that is not JSON is a 400, as on every endpoint; JSON or CSV that holds no usable
+    // series is a 422.
+    if (error instanceof JsonSyntaxError) return problem(400, error.message);
     if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) {
       return problem(422, error.message);
     }

@@ -8,18 +8,18 @@
  * with the same zod schema the contract documents. The loss array itself is checked by the
  * parser in one typed pass: a 10⁶-point series must not cost a zod walk per element.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute, z } from "./zod.ts";
 import type { Context } from "hono";
 import { spikePlot } from "../lib/diagnose/mod.ts";
+import { REDUCTIONS } from "../lib/batch/mod.ts";
 import { FRAMEWORK_FORMATS } from "../lib/parse/mod.ts";
 import { analyzeSpikes, type SpikeOptions, type SpikeReport } from "../lib/spikes/mod.ts";
 import { answerFormat, formatAnswer, formatContent, FormatQuery } from "./answer_format.ts";
-import type { App } from "./app.ts";
-import { FindingSchema, SummarySchema, type Tool } from "./common.ts";
+import { type Endpoint, FindingSchema, SummarySchema, type Tool } from "./common.ts";
 import type { Config } from "./config.ts";
 import { NumberOrNonFinite } from "./json.ts";
 import { checkLimit, LimitError, limitProblem } from "./limit_error.ts";
-import { problemResponses } from "./problem.ts";
+import { problemResponses } from "./problem_schema.ts";
 import {
   type BodyExtras,
   extrasOptions,
@@ -155,6 +155,11 @@ export const SpikesResponseSchema = z.object({
     last_batch_size: z.number().int().nullable(),
     aligned: z.boolean(),
     position: z.enum(["last-step", "first-step", "whole-epoch", "other"]),
+    alternative: z.enum(["last-step", "first-step"]).nullable().openapi({
+      description: "When a point is the mean of several steps, the last step of an epoch and " +
+        "the first of the next can fall in one point: the other position the spikes may " +
+        "equally be at.",
+    }),
   }).nullable(),
   last_batch: z.union([
     z.object({
@@ -164,19 +169,29 @@ export const SpikesResponseSchema = z.object({
       min_ratio: z.union([NumberOrNonFinite, z.null()]),
       max_ratio: z.union([NumberOrNonFinite, z.null()]),
       epochs: z.number().int(),
-      spike_share: z.number(),
+      spike_share: z.number().min(0).max(1).openapi({
+        description: "Share of epochs whose last step is a spike (|z| ≥ 3) in the ratio's " +
+          "direction.",
+      }),
       significant: z.boolean().openapi({
         description: "Whether the per-epoch ratios are significantly away from 1 and " +
           "consistent (t test on their logs, p ≤ 0.01, spread ≤ half their mean): only then is " +
           "a reduction inferred. Else the ratio is noise.",
       }),
       p_value: z.number(),
-      inferred_reduction: z.string().nullable(),
-      k: z.union([NumberOrNonFinite, z.null()]),
+      inferred_reduction: z.enum(REDUCTIONS).nullable().openapi({
+        description: "The reduction whose prediction matches (needs dataset_size and batch_size).",
+      }),
+      k: z.union([NumberOrNonFinite, z.null()]).openapi({
+        description: "Its exponent: loss ∝ b^(1−k).",
+      }),
       predicted_ratio: z.union([NumberOrNonFinite, z.null()]),
     }),
     z.null(),
-  ]).openapi({ description: "The loss at the last step of every epoch (needs the epoch)." }),
+  ]).openapi({
+    description: "The loss at the last step of every epoch, and what the /v1/last-batch model " +
+      "makes of it; null without an epoch length.",
+  }),
   findings: z.array(FindingSchema),
   summary: SummarySchema,
 }).openapi("SpikesResponse");
@@ -238,6 +253,7 @@ export const tool: Tool<SpikesRequest, SpikeReport> = {
   description:
     "Finds the spikes of a training-loss series, their period and phase, whether they line up with epoch boundaries (the last partial batch), and the likely cause with concrete fixes.",
   input: SpikesRequestSchema,
+  output: SpikesResponseSchema,
   precheck(raw, config) {
     const body = (raw ?? {}) as { loss?: unknown; steps?: unknown };
     for (const [name, series] of [["loss", body.loss], ["steps", body.steps]] as const) {
@@ -257,6 +273,7 @@ export const tool: Tool<SpikesRequest, SpikeReport> = {
 const route = createRoute({
   method: "post",
   path: "/v1/spikes",
+  operationId: "analyzeSpikes",
   tags: ["analysis"],
   summary: "Find loss spikes, their period, and their cause",
   description:
@@ -292,11 +309,12 @@ const route = createRoute({
   },
 });
 
-/** Registers POST /v1/spikes. */
-export function register(app: App, config: Config): void {
-  app.openAPIRegistry.registerPath(route);
-  app.post(route.path, (c) => handle(c, config));
-}
+/** POST /v1/spikes: its contract, its tool and its handler. */
+export const endpoint: Endpoint = {
+  route,
+  tool,
+  handler: (config) => (c) => handle(c, config),
+};
 
 async function handle(c: Context, config: Config): Promise<Response> {
   const format = answerFormat(c);

@@ -1,15 +1,15 @@
 /**
- * The JSON Schema of a tool's input as the OpenAPI document writes it: with every field's
- * `.openapi({ description, example })`, so that a chat bot choosing arguments reads the same
- * explanations a person reads on `/docs`.
+ * The JSON Schema of a tool's input (and of its answer) as the OpenAPI document writes it: with
+ * every field's `.openapi({ description, example })`, so that a chat bot choosing arguments
+ * reads the same explanations a person reads on `/docs`, and the tool's `outputSchema` is the
+ * route's documented answer.
  *
- * Why not the MCP SDK's own conversion: it calls `z.toJSONSchema`, which only sees zod's own
- * metadata (`.describe()`, `.meta()`), not the descriptions `@hono/zod-openapi` keeps in its
- * registry, so every field would reach the model bare ("reduction: one of mean, sum, …" without
- * saying what they mean). Here the tool's schema is registered as the body of a scratch route and
- * read back from `getOpenAPI31Document` (OpenAPI 3.1 schemas are JSON Schema 2020-12); named
- * components (`$ref: "#/components/schemas/…"`) are inlined, since several MCP hosts do not
- * follow references.
+ * Why not the MCP SDK's own conversion (`z.toJSONSchema`): it writes some schemas differently
+ * from the document (non-finite numbers, transforms, named components), and the tools should say
+ * exactly what the contract says. Here the schema is registered as the body (input) or the 200
+ * answer (output) of a scratch route and read back from `getOpenAPI31Document` (OpenAPI 3.1
+ * schemas are JSON Schema 2020-12); named components (`$ref: "#/components/schemas/…"`) are
+ * inlined, since several MCP hosts do not follow references. Loaded with the MCP server only.
  *
  * Cost: one document generation per tool, cached for the process. Edge cases: a recursive named
  * schema cannot be inlined and throws TypeError (none of ours is).
@@ -21,32 +21,45 @@ import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
 
 type Json = Record<string, unknown>;
 
-const cache = new WeakMap<object, Json>();
-
 /** The input's JSON Schema, with OpenAPI descriptions, references inlined. */
 export function toolInputSchema(input: z.ZodType): Json {
-  const cached = cache.get(input);
+  return toolSchema(input, "input");
+}
+
+/** The answer's JSON Schema (a tool's `outputSchema`), the same way. */
+export function toolOutputSchema(output: z.ZodType): Json {
+  return toolSchema(output, "output");
+}
+
+const caches = { input: new WeakMap<object, Json>(), output: new WeakMap<object, Json>() };
+
+/** The schema as the body (input) or the 200 answer (output) of a scratch route. */
+function toolSchema(schema: z.ZodType, place: "input" | "output"): Json {
+  const cached = caches[place].get(schema);
   if (cached) return cached;
+  const json = { "application/json": { schema } };
   const scratch = new OpenAPIHono();
-  scratch.openapi(
-    createRoute({
-      method: "post",
-      path: "/",
-      request: { body: { content: { "application/json": { schema: input } } } },
-      responses: { 200: { description: "the answer" } },
-    }),
-    (c) => c.body(null, 200),
-  );
+  scratch.openAPIRegistry.registerPath(createRoute({
+    method: "post",
+    path: "/",
+    ...(place === "input" ? { request: { body: { content: json } } } : {}),
+    responses: {
+      200: { description: "the answer", ...(place === "output" ? { content: json } : {}) },
+    },
+  }));
   const document = scratch.getOpenAPI31Document({
     openapi: "3.1.0",
     info: { title: "tool", version: "0" },
   });
-  const body = document.paths?.["/"]?.post?.requestBody as Json | undefined;
-  const root = ((body?.content as Json)?.["application/json"] as Json)?.schema;
+  const operation = document.paths?.["/"]?.post as Json | undefined;
+  const holder = place === "input"
+    ? operation?.requestBody as Json | undefined
+    : (operation?.responses as Json | undefined)?.["200"] as Json | undefined;
+  const root = ((holder?.content as Json)?.["application/json"] as Json)?.schema;
   const components = (document.components?.schemas ?? {}) as Record<string, unknown>;
-  const schema = inline(root, components, []) as Json;
-  cache.set(input, schema);
-  return schema;
+  const inlined = inline(root, components, []) as Json;
+  caches[place].set(schema, inlined);
+  return inlined;
 }
 
 function inline(node: unknown, components: Record<string, unknown>, trail: string[]): unknown {

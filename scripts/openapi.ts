@@ -1,6 +1,6 @@
 /** Writes `openapi.yaml` from the route schemas: `deno task openapi`. */
-import app, { openapiYaml } from "../routes/app.ts";
+import { openapiYaml } from "../routes/app.ts";
 
 const target = new URL("../openapi.yaml", import.meta.url);
-await Deno.writeTextFile(target, openapiYaml(app));
+await Deno.writeTextFile(target, await openapiYaml());
 console.log(`wrote ${target.pathname}`);

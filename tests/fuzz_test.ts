@@ -4,7 +4,7 @@
  * runs 10 000 per endpoint. A failure prints the seed and the shrunk request to replay.
  */
 import fc from "fast-check";
-import app, { tools } from "../routes/app.ts";
+import app, { loadTools } from "../routes/app.ts";
 import * as contrastive from "../routes/contrastive.ts";
 import * as diagnose from "../routes/diagnose.ts";
 import * as lastBatch from "../routes/last-batch.ts";
@@ -28,6 +28,7 @@ import {
 } from "./fuzz_bodies.ts";
 
 const document = await (await app.request("/openapi.json")).json();
+const tools = await loadTools();
 const parameters = fuzzParameters(100);
 
 /** The 200 schema of a route in the published document. */

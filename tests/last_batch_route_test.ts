@@ -172,8 +172,8 @@ Deno.test("configurations that cannot run are a 422 pointing at the field to cha
   }
 });
 
-Deno.test("the contract lists POST /v1/last-batch and the tool is predict_last_batch", () => {
-  const contract = contractOf(app);
+Deno.test("the contract lists POST /v1/last-batch and the tool is predict_last_batch", async () => {
+  const contract = await contractOf();
   assert(contract.paths?.["/v1/last-batch"]?.post);
   assertEquals(tool.name, "predict_last_batch");
   const answer = tool.run(

@@ -8,10 +8,12 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 // @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import app, { type App, createApp, tools as appTools } from "../routes/app.ts";
+import app, { type App, createApp, loadTools } from "../routes/app.ts";
 import type { Tool } from "../routes/common.ts";
 import { defaultConfig } from "../routes/config.ts";
 import { registerMcp } from "../routes/mcp.ts";
+
+const appTools = await loadTools();
 
 /** A test-only tool: adds numbers (the app itself never serves it). */
 const addNumbers: Tool<{ numbers: number[] }, { sum: number; summary: string }> = {

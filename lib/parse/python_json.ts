@@ -14,7 +14,8 @@
  *
  * `maxElements` bounds the elements of one array the same way, before anything is built.
  *
- * Errors are `TypeError`s that say where the text went wrong, by line and column.
+ * Errors are {@linkcode JsonSyntaxError}s (a `TypeError`) that say where the text went wrong,
+ * by line and column, so a caller can tell text that is not JSON from JSON it cannot use.
  *
  * Cost: O(n) for n characters; the slow path is a scan, a parse and a walk.
  *
@@ -25,6 +26,14 @@
  */
 import { jsonErrorPosition } from "./json_error_position.ts";
 import { needsJsonScan, scanJson } from "./json_scan.ts";
+
+/** Text that is not JSON (nor JSON with Python's bare NaN and Infinity): a `TypeError`. */
+export class JsonSyntaxError extends TypeError {
+  constructor(message: string) {
+    super(message);
+    this.name = "JsonSyntaxError";
+  }
+}
 
 const MARKERS = new Map<string, number>([
   ["\u0000NaN", NaN],
@@ -79,10 +88,10 @@ function restore(value: unknown): unknown {
   return value;
 }
 
-/** A TypeError naming the line and column of a JSON syntax error. */
-function located(_error: unknown, text: string): TypeError {
+/** A JsonSyntaxError naming the line and column of a JSON syntax error. */
+function located(_error: unknown, text: string): JsonSyntaxError {
   const position = jsonErrorPosition(text);
-  if (position < 0) return new TypeError("expected JSON, found text that is not");
+  if (position < 0) return new JsonSyntaxError("expected JSON, found text that is not");
   let line = 1, lineStart = 0;
   for (let at = text.indexOf("\n"); at >= 0 && at < position; at = text.indexOf("\n", at + 1)) {
     line++;
@@ -90,7 +99,7 @@ function located(_error: unknown, text: string): TypeError {
   }
   const column = position - lineStart + 1;
   const found = text.slice(position, position + 12);
-  return new TypeError(
+  return new JsonSyntaxError(
     `expected JSON; at line ${line} column ${column} found ${
       found ? JSON.stringify(found) : "the end of the body"
     }`,

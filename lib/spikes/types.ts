@@ -1,5 +1,11 @@
-/** The shapes of a spike analysis: its options and its report (the `/v1/spikes` contract). */
+/**
+ * The shapes of a spike analysis: its options and its report. The report is the `/v1/spikes`
+ * answer, whose contract is the zod schema in routes/spikes.ts; tests/contract_types.ts holds the
+ * two equal at compile time, so a new field goes into both.
+ */
+import type { Reduction } from "../batch/mod.ts";
 import type { Finding } from "../findings/mod.ts";
+import type { BodyFormat, LoggedAs } from "../parse/mod.ts";
 
 /** What the caller knows about how the series was logged and the data loaded. */
 export interface SpikeOptions {
@@ -25,7 +31,7 @@ export interface SpikeOptions {
    */
   runningMean?: "epoch";
   /** Where the series came from: the body's format and the options its file implied. */
-  source?: { format: string; fromFile?: InputSummary["from_file"] };
+  source?: { format: BodyFormat; fromFile?: InputSummary["from_file"] };
   /**
    * Called by the period search before each fold with the units of work it is about to spend
    * (`WORK_UNITS` of lib/period/find_period.ts: events × candidates, points × folds); may throw
@@ -84,11 +90,11 @@ export interface EpochAlignment {
 /** What the analysis was given: the body's format, its series, and options its file implied. */
 export interface InputSummary {
   /** `json`, `csv`, `text`, or the framework file recognised (`trainer_state`, `keras`, …). */
-  format: string;
+  format: BodyFormat;
   /** Points in each series. */
   series: { loss: number; eval_loss: number; learning_rate: number; grad_norm: number };
   /** Options read from the file itself, used because the request did not give its own. */
-  from_file: { steps_per_epoch?: number; log_every?: number; logged_as?: string };
+  from_file: { steps_per_epoch?: number; log_every?: number; logged_as?: LoggedAs };
 }
 
 /** The answer of the analysis. */
@@ -126,7 +132,7 @@ export interface LastBatchMeasurement {
   /** Two-sided p of that t test (1 below 3 epochs). */
   p_value: number;
   /** The reduction whose prediction matches (needs dataset_size and batch_size). */
-  inferred_reduction: string | null;
+  inferred_reduction: Reduction | null;
   k: number | null;
   predicted_ratio: number | null;
 }
