@@ -4,33 +4,28 @@
  * Why: `text.split(…)` of a 40 MiB body builds an array of a million strings before the first
  * line is looked at, and a reader that stops at `MAX_SERIES_POINTS` still pays for all of them.
  * A cursor hands out one line (a slice of the text, which V8 does not copy) and forgets it.
- * - {@linkcode TextLines}: the lines of a CSV or JSON-lines file, split at `\n` (a `\r` before
- *   it dropped), the byte-order mark skipped, numbered from 1 for messages; blank lines are
- *   lines.
- * - {@linkcode LogLines}: the lines of a pasted terminal log, where a progress bar redraws itself
- *   with a bare `\r` or with backspaces: any run of `\n`, `\r` and `\b` ends a line, and only
- *   non-empty lines are handed out (what `split(/\r\n|[\r\n\b]+/)` kept, less the empty ones).
+ * No regular expression: the next separator is found with `indexOf`.
  *
- * No regular expression: the next separator is found with `indexOf`, and each separator's next
- * position is searched again only once the cursor has passed it, so a text is searched at most
- * once per separator kind (10⁶ backspaces cost one pass, not one search per line).
+ * @module
+ */
+
+const LF = 10, CR = 13, BS = 8;
+
+/**
+ * The lines of a CSV or JSON-lines text, one at a time: split at `\n` (a `\r` before it
+ * dropped), the byte-order mark skipped, numbered from 1 for messages; blank lines are lines.
  *
  * Cost: O(n) for a text of n characters, O(1) memory besides the line handed out.
  *
  * @example
  * ```ts
- * const lines = new LogLines("Epoch 1/2\n1/3 [=>..]\b\b\b\b2/3 [==>.]\r\n\nEpoch 2/2");
- * [lines.next(), lines.next(), lines.next(), lines.next(), lines.next()];
- * // ["Epoch 1/2", "1/3 [=>..]", "2/3 [==>.]", "Epoch 2/2", null]
+ * import { assertEquals } from "@std/assert";
+ * import { TextLines } from "./line_cursor.ts";
  * const rows = new TextLines("\uFEFFstep,loss\r\n0,2.5\n");
- * [rows.next(), rows.number, rows.next(), rows.next(), rows.next()];
- * // ["step,loss", 1, "0,2.5", "", null]
+ * assertEquals([rows.next(), rows.number], ["step,loss", 1]);
+ * assertEquals([rows.next(), rows.next(), rows.next()], ["0,2.5", "", null]);
  * ```
  */
-
-const LF = 10, CR = 13, BS = 8;
-
-/** The lines of a CSV or JSON-lines text, split at `\n`, one at a time. */
 export class TextLines {
   #at: number;
   /** The 1-based number of the line last returned. */
@@ -57,7 +52,24 @@ export class TextLines {
   }
 }
 
-/** The non-empty lines of a terminal log, split at any run of `\n`, `\r` and `\b`. */
+/**
+ * The non-empty lines of a pasted terminal log, where a progress bar redraws itself with a bare
+ * `\r` or with backspaces: any run of `\n`, `\r` and `\b` ends a line (what
+ * `split(/\r\n|[\r\n\b]+/)` kept, less the empty lines). Each separator's next position is
+ * searched again only once the cursor has passed it, so a text is searched at most once per
+ * separator kind: 10⁶ backspaces cost one pass, not one search per line.
+ *
+ * Cost: O(n) for a text of n characters, O(1) memory besides the line handed out.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { LogLines } from "./line_cursor.ts";
+ * const lines = new LogLines("Epoch 1/2\n1/3 [=>..]\b\b\b\b2/3 [==>.]\r\n\nEpoch 2/2");
+ * const read = [lines.next(), lines.next(), lines.next(), lines.next(), lines.next()];
+ * assertEquals(read, ["Epoch 1/2", "1/3 [=>..]", "2/3 [==>.]", "Epoch 2/2", null]);
+ * ```
+ */
 export class LogLines {
   #at = 0;
   // The next position of each separator at or after #at (text.length when there is none).

@@ -10,18 +10,9 @@
  * the last log by the steps in between), so the logging interval is `log_every`; the `epoch`
  * values give the steps per epoch ({@linkcode FractionalEpochs}, robust to their rounding to 2
  * decimals). Entries are streamed in, so a trainer_log.jsonl is never an array of its lines, and
- * the reading stops as soon as a series passes `maxValues` ({@linkcode SeriesTooLong}).
+ * the reading stops as soon as a series passes `maxValues` (`SeriesTooLong`).
  *
- * Cost: O(1) per entry; memory is the points kept. Errors name the entry (`/log_history/3`).
- *
- * @example
- * ```ts
- * const entries = logEntries("trainer_log", { step: "current_steps", lr: "lr", pointer: "/lines" });
- * entries.add({ current_steps: 5, loss: 2.3, lr: 1e-4, epoch: 0.4166666666666667 }, 0);
- * entries.add({ current_steps: 10, loss: 2.1, lr: 9e-5, epoch: 0.8333333333333334 }, 1);
- * entries.add({ current_steps: 15, loss: 2.0, lr: 8e-5, epoch: 1.25 }, 2);
- * entries.finish().implied; // { steps_per_epoch: 12, log_every: 5 }
- * ```
+ * @module
  */
 import { collectPoints, type FrameworkLog, medianSpacing } from "./framework_log.ts";
 import { describe } from "./series_values.ts";
@@ -38,6 +29,21 @@ export interface EntryKeys {
 /**
  * A reader of entries: `add` each (with its index, for an error), then `finish`. `exact`
  * is a step and its unrounded epoch, when the file has one, for the steps per epoch.
+ *
+ * Cost: O(1) per entry; memory is the points kept. Errors name the entry (`/log_history/3`);
+ * a series past `maxValues` throws `SeriesTooLong` at that entry.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { logEntries } from "./log_entries.ts";
+ * const keys = { step: "current_steps", lr: "lr", pointer: "/lines" };
+ * const entries = logEntries("trainer_log", keys);
+ * entries.add({ current_steps: 5, loss: 2.3, lr: 1e-4, epoch: 0.4166666666666667 }, 0);
+ * entries.add({ current_steps: 10, loss: 2.1, lr: 9e-5, epoch: 0.8333333333333334 }, 1);
+ * entries.add({ current_steps: 15, loss: 2.0, lr: 8e-5, epoch: 1.25 }, 2);
+ * assertEquals(entries.finish().implied, { steps_per_epoch: 12, log_every: 5 });
+ * ```
  */
 export function logEntries(
   format: "trainer_state" | "trainer_log",
