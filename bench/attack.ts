@@ -13,11 +13,19 @@
  * one info line). The baseline is taken after ordinary warm-up traffic (each kind of request,
  * typical 10⁶-point curves as JSON and CSV): V8 keeps the heap an ordinary request grew.
  *
+ * The frameworks' own files are attacked too (bench/framework_bodies.ts): 40 MiB of each
+ * format's lines (more points than MAX_SERIES_POINTS: the reader must stop there), lines of 1 MiB,
+ * 10⁶ backspaces, each reader's slowest line, `log_history` nested, huge or one point over the
+ * limit, a `log_file` over the limit in JSON and over MCP, and the largest typical file of each
+ * format within the limits.
+ *
  * The server runs with HEADER_TIMEOUT_MS = 2000 and BODY_TIMEOUT_MS = 3000 (other limits at
  * their defaults or from the environment), so that the slow-client cases end within seconds.
  * Prints one line per case and exits 1 when any check fails. A bounded slice of these cases,
  * asserting mechanisms rather than durations, runs in `deno task test` (tests/hostile_test.ts).
  */
+
+import { hostileBodies, largestTypical } from "./framework_bodies.ts";
 
 const flag = (name: string) => {
   const i = Deno.args.indexOf(`--${name}`);
@@ -365,6 +373,43 @@ const cases: Case[] = [
     says: "expected a number, or one of",
   },
 ];
+
+// ---- the frameworks' own files ----
+
+const maxPoints = Number(Deno.env.get("MAX_SERIES_POINTS") ?? 1_000_000);
+for (
+  const c of [...hostileBodies(MIB40 - 4096, maxPoints), ...largestTypical(MIB40 - 4096, maxPoints)]
+) {
+  cases.push({
+    name: c.name,
+    run: () => send("/v1/spikes", c.body(), { "content-type": c.type }),
+    status: c.status,
+    says: c.says,
+  });
+}
+/** nanoGPT lines, about `bytes` of them once in a JSON string (each line end escaped). */
+const nanoLines = (bytes: number) => {
+  const lines: string[] = [];
+  for (let i = 0, size = 0; size < bytes; i++) {
+    lines.push(`iter ${i}: loss 1.5`);
+    size += lines[i].length + 2;
+  }
+  return lines.join("\n");
+};
+cases.push(
+  {
+    name: "log_file in JSON: 40 MiB of nanoGPT lines (stopped at MAX_SERIES_POINTS)",
+    run: () => send("/v1/spikes", JSON.stringify({ log_file: nanoLines(MIB40 - 4096) })),
+    status: 413,
+    says: "MAX_SERIES_POINTS",
+  },
+  {
+    name: "MCP: analyze_loss_spikes with a log_file of 1.5·10⁶ nanoGPT lines",
+    run: () => send("/mcp", mcpCall("analyze_loss_spikes", { log_file: nanoLines(30e6) })),
+    status: 200,
+    says: "MAX_SERIES_POINTS",
+  },
+);
 
 // ---- the slow and the dropped clients (raw TCP) ----
 

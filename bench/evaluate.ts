@@ -1,7 +1,7 @@
 /**
- * Scores `analyzeSpikes` on the generated cases against issue 2's targets: the period right
- * (within max(log_every, 2 %)) on ≥ 97 % of periodic curves, a period on ≤ 3 % of curves that
- * have none, the expected finding on ≥ 90 %. Prints a table per kind and the failing cases with
+ * Scores `analyzeSpikes` on the generated cases against the targets of issues 2 and 11: the
+ * period right (within max(log_every, 2 %)) on ≥ 97 % of periodic curves, a period on ≤ 3 % of
+ * curves that have none, the expected finding on ≥ 95 % (issue 11 raised it from 90 %). Prints a table per kind and the failing cases with
  * what was returned.
  *
  * Usage: deno task eval [flags]
@@ -29,8 +29,8 @@ import {
 } from "./score.ts";
 import { type Analyzer, argumentsOf, loadLibAnalyzer, type SpikeAnalysis } from "./spikes_api.ts";
 
-/** Issue 2's targets. */
-export const TARGETS = { period: 0.97, falsePeriod: 0.03, findings: 0.9 };
+/** The targets: issue 2's, with issue 11's bar for the expected finding. */
+export const TARGETS = { period: 0.97, falsePeriod: 0.03, findings: 0.95 };
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -252,7 +252,7 @@ async function main(args: string[]): Promise<number> {
   console.log(
     `  expected finding present          ${
       percent(total.findingsOk, total.withExpected)
-    }  ≥ 90 %  ${mark(findingRate >= TARGETS.findings)}`,
+    }  ≥ 95 %  ${mark(findingRate >= TARGETS.findings)}`,
   );
   if (verbose) {
     console.log("\nbreakdowns (period ok on periodic, false period on aperiodic):");

@@ -1,7 +1,6 @@
 import { createRoute, z } from "./zod.ts";
 import type { Context } from "hono";
 import { diagnose, type DiagnoseReport, spikePlot } from "../lib/diagnose/mod.ts";
-import { seriesFromJson } from "../lib/parse/mod.ts";
 import { answerFormat, formatAnswer, formatContent } from "./answer_format.ts";
 import type { Endpoint, Tool } from "./common.ts";
 import type { Config } from "./config.ts";
@@ -23,6 +22,7 @@ import {
   extrasOptions,
   optionsProblem,
   readOptionalSeries,
+  seriesFromInput,
   withImplied,
 } from "./series_body.ts";
 import { checkExtrasLimits, checkSideSeriesLimits } from "./spikes.ts";
@@ -191,7 +191,7 @@ export const tool: Tool<DiagnoseRequest, DiagnoseReport> = {
     if (input.loss === undefined && input.log_file === undefined) {
       return runDiagnose(null, null, input, config);
     }
-    const body = seriesFromJson(input);
+    const body = seriesFromInput(input, config);
     const { options, extras } = withImplied(body, body.fields);
     // The options were validated with the request; a log file's may be new. The nested
     // contrastive set-up is kept aside: validated already, its "NaN"/"Infinity" strings are

@@ -10,6 +10,7 @@ import {
   parseOptionalSeriesBody,
   parseSeriesBody,
   type SeriesBody,
+  seriesFromJson,
   SeriesTooLong,
 } from "../lib/parse/mod.ts";
 import type { SpikeOptions } from "../lib/spikes/mod.ts";
@@ -225,18 +226,7 @@ async function readBody(
   try {
     parsed = parse(text, contentType || null, c.req.query("column"), config.maxSeriesPoints);
   } catch (error) {
-    if (error instanceof SeriesTooLong) {
-      return limitProblem(
-        new LimitError(
-          error.found === undefined
-            ? `the series has more than MAX_SERIES_POINTS = ${config.maxSeriesPoints} points`
-            : `${error.message}, more than MAX_SERIES_POINTS = ${config.maxSeriesPoints}`,
-          "MAX_SERIES_POINTS",
-          config.maxSeriesPoints,
-          error.found,
-        ),
-      );
-    }
+    if (error instanceof SeriesTooLong) return limitProblem(seriesLimit(error, config));
     if (error instanceof JsonLimitError) return limitProblem(jsonLimit(error, config));
     // Text that is not JSON is a 400, as on every endpoint; JSON or CSV that holds no usable
     // series is a 422.
@@ -273,6 +263,31 @@ async function readBody(
     fromQuery,
     extras: merged.extras,
   };
+}
+
+/** A series the parser stopped reading at `MAX_SERIES_POINTS`, as the 413 that names it. */
+export function seriesLimit(error: SeriesTooLong, config: Config): LimitError {
+  return new LimitError(
+    error.found === undefined
+      ? `${error.series} has more than MAX_SERIES_POINTS = ${config.maxSeriesPoints} points`
+      : `${error.message}, more than MAX_SERIES_POINTS = ${config.maxSeriesPoints}`,
+    "MAX_SERIES_POINTS",
+    config.maxSeriesPoints,
+    error.found,
+  );
+}
+
+/**
+ * The series of a tool's validated JSON input (`loss`, or a `log_file`'s text), read within
+ * `MAX_SERIES_POINTS`: a log file past it stops being read there (a LimitError, which MCP
+ * answers as a tool error naming the limit).
+ */
+export function seriesFromInput(input: unknown, config: Config): SeriesBody {
+  try {
+    return seriesFromJson(input, config.maxSeriesPoints);
+  } catch (error) {
+    throw error instanceof SeriesTooLong ? seriesLimit(error, config) : error;
+  }
 }
 
 /**

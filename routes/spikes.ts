@@ -2,7 +2,7 @@ import { createRoute, z } from "./zod.ts";
 import type { Context } from "hono";
 import { spikePlot } from "../lib/diagnose/mod.ts";
 import { REDUCTIONS } from "../lib/batch/mod.ts";
-import { FRAMEWORK_FORMATS, seriesFromJson } from "../lib/parse/mod.ts";
+import { FRAMEWORK_FORMATS } from "../lib/parse/mod.ts";
 import { analyzeSpikes, type SpikeOptions, type SpikeReport } from "../lib/spikes/mod.ts";
 import { answerFormat, formatAnswer, formatContent, FormatQuery } from "./answer_format.ts";
 import { type Endpoint, FindingSchema, SummarySchema, type Tool } from "./common.ts";
@@ -15,6 +15,7 @@ import {
   extrasOptions,
   optionsProblem,
   readSeries,
+  seriesFromInput,
   withImplied,
 } from "./series_body.ts";
 import { validate } from "./validation.ts";
@@ -436,7 +437,7 @@ export const tool: Tool<SpikesRequest, SpikeReport> = {
     checkSideSeriesLimits(raw, config);
   },
   run(input, config) {
-    const body = seriesFromJson(input);
+    const body = seriesFromInput(input, config);
     const { options, extras } = withImplied(body, body.fields);
     const parsed = SpikeOptionsSchema.parse(options);
     return runSpikes(body.loss, body.steps, parsed, config, extras);

@@ -12,6 +12,8 @@ const DOCUMENTED = [
   "routes/docs.ts",
   "routes/problem.ts",
   "routes/zod.ts",
+  "lib/parse/line_cursor.ts",
+  "lib/parse/log_entries.ts",
 ];
 
 Deno.test("the examples on the exports of the documented files run and pass", async () => {

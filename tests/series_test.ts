@@ -7,6 +7,7 @@ import {
   autocorrelationAt,
   bitReversal,
   blockMean,
+  decimalQuantum,
   fft,
   fftFromBitReversed,
   fftToBitReversed,
@@ -221,4 +222,12 @@ Deno.test("circularMean() and circularDistance() treat the end of a cycle as nex
   const mean = circularMean([156, 0, 1], 157);
   assert(Math.min(mean, 157 - mean) < 1e-9, `mean ${mean}`);
   assertAlmostEquals(circularMean([10, 12], 100), 11, 1e-9);
+});
+
+Deno.test("decimalQuantum() finds the 4 decimals of values read back from round(loss, 4)", () => {
+  const logged = JSON.parse("[2.3456, 0.0001, 0.0002, 1.1, 0.0013]") as number[];
+  assertEquals(decimalQuantum(Float64Array.from(logged)), 1e-4);
+  assertEquals(decimalQuantum(Float64Array.from([1, 2, NaN, 7])), 1);
+  assertEquals(decimalQuantum(Float64Array.from([Math.PI, Math.E])), 0);
+  assertEquals(decimalQuantum(Float64Array.from([NaN, Infinity])), 0);
 });

@@ -5,11 +5,14 @@
  * `trainer_state.json`; lines of objects with `current_steps` a LLaMA-Factory
  * `trainer_log.jsonl`; a CSV whose header has `epoch` and `step` a Lightning `metrics.csv`; a
  * text with Keras progress lines, torchvision `MetricLogger` lines or nanoGPT/llm.c `iter`/`step`
- * lines that log. Text logs are recognised from their first 64 KiB (warnings and banners come
- * first; a signature line shows within a few hundred lines), so a plain series of 10⁶ numbers
- * pays one bounded look, not a second pass.
+ * lines that log. Text is recognised from its first {@linkcode SNIFF_CHARACTERS} only (warnings
+ * and banners come first; a signature line shows within a few hundred lines), so a plain series
+ * of 10⁶ numbers, or 40 MiB of anything, pays one bounded look, not a second pass.
  *
- * Cost: O(min(n, 64 Ki)) to recognise, then the reader's O(n).
+ * `maxValues` bounds every series the file holds: the reader stops at the first point past it
+ * and throws `SeriesTooLong`, as the generic readers do, before the rest of the body is read.
+ *
+ * Cost: O(min(n, 64 Ki)) to recognise, no regular expression; then the reader's one pass, O(n).
  *
  * @example
  * ```ts
@@ -18,39 +21,48 @@
  * readFrameworkText("step,loss\n0,2.5\n"); // null (a plain CSV)
  * ```
  */
-import type { FrameworkLog } from "./framework_log.ts";
-import { logLines } from "./framework_log.ts";
+import { firstNonWhite, type FrameworkLog } from "./framework_log.ts";
 import { isKerasLine, readKerasLog } from "./keras_log.ts";
 import { isLightningHeader, readLightningCsv } from "./lightning_csv.ts";
+import { LogLines } from "./line_cursor.ts";
 import { isNanoGptLine, readNanoGptLog } from "./nanogpt_log.ts";
 import { isTorchvisionLine, readTorchvisionLog } from "./torchvision_log.ts";
 import { isTrainerLog, readTrainerLog } from "./trainer_log.ts";
 import { isTrainerState, readTrainerState } from "./trainer_state.ts";
 
 /** How much of a text body is looked at to recognise a log (bytes of warnings before it). */
-const SNIFF_CHARACTERS = 65_536;
+export const SNIFF_CHARACTERS = 65_536;
 
 /** A parsed JSON value that is a framework file (trainer_state.json), read; else null. */
-export function readFrameworkJson(value: unknown): FrameworkLog | null {
-  return isTrainerState(value) ? readTrainerState(value) : null;
+export function readFrameworkJson(
+  value: unknown,
+  maxValues: number = Infinity,
+): FrameworkLog | null {
+  return isTrainerState(value) ? readTrainerState(value, maxValues) : null;
 }
 
 /**
  * A text body that is a framework file (trainer_log.jsonl, metrics.csv, a pasted log), read;
  * null for anything else (JSON, a plain CSV, numbers), which the generic readers take.
  */
-export function readFrameworkText(text: string, column?: string): FrameworkLog | null {
-  if (isTrainerLog(text)) return readTrainerLog(text);
-  const start = text[text.search(/\S/)];
-  if (start === "{" || start === "[") return null;
-  const lines = logLines(text.slice(0, SNIFF_CHARACTERS));
-  for (const line of lines) {
-    if (isKerasLine(line)) return readKerasLog(text);
-    if (isTorchvisionLine(line)) return readTorchvisionLog(text);
-    if (isNanoGptLine(line)) return readNanoGptLog(text);
+export function readFrameworkText(
+  text: string,
+  column?: string,
+  maxValues: number = Infinity,
+): FrameworkLog | null {
+  const head = text.length > SNIFF_CHARACTERS ? text.slice(0, SNIFF_CHARACTERS) : text;
+  const start = firstNonWhite(head);
+  if (isTrainerLog(head)) return readTrainerLog(text, maxValues);
+  if (head[start] === "{" || head[start] === "[") return null;
+  const lines = new LogLines(head);
+  let header: string | undefined;
+  for (let line = lines.next(); line !== null; line = lines.next()) {
+    if (isKerasLine(line)) return readKerasLog(text, maxValues);
+    if (isTorchvisionLine(line)) return readTorchvisionLog(text, maxValues);
+    if (isNanoGptLine(line)) return readNanoGptLog(text, maxValues);
+    if (header === undefined && line.trim() !== "") header = line;
   }
-  const header = lines.find((line) => line.trim() !== "");
   return header !== undefined && header.includes(",") && isLightningHeader(header)
-    ? readLightningCsv(text, column)
+    ? readLightningCsv(text, column, maxValues)
     : null;
 }

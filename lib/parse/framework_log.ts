@@ -16,7 +16,8 @@
  * log.finish({}).loss; // Float64Array [4.27, 3.48]
  * ```
  */
-import type { ExtraSeries, ExtraSeriesName, ExtraSeriesSet } from "./extra_series.ts";
+import { EXTRA_SERIES, type ExtraSeriesName, type ExtraSeriesSet } from "./extra_series.ts";
+import { SeriesTooLong } from "./series_values.ts";
 
 /** The framework files recognised by content. */
 export const FRAMEWORK_FORMATS = [
@@ -50,54 +51,103 @@ export interface FrameworkLog {
   implied: ImpliedOptions;
 }
 
-/** Collects (step, value) points per series; later points at the same step replace earlier. */
-export function collectPoints(format: FrameworkFormat) {
-  const points: Record<string, { steps: number[]; values: number[] }> = {};
+/** The series a reader collects: the training loss and the extra series. */
+export type SeriesName = "loss" | ExtraSeriesName;
+
+/**
+ * Collects (step, value) points per series; later points at the same step replace earlier, and
+ * points at an earlier step than the last are dropped. A series that would pass `maxValues`
+ * points stops the reading with {@linkcode SeriesTooLong}, before the rest of the file is read.
+ */
+export function collectPoints(format: FrameworkFormat, maxValues: number = Infinity) {
+  const points: Record<SeriesName, Points> = {
+    loss: new Points(),
+    eval_loss: new Points(),
+    learning_rate: new Points(),
+    grad_norm: new Points(),
+  };
   return {
-    add(name: "loss" | ExtraSeriesName, step: number, value: number): void {
-      const p = points[name] ??= { steps: [], values: [] };
-      const last = p.steps.length - 1;
+    add(name: SeriesName, step: number, value: number): void {
+      const p = points[name], last = p.length - 1;
       if (last >= 0 && p.steps[last] === step) p.values[last] = value;
       else if (last >= 0 && step < p.steps[last]) return;
       else {
-        p.steps.push(step);
-        p.values.push(value);
+        if (p.length >= maxValues) {
+          throw new SeriesTooLong(maxValues, undefined, named(name, format));
+        }
+        p.push(step, value);
       }
     },
-    count(name: "loss" | ExtraSeriesName): number {
-      return points[name]?.steps.length ?? 0;
+    /** Forgets a series' points (a reader that learns they came from the wrong lines). */
+    clear(name: SeriesName): void {
+      points[name] = new Points();
     },
-    steps(name: "loss" | ExtraSeriesName): number[] {
-      return points[name]?.steps ?? [];
+    /** The steps of a series so far (a view, valid until the next `add`). */
+    steps(name: SeriesName): Float64Array {
+      return points[name].steps.subarray(0, points[name].length);
     },
     finish(implied: ImpliedOptions): FrameworkLog {
       const loss = points.loss;
-      if (!loss || loss.steps.length === 0) {
+      if (loss.length === 0) {
         throw new TypeError(
           `expected training-loss values in this ${FORMAT_NAMES[format]}, found none`,
         );
       }
       const series: ExtraSeriesSet = {};
-      for (const name of ["eval_loss", "learning_rate", "grad_norm"] as const) {
+      for (const name of EXTRA_SERIES) {
         const p = points[name];
-        if (p && p.steps.length > 0) series[name] = own(p.steps, p.values);
+        if (p.length > 0) series[name] = { ...p.copy(), aligned: false };
       }
-      return {
-        format,
-        loss: Float64Array.from(loss.values),
-        steps: Float64Array.from(loss.steps),
-        series,
-        implied,
-      };
+      const { steps, values } = loss.copy();
+      return { format, loss: values, steps, series, implied };
     },
   };
 }
 
+/** The points of one series, in typed arrays that double as they fill. */
+class Points {
+  steps = new Float64Array(64);
+  values = new Float64Array(64);
+  length = 0;
+
+  push(step: number, value: number): void {
+    if (this.length === this.steps.length) {
+      this.steps = grown(this.steps);
+      this.values = grown(this.values);
+    }
+    this.steps[this.length] = step;
+    this.values[this.length++] = value;
+  }
+
+  /** The points, in arrays of their own length. */
+  copy(): { steps: Float64Array; values: Float64Array } {
+    return { steps: this.steps.slice(0, this.length), values: this.values.slice(0, this.length) };
+  }
+}
+
+function grown(array: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const bigger = new Float64Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+
+/** A series of a file, named for a message: "the eval_loss series of this Keras progress log". */
+function named(name: SeriesName, format: FrameworkFormat): string {
+  return `${name === "loss" ? "the training loss" : `the ${name} series`} of this ${
+    FORMAT_NAMES[format]
+  }`;
+}
+
 /** The median spacing of increasing steps (the logging interval), or undefined below 2 points. */
-export function medianSpacing(steps: readonly number[]): number | undefined {
+export function medianSpacing(steps: ArrayLike<number>): number | undefined {
   if (steps.length < 2) return undefined;
   const gaps = new Float64Array(steps.length - 1);
-  for (let i = 1; i < steps.length; i++) gaps[i - 1] = steps[i] - steps[i - 1];
+  let even = true;
+  for (let i = 1; i < steps.length; i++) {
+    gaps[i - 1] = steps[i] - steps[i - 1];
+    even &&= gaps[i - 1] === gaps[0];
+  }
+  if (even) return gaps[0]; // the usual log: one interval, no sort of 10⁶ gaps
   gaps.sort();
   return gaps[(gaps.length - 1) >> 1];
 }
@@ -112,29 +162,21 @@ export const FORMAT_NAMES: Record<FrameworkFormat, string> = {
   nanogpt: "nanoGPT / llm.c log",
 };
 
-function own(steps: number[], values: number[]): ExtraSeries {
-  return { steps: Float64Array.from(steps), values: Float64Array.from(values), aligned: false };
-}
-
-/** The lines of a pasted log: `\n`, `\r\n`, a bare `\r` (progress bars) and backspaces split. */
-export function logLines(text: string): string[] {
-  // deno-lint-ignore no-control-regex -- the backspaces of a tty progress bar are the point
-  return text.split(/\r\n|[\r\n\u0008]+/);
-}
-
 /**
- * The number that starts at `at` in `line` (up to a space, comma, bar or bracket), as a value:
- * `nan` and `inf` words count; undefined when there is none.
+ * The number that starts at `at` in `line` (after spaces), up to a space, comma, bar, bracket,
+ * tab or `end`, as a value: a trailing `%` is dropped, `nan` and `inf` words count, `0x10` is
+ * not a number (`decimalNumber`); undefined when there is none. O(length of the token).
  */
-export function numberAt(line: string, at: number): number | undefined {
-  while (at < line.length && line[at] === " ") at++;
-  let end = at;
-  while (end < line.length && !" ,|()[]\t".includes(line[end])) end++;
-  const token = line.slice(at, end);
-  if (token === "") return undefined;
-  const value = Number(token.endsWith("%") ? token.slice(0, -1) : token);
-  if (!Number.isNaN(value)) return value;
-  const lower = token.toLowerCase();
+export function numberAt(line: string, at: number, end: number = line.length): number | undefined {
+  while (at < end && line.charCodeAt(at) === SPACE) at++;
+  let stop = at;
+  while (stop < end && !isDelimiter(line.charCodeAt(stop))) stop++;
+  if (stop === at) return undefined;
+  const percent = line.charCodeAt(stop - 1) === PERCENT;
+  const number = line.slice(at, percent ? stop - 1 : stop);
+  const value = Number(number);
+  if (!Number.isNaN(value)) return isDecimal(number) ? value : undefined;
+  const lower = (percent ? line.slice(at, stop) : number).toLowerCase();
   return lower === "nan"
     ? NaN
     : lower === "inf"
@@ -144,9 +186,79 @@ export function numberAt(line: string, at: number): number | undefined {
     : undefined;
 }
 
+/**
+ * Whether a token `Number` reads is written in decimal (what `decimalNumber` asks, without a
+ * copy): not blank (`Number` reads it as 0), not `0x…`, `0b…` or `0o…`.
+ */
+function isDecimal(token: string): boolean {
+  let i = 0;
+  while (i < token.length && isWhite(token.charCodeAt(i))) i++;
+  if (i === token.length) return false;
+  if (token.charCodeAt(i) !== 48 || i + 1 >= token.length) return true;
+  const radix = token.charCodeAt(i + 1) | 0x20; // lower case
+  return radix !== 120 && radix !== 98 && radix !== 111;
+}
+
+const PERCENT = 37;
+const SPACE = 32;
+
+/** The characters that end a number in a log line: ` ,|()[]` and tab. */
+function isDelimiter(c: number): boolean {
+  return c === SPACE || c === 44 || c === 124 || c === 40 || c === 41 || c === 91 || c === 93 ||
+    c === 9;
+}
+
 /** The integer written at `at` and where it ends, or null. */
 export function integerAt(line: string, at: number): { value: number; end: number } | null {
-  let end = at;
-  while (end < line.length && line.charCodeAt(end) >= 48 && line.charCodeAt(end) <= 57) end++;
-  return end > at ? { value: Number(line.slice(at, end)), end } : null;
+  const end = digitsEnd(line, at);
+  return end === at ? null : { value: integerValue(line, at, end), end };
+}
+
+/** The integer the digits `line[at, end)` write (no object made: the readers' hot path). */
+export function integerValue(line: string, at: number, end: number): number {
+  // Up to 15 digits the sum is exact; longer ones are rare enough to be read by Number.
+  if (end - at > 15) return Number(line.slice(at, end));
+  let value = 0;
+  for (let i = at; i < end; i++) value = value * 10 + line.charCodeAt(i) - 48;
+  return value;
+}
+
+/** Where the run of digits starting at `at` ends (`at` when there is none). */
+export function digitsEnd(line: string, at: number): number {
+  while (at < line.length) {
+    const c = line.charCodeAt(at);
+    if (c < 48 || c > 57) break;
+    at++;
+  }
+  return at;
+}
+
+/**
+ * Whether `code` is white space as `String.prototype.trim` and `\s` know it (spaces, tabs,
+ * line ends, no-break and typographic spaces, the byte-order mark).
+ */
+export function isWhite(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) ||
+    (code >= 0xa0 &&
+      (code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+        code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f ||
+        code === 0x3000 || code === 0xfeff));
+}
+
+/** The index of the first character of `text` before `end` that is not white, or -1. */
+export function firstNonWhite(text: string, from = 0, end: number = text.length): number {
+  for (let i = from; i < end; i++) if (!isWhite(text.charCodeAt(i))) return i;
+  return -1;
+}
+
+/**
+ * Whether `text` at `at` spells `lower` (lower-case ASCII) in any case. O(length of `lower`).
+ */
+export function spellsAt(text: string, at: number, lower: string): boolean {
+  if (at + lower.length > text.length) return false;
+  for (let i = 0; i < lower.length; i++) {
+    const c = text.charCodeAt(at + i), w = lower.charCodeAt(i);
+    if (c !== w && !(w >= 97 && w <= 122 && c === w - 32)) return false;
+  }
+  return true;
 }

@@ -83,6 +83,15 @@ export interface JsonShape {
 const QUOTE = 34, BACKSLASH = 92, COLON = 58, COMMA = 44, MINUS = 45;
 const OPEN_ARRAY = 91, OPEN_OBJECT = 123, CLOSE_ARRAY = 93, CLOSE_OBJECT = 125;
 const N = 78, I = 73;
+/**
+ * The characters the scan acts on; the others (digits, letters, white space: most of a
+ * pretty-printed trainer_state.json) are skipped by one table lookup each, which halves the
+ * scan of such a file (766 → 365 ms for 149 MB, one core).
+ */
+const SIGNIFICANT = new Uint8Array(128);
+for (
+  const c of [QUOTE, OPEN_ARRAY, OPEN_OBJECT, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, N, I, MINUS]
+) SIGNIFICANT[c] = 1;
 
 /**
  * Whether the text may be over a limit, by native searches only: more than
@@ -118,7 +127,11 @@ export function scanJson(text: string, maxElements = Infinity, limits = JSON_LIM
   let depth = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
+    let c = text.charCodeAt(i);
+    while (c >= 128 || SIGNIFICANT[c] === 0) {
+      if (++i >= n) return shape;
+      c = text.charCodeAt(i);
+    }
     if (c === QUOTE) {
       i = stringEnd(text, i);
     } else if (c === OPEN_ARRAY || c === OPEN_OBJECT) {

@@ -12,7 +12,11 @@
  * `val_loss` and `lr` are the eval loss and learning rate at the epoch's last step. Progress lines
  * before the first `Epoch` header count as epoch 1; a paste holding several runs keeps the last.
  *
- * Cost: O(n) for n characters, no regular expression on a line.
+ * One pass over the lines ({@linkcode LogLines}: `\r` and backspaces end lines too), no object
+ * per line: the run being read is kept as rows of numbers in a typed array, and the reading stops
+ * when it holds more than `maxValues` steps (`SeriesTooLong`).
+ *
+ * Cost: O(n) for n characters, no regular expression.
  *
  * @example
  * ```ts
@@ -25,96 +29,183 @@
  */
 import {
   collectPoints,
+  digitsEnd,
   type FrameworkLog,
   integerAt,
-  logLines,
+  integerValue,
+  isWhite,
   numberAt,
 } from "./framework_log.ts";
+import { LogLines } from "./line_cursor.ts";
+import { SeriesTooLong } from "./series_values.ts";
 
-/** One progress line. */
+/** One progress line (one object, refilled line after line). */
 interface Progress {
-  epoch: number;
   done: number;
   total: number;
   loss: number;
-  val?: number;
-  lr?: number;
+  val: number | undefined;
+  lr: number | undefined;
 }
 
 /** Whether a line is a Keras progress line: `<done>/<total> ` then a bar, and `- loss: `. */
 export function isKerasLine(line: string): boolean {
-  return progress(line, 1) !== null;
+  return progress(line, { done: 0, total: 0, loss: 0, val: undefined, lr: undefined });
 }
 
-export function readKerasLog(text: string): FrameworkLog {
-  let runs: Progress[][] = [[]];
-  let epoch = 1, samples = false, lastEpoch = 0;
-  for (const line of logLines(text)) {
-    const trimmed = line.trimStart();
-    if (trimmed.startsWith("Train on ") && trimmed.includes(" samples")) samples = true;
-    if (trimmed.startsWith("Epoch ")) {
-      const header = integerAt(trimmed, 6);
-      if (header && trimmed[header.end] === "/") {
+export function readKerasLog(text: string, maxValues: number = Infinity): FrameworkLog {
+  const run = new Run(maxValues);
+  const p: Progress = { done: 0, total: 0, loss: 0, val: undefined, lr: undefined };
+  let epoch = 1, samples = false, lastEpoch = 0, newRun = false;
+  const lines = new LogLines(text);
+  for (let line = lines.next(); line !== null; line = lines.next()) {
+    let start = 0;
+    while (start < line.length && isWhite(line.charCodeAt(start))) start++;
+    if (line.startsWith("Train on ", start) && line.includes(" samples", start)) samples = true;
+    if (line.startsWith("Epoch ", start)) {
+      const header = integerAt(line, start + 6);
+      if (header && line[header.end] === "/") {
         epoch = header.value;
-        if (epoch <= lastEpoch) runs.push([]);
+        if (epoch <= lastEpoch) newRun = true;
         lastEpoch = epoch;
         continue;
       }
     }
-    const p = progress(line, epoch);
-    if (!p) continue;
-    if (line.includes("/sample")) samples = true;
-    runs[runs.length - 1].push(p);
+    if (!progress(line, p)) continue;
+    if (!samples && line.includes("/sample")) samples = true;
+    if (newRun) run.clear();
+    newRun = false;
+    run.push(epoch, p);
   }
-  runs = runs.filter((run) => run.length > 0);
-  const run = runs[runs.length - 1] ?? [];
-  const batch = samples ? batchSize(run) : 1;
-  const total = run.reduce((m, p) => Math.max(m, p.total), 0);
-  const perEpoch = Math.ceil(total / batch);
-  const log = collectPoints("keras");
-  const first = run[0]?.epoch ?? 1;
-  for (const p of run) {
-    const step = (p.epoch - first) * perEpoch + Math.ceil(p.done / batch) - 1;
-    log.add("loss", step, p.loss);
-    if (p.val !== undefined) log.add("eval_loss", step, p.val);
-    if (p.lr !== undefined) log.add("learning_rate", step, p.lr);
-  }
-  return log.finish({
-    ...(perEpoch > 1 ? { steps_per_epoch: perEpoch } : {}),
-    logged_as: "epoch-running-mean",
-  });
+  return run.read(samples ? run.batchSize() : 1, maxValues);
 }
 
-/** Parses one progress line, or null. */
-function progress(line: string, epoch: number): Progress | null {
+/** The columns of a {@linkcode Run}'s rows. */
+const [EPOCH, DONE, TOTAL, LOSS, VAL, LR, WIDTH] = [0, 1, 2, 3, 4, 5, 6];
+/** Bits of a row's `has`: which of the optional values it holds. */
+const [HAS_VAL, HAS_LR] = [1, 2];
+
+/**
+ * The progress lines of the run being read, as rows of numbers in one typed array (a paste of
+ * several runs keeps the last; its steps need the whole run: the batch size and the longest
+ * counter). A line with the same epoch and count as the one before replaces it (Keras redraws
+ * the bar), so the run holds one row per step, and passing `maxValues` rows is passing
+ * `maxValues` points.
+ */
+class Run {
+  rows = new Float64Array(WIDTH * 64);
+  has = new Uint8Array(64);
+  length = 0;
+  constructor(readonly maxValues: number) {}
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  push(epoch: number, p: Progress): void {
+    const last = this.length - 1;
+    if (last >= 0 && this.at(last, EPOCH) === epoch && this.at(last, DONE) === p.done) {
+      // The same step drawn again: its values replace the ones before, as points do.
+      this.set(last, TOTAL, Math.max(this.at(last, TOTAL), p.total));
+      this.fill(last, p);
+      return;
+    }
+    if (this.length >= this.maxValues) {
+      throw new SeriesTooLong(this.maxValues, undefined, "the training loss of this Keras log");
+    }
+    if (this.length === this.has.length) this.grow();
+    const row = this.length++;
+    this.has[row] = 0;
+    this.set(row, EPOCH, epoch);
+    this.set(row, DONE, p.done);
+    this.set(row, TOTAL, p.total);
+    this.fill(row, p);
+  }
+
+  /** The batch size of counts in samples: the gcd of the counts short of the epoch's total. */
+  batchSize(): number {
+    let g = 0;
+    for (let i = 0; i < this.length; i++) {
+      if (this.at(i, DONE) < this.at(i, TOTAL)) g = gcd(g, this.at(i, DONE));
+    }
+    return g > 0 ? g : 1;
+  }
+
+  /** The run's points: steps from the epoch and the count, in batches of `batch`. */
+  read(batch: number, maxValues: number): FrameworkLog {
+    let total = 0;
+    for (let i = 0; i < this.length; i++) total = Math.max(total, this.at(i, TOTAL));
+    const perEpoch = Math.ceil(total / batch);
+    const log = collectPoints("keras", maxValues);
+    const first = this.length > 0 ? this.at(0, EPOCH) : 1;
+    for (let i = 0; i < this.length; i++) {
+      const step = (this.at(i, EPOCH) - first) * perEpoch + Math.ceil(this.at(i, DONE) / batch) -
+        1;
+      log.add("loss", step, this.at(i, LOSS));
+      if (this.has[i] & HAS_VAL) log.add("eval_loss", step, this.at(i, VAL));
+      if (this.has[i] & HAS_LR) log.add("learning_rate", step, this.at(i, LR));
+    }
+    return log.finish({
+      ...(perEpoch > 1 ? { steps_per_epoch: perEpoch } : {}),
+      logged_as: "epoch-running-mean",
+    });
+  }
+
+  private at(row: number, column: number): number {
+    return this.rows[row * WIDTH + column];
+  }
+
+  private set(row: number, column: number, value: number): void {
+    this.rows[row * WIDTH + column] = value;
+  }
+
+  /** A line's loss, and its val_loss and lr when it has them (later values replace earlier). */
+  private fill(row: number, p: Progress): void {
+    this.set(row, LOSS, p.loss);
+    if (p.val !== undefined) {
+      this.set(row, VAL, p.val);
+      this.has[row] |= HAS_VAL;
+    }
+    if (p.lr !== undefined) {
+      this.set(row, LR, p.lr);
+      this.has[row] |= HAS_LR;
+    }
+  }
+
+  private grow(): void {
+    const rows = new Float64Array(this.rows.length * 2), has = new Uint8Array(this.has.length * 2);
+    rows.set(this.rows);
+    has.set(this.has);
+    this.rows = rows;
+    this.has = has;
+  }
+}
+
+/** Parses one progress line into `p`; false when it is not one. */
+function progress(line: string, p: Progress): boolean {
   let at = 0;
-  while (at < line.length && line[at] === " ") at++;
-  const done = integerAt(line, at);
-  if (!done || line[done.end] !== "/") return null;
-  const total = integerAt(line, done.end + 1);
-  if (!total || line[total.end] !== " " || done.value > total.value * 2) return null;
-  const lossAt = line.indexOf("- loss: ", total.end);
-  if (lossAt < 0) return null;
+  while (line.charCodeAt(at) === SPACE) at++;
+  const doneEnd = digitsEnd(line, at);
+  if (doneEnd === at || line.charCodeAt(doneEnd) !== SLASH) return false;
+  const totalEnd = digitsEnd(line, doneEnd + 1);
+  if (totalEnd === doneEnd + 1 || line.charCodeAt(totalEnd) !== SPACE) return false;
+  const done = integerValue(line, at, doneEnd), total = integerValue(line, doneEnd + 1, totalEnd);
+  if (done > total * 2) return false;
+  const lossAt = line.indexOf("- loss: ", totalEnd);
+  if (lossAt < 0) return false;
   const loss = numberAt(line, lossAt + 8);
-  if (loss === undefined) return null;
+  if (loss === undefined) return false;
   const valAt = line.indexOf("- val_loss: ", lossAt);
   const lrAt = line.indexOf("- lr: ", lossAt);
-  return {
-    epoch,
-    done: done.value,
-    total: total.value,
-    loss,
-    val: valAt >= 0 ? numberAt(line, valAt + 12) : undefined,
-    lr: lrAt >= 0 ? numberAt(line, lrAt + 6) : undefined,
-  };
+  p.done = done;
+  p.total = total;
+  p.loss = loss;
+  p.val = valAt >= 0 ? numberAt(line, valAt + 12) : undefined;
+  p.lr = lrAt >= 0 ? numberAt(line, lrAt + 6) : undefined;
+  return true;
 }
 
-/** The batch size of counts in samples: the gcd of the counts short of the epoch's total. */
-function batchSize(run: Progress[]): number {
-  let g = 0;
-  for (const p of run) if (p.done < p.total) g = gcd(g, p.done);
-  return g > 0 ? g : 1;
-}
+const SPACE = 32, SLASH = 47;
 
 function gcd(a: number, b: number): number {
   while (b > 0) [a, b] = [b, a % b];

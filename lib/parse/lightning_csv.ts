@@ -11,20 +11,27 @@
  * steps per epoch comes from the epoch column ({@linkcode stepsFromEpochIndices}), pinned by the
  * epoch-level rows. `column` picks the loss column by name.
  *
+ * One pass, a row at a time ({@linkcode TextLines}), only the cells of the columns read
+ * (`readCells`): no array of the lines or of a row's cells, and steps per epoch
+ * from a few running numbers ({@linkcode EpochIndices}); the reading stops as soon as a series
+ * passes `maxValues` (`SeriesTooLong`).
+ *
  * Cost: O(n) for n characters. Errors name the line and the column.
  *
  * @example
  * ```ts
- * const log = readLightningCsv("epoch,step,train_loss_step,val_loss\n0,49,0.9,\n0,99,0.7,\n" +
- *   "0,99,,0.8\n1,149,0.6,\n1,199,0.5,\n1,199,,0.7\n");
- * log.series.eval_loss?.values; // Float64Array [0.8, 0.7]
- * log.implied.steps_per_epoch; // 100
+ * const log = readLightningCsv("epoch,step,train_loss_step,train_loss_epoch,val_loss\n" +
+ *   "0,49,0.9,,\n0,99,0.7,,\n0,99,,0.8,\n0,99,,,0.85\n" +
+ *   "1,149,0.6,,\n1,199,0.5,,\n1,199,,0.55,\n1,199,,,0.7\n");
+ * log.series.eval_loss?.values; // Float64Array [0.85, 0.7]
+ * log.implied.steps_per_epoch; // 100 (pinned by the train_loss_epoch rows at steps 99 and 199)
  * ```
  */
-import { splitRow } from "./csv_series.ts";
+import { readCells, splitRow } from "./csv_series.ts";
 import { collectPoints, type FrameworkLog } from "./framework_log.ts";
-import { describe, nonFiniteWord } from "./series_values.ts";
-import { stepsFromEpochIndices } from "./steps_per_epoch.ts";
+import { TextLines } from "./line_cursor.ts";
+import { decimalNumber, describe, nonFiniteWord } from "./series_values.ts";
+import { EpochIndices } from "./steps_per_epoch.ts";
 
 const LOSS = [
   "train_loss_step",
@@ -50,11 +57,15 @@ export function isLightningHeader(header: string): boolean {
   return names.includes("epoch") && names.includes("step");
 }
 
-export function readLightningCsv(text: string, column?: string): FrameworkLog {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-  let at = 0;
-  while (at < lines.length && lines[at].trim() === "") at++;
-  const names = splitRow(lines[at] ?? "").map((c) => c.trim());
+export function readLightningCsv(
+  text: string,
+  column?: string,
+  maxValues: number = Infinity,
+): FrameworkLog {
+  const lines = new TextLines(text);
+  let header = lines.next();
+  while (header !== null && header.trim() === "") header = lines.next();
+  const names = splitRow(header ?? "").map((c) => c.trim());
   const lower = names.map((c) => c.toLowerCase());
   const stepAt = lower.indexOf("step"), epochAt = lower.indexOf("epoch");
   const lossAt = column !== undefined ? names.indexOf(column) : firstOf(lower, LOSS);
@@ -67,34 +78,38 @@ export function readLightningCsv(text: string, column?: string): FrameworkLog {
   }
   const evalAt = firstOf(lower, EVAL), normAt = firstOf(lower, NORM);
   const lrAt = lower.findIndex((c) => c === "lr" || c.startsWith("lr-") || c === "learning_rate");
-  const epochLevel = lower.map((c) => c.endsWith("_epoch"));
-  const log = collectPoints("lightning_csv");
-  const rowSteps: number[] = [], rowEpochs: number[] = [], epochEnds: number[] = [];
-  for (let i = at + 1; i < lines.length; i++) {
-    if (lines[i].trim() === "") continue;
-    const cells = lines[i].includes('"') ? splitRow(lines[i]) : lines[i].split(",");
-    const step = cell(cells, stepAt, i, names);
+  const epochLevel = lower.flatMap((c, j) => c.endsWith("_epoch") ? [j] : []);
+  // The cells of a row that are read: the others of a row of 10⁵ cells are stepped over.
+  const columns = [...new Set([stepAt, epochAt, lossAt, evalAt, lrAt, normAt, ...epochLevel])]
+    .filter((j) => j >= 0).sort((a, b) => a - b);
+  const cells: string[] = [];
+  const log = collectPoints("lightning_csv", maxValues);
+  const epochs = new EpochIndices();
+  for (let line = lines.next(); line !== null; line = lines.next()) {
+    if (line.trim() === "") continue;
+    readCells(line, columns, cells);
+    const at = lines.number;
+    const step = cell(cells, stepAt, at, names);
     if (step === undefined) continue;
-    const epoch = cell(cells, epochAt, i, names);
-    if (epoch !== undefined) {
-      rowSteps.push(step);
-      rowEpochs.push(epoch);
-      if (cells.some((c, j) => epochLevel[j] && c.trim() !== "")) epochEnds.push(step);
-    }
-    const loss = cell(cells, lossAt, i, names);
+    const epoch = cell(cells, epochAt, at, names);
+    if (epoch !== undefined) epochs.add(step, epoch, endsEpoch(cells, epochLevel));
+    const loss = cell(cells, lossAt, at, names);
     if (loss !== undefined) log.add("loss", step, loss);
-    for (
-      const [name, j] of [["eval_loss", evalAt], ["learning_rate", lrAt], [
-        "grad_norm",
-        normAt,
-      ]] as const
-    ) {
-      const value = cell(cells, j, i, names);
-      if (value !== undefined) log.add(name, step, value);
-    }
+    const evalLoss = cell(cells, evalAt, at, names);
+    if (evalLoss !== undefined) log.add("eval_loss", step, evalLoss);
+    const lr = cell(cells, lrAt, at, names);
+    if (lr !== undefined) log.add("learning_rate", step, lr);
+    const norm = cell(cells, normAt, at, names);
+    if (norm !== undefined) log.add("grad_norm", step, norm);
   }
-  const stepsPerEpoch = stepsFromEpochIndices(rowSteps, rowEpochs, epochEnds);
+  const stepsPerEpoch = epochs.stepsPerEpoch();
   return log.finish(stepsPerEpoch !== null ? { steps_per_epoch: stepsPerEpoch } : {});
+}
+
+/** Whether a row is epoch-level: a cell of an `*_epoch` column (at `columns`) holds a value. */
+function endsEpoch(cells: string[], columns: number[]): boolean {
+  for (const j of columns) if (cells[j].trim() !== "") return true;
+  return false;
 }
 
 function firstOf(lower: string[], wanted: readonly string[]): number {
@@ -110,11 +125,11 @@ function cell(cells: string[], j: number, line: number, names: string[]): number
   if (j < 0) return undefined;
   const text = (cells[j] ?? "").trim();
   if (text === "") return undefined;
-  const value = Number(text);
+  const value = decimalNumber(text); // `0x10` is a mistake to report, not 16
   if (!Number.isNaN(value)) return value;
   const word = nonFiniteWord(text);
   if (word !== undefined) return word;
   throw new TypeError(
-    `expected a number at line ${line + 1}, column "${names[j]}", found ${describe(text)}`,
+    `expected a number at line ${line}, column "${names[j]}", found ${describe(text)}`,
   );
 }

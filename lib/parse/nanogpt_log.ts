@@ -11,7 +11,11 @@
  * `val loss …` line belongs to the last step seen. `lr`, `norm` and `grad_norm` fields are read
  * too. Fields are found by name after a comma or a bar, so extra fields do not matter.
  *
- * Cost: O(n) for n characters, no regular expression on a line.
+ * One pass over the lines ({@linkcode LogLines}), no object per line; the reading stops as soon
+ * as a series passes `maxValues` (`SeriesTooLong`; before the first `iter` line, `step` lines
+ * count as training points, since an llm.c log has no other).
+ *
+ * Cost: O(n) for n characters, no regular expression.
  *
  * @example
  * ```ts
@@ -23,89 +27,129 @@
  */
 import {
   collectPoints,
+  digitsEnd,
   type FrameworkLog,
-  integerAt,
-  logLines,
+  integerValue,
+  isWhite,
   numberAt,
+  spellsAt,
 } from "./framework_log.ts";
+import { LogLines } from "./line_cursor.ts";
 
-/** One line: its kind, step and named values. */
+/** The fields a line may carry, in the order a field's name is tried. */
+const NAMES = ["train loss", "val loss", "loss", "lr", "grad_norm", "norm"] as const;
+const [TRAIN_LOSS, VAL_LOSS, LOSS, LR, GRAD_NORM, NORM] = [0, 1, 2, 3, 4, 5];
+
+/** One line: its kind, step and named values (one object, refilled line after line). */
 interface LogLine {
   kind: "iter" | "step" | "val";
   step: number;
-  fields: Map<string, number>;
+  /** The value of each of {@linkcode NAMES}, by index, where `found` has its bit. */
+  values: Float64Array;
+  found: number;
 }
 
-const NAMES = ["train loss", "val loss", "loss", "lr", "grad_norm", "norm"];
+const blank = (): LogLine => ({
+  kind: "iter",
+  step: 0,
+  values: new Float64Array(NAMES.length),
+  found: 0,
+});
+
+/** The value of field `k` of the line, or undefined when the line has none. */
+const get = (l: LogLine, k: number) => (l.found & (1 << k)) !== 0 ? l.values[k] : undefined;
 
 /** Whether a line is a nanoGPT/llm.c training or evaluation line. */
 export function isNanoGptLine(line: string): boolean {
-  const parsed = logLine(line.trimStart());
-  return parsed !== null && parsed.kind !== "val" &&
-    (parsed.fields.has("loss") || parsed.fields.has("train loss"));
+  const l = blank();
+  return logLine(line, l) && l.kind !== "val" &&
+    (get(l, LOSS) !== undefined || get(l, TRAIN_LOSS) !== undefined);
 }
 
-export function readNanoGptLog(text: string): FrameworkLog {
-  const lines: LogLine[] = [];
-  for (const line of logLines(text)) {
-    const parsed = logLine(line.trimStart());
-    if (parsed) lines.push(parsed);
-  }
-  const iterations = lines.some((l) => l.kind === "iter");
-  const log = collectPoints("nanogpt");
-  let last = 0;
-  for (const l of lines) {
+export function readNanoGptLog(text: string, maxValues: number = Infinity): FrameworkLog {
+  const log = collectPoints("nanogpt", maxValues);
+  const l = blank();
+  let iterations = false, last = 0;
+  const lines = new LogLines(text);
+  for (let line = lines.next(); line !== null; line = lines.next()) {
+    if (!logLine(line, l)) continue;
+    if (l.kind === "iter" && !iterations) {
+      // nanoGPT: training points come from `iter` lines only; the `step` lines read so far
+      // were its evaluations, not llm.c's training steps.
+      iterations = true;
+      for (const name of ["loss", "learning_rate", "grad_norm"] as const) log.clear(name);
+    }
     const step = l.kind === "val" ? last : l.step;
     last = step;
     const training = iterations ? l.kind === "iter" : l.kind === "step";
-    const loss = l.fields.get("loss") ?? l.fields.get("train loss");
+    const loss = get(l, LOSS) ?? get(l, TRAIN_LOSS);
     if (training && loss !== undefined) {
       log.add("loss", step, loss);
-      const lr = l.fields.get("lr"), norm = l.fields.get("grad_norm") ?? l.fields.get("norm");
+      const lr = get(l, LR), norm = get(l, GRAD_NORM) ?? get(l, NORM);
       if (lr !== undefined) log.add("learning_rate", step, lr);
       if (norm !== undefined) log.add("grad_norm", step, norm);
     }
-    const val = l.fields.get("val loss");
+    const val = get(l, VAL_LOSS);
     if (val !== undefined) log.add("eval_loss", step, val);
   }
   return log.finish({ logged_as: "value" });
 }
 
-/** Parses `iter N: …`, `step N[/T][:| ] …` or `val loss X`, else null. */
-function logLine(line: string): LogLine | null {
-  let kind: LogLine["kind"];
-  let at: number;
-  if (line.startsWith("iter ")) [kind, at] = ["iter", 5];
-  else if (line.startsWith("step ")) [kind, at] = ["step", 5];
-  else if (line.startsWith("val loss ")) [kind, at] = ["val", 0];
-  else return null;
-  let step = 0;
-  if (kind !== "val") {
-    while (line[at] === " ") at++;
-    const n = integerAt(line, at);
-    if (!n) return null;
-    step = n.value;
-    at = n.end;
-    if (line[at] === "/") at = integerAt(line, at + 1)?.end ?? at + 1;
-    if (line[at] !== ":" && line[at] !== " ") return null;
+/**
+ * Parses `iter N: …`, `step N[/T][:| ] …` or `val loss X` (after leading white space) into `l`;
+ * false when the line is none of them or names no known field. Fields are separated by `,` or
+ * `|` (found with `indexOf`, each searched again only once passed); each is matched against
+ * {@linkcode NAMES} at its start, so a line costs its length.
+ */
+function logLine(line: string, l: LogLine): boolean {
+  let at = 0;
+  while (at < line.length && isWhite(line.charCodeAt(at))) at++;
+  if (line.startsWith("iter ", at)) {
+    l.kind = "iter";
+    at += 5;
+  } else if (line.startsWith("step ", at)) {
+    l.kind = "step";
+    at += 5;
+  } else if (line.startsWith("val loss ", at)) l.kind = "val";
+  else return false;
+  l.step = 0;
+  if (l.kind !== "val") {
+    while (line.charCodeAt(at) === 32) at++;
+    const end = digitsEnd(line, at);
+    if (end === at) return false;
+    l.step = integerValue(line, at, end);
+    at = end;
+    if (line.charCodeAt(at) === 47 /* / */) at = digitsEnd(line, at + 1);
+    const c = line.charCodeAt(at);
+    if (c !== 58 /* : */ && c !== 32) return false;
     at++;
   }
-  const fields = new Map<string, number>();
-  let start = at;
-  for (let i = at; i <= line.length; i++) {
-    if (i < line.length && line[i] !== "," && line[i] !== "|") continue;
-    field(line.slice(start, i).trim(), fields);
-    start = i + 1;
+  l.found = 0;
+  let comma = line.indexOf(",", at), bar = line.indexOf("|", at);
+  for (let start = at; start <= line.length;) {
+    if (comma >= 0 && comma < start) comma = line.indexOf(",", start);
+    if (bar >= 0 && bar < start) bar = line.indexOf("|", start);
+    const end = Math.min(comma < 0 ? line.length : comma, bar < 0 ? line.length : bar);
+    field(line, start, end, l);
+    start = end + 1;
   }
-  return fields.size > 0 ? { kind, step, fields } : null;
+  return l.found !== 0;
 }
 
-function field(text: string, fields: Map<string, number>): void {
-  const lower = text.toLowerCase();
-  for (const name of NAMES) {
-    if (!lower.startsWith(name + " ") && !lower.startsWith(name + ":")) continue;
-    const value = numberAt(text, name.length + (text[name.length] === ":" ? 1 : 0));
-    if (value !== undefined && !fields.has(name)) fields.set(name, value);
+/** Reads the field `line[start, end)`, trimmed, when it starts with a known name. */
+function field(line: string, start: number, end: number, l: LogLine): void {
+  while (start < end && isWhite(line.charCodeAt(start))) start++;
+  while (end > start && isWhite(line.charCodeAt(end - 1))) end--;
+  for (let k = 0; k < NAMES.length; k++) {
+    const name = NAMES[k], after = start + name.length;
+    if (after >= end || !spellsAt(line, start, name)) continue;
+    const next = line.charCodeAt(after);
+    if (next !== 32 && next !== 58 /* : */) continue;
+    const value = numberAt(line, after + (next === 58 ? 1 : 0), end);
+    if (value !== undefined && (l.found & (1 << k)) === 0) {
+      l.values[k] = value;
+      l.found |= 1 << k;
+    }
     return;
   }
 }

@@ -21,6 +21,10 @@
  */
 import { decimalNumber, describe, nonFiniteWord, SeriesTooLong } from "./series_values.ts";
 
+/**
+ * What separates the numbers of a line. Linear, no backtracking: one character class repeated,
+ * so each character is looked at once; it runs on one line at a time.
+ */
 const SEPARATORS = /[\s,;]+/;
 
 export function parseNumberLines(text: string, maxValues: number = Infinity): Float64Array {
@@ -35,6 +39,7 @@ export function parseNumberLines(text: string, maxValues: number = Infinity): Fl
     at = end + 1;
     if (line === "") continue;
     lines++;
+    // `/\s|;/` is one character test per position (linear, no backtracking).
     const tokens = line.includes(",") || /\s|;/.test(line) ? line.split(SEPARATORS) : [line];
     const several = tokens.filter((t) => t !== "").length > 1;
     if (several && listLine === 0) [listLine, listText] = [l, line];

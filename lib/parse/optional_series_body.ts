@@ -17,7 +17,13 @@
  */
 import { readFrameworkJson, readFrameworkText } from "./framework_body.ts";
 import { parsePythonJson } from "./python_json.ts";
-import { frameworkBody, parseSeriesBody, type SeriesBody, seriesFromJson } from "./series_body.ts";
+import {
+  frameworkBody,
+  longestBodyArray,
+  parseSeriesBody,
+  type SeriesBody,
+  seriesFromJson,
+} from "./series_body.ts";
 
 /** A parsed body whose loss series may be absent. */
 export interface OptionalSeriesBody extends Omit<SeriesBody, "loss"> {
@@ -31,14 +37,14 @@ export function parseOptionalSeriesBody(
   maxValues: number = Infinity,
 ): OptionalSeriesBody {
   const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
-  const framework = readFrameworkText(text, column);
+  const framework = readFrameworkText(text, column, maxValues);
   if (framework) return frameworkBody(framework);
   const start = text.trimStart()[0];
   const json = type === "application/json" || type.endsWith("+json") ||
     (!type.startsWith("text/csv") && start === "{");
   if (!json) return parseSeriesBody(text, contentType, column, maxValues);
-  const value = parsePythonJson(text);
-  const fromFile = readFrameworkJson(value);
+  const value = parsePythonJson(text, longestBodyArray(maxValues));
+  const fromFile = readFrameworkJson(value, maxValues);
   if (fromFile) return frameworkBody(fromFile);
   if (
     typeof value === "object" && value !== null && !Array.isArray(value) && !("loss" in value) &&

@@ -10,7 +10,8 @@
  * is recognised first (see `framework_body.ts`).
  *
  * `maxValues` bounds the series: past it the parsers stop reading and throw
- * {@linkcode SeriesTooLong} (a CSV of 20 million rows costs its first million, not 2.9 GB).
+ * {@linkcode SeriesTooLong} (a CSV of 20 million rows costs its first million, not 2.9 GB), the
+ * frameworks' readers too (each series of a trainer_state.json or a pasted log).
  *
  * Cost: O(n) for n characters.
  *
@@ -26,6 +27,7 @@ import { extraSeriesFields, type ExtraSeriesSet } from "./extra_series.ts";
 import { readFrameworkJson, readFrameworkText } from "./framework_body.ts";
 import type { FrameworkFormat, FrameworkLog, ImpliedOptions } from "./framework_log.ts";
 import { parseNumberLines } from "./number_lines.ts";
+import { JSON_LIMITS } from "./json_scan.ts";
 import { parsePythonJson } from "./python_json.ts";
 import { describe, SeriesTooLong, seriesValues } from "./series_values.ts";
 
@@ -52,17 +54,19 @@ export function parseSeriesBody(
   maxValues: number = Infinity,
 ): SeriesBody {
   const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
-  const framework = readFrameworkText(text, column);
+  const framework = readFrameworkText(text, column, maxValues);
   if (framework) return frameworkBody(framework);
   const start = text.trimStart()[0];
   const json = type === "application/json" || type.endsWith("+json") ||
     (!type.startsWith("text/csv") && (start === "[" || start === "{"));
-  if (json) return seriesFromJson(parsePythonJson(text), maxValues);
+  if (json) return seriesFromJson(parsePythonJson(text, longestBodyArray(maxValues)), maxValues);
   const trimmed = text.trimStart();
   const newline = trimmed.indexOf("\n");
   const head = newline < 0 ? trimmed : trimmed.slice(0, newline);
   if (
     type === "text/csv" || type === "application/csv" ||
+    // Linear, no backtracking: the replace tries three fixed words at each position (at most 8
+    // characters each), the test one character class; both run once, on the first line.
     /[a-df-hj-mo-z]/i.test(head.replace(/nan|inf(inity)?/gi, ""))
   ) {
     const csv = parseCsvSeries(text, column, maxValues);
@@ -76,6 +80,18 @@ export function parseSeriesBody(
     series: {},
     implied: {},
   };
+}
+
+/**
+ * The longest array a series body may hold, for the JSON scan (`parsePythonJson`'s
+ * `maxElements`): a series (`maxValues`), or a trainer_state.json's `log_history`, whose entries
+ * are objects, so at most `JSON_LIMITS.containers` (2²⁰); the options' arrays are shorter (10⁶
+ * micro-batch sizes, 65 536 labels). A longer array is refused before `JSON.parse` builds it: a
+ * `log_history` of 2·10⁷ one-digit numbers (40 MiB) took 2 s to build before its first entry
+ * could be refused. A body with fewer commas than this is not scanned for it (a native count).
+ */
+export function longestBodyArray(maxValues: number): number {
+  return Number.isFinite(maxValues) ? Math.max(maxValues, JSON_LIMITS.containers) : Infinity;
 }
 
 /** A framework file as a body: its series, and what it implies as options. */
@@ -103,7 +119,7 @@ export function seriesFromJson(value: unknown, maxValues: number = Infinity): Se
       implied: {},
     };
   }
-  const framework = readFrameworkJson(value);
+  const framework = readFrameworkJson(value, maxValues);
   if (framework) return frameworkBody(framework);
   if (typeof value !== "object" || value === null) {
     throw new TypeError(`expected a JSON object with "loss" or an array, found ${describe(value)}`);

@@ -53,9 +53,17 @@ export function decimalNumber(token: string): number {
  * 20 million rows costs the first million (the route answers 413 naming its limit).
  */
 export class SeriesTooLong extends RangeError {
-  /** `found`: the series' length when it is known without reading on (a JSON array's). */
-  constructor(readonly limit: number, readonly found?: number) {
-    super(`the series has ${found ?? "more than " + limit} points`);
+  /**
+   * `found`: the series' length when it is known without reading on (a JSON array's);
+   * `series`: which series, for a file that holds several ("the eval_loss series of this
+   * Lightning metrics.csv").
+   */
+  constructor(
+    readonly limit: number,
+    readonly found?: number,
+    readonly series = "the series",
+  ) {
+    super(`${series} has ${found ?? "more than " + limit} points`);
     this.name = "SeriesTooLong";
   }
 }

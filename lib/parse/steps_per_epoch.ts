@@ -32,21 +32,38 @@ export function stepsFromFractionalEpochs(
   steps: ArrayLike<number>,
   epochs: ArrayLike<number>,
 ): number | null {
-  let lo = 0, hi = Infinity, se = 0, ee = 0, maxEpoch = 0;
-  for (let i = 0; i < steps.length; i++) {
-    const s = steps[i], e = epochs[i];
-    if (!(e > 0) || !(s > 0) || !Number.isFinite(s) || !Number.isFinite(e)) continue;
+  const bounds = new FractionalEpochs();
+  for (let i = 0; i < steps.length; i++) bounds.add(steps[i], epochs[i]);
+  return bounds.stepsPerEpoch();
+}
+
+/**
+ * {@linkcode stepsFromFractionalEpochs} one point at a time: a reader streams its (step, epoch)
+ * pairs in, and keeps five numbers instead of two arrays as long as the file.
+ */
+export class FractionalEpochs {
+  #lo = 0;
+  #hi = Infinity;
+  #se = 0;
+  #ee = 0;
+  #maxEpoch = 0;
+
+  add(s: number, e: number): void {
+    if (!(e > 0) || !(s > 0) || !Number.isFinite(s) || !Number.isFinite(e)) return;
     const slack = halfUnit(e) + 1e-9 * e;
-    lo = Math.max(lo, s / (e + slack));
-    if (e > slack) hi = Math.min(hi, s / (e - slack));
-    se += s * e;
-    ee += e * e;
-    maxEpoch = Math.max(maxEpoch, e);
+    this.#lo = Math.max(this.#lo, s / (e + slack));
+    if (e > slack) this.#hi = Math.min(this.#hi, s / (e - slack));
+    this.#se += s * e;
+    this.#ee += e * e;
+    this.#maxEpoch = Math.max(this.#maxEpoch, e);
   }
-  if (maxEpoch < 1 || ee === 0) return null;
-  if (lo <= hi && Number.isFinite(hi)) return pick(lo, hi);
-  const slope = se / ee;
-  return slope >= 1 ? Math.round(slope) : null;
+
+  stepsPerEpoch(): number | null {
+    if (this.#maxEpoch < 1 || this.#ee === 0) return null;
+    if (this.#lo <= this.#hi && Number.isFinite(this.#hi)) return pick(this.#lo, this.#hi);
+    const slope = this.#se / this.#ee;
+    return slope >= 1 ? Math.round(slope) : null;
+  }
 }
 
 /**
@@ -58,27 +75,63 @@ export function stepsFromEpochIndices(
   epochs: ArrayLike<number>,
   epochEnds: ArrayLike<number> = [],
 ): number | null {
-  let lo = 0, hi = Infinity, maxEpoch = 0;
-  const epochOf = new Map<number, number>();
-  for (let i = 0; i < steps.length; i++) {
-    const s = steps[i], e = epochs[i];
-    if (!Number.isInteger(e) || e < 0 || !Number.isFinite(s) || s < 0) continue;
-    lo = Math.max(lo, Math.floor(s / (e + 1)) + 1);
-    if (e > 0) hi = Math.min(hi, Math.floor(s / e));
-    maxEpoch = Math.max(maxEpoch, e);
-    epochOf.set(s, e);
+  const ends = new Set(Array.from(epochEnds));
+  const bounds = new EpochIndices();
+  for (let i = 0; i < steps.length; i++) bounds.add(steps[i], epochs[i], ends.has(steps[i]));
+  return bounds.stepsPerEpoch();
+}
+
+/**
+ * {@linkcode stepsFromEpochIndices} one row at a time, in the file's order (a `CSVLogger` writes
+ * steps in order, so the rows of one step come together): `epochEnd` marks a row logged at an
+ * epoch's end. The epoch of a step is that of its last row, as when the rows are looked up by
+ * step; a step is pinned when its rows are over (the next step begins, or the end). Keeps a few
+ * numbers, not a map of every step.
+ */
+export class EpochIndices {
+  #lo = 0;
+  #hi = Infinity;
+  #maxEpoch = 0;
+  // The step whose rows are being read: its last valid epoch, and whether one row ended an epoch.
+  #step = NaN;
+  #epoch: number | undefined = undefined;
+  #end = false;
+  // The length the epoch-end rows pin: the first, and whether another disagreed.
+  #pinned: number | undefined = undefined;
+  #disagree = false;
+
+  add(s: number, e: number, epochEnd = false): void {
+    if (s !== this.#step) this.#close(s);
+    if (epochEnd) this.#end = true;
+    if (!Number.isInteger(e) || e < 0 || !Number.isFinite(s) || s < 0) return;
+    this.#lo = Math.max(this.#lo, Math.floor(s / (e + 1)) + 1);
+    if (e > 0) this.#hi = Math.min(this.#hi, Math.floor(s / e));
+    this.#maxEpoch = Math.max(this.#maxEpoch, e);
+    this.#epoch = e;
   }
-  if (maxEpoch < 1 || lo > hi) return null;
-  const pinned = new Set<number>();
-  for (let i = 0; i < epochEnds.length; i++) {
-    const e = epochOf.get(epochEnds[i]);
-    if (e !== undefined) pinned.add((epochEnds[i] + 1) / (e + 1));
+
+  stepsPerEpoch(): number | null {
+    this.#close(NaN);
+    const lo = this.#lo, hi = this.#hi;
+    if (this.#maxEpoch < 1 || lo > hi) return null;
+    const value = this.#pinned;
+    if (value !== undefined && !this.#disagree) {
+      if (Number.isInteger(value) && value >= lo && value <= hi) return value;
+    }
+    return pick(lo, hi);
   }
-  if (pinned.size === 1) {
-    const [value] = pinned;
-    if (Number.isInteger(value) && value >= lo && value <= hi) return value;
+
+  /** Ends the rows of the current step (pinning it when it ended an epoch), starts `next`'s. */
+  #close(next: number): void {
+    if (this.#end && this.#epoch !== undefined) {
+      const value = (this.#step + 1) / (this.#epoch + 1);
+      if (this.#pinned === undefined) this.#pinned = value;
+      else if (value !== this.#pinned) this.#disagree = true;
+    }
+    this.#step = next;
+    this.#epoch = undefined;
+    this.#end = false;
   }
-  return pick(lo, hi);
 }
 
 /** The integer nearest the middle of [lo, hi], or null when the interval is too wide. */

@@ -11,7 +11,11 @@
  * and the steps per epoch (N); `lr` and `grad_norm` meters are read too. Fields are separated by
  * two spaces (the logger's delimiter); lines without an epoch (`Test:`) are skipped.
  *
- * Cost: O(n) for n characters, no regular expression on a line.
+ * One pass over the lines ({@linkcode LogLines}), no object per line: the run being read is
+ * collected both ways (running means while every line has one, and values), and the reading stops
+ * as soon as a series passes `maxValues` (`SeriesTooLong`).
+ *
+ * Cost: O(n) for n characters, no regular expression.
  *
  * @example
  * ```ts
@@ -24,83 +28,141 @@
  */
 import {
   collectPoints,
+  digitsEnd,
   type FrameworkLog,
-  integerAt,
-  logLines,
+  integerValue,
+  isWhite,
   numberAt,
+  spellsAt,
 } from "./framework_log.ts";
+import { LogLines } from "./line_cursor.ts";
 
-/** One logged iteration. */
+/** One logged iteration (one object, refilled line after line). */
 interface Iteration {
   epoch: number;
   index: number;
   total: number;
-  loss?: { value: number; average?: number };
-  lr?: number;
-  gradNorm?: number;
+  loss: number | undefined;
+  average: number | undefined;
+  lr: number | undefined;
+  gradNorm: number | undefined;
 }
+
+const blank = (): Iteration => ({
+  epoch: 0,
+  index: 0,
+  total: 0,
+  loss: undefined,
+  average: undefined,
+  lr: undefined,
+  gradNorm: undefined,
+});
 
 /** Whether a line is a MetricLogger training line (`…poch: [E]  [i/N] … loss: …`). */
 export function isTorchvisionLine(line: string): boolean {
-  const it = iteration(line);
-  return it !== null && it.loss !== undefined;
+  const it = blank();
+  return iteration(line, it) && it.loss !== undefined;
 }
 
-export function readTorchvisionLog(text: string): FrameworkLog {
-  const runs: Iteration[][] = [[]];
-  let lastStep = -1, total = 0;
-  for (const line of logLines(text)) {
-    const it = iteration(line);
-    if (!it || it.loss === undefined) continue;
+export function readTorchvisionLog(text: string, maxValues: number = Infinity): FrameworkLog {
+  // The run being read, both ways: the running means while every line has one, and the values.
+  let averages: ReturnType<typeof collectPoints> | null = collectPoints("torchvision", maxValues);
+  let values = collectPoints("torchvision", maxValues);
+  let lastStep = -1, total = 0, points = 0;
+  const it = blank();
+  const lines = new LogLines(text);
+  for (let line = lines.next(); line !== null; line = lines.next()) {
+    if (!iteration(line, it) || it.loss === undefined) continue;
     const step = it.epoch * it.total + it.index;
-    if (step <= lastStep) runs.push([]);
+    if (step <= lastStep) {
+      // A new run: a paste holding several keeps the last.
+      averages = collectPoints("torchvision", maxValues);
+      values = collectPoints("torchvision", maxValues);
+      total = points = 0;
+    }
     lastStep = step;
-    runs[runs.length - 1].push(it);
-  }
-  const run = runs.filter((r) => r.length > 0).pop() ?? [];
-  const averaged = run.length > 0 && run.every((it) => it.loss!.average !== undefined);
-  const log = collectPoints("torchvision");
-  for (const it of run) {
-    const step = it.epoch * it.total + it.index;
     total = Math.max(total, it.total);
-    log.add("loss", step, averaged ? it.loss!.average! : it.loss!.value);
-    if (it.lr !== undefined) log.add("learning_rate", step, it.lr);
-    if (it.gradNorm !== undefined) log.add("grad_norm", step, it.gradNorm);
+    points++;
+    if (it.average === undefined) averages = null;
+    add(values, step, it.loss, it);
+    if (averages !== null) add(averages, step, it.average!, it);
   }
-  return log.finish({
+  const averaged = points > 0 && averages !== null;
+  return (averaged ? averages! : values).finish({
     ...(total > 1 ? { steps_per_epoch: total } : {}),
     logged_as: averaged ? "epoch-running-mean" : "value",
   });
 }
 
-/** Parses one line, or null when it has no `poch: [E]` and `[i/N]`. */
-function iteration(line: string): Iteration | null {
-  let at = line.indexOf("poch: [");
-  if (at < 0) return null;
-  const epoch = integerAt(line, at + 7);
-  if (!epoch || line[epoch.end] !== "]") return null;
-  at = line.indexOf("[", epoch.end);
-  if (at < 0) return null;
+const SPACE = 32, SLASH = 47, CLOSE = 93;
+
+/** Adds one iteration's loss (its value or its running mean), learning rate and gradient norm. */
+function add(log: ReturnType<typeof collectPoints>, step: number, loss: number, it: Iteration) {
+  log.add("loss", step, loss);
+  if (it.lr !== undefined) log.add("learning_rate", step, it.lr);
+  if (it.gradNorm !== undefined) log.add("grad_norm", step, it.gradNorm);
+}
+
+/**
+ * Parses one line into `it`; false when it has no `poch: [E]` and `[i/N]`. The fields after the
+ * bracket are separated by two spaces (the logger's delimiter); only `loss`, `lr` and `grad_norm`
+ * are read. Each search stays within its field, so a line costs its length.
+ */
+function iteration(line: string, it: Iteration): boolean {
+  const epochAt = line.indexOf("poch: [") + 7;
+  if (epochAt < 7) return false;
+  const epochEnd = digitsEnd(line, epochAt);
+  if (epochEnd === epochAt || line.charCodeAt(epochEnd) !== CLOSE) return false;
+  let at = line.indexOf("[", epochEnd);
+  if (at < 0) return false;
   at++;
-  while (line[at] === " ") at++;
-  const index = integerAt(line, at);
-  if (!index || line[index.end] !== "/") return null;
-  const total = integerAt(line, index.end + 1);
-  if (!total || line[total.end] !== "]") return null;
-  const it: Iteration = { epoch: epoch.value, index: index.value, total: total.value };
-  for (const field of line.slice(total.end + 1).split("  ")) {
-    const colon = field.indexOf(": ");
-    if (colon < 0) continue;
-    const name = field.slice(0, colon).trim().toLowerCase();
-    if (name !== "loss" && name !== "lr" && name !== "grad_norm") continue;
-    const value = numberAt(field, colon + 2);
-    if (value === undefined) continue;
-    if (name === "lr") it.lr = value;
-    else if (name === "grad_norm") it.gradNorm = value;
-    else {
-      const open = field.indexOf("(", colon);
-      it.loss = { value, average: open >= 0 ? numberAt(field, open + 1) : undefined };
-    }
+  while (line.charCodeAt(at) === SPACE) at++;
+  const indexEnd = digitsEnd(line, at);
+  if (indexEnd === at || line.charCodeAt(indexEnd) !== SLASH) return false;
+  const totalEnd = digitsEnd(line, indexEnd + 1);
+  if (totalEnd === indexEnd + 1 || line.charCodeAt(totalEnd) !== CLOSE) return false;
+  it.epoch = integerValue(line, epochAt, epochEnd);
+  it.index = integerValue(line, at, indexEnd);
+  it.total = integerValue(line, indexEnd + 1, totalEnd);
+  it.loss = undefined;
+  it.average = undefined;
+  it.lr = undefined;
+  it.gradNorm = undefined;
+  for (let start = totalEnd + 1; start <= line.length;) {
+    let end = line.indexOf("  ", start);
+    if (end < 0) end = line.length;
+    meter(line, start, end, it);
+    start = end + 2;
   }
-  return it;
+  return true;
+}
+
+/** Reads the field `line[start, end)` into `it` when it is `loss: v (avg)`, `lr: v` or `grad_norm: v`. */
+function meter(line: string, start: number, end: number, it: Iteration): void {
+  let colon = start;
+  while (colon + 1 < end && !(line.charCodeAt(colon) === 58 && line.charCodeAt(colon + 1) === 32)) {
+    colon++;
+  }
+  if (colon + 1 >= end) return;
+  let from = start, to = colon;
+  while (from < to && isWhite(line.charCodeAt(from))) from++;
+  while (to > from && isWhite(line.charCodeAt(to - 1))) to--;
+  const name = to - from === 4 && spellsAt(line, from, "loss")
+    ? "loss"
+    : to - from === 2 && spellsAt(line, from, "lr")
+    ? "lr"
+    : to - from === 9 && spellsAt(line, from, "grad_norm")
+    ? "grad_norm"
+    : null;
+  if (name === null) return;
+  const value = numberAt(line, colon + 2, end);
+  if (value === undefined) return;
+  if (name === "lr") it.lr = value;
+  else if (name === "grad_norm") it.gradNorm = value;
+  else {
+    let open = colon;
+    while (open < end && line.charCodeAt(open) !== 40) open++;
+    it.loss = value;
+    it.average = open < end ? numberAt(line, open + 1, end) : undefined;
+  }
 }

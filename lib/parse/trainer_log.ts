@@ -4,9 +4,14 @@
  *
  * Why: LLaMA-Factory's users have this file beside `trainer_state.json` (often only this one,
  * while training runs). Its entries are the Hugging Face Trainer's logs renamed, so they are read
- * by the same code ({@linkcode readLogEntries}): the loss is the mean over the logging window,
+ * by the same code (`logEntries`): the loss is the mean over the logging window,
  * the `epoch` field gives steps per epoch. Lines that are not objects are an error naming the line;
  * Python's bare NaN and Infinity are accepted.
+ *
+ * One pass: a line is parsed, read and forgotten (no array of lines, none of entries), and the
+ * reading stops as soon as a series passes `maxValues` (`SeriesTooLong`). A line's JSON is
+ * measured before it is built, as every JSON body is (`scanJson`: a line nested past 64 levels
+ * is an error naming the line).
  *
  * Cost: O(n) for n characters (one `JSON.parse` per line).
  *
@@ -18,30 +23,44 @@
  * readTrainerLog(text).loss; // Float64Array [2.3, 2.1]
  * ```
  */
-import type { FrameworkLog } from "./framework_log.ts";
+import { firstNonWhite, type FrameworkLog } from "./framework_log.ts";
+import { TextLines } from "./line_cursor.ts";
+import { logEntries } from "./log_entries.ts";
 import { parsePythonJson } from "./python_json.ts";
-import { readLogEntries } from "./trainer_state.ts";
 
-/** Whether a text looks like a trainer_log.jsonl: its first line an object with `current_steps`. */
+/**
+ * Whether a text looks like a trainer_log.jsonl: its first line an object with `current_steps`.
+ * Looks at the text it is given only (the caller passes a bounded prefix): a first line longer
+ * than that is not recognised.
+ */
 export function isTrainerLog(text: string): boolean {
-  const start = text.search(/\S/);
+  const start = firstNonWhite(text);
   if (start < 0 || text[start] !== "{") return false;
   const end = text.indexOf("\n", start);
   const first = text.slice(start, end < 0 ? text.length : end);
   return first.includes('"current_steps"') && first.trimEnd().endsWith("}");
 }
 
-export function readTrainerLog(text: string): FrameworkLog {
-  const lines = text.split("\n");
-  const entries: unknown[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (line === "") continue;
+export function readTrainerLog(text: string, maxValues: number = Infinity): FrameworkLog {
+  const entries = logEntries(
+    "trainer_log",
+    { step: "current_steps", lr: "lr", pointer: "/lines" },
+    maxValues,
+  );
+  const lines = new TextLines(text);
+  let index = 0;
+  for (let line = lines.next(); line !== null; line = lines.next()) {
+    const entry = line.trim();
+    if (entry === "") continue;
+    let value: unknown;
     try {
-      entries.push(parsePythonJson(line));
+      value = parsePythonJson(entry);
     } catch (error) {
-      throw new TypeError(`line ${i + 1} of the trainer_log.jsonl: ${(error as Error).message}`);
+      throw new TypeError(
+        `line ${lines.number} of the trainer_log.jsonl: ${(error as Error).message}`,
+      );
     }
+    entries.add(value, index++);
   }
-  return readLogEntries(entries, "trainer_log", "current_steps", "lr", "/lines");
+  return entries.finish();
 }

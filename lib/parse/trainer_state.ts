@@ -6,24 +6,25 @@
  * `step`), evaluations (`eval_loss`, …) and a closing summary (`train_loss`, `train_runtime`).
  * The training loss is the mean over the logging window (`Trainer` divides the loss accumulated
  * since the last log by the steps in between), so the logging interval is `log_every`; the
- * `epoch` field gives steps per epoch ({@linkcode stepsFromFractionalEpochs}, robust to its
- * rounding to 2 decimals).
+ * `epoch` field gives steps per epoch (robust to its rounding to 2 decimals); the entries are
+ * read by {@linkcode logEntries}. The JSON itself was measured before it was built (its depth,
+ * its arrays and objects: `scanJson`); `maxValues` bounds each series read from it, and the walk
+ * stops at the first point past it (`SeriesTooLong`).
  *
- * Cost: O(n) for n entries. Errors name the first bad entry.
+ * Cost: O(n) for n entries, one walk. Errors name the first bad entry.
  *
  * @example
  * ```ts
- * const log = readTrainerState({ log_history: [
- *   { epoch: 0.5, loss: 2.1, learning_rate: 1e-4, step: 10 },
- *   { epoch: 1.0, loss: 1.9, learning_rate: 5e-5, step: 20 },
- *   { epoch: 1.0, eval_loss: 2.0, step: 20 },
+ * const log = readTrainerState({ global_step: 5000, epoch: 12.224938875305623, log_history: [
+ *   { epoch: 6.11, loss: 0.21, learning_rate: 5e-5, step: 2500 },
+ *   { epoch: 12.22, loss: 0.12, learning_rate: 1e-6, step: 5000 },
+ *   { epoch: 12.22, eval_loss: 0.45, step: 5000 },
  * ] });
- * log.implied; // { steps_per_epoch: 20, log_every: 10 }
+ * log.implied; // { steps_per_epoch: 409, log_every: 2500 }
  * ```
  */
-import { describe } from "./series_values.ts";
-import { collectPoints, type FrameworkLog, medianSpacing } from "./framework_log.ts";
-import { stepsFromFractionalEpochs } from "./steps_per_epoch.ts";
+import type { FrameworkLog } from "./framework_log.ts";
+import { logEntries } from "./log_entries.ts";
 
 /** Whether a parsed JSON value is a trainer_state.json (an object with a `log_history` array). */
 export function isTrainerState(value: unknown): value is { log_history: unknown[] } {
@@ -31,73 +32,23 @@ export function isTrainerState(value: unknown): value is { log_history: unknown[
     Array.isArray((value as Record<string, unknown>).log_history);
 }
 
-export function readTrainerState(value: { log_history: unknown[] }): FrameworkLog {
+export function readTrainerState(
+  value: { log_history: unknown[] },
+  maxValues: number = Infinity,
+): FrameworkLog {
   // The state's own `global_step` and `epoch` are written unrounded (19000 and 2.97665…):
   // one exact point pins the steps per epoch that the log's 2-decimal epochs only bound.
   const { global_step: step, epoch } = value as Record<string, unknown>;
   const exact = typeof step === "number" && typeof epoch === "number" && step > 0 && epoch > 0
     ? { step, epoch }
     : undefined;
-  return readLogEntries(
-    value.log_history,
+  const entries = logEntries(
     "trainer_state",
-    "step",
-    "learning_rate",
-    "/log_history",
+    { step: "step", lr: "learning_rate", pointer: "/log_history" },
+    maxValues,
     exact,
   );
-}
-
-/**
- * Reads Trainer-style log entries (also LLaMA-Factory's, whose names differ): each an object
- * with a step and any of loss, eval_loss, learning rate, grad_norm and epoch. `exact` is a
- * step and its unrounded epoch, when the file has one, for the steps per epoch.
- */
-export function readLogEntries(
-  entries: readonly unknown[],
-  format: "trainer_state" | "trainer_log",
-  stepKey: string,
-  lrKey: string,
-  pointer: string,
-  exact?: { step: number; epoch: number },
-): FrameworkLog {
-  const log = collectPoints(format);
-  const epochSteps: number[] = exact ? [exact.step] : [],
-    epochs: number[] = exact ? [exact.epoch] : [];
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i];
-    if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
-      throw new TypeError(`${pointer}/${i}: expected an object, found ${describe(entry)}`);
-    }
-    const e = entry as Record<string, unknown>;
-    const step = e[stepKey];
-    if (typeof step !== "number" || !Number.isFinite(step)) continue;
-    const loss = numeric(e.loss);
-    if (loss !== undefined) {
-      log.add("loss", step, loss);
-      const lr = numeric(e[lrKey]), norm = numeric(e.grad_norm);
-      if (lr !== undefined) log.add("learning_rate", step, lr);
-      if (norm !== undefined) log.add("grad_norm", step, norm);
-      const epoch = numeric(e.epoch);
-      if (epoch !== undefined) {
-        epochSteps.push(step);
-        epochs.push(epoch);
-      }
-    }
-    const evalLoss = numeric(e.eval_loss);
-    if (evalLoss !== undefined) log.add("eval_loss", step, evalLoss);
-  }
-  const spacing = medianSpacing(log.steps("loss"));
-  const stepsPerEpoch = stepsFromFractionalEpochs(epochSteps, epochs);
-  return log.finish({
-    ...(stepsPerEpoch !== null ? { steps_per_epoch: stepsPerEpoch } : {}),
-    ...(spacing !== undefined && spacing > 1 && Number.isInteger(spacing)
-      ? { log_every: spacing }
-      : {}),
-  });
-}
-
-/** A number, or NaN/±Infinity (Python writes them bare; they arrive as numbers), else undefined. */
-function numeric(v: unknown): number | undefined {
-  return typeof v === "number" ? v : undefined;
+  const history = value.log_history;
+  for (let i = 0; i < history.length; i++) entries.add(history[i], i);
+  return entries.finish();
 }

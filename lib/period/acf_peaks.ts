@@ -15,6 +15,7 @@
  * acfPeaks(new Float64Array([1, 0, 0.2, 0.9, 0.2, 0, 0.5, 0]), 2, 7, 2); // [3, ~6]
  * ```
  */
+import { PROPOSE } from "./tuning.ts";
 export function acfPeaks(
   acf: Float64Array,
   minLag: number,
@@ -82,7 +83,7 @@ export function refineByMultiples(
         at = lag;
       }
     }
-    if (at < 0 || height < 0.5 * first) break;
+    if (at < 0 || height < PROPOSE.multipleHeight * first) break;
     best = parabolaVertex(acf(at - 1), height, acf(at + 1), at) / k;
     error = 0.5 / k;
   }

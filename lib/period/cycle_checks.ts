@@ -7,6 +7,7 @@
  */
 import { foldEvents } from "./event_fold.ts";
 import { binAnova, type ShapeFold } from "./shape_fold.ts";
+import { JUDGE, PROPOSE } from "./tuning.ts";
 
 /**
  * The repeating profile of a spike train's cycle with the spike and its momentum tail (3 points
@@ -19,20 +20,22 @@ export function restOfProfile(
   period: number,
   phase: number,
 ): ShapeFold {
-  const tail = Math.max(3, 0.3 * period), bins = Math.ceil(period);
+  const before = JUDGE.restBefore;
+  const tail = Math.max(before, JUDGE.restTailShare * period), bins = Math.ceil(period);
   const whole = Math.floor(Math.floor(z.length / period) * period);
   const sums = new Float64Array(bins), squares = new Float64Array(bins);
   const counts = new Float64Array(bins);
   // Walk cycle by cycle (no modulo per point): keep offsets in (tail, period − 3) of each.
   for (let start = phase - period; start < whole; start += period) {
     const from = Math.max(0, Math.ceil(start + tail + 1e-9));
-    const to = Math.min(whole, Math.ceil(start + period - 3));
+    const to = Math.min(whole, Math.ceil(start + period - before));
     if (from >= to) continue;
     let at = from % period;
     for (let i = from; i < to; i++, at = at + 1 >= period ? at + 1 - period : at + 1) {
       if (!finite[i]) continue;
       const bin = Math.min(bins - 1, Math.floor(at));
-      const v = z[i] > 4 ? 4 : z[i] < -4 ? -4 : z[i];
+      const clip = PROPOSE.shapeClip;
+      const v = z[i] > clip ? clip : z[i] < -clip ? -clip : z[i];
       sums[bin] += v;
       squares[bin] += v * v;
       counts[bin]++;
@@ -51,19 +54,19 @@ export function promising(
   period: number,
   tolerance: number,
   minHitShare: number,
-  maxChance = 0.9,
+  maxChance: number = JUDGE.maxChance,
   spend: (events: number) => void = () => {},
 ): boolean {
   // Where spikes are so dense that a window of the phase almost always holds one by chance,
   // no fold can say anything: skip at once.
   // (measured for the tight window of ±1.5 points the locked fold uses, not the loose one)
-  const chance = (positions.length / n) * 4;
+  const chance = (positions.length / n) * (2 * JUDGE.tolerance + 1);
   if (chance >= maxChance) return false;
   let end = 0;
-  const span = Math.min(n, Math.max(16 * period, 2 * period));
+  const span = Math.min(n, Math.max(JUDGE.quickCycles * period, 2 * period));
   while (end < positions.length && positions[end] <= span) end++;
   spend(end);
   const fold = foldEvents(positions.subarray(0, end), span, period, tolerance, 1);
-  return fold !== null && fold.hits >= Math.min(3, fold.cycles) &&
+  return fold !== null && fold.hits >= Math.min(JUDGE.minHits, fold.cycles) &&
     fold.hits >= minHitShare * fold.cycles;
 }

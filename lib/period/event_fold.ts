@@ -23,6 +23,7 @@ import { linearRegression } from "simple-statistics";
 import { logBinomialTail } from "./binomial_tail.ts";
 import { logOccupancyTail } from "./occupancy_tail.ts";
 import { circularMean } from "./circular.ts";
+import { JUDGE } from "./tuning.ts";
 
 /** The best phase of a fold. */
 export interface EventFold {
@@ -51,11 +52,44 @@ export function foldEvents(
 ): EventFold | null {
   const count = positions.length;
   if (count < 2 || !(period >= 2) || length < 2 * period) return null;
+  const width = Math.min(2 * tolerance, period);
+  const from = densestPhase(positions, period, width);
+  const inWindow = (p: number) => ((p - from) % period + period) % period <= width;
+  const windowed: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const p = positions[i] % period;
+    if (inWindow(p)) windowed.push(p);
+  }
+  const centre = circularMean(windowed, period);
+  const match = matchCycles(positions, period, centre, inWindow, sizes);
+  const { matched, cycleOf } = match;
+  let refinedPeriod = period, phase = centre;
+  if (matched.length >= 3 && cycleOf[cycleOf.length - 1] > cycleOf[0]) {
+    const fit = linearRegression(matched.map((p, j) => [cycleOf[j], p]));
+    if (fit.m > 0 && Math.abs(fit.m - period) < 0.5 * period) {
+      refinedPeriod = fit.m;
+      phase = ((fit.b % fit.m) + fit.m) % fit.m;
+    }
+  }
+  const cycles = Math.max(1, Math.floor((length - 1 - phase) / refinedPeriod) + 1);
+  const hits = Math.min(matched.length, cycles);
+  const logP = significance(
+    { hits, cycles, count, length },
+    period,
+    width,
+    trials,
+    sizes,
+    match.sizes,
+  );
+  return { period: refinedPeriod, phase, hits, cycles, logP: Math.min(0, logP), matched };
+}
+
+/** The start of the circular window of `width` over the phases that holds the most positions. */
+function densestPhase(positions: Float64Array, period: number, width: number): number {
+  const count = positions.length;
   const phases = new Float64Array(count);
   for (let i = 0; i < count; i++) phases[i] = positions[i] % period;
   phases.sort();
-  // Circular sliding window of width 2·tolerance over the sorted phases.
-  const width = Math.min(2 * tolerance, period);
   let bestStart = 0, bestSize = 0;
   for (let start = 0, end = 0; start < count; start++) {
     if (end < start) end = start;
@@ -69,17 +103,19 @@ export function foldEvents(
       bestStart = start;
     }
   }
-  const from = phases[bestStart];
-  const inWindow = (p: number) => ((p - from) % period + period) % period <= width;
-  const windowed: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const p = positions[i] % period;
-    if (inWindow(p)) windowed.push(p);
-  }
-  const centre = circularMean(windowed, period);
-  // One spike per cycle: the one nearest the phase (positions ascend, so cycles do too).
+  return phases[bestStart];
+}
+
+/** One spike per cycle: the one nearest the phase (positions ascend, so cycles do too). */
+function matchCycles(
+  positions: Float64Array,
+  period: number,
+  centre: number,
+  inWindow: (phase: number) => boolean,
+  sizes?: Float64Array,
+): { cycleOf: number[]; matched: number[]; sizes: number[] } {
   const cycleOf: number[] = [], matched: number[] = [], matchedSize: number[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < positions.length; i++) {
     const position = positions[i];
     if (!inWindow(position % period)) continue;
     const cycle = Math.round((position - centre) / period);
@@ -96,35 +132,36 @@ export function foldEvents(
       matchedSize.push(sizes?.[i] ?? 0);
     }
   }
-  let refinedPeriod = period, phase = centre;
-  if (matched.length >= 3 && cycleOf[cycleOf.length - 1] > cycleOf[0]) {
-    const fit = linearRegression(matched.map((p, j) => [cycleOf[j], p]));
-    if (fit.m > 0 && Math.abs(fit.m - period) < 0.5 * period) {
-      refinedPeriod = fit.m;
-      phase = ((fit.b % fit.m) + fit.m) % fit.m;
-    }
-  }
-  const cycles = Math.max(1, Math.floor((length - 1 - phase) / refinedPeriod) + 1);
-  const hits = Math.min(matched.length, cycles);
+  return { cycleOf, matched, sizes: matchedSize };
+}
+
+/**
+ * ln p of `hits` in `cycles` against the rate of the `count` events, corrected for the phases
+ * and trials; with sizes, also against the events at least as large as the smallest matched
+ * one (the choice of that size paid for).
+ */
+function significance(
+  fold: { hits: number; cycles: number; count: number; length: number },
+  period: number,
+  width: number,
+  trials: number,
+  sizes: Float64Array | undefined,
+  matchedSize: number[],
+): number {
+  const { hits, cycles, count, length } = fold;
   const phasesTried = Math.max(1, period / (width + 1));
   const correction = Math.log(phasesTried * Math.max(1, trials));
-  const rate = Math.min(1, (count / length) * (width + 1));
-  let logP = Math.min(
-    logBinomialTail(hits, cycles, rate),
-    logOccupancyTail(hits, cycles, count, width + 1, length),
-  ) + correction;
-  if (sizes && hits >= 3) {
-    // Against spikes at least as large as the smallest matched one.
-    let smallest = Infinity, larger = 0;
-    for (const size of matchedSize) smallest = Math.min(smallest, size);
-    for (let i = 0; i < count; i++) if (sizes[i] >= smallest) larger++;
-    const sized = Math.min(
-      logBinomialTail(hits, cycles, Math.min(1, (larger / length) * (width + 1))),
-      logOccupancyTail(hits, cycles, larger, width + 1, length),
-    ) + correction + Math.log(count);
-    logP = Math.min(logP, sized);
-  }
-  return { period: refinedPeriod, phase, hits, cycles, logP: Math.min(0, logP), matched };
+  const against = (events: number) =>
+    Math.min(
+      logBinomialTail(hits, cycles, Math.min(1, (events / length) * (width + 1))),
+      logOccupancyTail(hits, cycles, events, width + 1, length),
+    ) + correction;
+  const logP = against(count);
+  if (!sizes || hits < JUDGE.minHits) return logP;
+  let smallest = Infinity, larger = 0;
+  for (const size of matchedSize) smallest = Math.min(smallest, size);
+  for (let i = 0; i < count; i++) if (sizes[i] >= smallest) larger++;
+  return Math.min(logP, against(larger) + Math.log(count));
 }
 
 /**
@@ -147,11 +184,11 @@ export function lockPeriod(
   tolerance: number,
   trials: number,
   sizes?: Float64Array,
-  enough = Math.log(1e-6),
+  enough: number = JUDGE.maxLogP,
   spend: (events: number) => void = () => {},
 ): EventFold | null {
   let estimate = period;
-  for (let span = 16 * period; span < length; span *= 2) {
+  for (let span = JUDGE.lockCycles * period; span < length; span *= 2) {
     const end = upperBound(positions, span);
     spend(end);
     const fold = foldEvents(
@@ -162,22 +199,29 @@ export function lockPeriod(
       trials,
       sizes?.subarray(0, end),
     );
-    if (!fold || fold.hits < 3 || fold.hits < 0.5 * fold.cycles) break;
+    if (!fold || fold.hits < JUDGE.minHits || fold.hits < JUDGE.minHitShare * fold.cycles) break;
     estimate = fold.period;
   }
   spend(positions.length);
   const loose = foldEvents(positions, length, estimate, tolerance, trials, sizes);
-  if (!loose || loose.hits < 3) return loose;
+  if (!loose || loose.hits < JUDGE.minHits) return loose;
   // The tight fold decides once the period is locked: a loose window wider than the spacing
   // of a train's spikes within a multiple of its period would hold a spike in every cycle.
   spend(positions.length);
-  const tight = foldEvents(positions, length, loose.period, 1.5, trials, sizes);
-  if (!tight || tight.hits < 3) return loose;
-  if (tight.logP <= enough || tight.hits < 0.5 * tight.cycles) return tight;
+  const tight = foldEvents(positions, length, loose.period, JUDGE.tolerance, trials, sizes);
+  if (!tight || tight.hits < JUDGE.minHits) return loose;
+  if (tight.logP <= enough || tight.hits < JUDGE.minHitShare * tight.cycles) return tight;
   // A train of whole-number period sits exactly on its phase: a window of one point holding
   // the same cycles is as many hits against half the chance (paid for as a second test).
   spend(positions.length);
-  const exact = foldEvents(positions, length, tight.period, 0.5, 2 * trials, sizes);
+  const exact = foldEvents(
+    positions,
+    length,
+    tight.period,
+    JUDGE.exactTolerance,
+    2 * trials,
+    sizes,
+  );
   return exact && exact.hits >= tight.hits && exact.logP < tight.logP ? exact : tight;
 }
 

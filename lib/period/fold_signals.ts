@@ -15,6 +15,7 @@
  * ```
  */
 import { foldShape, type ShapeFold } from "./shape_fold.ts";
+import { PROPOSE } from "./tuning.ts";
 /**
  * The autocorrelation's two inputs in one pass over z, reduced by `factor`: the spike signal
  * (|z| beyond 2.5, capped at 6 above it, so one huge spike cannot outweigh a train of ordinary
@@ -32,9 +33,10 @@ export function reduceSignals(
     const start = i;
     for (const end = Math.min(z.length, i + factor); i < end; i++) {
       const v = z[i], a = Math.abs(v);
-      const soft = a > 2.5 ? Math.min(a - 2.5, 6) : 0;
+      const soft = a > PROPOSE.spikeFloor ? Math.min(a - PROPOSE.spikeFloor, PROPOSE.spikeCap) : 0;
       if (soft > Math.abs(extreme)) extreme = v > 0 ? soft : -soft;
-      sum += v > 4 ? 4 : v < -4 ? -4 : v;
+      const clip = PROPOSE.shapeClip;
+      sum += v > clip ? clip : v < -clip ? -clip : v;
     }
     spikes[b] = extreme;
     shape[b] = sum / (i - start);
@@ -61,7 +63,7 @@ export function noiseSignal(
     for (const end = Math.min(values.length, i + factor); i < end; i++) {
       const j = i > 0 ? i - 1 : i;
       if (finite && (!finite[i] || !finite[j])) continue;
-      change += Math.log(Math.abs(values[i] - values[j]) + 1e-12);
+      change += Math.log(Math.abs(values[i] - values[j]) + PROPOSE.changeFloor);
       count++;
     }
     if (count === 0) {
@@ -97,7 +99,7 @@ export function bestShape(
   period: number,
 ): ShapeFold {
   const level = foldShape(shape, finite, period);
-  if (period < 4) return level;
+  if (period < PROPOSE.noiseMinPeriod) return level;
   const noise = foldShape(changes, finite, period);
   return noise.z > level.z ? noise : level;
 }

@@ -18,6 +18,7 @@
  * ```
  */
 import { type EventFold, lockPeriod } from "./event_fold.ts";
+import { JUDGE } from "./tuning.ts";
 
 export function fundamental(
   found: EventFold,
@@ -25,24 +26,40 @@ export function fundamental(
   length: number,
   trials: number,
   sizes?: Float64Array,
-  maxDivisor = 64,
+  maxDivisor: number = JUDGE.maxDivisor,
   spend: (events: number) => void = () => {},
 ): EventFold {
   const strength = found.hits / found.cycles;
-  const step = Math.max(1, Math.floor(found.matched.length / 24));
-  const sample = found.matched.filter((_, i) => i % step === 0).slice(0, 24);
+  const sampled = JUDGE.fundamentalSample;
+  const step = Math.max(1, Math.floor(found.matched.length / sampled));
+  const sample = found.matched.filter((_, i) => i % step === 0).slice(0, sampled);
   let best = found;
   for (let k = 2; k <= maxDivisor && found.period / k >= 2; k++) {
     const period = found.period / k;
     let near = 0;
     for (const at of sample) {
-      if (hasNeighbour(positions, at + period, 1.5) || hasNeighbour(positions, at - period, 1.5)) {
+      const reach = JUDGE.tolerance;
+      if (
+        hasNeighbour(positions, at + period, reach) || hasNeighbour(positions, at - period, reach)
+      ) {
         near++;
       }
     }
-    if (near < 0.6 * strength * sample.length) continue;
-    const fold = lockPeriod(positions, length, period, 1.5, trials, sizes, undefined, spend);
-    if (fold && fold.hits >= 3 && fold.hits / fold.cycles >= 0.6 * strength) best = fold;
+    if (near < JUDGE.fundamentalShare * strength * sample.length) continue;
+    const fold = lockPeriod(
+      positions,
+      length,
+      period,
+      JUDGE.tolerance,
+      trials,
+      sizes,
+      undefined,
+      spend,
+    );
+    const share = fold ? fold.hits / fold.cycles : 0;
+    if (fold && fold.hits >= JUDGE.minHits && share >= JUDGE.fundamentalShare * strength) {
+      best = fold;
+    }
   }
   return best;
 }

@@ -9,3 +9,6 @@ export * from "./fold_signals.ts";
 export * from "./cycle_checks.ts";
 export * from "./shape_fundamental.ts";
 export * from "./occupancy_tail.ts";
+export * from "./tuning.ts";
+export * from "./normal_tail.ts";
+export * from "./seasonal_fold.ts";

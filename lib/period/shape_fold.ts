@@ -16,6 +16,7 @@
  * // a profile repeated 10 times with small noise: r2 ≈ 1, z ≫ 6
  * ```
  */
+import { JUDGE } from "./tuning.ts";
 
 /** The fold's statistics. */
 export interface ShapeFold {
@@ -121,8 +122,8 @@ export function profileCorrelation(profile: Float64Array, shift: number): number
  */
 export function profileRepeats(
   profile: Float64Array,
-  maxRepeats = 64,
-  threshold = 0.35,
+  maxRepeats: number = JUDGE.maxRepeats,
+  threshold: number = JUDGE.repeatCorrelation,
 ): number[] {
   const found: number[] = [];
   for (let k = 2; k <= maxRepeats && profile.length / k >= 2; k++) {

@@ -29,6 +29,7 @@
  * shapeFundamental(81, foldAt(81), foldAt, (p, f) => f.z >= 6).period; // 8.1
  * ```
  */
+import { JUDGE } from "./tuning.ts";
 import { profileCorrelation, profileRepeats, type ShapeFold } from "./shape_fold.ts";
 
 export function shapeFundamental(
@@ -40,22 +41,24 @@ export function shapeFundamental(
   const repeats = profileRepeats(fold.profile);
   const own = profileCorrelation(fold.profile, 1);
   const tries = new Set(repeats);
-  for (let k = 2; k <= Math.min(16, period / 2); k++) tries.add(k);
+  for (let k = 2; k <= Math.min(JUDGE.maxSmoothDivisor, period / 2); k++) tries.add(k);
   for (const k of [...tries].sort((a, b) => b - a)) {
     const divisor = period / k;
     if (divisor < 2) continue;
-    const whole = Math.abs(divisor - Math.round(divisor)) <= 0.05;
-    const fine = !whole && fold.profile.length <= 4096
+    const whole = Math.abs(divisor - Math.round(divisor)) <= JUDGE.wholeDivisor;
+    const fine = !whole && fold.profile.length <= JUDGE.maxPhaseOrderBins
       ? phaseOrderCorrelation(fold.profile, divisor)
       : -1;
     // Smooth in the order of sub-point phase, and much smoother so than in its own order.
-    const smooth = fine >= 0.7 && fine >= own + 0.4;
+    const smooth = fine >= JUDGE.smoothOrder && fine >= own + JUDGE.smoothGain;
     if (!smooth && !repeats.includes(k)) continue;
     const candidate = foldAt(divisor);
     if (!significant(divisor, candidate)) continue;
     const share = candidate.explained / fold.explained;
-    const keeps = whole ? 0.85 : Math.max(0.55, 0.9 * smearedShare(own, period, k));
-    if (share >= keeps || (smooth && share >= 0.3)) {
+    const keeps = whole
+      ? JUDGE.wholeKeeps
+      : Math.max(JUDGE.fractionKeeps, JUDGE.smearKeeps * smearedShare(own, period, k));
+    if (share >= keeps || (smooth && share >= JUDGE.smoothKeeps)) {
       return shapeFundamental(divisor, candidate, foldAt, significant);
     }
   }
@@ -70,7 +73,7 @@ export function shapeFundamental(
  * E|Δ| = (k′² − 1)/(3k′²) the mean distance between two of the offsets (1/3 when continuous).
  */
 export function smearedShare(lagOne: number, period: number, k: number): number {
-  const whole = Math.abs(period - Math.round(period)) <= 0.05;
+  const whole = Math.abs(period - Math.round(period)) <= JUDGE.wholeDivisor;
   const q = whole ? k / gcd(Math.round(period), k) : Infinity;
   const distance = Number.isFinite(q) ? (q * q - 1) / (3 * q * q) : 1 / 3;
   return 1 - distance * (1 - Math.max(-1, Math.min(1, lagOne)));

@@ -7,4 +7,6 @@ export * from "./local_scale.ts";
 export * from "./decimate.ts";
 export * from "./fill_non_finite.ts";
 export * from "./median_of_medians.ts";
+export * from "./extremes.ts";
+export * from "./quantum.ts";
 export * from "./student_t.ts";

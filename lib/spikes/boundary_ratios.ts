@@ -15,6 +15,7 @@
  * ```
  */
 import { max, median, min } from "simple-statistics";
+import { PREPARE } from "./tuning.ts";
 
 /** The ratios at one step of every epoch. */
 export interface BoundaryRatios {
@@ -33,7 +34,11 @@ export interface BoundaryRatios {
 }
 
 /** Median of the up-to-`count` finite points before `index` (NaN when there are none). */
-export function precedingMedian(loss: Float64Array, index: number, count = 10): number {
+export function precedingMedian(
+  loss: Float64Array,
+  index: number,
+  count: number = PREPARE.baselinePoints,
+): number {
   const window: number[] = [];
   for (let j = index - 1; j >= 0 && window.length < count; j--) {
     if (Number.isFinite(loss[j])) window.push(loss[j]);
@@ -85,7 +90,8 @@ export function boundaryRatios(
     measured++;
     const ratio = loss[i] / base;
     ratios.push(ratio);
-    if ((ratio >= 1 && z[i] >= 3) || (ratio < 1 && z[i] <= -3)) spikes++;
+    const bar = PREPARE.boundaryZ;
+    if ((ratio >= 1 && z[i] >= bar) || (ratio < 1 && z[i] <= -bar)) spikes++;
   }
   const positive = ratios.filter((r) => r > 0);
   return {

@@ -7,7 +7,8 @@
  * a shape that repeats with the epoch reads as unshuffled data. The two differ in where the
  * profile's variance sits: the data order spreads it over every point of the epoch (in the
  * generated cases no boundary point held more than a quarter of it), a boundary spike puts
- * most of it in the point holding the boundary. That point is the bin most of the epochs'
+ * most of it in the point holding the boundary — and, when it decays over a few logged points,
+ * in the points after it that keep its sign. That point is the bin most of the epochs'
  * boundary points fall in.
  *
  * Cost: O(n + P) for the fold of P bins.
@@ -20,6 +21,7 @@
 import { mean, sumNthPowerDeviations } from "simple-statistics";
 import { foldShape } from "../period/shape_fold.ts";
 import type { BoundaryRatios } from "./boundary_ratios.ts";
+import { LIST, LOCATE } from "./tuning.ts";
 
 export interface BoundaryShape {
   side: "last" | "first";
@@ -29,7 +31,7 @@ export interface BoundaryShape {
 }
 
 /** The least share of the profile's variance in the boundary's bin. */
-export const BOUNDARY_SHARE = 0.4;
+export const BOUNDARY_SHARE: number = LOCATE.boundaryShare;
 
 export function boundaryShape(
   z: Float64Array,
@@ -47,12 +49,30 @@ export function boundaryShape(
   for (const [side, ratios] of [["last", last], ["first", first]] as const) {
     const bin = commonBin(ratios.indices, epochPoints, profile.length);
     if (bin < 0) continue;
-    const share = (profile[bin] - centre) ** 2 / total;
+    const share = decayShare(profile, bin, centre) / total;
     if (share >= BOUNDARY_SHARE && (!best || share > best.share)) {
       best = { side, direction: profile[bin] >= centre ? "up" : "down", share };
     }
   }
   return best;
+}
+
+/**
+ * The sum of squares of the boundary's bin and of the bins after it that keep its sign, up to
+ * the momentum tail (`LIST`: 10 % of the cycle, 2 to 30 bins): a spike that decays over a few
+ * logged points is still one boundary's spike.
+ */
+function decayShare(profile: Float64Array, bin: number, centre: number): number {
+  const bins = profile.length;
+  const tail = Math.min(LIST.tailMax, Math.max(LIST.tailMin, LIST.tailShare * bins));
+  const sign = Math.sign(profile[bin] - centre);
+  let sum = 0;
+  for (let j = 0; j < Math.min(tail, bins - 1); j++) {
+    const d = profile[(bin + j) % bins] - centre;
+    if (j > 0 && Math.sign(d) !== sign) break;
+    sum += d * d;
+  }
+  return sum;
 }
 
 /** The bin most of the indices fall in when folded at `period` (−1 when there are none). */

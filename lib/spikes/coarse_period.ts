@@ -19,11 +19,16 @@
 import { median } from "simple-statistics";
 import { findPeriod, type Period } from "../period/mod.ts";
 import { robustResiduals } from "./residuals.ts";
+import { PREPARE } from "./tuning.ts";
 
-export function coarsePeriod(loss: Float64Array, blocks: number[] = [8, 64]): Period | null {
+export function coarsePeriod(
+  loss: Float64Array,
+  blocks: readonly number[] = PREPARE.coarseBlocks,
+  checkpoint?: (units: number) => void,
+): Period | null {
   for (const size of blocks) {
     const count = Math.floor(loss.length / size);
-    if (count < 200) break;
+    if (count < PREPARE.coarseMinBlocks) break;
     const coarse = new Float64Array(count);
     const finite: number[] = [];
     for (let b = 0; b < count; b++) {
@@ -34,14 +39,14 @@ export function coarsePeriod(loss: Float64Array, blocks: number[] = [8, 64]): Pe
       coarse[b] = finite.length > 0 ? median(finite) : NaN;
     }
     const residuals = robustResiduals(coarse);
-    const found = findPeriod(residuals.z, residuals.finite, {}, residuals.values);
+    const found = findPeriod(residuals.z, residuals.finite, { checkpoint }, residuals.values);
     if (found) {
       const offset = (size - 1) / 2;
       return {
         ...found,
         period: found.period * size,
         phase: found.phase * size + offset,
-        matched: found.matched.map((b) => b * size + offset),
+        matched: found.matched.map((b) => Math.round(b * size + offset)),
       };
     }
   }

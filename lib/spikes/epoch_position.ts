@@ -16,9 +16,10 @@
  * // ssd_double_norm with 157 steps per epoch: epochPosition(...) → ["last-step", null]
  * ```
  */
-import { circularDistance, logBinomialTail, type Period } from "../period/mod.ts";
+import { circularDistance, logBinomialTail, modulo, type Period } from "../period/mod.ts";
 import type { BoundaryRatios } from "./boundary_ratios.ts";
 import type { EpochAlignment } from "./types.ts";
+import { LIST, LOCATE } from "./tuning.ts";
 
 /** A period at the epoch's length when its last or first step spikes in most epochs. */
 export function foldAtEpoch(
@@ -33,15 +34,15 @@ export function foldAtEpoch(
   for (let i = 0; i < z.length; i++) {
     if (!finite[i]) continue;
     counted++;
-    if (Math.abs(z[i]) >= 3) extreme++;
+    if (Math.abs(z[i]) >= LOCATE.epochZ) extreme++;
   }
   const rate = counted > 0 ? extreme / counted : 1;
   let best: Period | null = null;
   for (const side of [last, first]) {
     const hits = Math.round(side.spikeShare * side.epochs);
-    if (side.epochs < 3 || side.spikeShare < 0.6) continue;
-    const logP = logBinomialTail(hits, side.epochs, rate) + Math.log(4);
-    if (logP > Math.log(1e-4) || (best && best.logP <= logP)) continue;
+    if (side.epochs < LOCATE.epochMinEpochs || side.spikeShare < LOCATE.epochMinShare) continue;
+    const logP = logBinomialTail(hits, side.epochs, rate) + Math.log(LOCATE.epochTrials);
+    if (logP > Math.log(LOCATE.epochMaxP) || (best && best.logP <= logP)) continue;
     const up = (side.median ?? 1) >= 1;
     best = {
       period: epochPoints,
@@ -74,13 +75,21 @@ export function epochPosition(
   if (found.kind === "shape") return ["whole-epoch", null];
   const reach = Math.max(stride, 1);
   const toLast = circularDistance(phase, stepsPerEpoch - 1, stepsPerEpoch);
-  const toFirst = circularDistance(phase, 0, stepsPerEpoch);
+  let toFirst = circularDistance(phase, 0, stepsPerEpoch);
+  // A spike at the first step that decays over a few steps (momentum carries it) peaks, in
+  // logged points, anywhere in its tail: within the tail after the first step, it is the first
+  // step's, as the spike list counts its tail with it — unless the rest of the epoch repeats
+  // too (data sorted by class changes class a few steps in: the data order's).
+  const points = stepsPerEpoch / reach;
+  const tail = reach * Math.min(LIST.tailMax, Math.max(LIST.tailMin, LIST.tailShare * points));
+  const decay = found.smoothness === null && modulo(phase, stepsPerEpoch) <= tail;
+  if (toLast > reach && decay) toFirst = Math.min(toFirst, reach);
   if (toLast > reach && toFirst > reach) return ["other", null];
   if (stride >= 2 && toLast <= reach && toFirst <= reach) {
     // Logged means of several steps: one point may hold both boundaries. The spikier one wins
     // when the two differ; else the last batch, unless it is known to be full.
     const lead = (first?.spikeShare ?? 0) - (last?.spikeShare ?? 0);
-    if (Math.abs(lead) > 0.2) return [lead > 0 ? "first-step" : "last-step", null];
+    if (Math.abs(lead) > LOCATE.boundaryLead) return [lead > 0 ? "first-step" : "last-step", null];
     return fullLastBatch ? ["first-step", "last-step"] : ["last-step", "first-step"];
   }
   return [toLast <= toFirst ? "last-step" : "first-step", null];

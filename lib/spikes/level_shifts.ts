@@ -22,9 +22,10 @@
  */
 import { localScale, rollingMedianOfMedians } from "../series/mod.ts";
 import type { Residuals } from "./residuals.ts";
+import { PREPARE } from "./tuning.ts";
 
 /** Points on each side of a level shift (a shift is seen only where that many exist). */
-export const LEVEL_SHIFT_WIDTH = 4;
+export const LEVEL_SHIFT_WIDTH: number = PREPARE.shiftWidth;
 
 export function levelShifts(residuals: Residuals, width = LEVEL_SHIFT_WIDTH): Float64Array {
   const { values, trend, z, scale, finite } = residuals;
@@ -34,7 +35,8 @@ export function levelShifts(residuals: Residuals, width = LEVEL_SHIFT_WIDTH): Fl
   const prefix = new Float64Array(n + 1);
   let smallest = Infinity;
   for (let i = 0; i < n; i++) {
-    const clipped = z[i] > 3 ? 3 : z[i] < -3 ? -3 : z[i];
+    const clip = PREPARE.shiftClip;
+    const clipped = z[i] > clip ? clip : z[i] < -clip ? -clip : z[i];
     prefix[i + 1] = prefix[i] + (finite[i] ? trend[i] + clipped * scale[i] : trend[i]);
     if (scale[i] < smallest) smallest = scale[i];
   }
@@ -56,7 +58,8 @@ export function levelShifts(residuals: Residuals, width = LEVEL_SHIFT_WIDTH): Fl
   }
   const drift = rollingMedianOfMedians(shift);
   for (let i = 0; i < n; i++) shift[i] -= drift[i];
-  const spread = localScale(shift, 64, Math.max(1e-3 * smallest, 1e-300));
+  const floor = Math.max(PREPARE.shiftScaleFloor * smallest, 1e-300);
+  const spread = localScale(shift, PREPARE.scaleBlock, floor);
   for (let i = 0; i < n; i++) shift[i] /= spread[i];
   return shift;
 }

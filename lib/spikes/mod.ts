@@ -2,7 +2,7 @@
 export * from "./analyze_spikes.ts";
 export * from "./types.ts";
 export * from "./residuals.ts";
-export * from "./detect_spikes.ts";
+export { type Extreme, extremes, positionsOf, sizesOf } from "../series/mod.ts";
 export * from "./boundary_ratios.ts";
 export * from "./epoch_layout.ts";
 export * from "./step_axis.ts";

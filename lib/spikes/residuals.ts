@@ -9,6 +9,9 @@
  * ignores spikes), the noise scale a blockwise MAD (see `localScale`), and
  * z = (y − trend) / scale.
  *
+ * Values logged with a fixed number of decimals (`decimalQuantum`) take a noise scale of at
+ * least half a rounding step: a change of one step is then z ≤ 2, noise, not a spike.
+ *
  * Non-finite points get z = 0 and are excluded through `finite`.
  *
  * Cost: a few O(n) passes over typed arrays.
@@ -19,7 +22,14 @@
  * z[3] > 6; // true: the 4× point stands out
  * ```
  */
-import { fillNonFinite, localScale, rollingMedianOfMedians } from "../series/mod.ts";
+import { median } from "simple-statistics";
+import {
+  decimalQuantum,
+  fillNonFinite,
+  localScale,
+  rollingMedianOfMedians,
+} from "../series/mod.ts";
+import { PREPARE } from "./tuning.ts";
 
 /** The residual view of a series. */
 export interface Residuals {
@@ -42,6 +52,12 @@ export interface Residuals {
   finite: Uint8Array;
   /** How many points are not finite, and the index of the first (-1 when none). */
   nonFinite: { count: number; first: number };
+  /** The rounding step of the logged values (`decimalQuantum`), 0 when none. */
+  quantum: number;
+  /** The typical noise scale: the median of `scale` over the finite points (a sample of them). */
+  noise: number;
+  /** The scatter of one point by the robust estimates of `scatter` (not floored as `scale` is). */
+  scatter: number;
 }
 
 export function robustResiduals(loss: Float64Array): Residuals {
@@ -55,10 +71,13 @@ export function robustResiduals(loss: Float64Array): Residuals {
   const smooth = rollingMedianOfMedians(y);
   const residual = new Float64Array(n);
   for (let i = 0; i < n; i++) residual[i] = finite[i] ? y[i] - smooth[i] : 0;
-  const floor = domain === "log" ? 1e-9 : 1e-9 * maxAbs(y);
-  const scale = localScale(residual, 64, floor || 1e-300);
+  const floor = domain === "log" ? PREPARE.logScaleFloor : PREPARE.linearScaleFloor * maxAbs(y);
+  const scale = localScale(residual, PREPARE.scaleBlock, floor || 1e-300);
+  const quantum = decimalQuantum(loss);
+  if (quantum > 0) floorAtQuantum(scale, smooth, quantum, domain);
   const onset = new Float64Array(n);
-  for (let i = 13; i < n; i++) onset[i] = finite[i] ? (y[i] - smooth[i - 13]) / scale[i] : 0;
+  const lag = PREPARE.onsetLag;
+  for (let i = lag; i < n; i++) onset[i] = finite[i] ? (y[i] - smooth[i - lag]) / scale[i] : 0;
   // z in place of the residual: one array fewer.
   for (let i = 0; i < n; i++) residual[i] /= scale[i];
   return {
@@ -70,7 +89,59 @@ export function robustResiduals(loss: Float64Array): Residuals {
     scale,
     finite,
     nonFinite: { count, first },
+    quantum,
+    noise: typicalScale(scale, finite),
+    scatter: scatter(y, smooth, finite),
   };
+}
+
+/**
+ * Raises the noise scale to `PREPARE.quantumNoise` rounding steps: in ln(loss) a step of q at
+ * the level e^trend is q / e^trend.
+ */
+function floorAtQuantum(
+  scale: Float64Array,
+  trend: Float64Array,
+  quantum: number,
+  domain: "log" | "linear",
+): void {
+  const step = PREPARE.quantumNoise * quantum;
+  for (let i = 0; i < scale.length; i++) {
+    const floor = domain === "log" ? step / Math.exp(trend[i]) : step;
+    if (scale[i] < floor) scale[i] = floor;
+  }
+}
+
+/** The median scale over the finite points, on an evenly strided sample of at most 10 001. */
+function typicalScale(scale: Float64Array, finite: Uint8Array): number {
+  const stride = Math.max(1, Math.floor(scale.length / 10_000));
+  const sample: number[] = [];
+  for (let i = 0; i < scale.length; i += stride) if (finite[i]) sample.push(scale[i]);
+  return sample.length > 0 ? median(sample) : 0;
+}
+
+/**
+ * The scatter of one point, by two robust estimates (σ for Gaussian noise, on an evenly strided
+ * sample of at most 10 001 points): 1.4826 × the median |residual| around the trend, and
+ * 1.4826 / √2 × the median |difference| between neighbours. Each is thrown off by one thing — a
+ * trend too coarse for a short series (its rolling median is then the series' median), blow-ups
+ * on alternate points (every difference is one) — so the smaller is taken. Not the analysis'
+ * noise scale, which a block's mean absolute deviation bounds from below (for running means and
+ * rounded values): blow-ups on a third of the points would set it.
+ */
+function scatter(values: Float64Array, trend: Float64Array, finite: Uint8Array): number {
+  const stride = Math.max(1, Math.floor(values.length / 10_000));
+  const around: number[] = [], between: number[] = [];
+  for (let i = 0; i < values.length; i += stride) {
+    if (!finite[i]) continue;
+    around.push(Math.abs(values[i] - trend[i]));
+    if (i > 0 && finite[i - 1]) between.push(Math.abs(values[i] - values[i - 1]));
+  }
+  if (around.length === 0) return 0;
+  const fromTrend = 1.4826 * median(around);
+  return between.length > 0
+    ? Math.min(fromTrend, (1.4826 / Math.SQRT2) * median(between))
+    : fromTrend;
 }
 
 function maxAbs(x: Float64Array): number {

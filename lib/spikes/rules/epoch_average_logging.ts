@@ -1,0 +1,63 @@
+/**
+ * `epoch-average-logging`: the logged loss is a running mean that restarts every epoch (Keras's
+ * progress bar, torchvision's `global_avg`): its jumps are an artefact of logging.
+ *
+ * Why: the j-th point since the restart averages j batches, so the change between consecutive
+ * points falls as 1/j; a per-step loss does not decay so (`running_mean_signature.ts`). A
+ * warning when the restarts move the logged value by a tenth of the loss or more: the curve
+ * shown then hides the real one; information otherwise.
+ *
+ * @example
+ * ```ts
+ * epochAverageLogging.explain(evidence)?.title; // "The logged loss is a running mean …"
+ * ```
+ */
+import { EXPLAIN } from "../tuning.ts";
+import type { Evidence, Rule } from "./evidence.ts";
+import { epochText } from "./epoch_text.ts";
+import { fmt } from "./format.ts";
+
+export const epochAverageLogging: Rule = {
+  id: "epoch-average-logging",
+  explain(e) {
+    if (e.reading?.cause !== "running-mean") return null;
+    const hides = hidesCurve(e);
+    return {
+      id: "epoch-average-logging",
+      severity: hides ? "warning" : "info",
+      title: "The logged loss is a running mean that restarts every epoch",
+      evidence: `a saw-tooth every ${e.periodicity.period} steps ${
+        epochText(e)
+      }, restarting at phase ${e.periodicity.phase}; the change between consecutive points falls as j^${
+        e.signature!.slope.toFixed(2)
+      } with the j-th point since the restart, as a mean over j batches does (per-step losses do not decay so). The jumps are an artefact of logging, not of training${
+        hides
+          ? `, and they hide the real curve: each restart moves the logged value by ${
+            restartText(e)
+          } on average, so the curve shown lags the loss by as much within each epoch`
+          : ""
+      }.`,
+      remedies: [
+        "Log the loss of each step (`loss.item()` per batch) instead of the mean since the epoch began; Keras: a `Callback.on_train_batch_end` that records `logs['loss']` is already that running mean — log per-batch values with a custom metric or `model.train_on_batch`.",
+        "If a smooth curve is wanted, use an exponential moving average that does not restart at epoch boundaries.",
+      ],
+    };
+  },
+};
+
+/**
+ * Whether the restarts are large enough to hide the real curve: the logged value moves by
+ * `EXPLAIN.hiddenCurve` of the loss or more at a restart (in ln(loss); for a loss that is not
+ * positive, that share of its typical level).
+ */
+function hidesCurve(e: Evidence): boolean {
+  const size = e.signature?.restartSize ?? 0;
+  return e.scale === "log"
+    ? size >= Math.log(1 + EXPLAIN.hiddenCurve)
+    : size >= EXPLAIN.hiddenCurve * e.typicalLevel;
+}
+
+function restartText(e: Evidence): string {
+  const size = e.signature?.restartSize ?? 0;
+  return e.scale === "log" ? `${fmt(100 * (Math.exp(size) - 1))} %` : fmt(size);
+}

@@ -1,0 +1,17 @@
+/**
+ * Numbers as the findings print them: three significant digits, exponents beyond 1e5 or below
+ * 1e-3.
+ *
+ * @example
+ * ```ts
+ * fmt(4.0312); // "4.03"
+ * fmt(0.00012); // "1.20e-4"
+ * ```
+ */
+export function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  return a !== 0 && (a >= 1e5 || a < 1e-3)
+    ? x.toExponential(2)
+    : Number(x.toPrecision(3)).toString();
+}
