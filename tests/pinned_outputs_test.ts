@@ -15,6 +15,7 @@ const about: Record<string, string> = {
   "last_batch_findings.json": "lastBatchFindings words the findings of",
   "contrastive_reports.json": "checkContrastiveStability answers the public cases of",
   "forecast_overflow.json": "forecastOverflow forecasts the series of",
+  "json_error_position.json": "jsonErrorPosition finds where each text stops being JSON in",
 };
 
 for (const [path, text] of pinned) {
