@@ -35,10 +35,12 @@ export function autocorrelation2(
   const lags = Math.min(maxLag, n - 1);
   const size = paddedLength(n, lags);
   const re = new Float64Array(size), im = new Float64Array(size);
-  let meanA = 0, meanB = 0;
+  let meanA = 0, meanB = 0, constantA = true, constantB = true;
   for (let i = 0; i < n; i++) {
     meanA += a[i];
     meanB += b[i];
+    constantA &&= a[i] === a[0];
+    constantB &&= b[i] === b[0];
   }
   meanA /= n;
   meanB /= n;
@@ -61,7 +63,9 @@ export function autocorrelation2(
     im[p] = im[q] = (br * br + bi * bi) / 4;
   }
   fftFromBitReversed(re, im, true);
-  return [normalise(re, lags), normalise(im, lags)];
+  // A constant series is told by its values, not by its zero-lag power: the transform's
+  // rounding leaves that about 1e-32, not 0, and the other lags divided by it came out ±1e16.
+  return [normalise(re, lags, constantA), normalise(im, lags, constantB)];
 }
 
 /**
@@ -79,10 +83,10 @@ function paddedLength(n: number, lags: number): number {
   return size;
 }
 
-function normalise(acf: Float64Array, lags: number): Float64Array {
+function normalise(acf: Float64Array, lags: number, constant: boolean): Float64Array {
   const out = new Float64Array(lags + 1);
   const zero = acf[0];
-  if (!(zero > 0)) {
+  if (constant || !(zero > 0)) {
     out[0] = 1;
     return out;
   }
