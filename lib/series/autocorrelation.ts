@@ -1,3 +1,5 @@
+import { bitReversal, fftFromBitReversed, fftToBitReversed } from "./fft.ts";
+
 /**
  * Normalised autocorrelation of two real series at once, by FFT.
  *
@@ -13,12 +15,17 @@
  *
  * @example
  * ```ts
- * const [ra] = autocorrelation2(new Float64Array([1, -1, 1, -1]), new Float64Array(4));
- * ra[1]; // -0.75: lag 1 of an alternating series
+ * import { assertAlmostEquals, assertEquals } from "@std/assert";
+ * import { autocorrelation2 } from "./autocorrelation.ts";
+ * const [alternating, flat] = autocorrelation2(
+ *   new Float64Array([1, -1, 1, -1]),
+ *   new Float64Array([3, 3, 3, 3]),
+ * );
+ * assertAlmostEquals(alternating[1], -0.75, 1e-12); // lag 1 of an alternating series
+ * assertAlmostEquals(alternating[2], 0.5, 1e-12);
+ * assertEquals([...flat], [1, 0, 0, 0]); // a constant series, by convention
  * ```
  */
-import { bitReversal, fftFromBitReversed, fftToBitReversed } from "./fft.ts";
-
 export function autocorrelation2(
   a: Float64Array,
   b: Float64Array,
@@ -71,6 +78,15 @@ export function autocorrelation2(
 /**
  * The most lags (up to n − 1) that cost no more than `maxLag`: the transform is padded to the
  * power of two ≥ n + maxLag, which holds every lag up to its length − n without wrapping.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { affordableLags } from "./autocorrelation.ts";
+ * // 100 + 10 needs 128 points, which hold lags up to 128 − 100 = 28 at no extra cost
+ * assertEquals(affordableLags(100, 10), 28);
+ * assertEquals(affordableLags(1, 5), 0);
+ * ```
  */
 export function affordableLags(n: number, maxLag: number): number {
   if (n <= 1) return 0;
