@@ -11,7 +11,11 @@
  *
  * @example
  * ```ts
- * jsonErrorPosition("[1, 2,, 3]"); // 6
+ * import { assertEquals } from "@std/assert";
+ * import { jsonErrorPosition } from "./json_error_position.ts";
+ * assertEquals(jsonErrorPosition("[1, 2,, 3]"), 6); // the second comma
+ * assertEquals(jsonErrorPosition('{"loss": [1, NaN]}'), -1); // Python's NaN is valid here
+ * assertEquals(jsonErrorPosition("[1, 2"), 5); // the end: the array never closes
  * ```
  */
 export function jsonErrorPosition(text: string): number {
