@@ -1,27 +1,3 @@
-/**
- * Content negotiation for analysis answers: JSON (default), the Markdown summary alone, or the
- * loss plot as SVG, chosen by `?format=` or else by the `Accept` header.
- *
- * Why both: a training script's `curl` wants JSON, a terminal or chat wants `text/markdown`, a
- * person wants the picture; `?format=svg` is there because typing a query is easier than a header
- * (and a browser's address bar cannot send one). `?format=` wins over `Accept`.
- *
- * `Accept` is parsed by hono's `accepts` helper (RFC 9110 §12.5.1 media ranges with q-values);
- * the choice is the supported type of the highest q, ties going to the more specific range, then
- * to the order the client listed them: any type (star/star, curl's default) or no header is JSON, `text/*` is
- * Markdown, `image/*` is SVG, and a header that allows none of the three (e.g. only `image/png`)
- * is a 406 problem listing what is available. Every negotiated answer says `Vary: Accept`, so a
- * cache keeps the forms apart. Errors stay problem+json whatever was asked for.
- *
- * Cost: O(length of the Accept header).
- *
- * @example
- * ```ts
- * const format = answerFormat(c); // "json" | "markdown" | "svg", or a 406/422 Response
- * if (format instanceof Response) return format;
- * return formatAnswer(format, { json: () => report, markdown: () => report.summary, svg });
- * ```
- */
 import { z } from "./zod.ts";
 import type { Context } from "hono";
 import { accepts } from "hono/accepts";
@@ -41,7 +17,17 @@ export const MEDIA_TYPES: Readonly<Record<AnswerFormat, string>> = {
   svg: "image/svg+xml",
 };
 
-/** The `format` query parameter, for route schemas. */
+/**
+ * The `format` query parameter, for route schemas.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { FormatQuery } from "./answer_format.ts";
+ * assertEquals(FormatQuery.parse(undefined), undefined);
+ * assertEquals(FormatQuery.safeParse("pdf").success, false);
+ * ```
+ */
 export const FormatQuery = z.enum(ANSWER_FORMATS).optional().openapi({
   description: "The answer's form, instead of an Accept header: json (default), markdown (the " +
     "summary alone, text/markdown) or svg (the loss plot, image/svg+xml; needs a loss series).",
@@ -50,7 +36,45 @@ export const FormatQuery = z.enum(ANSWER_FORMATS).optional().openapi({
 
 const NONE = "";
 
-/** The form asked for, or the problem answer (406: nothing acceptable; 422: unknown format). */
+/**
+ * Content negotiation for analysis answers: the form asked for, JSON (default), the Markdown
+ * summary alone, or the loss plot as SVG, chosen by `?format=` or else by the `Accept` header;
+ * or the problem answer (406: nothing acceptable; 422: unknown format).
+ *
+ * Why both: a training script's `curl` wants JSON, a terminal or chat wants `text/markdown`, a
+ * person wants the picture; `?format=svg` is there because typing a query is easier than a header
+ * (and a browser's address bar cannot send one). `?format=` wins over `Accept`.
+ *
+ * `Accept` is parsed by hono's `accepts` helper (RFC 9110 §12.5.1 media ranges with q-values);
+ * the choice is the supported type of the highest q, ties going to the more specific range, then
+ * to the order the client listed them: any type (star/star, curl's default) or no header is JSON, `text/*` is
+ * Markdown, `image/*` is SVG, and a header that allows none of the three (e.g. only `image/png`)
+ * is a 406 problem listing what is available. Every negotiated answer says `Vary: Accept`, so a
+ * cache keeps the forms apart. Errors stay problem+json whatever was asked for.
+ *
+ * Cost: O(length of the Accept header).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { Hono } from "hono";
+ * import { answerFormat } from "./answer_format.ts";
+ * const app = new Hono().get("/", (c) => {
+ *   const format = answerFormat(c);
+ *   return format instanceof Response ? format : c.text(format);
+ * });
+ * const ask = async (url: string, accept?: string) => {
+ *   const res = await app.request(url, { headers: accept ? { accept } : {} });
+ *   return res.status === 200 ? await res.text() : res.status;
+ * };
+ * assertEquals(await ask("/"), "json");
+ * assertEquals(await ask("/", "text/*"), "markdown");
+ * assertEquals(await ask("/", "image/svg+xml;q=0.9, application/json;q=0.5"), "svg");
+ * assertEquals(await ask("/?format=markdown", "image/*"), "markdown"); // the query wins
+ * assertEquals(await ask("/", "image/png"), 406);
+ * assertEquals(await ask("/?format=pdf"), 422);
+ * ```
+ */
 export function answerFormat(c: Context): AnswerFormat | Response {
   const query = c.req.query("format");
   if (query !== undefined) {
@@ -115,14 +139,32 @@ function best(ranges: { type: string; q: number }[], supports: string[]): string
 
 /** How to produce each form; `svg` returns null when the answer has nothing to plot. */
 export interface AnswerForms {
+  /** The JSON answer. */
   json: () => unknown;
+  /** The Markdown summary. */
   markdown: () => string;
+  /** The plot, or null when there is nothing to plot. */
   svg: () => string | null;
   /** Why there is no plot, for the 406 problem. */
   noPlot?: string;
 }
 
-/** The answer in the form asked for. */
+/**
+ * The answer in the form asked for, with `Vary: Accept`; a 406 problem when the SVG is asked for
+ * and there is nothing to plot. Each form is computed only when asked for.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { formatAnswer } from "./answer_format.ts";
+ * const forms = { json: () => ({ x: 1 }), markdown: () => "**x** = 1", svg: () => null };
+ * const markdown = formatAnswer("markdown", forms);
+ * assertEquals(markdown.headers.get("content-type"), "text/markdown; charset=utf-8");
+ * assertEquals(await markdown.text(), "**x** = 1");
+ * assertEquals(formatAnswer("svg", forms).status, 406);
+ * assertEquals(formatAnswer("json", forms).headers.get("vary"), "Accept");
+ * ```
+ */
 export function formatAnswer(format: AnswerFormat, forms: AnswerForms): Response {
   let response: Response;
   if (format === "markdown") {
@@ -147,8 +189,30 @@ export function formatAnswer(format: AnswerFormat, forms: AnswerForms): Response
   return response;
 }
 
-/** The OpenAPI `content` of a 200 answer in the three forms. */
-export function formatContent<T extends z.ZodType>(schema: T) {
+/** The OpenAPI `content` of a 200 answer whose JSON form has the schema `T`. */
+export type FormatContent<T> = {
+  /** The JSON answer. */
+  "application/json": { schema: T };
+  /** The Markdown summary alone. */
+  "text/markdown": { schema: z.ZodString };
+  /** The loss plot. */
+  "image/svg+xml": { schema: z.ZodString };
+};
+
+/**
+ * The OpenAPI `content` of a 200 answer in the three forms, for `createRoute`.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { formatContent } from "./answer_format.ts";
+ * import { FindingSchema } from "./common.ts";
+ * assertEquals(Object.keys(formatContent(FindingSchema)), [
+ *   "application/json", "text/markdown", "image/svg+xml",
+ * ]);
+ * ```
+ */
+export function formatContent<T extends z.ZodType>(schema: T): FormatContent<T> {
   return {
     "application/json": { schema },
     "text/markdown": {

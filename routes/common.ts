@@ -1,11 +1,25 @@
-/** Schemas shared by several endpoints, and what an endpoint module exports. */
 import type { RouteConfig } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { Config } from "./config.ts";
 import { z } from "./zod.ts";
 import { FINDING_IDS } from "../lib/findings/mod.ts";
 
-/** A finding, as every endpoint returns it. */
+/**
+ * A finding, as every endpoint returns it (the contract's `Finding` component; the lib type is
+ * `Finding` of lib/findings).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import type { Finding } from "../lib/findings/mod.ts";
+ * import { FindingSchema } from "./common.ts";
+ * const finding: Finding = {
+ *   id: "partial-last-batch", severity: "warning", title: "…", evidence: "…", remedies: [],
+ * };
+ * assertEquals(FindingSchema.parse(finding), finding);
+ * assertEquals(FindingSchema.safeParse({ ...finding, id: "made-up" }).success, false);
+ * ```
+ */
 export const FindingSchema = z.object({
   id: z.enum(FINDING_IDS).openapi({
     description: "From a fixed vocabulary; clients switch on it.",
@@ -19,6 +33,14 @@ export const FindingSchema = z.object({
 /**
  * `[low, high]`: two numbers. Its JSON Schema says `items` and the length besides the tuple's
  * `prefixItems` (OpenAPI linters require `items` on every array; the length keeps it a pair).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { RangeSchema } from "./common.ts";
+ * assertEquals(RangeSchema.parse([1, 2]), [1, 2]);
+ * assertEquals(RangeSchema.safeParse([1, 2, 3]).success, false);
+ * ```
  */
 export const RangeSchema = z.tuple([z.number(), z.number()]).openapi({
   items: { type: "number" },
@@ -39,7 +61,10 @@ export const SummarySchema = z.string().openapi({
  * (also the MCP tool's input schema); `run` throws `RangeError`/`TypeError` on input that passes
  * the schema but cannot be analysed (the app turns those into 422 problems).
  */
-export interface Tool<Input = unknown, Output extends { summary: string } = { summary: string }> {
+export interface Tool<
+  Input = unknown,
+  Output extends { summary: string } = { summary: string },
+> {
   /** MCP tool name, e.g. `analyze_loss_spikes`. */
   name: string;
   /** One-line title. */

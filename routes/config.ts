@@ -1,12 +1,11 @@
 /**
- * The service's limits and settings, read from the environment once at start-up.
+ * The service's limits and settings, every one with the environment variable that sets it; read
+ * from the environment once at start-up ({@linkcode configFromEnv}).
  *
  * Only this object carries configuration into the app, so the app itself never reads
  * `Deno.env` and runs on any Fetch-API runtime: `main.ts` passes `Deno.env.get`, a Cloudflare
  * Worker its `env` bindings, a test a plain object.
  */
-
-/** Every setting, with the environment variable that sets it. */
 export interface Config {
   /** `MAX_BODY_BYTES`: the largest request body, in bytes. */
   maxBodyBytes: number;
@@ -48,6 +47,14 @@ export interface Config {
  * The defaults, chosen so that the worst case of every endpoint answers in under 2 s on one
  * core (measured by `bench/worst_case.ts`; the README has the numbers). A 10⁶-point series is
  * about 19 MB as JSON and 37 MB as a TensorBoard CSV export (wall time, step, value).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * assertEquals(defaultConfig.maxSeriesPoints, 1_000_000);
+ * assertEquals(defaultConfig.apiToken, undefined); // no auth unless API_TOKEN is set
+ * ```
  */
 export const defaultConfig: Config = {
   maxBodyBytes: 40 * 1024 * 1024,
@@ -62,7 +69,29 @@ export const defaultConfig: Config = {
   corsOrigins: ["*"],
 };
 
-/** Reads the settings from `get` (e.g. `(k) => Deno.env.get(k)`), falling back to the defaults. */
+/**
+ * Reads the settings from `get` (e.g. `(k) => Deno.env.get(k)`), falling back to the defaults
+ * for unset or empty variables. `CORS_ORIGINS` is a comma-separated list. O(settings).
+ *
+ * @throws {RangeError} for a limit that is not a positive number (`HEADER_TIMEOUT_MS` may be 0).
+ * @example
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { configFromEnv } from "./config.ts";
+ * const env: Record<string, string> = {
+ *   MAX_SERIES_POINTS: "500", CORS_ORIGINS: "https://a.example, https://b.example",
+ * };
+ * const config = configFromEnv((name) => env[name]);
+ * assertEquals(config.maxSeriesPoints, 500);
+ * assertEquals(config.corsOrigins, ["https://a.example", "https://b.example"]);
+ * assertEquals(configFromEnv(() => undefined).corsOrigins, ["*"]);
+ * assertThrows(
+ *   () => configFromEnv((name) => (name === "MAX_BODY_BYTES" ? "-1" : undefined)),
+ *   RangeError,
+ *   'MAX_BODY_BYTES must be a positive number, found "-1"',
+ * );
+ * ```
+ */
 export function configFromEnv(get: (name: string) => string | undefined): Config {
   const num = (name: string, fallback: number, zero = false): number => {
     const raw = get(name);

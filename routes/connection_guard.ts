@@ -1,7 +1,32 @@
+/** A byte stream both ways: a TCP connection (`Deno.Conn` is one). */
+export interface Duplex {
+  /** The bytes that arrive. */
+  readable: ReadableStream<Uint8Array>;
+  /** The bytes to send. */
+  writable: WritableStream<Uint8Array>;
+}
+
+/** The guard's settings. */
+export interface GuardOptions {
+  /** `HEADER_TIMEOUT_MS`: from accepting the connection to the end of the request head. */
+  headerTimeoutMs: number;
+  /** Where the info line of a timed-out or oversized head goes. */
+  log?: { info(line: string): void };
+}
+
+/** The largest request head read: hyper's own default is 1 MiB; 64 KiB is ample for this API. */
+export const MAX_HEADER_BYTES: number = 64 * 1024;
+
+type Head =
+  | { kind: "head"; head: Uint8Array; rest: Uint8Array }
+  | { kind: "timeout" | "too-large" | "closed"; size: number };
+
 /**
- * A header timeout in front of an HTTP/1.1 server that has none: each connection must send its
- * request's headers within `HEADER_TIMEOUT_MS` of being accepted, or it is answered 408 and
- * closed.
+ * Serves one accepted connection behind a header timeout, in front of an HTTP/1.1 server that
+ * has none: the connection must send its request's headers within `HEADER_TIMEOUT_MS` of being
+ * accepted, or it is answered 408 and closed; then `connect()` opens the connection to the
+ * server and both directions are piped until the server has answered. Resolves when the
+ * connection is done; the caller closes the sockets.
  *
  * Why: `Deno.serve` offers no header or idle timeout (denoland/deno#3515 is open; measured
  * here, a connection dribbling a header line a second stayed open past 70 s, an idle one past
@@ -18,33 +43,53 @@
  * Web streams only, so it runs and is tested without a network; `main.ts` supplies the sockets.
  *
  * Cost: one scan of the head; the body and the answer are piped (one copy each way).
- */
-
-/** A byte stream both ways: a TCP connection (`Deno.Conn` is one). */
-export interface Duplex {
-  readable: ReadableStream<Uint8Array>;
-  writable: WritableStream<Uint8Array>;
-}
-
-/** The guard's settings. */
-export interface GuardOptions {
-  /** `HEADER_TIMEOUT_MS`: from accepting the connection to the end of the request head. */
-  headerTimeoutMs: number;
-  /** Where the info line of a timed-out or oversized head goes. */
-  log?: { info(line: string): void };
-}
-
-/** The largest request head read: hyper's own default is 1 MiB; 64 KiB is ample for this API. */
-export const MAX_HEADER_BYTES = 64 * 1024;
-
-type Head =
-  | { kind: "head"; head: Uint8Array; rest: Uint8Array }
-  | { kind: "timeout" | "too-large" | "closed"; size: number };
-
-/**
- * Serves one accepted connection: the head within the timeout, then `connect()` to the server
- * and both directions piped until the server has answered. Resolves when the connection is
- * done; the caller closes the sockets.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { guardConnection } from "./connection_guard.ts";
+ * const encoder = new TextEncoder(), decoder = new TextDecoder();
+ * const streamOf = (text: string) =>
+ *   new ReadableStream<Uint8Array>({
+ *     start(c) {
+ *       c.enqueue(encoder.encode(text));
+ *       c.close();
+ *     },
+ *   });
+ * const sink = () => {
+ *   const seen = { text: "" };
+ *   const writable = new WritableStream<Uint8Array>({
+ *     write(chunk) {
+ *       seen.text += decoder.decode(chunk);
+ *     },
+ *   });
+ *   return { seen, writable };
+ * };
+ * const client = sink(), server = sink();
+ * await guardConnection(
+ *   {
+ *     readable: streamOf("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n"),
+ *     writable: client.writable,
+ *   },
+ *   () =>
+ *     Promise.resolve({
+ *       readable: streamOf("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"),
+ *       writable: server.writable,
+ *     }),
+ *   { headerTimeoutMs: 1000 },
+ * );
+ * // the server gets the head with Connection: close, the client the server's answer
+ * assertEquals(server.seen.text, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+ * assertEquals(client.seen.text, "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+ * // a connection that sends nothing is answered 408 once the timeout passes
+ * const silent = sink();
+ * await guardConnection(
+ *   { readable: new ReadableStream(), writable: silent.writable },
+ *   () => Promise.reject(new Error("not reached")),
+ *   { headerTimeoutMs: 10 },
+ * );
+ * assertEquals(silent.seen.text.split("\r\n")[0], "HTTP/1.1 408 Request Timeout");
+ * ```
  */
 export async function guardConnection(
   client: Duplex,
@@ -111,7 +156,19 @@ async function readHead(
   }
 }
 
-/** The index just past the head's blank line (CRLF CRLF, or LF LF), searched from `from`. */
+/**
+ * The index just past the head's blank line (CRLF CRLF, or LF LF), searched from `from`; −1
+ * when the head has not ended yet. O(bytes).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { headEnd } from "./connection_guard.ts";
+ * const bytes = (text: string) => new TextEncoder().encode(text);
+ * assertEquals(headEnd(bytes("GET / HTTP/1.1\r\n\r\nbody"), 0), 18);
+ * assertEquals(headEnd(bytes("GET / HTTP/1.1\r\n"), 0), -1);
+ * ```
+ */
 export function headEnd(bytes: Uint8Array, from: number): number {
   for (let i = from; i < bytes.byteLength; i++) {
     if (bytes[i] !== 10) continue;
@@ -121,7 +178,21 @@ export function headEnd(bytes: Uint8Array, from: number): number {
   return -1;
 }
 
-/** The head with its `Connection` and `Keep-Alive` headers replaced by `Connection: close`. */
+/**
+ * The head with its `Connection` and `Keep-Alive` headers replaced by `Connection: close`, byte
+ * for byte otherwise. O(bytes).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { withConnectionClose } from "./connection_guard.ts";
+ * const head = new TextEncoder().encode("GET / HTTP/1.1\r\nKeep-Alive: 5\r\nHost: x\r\n\r\n");
+ * assertEquals(
+ *   new TextDecoder().decode(withConnectionClose(head)),
+ *   "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+ * );
+ * ```
+ */
 export function withConnectionClose(head: Uint8Array): Uint8Array {
   let text = ""; // byte for byte (header values may hold any octet)
   for (let i = 0; i < head.byteLength; i++) text += String.fromCharCode(head[i]);

@@ -1,18 +1,23 @@
-/**
- * The parts of the OpenAPI document that come from the service's settings rather than from one
- * route: the limits (a section of `info.description` with every variable, its value in this
- * deployment and what it bounds) and the optional bearer auth (a security scheme; operations
- * under `/v1/` require it when `API_TOKEN` is set and accept it otherwise).
- *
- * The committed `openapi.yaml` is the document of the default settings; a running service's
- * `/openapi.json` shows its own.
- */
 import type { Config } from "./config.ts";
 import { MAX_EMBEDDING_DIM, MAX_EMBEDDING_ROWS } from "./contrastive.ts";
 import { JSON_LIMITS } from "../lib/parse/mod.ts";
 import { MAX_MICRO_BATCHES } from "./last-batch.ts";
 
-/** The Markdown section on limits and auth, appended to `info.description`. */
+/**
+ * The Markdown section on limits and auth, appended to `info.description`: every limit's
+ * variable, its value in this deployment and what it bounds, and whether this deployment
+ * requires a bearer token.
+ *
+ * @example
+ * ```ts
+ * import { assertStringIncludes } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { serviceNotes } from "./contract_notes.ts";
+ * const notes = serviceNotes({ ...defaultConfig, maxSeriesPoints: 500 });
+ * assertStringIncludes(notes, "| `MAX_SERIES_POINTS` | 500 |");
+ * assertStringIncludes(notes, "This deployment does not.");
+ * ```
+ */
 export function serviceNotes(config: Config): string {
   const rows: [string, number, string][] = [
     ["MAX_BODY_BYTES", config.maxBodyBytes, "bytes of a request body (`/v1/*`, `/mcp`)"],
@@ -87,8 +92,28 @@ const MIDDLEWARE_STATUSES: Record<
 };
 
 /**
- * A document with the notes, the bearer scheme, `security` on every `/v1/` operation, and the
- * statuses its middleware answers (401, 413, 500) on each of them.
+ * The document with the parts that come from the service's settings rather than from one route:
+ * the limits ({@linkcode serviceNotes}, appended to `info.description`), the optional bearer
+ * auth (a security scheme; operations under `/v1/` require it when `API_TOKEN` is set and accept
+ * it otherwise), and the statuses the middleware in front of every `/v1/` operation answers (401,
+ * 413, 500) on each of them. Changes `document` and returns it.
+ *
+ * The committed `openapi.yaml` is the document of the default settings; a running service's
+ * `/openapi.json` shows its own.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { withServiceNotes } from "./contract_notes.ts";
+ * const document = withServiceNotes({
+ *   info: { description: "An API." },
+ *   paths: { "/v1/x": { post: { responses: { 200: { description: "ok" } } } } },
+ * }, { ...defaultConfig, apiToken: "s3cret" });
+ * const post = document.paths["/v1/x"].post as { security: unknown; responses: object };
+ * assertEquals(post.security, [{ bearer: [] }]); // required: the deployment has a token
+ * assertEquals(Object.keys(post.responses), ["200", "401", "413", "500"]);
+ * ```
  */
 export function withServiceNotes<D extends { info: { description?: string }; paths?: unknown }>(
   document: D,

@@ -1,13 +1,3 @@
-/**
- * `POST /v1/contrastive`: will this contrastive (InfoNCE) loss overflow, at which stage, and
- * when? Three ways to ask, combinable: a configuration (temperature or logit scale, norms, batch
- * size, precision), a trajectory of logged norms / logits / losses, and the embeddings q and k.
- *
- * The handler validates (zod: JSON pointers on every bad field), checks the configured limits
- * (trajectory points ≤ `MAX_TRAJECTORY_POINTS`, B·B·dim ≤ `MAX_MATRIX_WORK`: 413 naming the
- * limit), calls {@linkcode checkContrastiveStability} and writes non-finite numbers as strings.
- * Documented caps on embeddings: B ≤ 1024 rows, dim ≤ 4096 columns (422 beyond them).
- */
 import { createRoute, z } from "./zod.ts";
 import {
   checkContrastiveStability,
@@ -174,10 +164,37 @@ const Input = z.object({
   }
 }).openapi("ContrastiveRequest");
 
-/** The validated request. */
+/** The validated request (the body, defaults filled in and `"-Infinity"` read as a number). */
 export type ContrastiveInput = z.infer<typeof Input>;
 
-/** The tool: HTTP handler and MCP tool both call `run`. */
+/**
+ * The tool behind `POST /v1/contrastive` (the HTTP handler and the MCP tool both call `run`):
+ * will this contrastive (InfoNCE) loss overflow, at which stage, and when? Three ways to ask,
+ * combinable: a configuration (temperature or logit scale, norms, batch size, precision), a
+ * trajectory of logged norms / logits / losses, and the embeddings q and k.
+ *
+ * The body is validated by its zod schema (JSON pointers on every bad field), the configured
+ * limits are checked by {@linkcode checkContrastiveLimits} (trajectory points ≤
+ * `MAX_TRAJECTORY_POINTS`, B·B·dim ≤ `MAX_MATRIX_WORK`: 413 naming the limit), then `run` calls
+ * {@linkcode checkContrastiveStability} (lib/contrastive: the model, its references and its cost
+ * are documented there); the handler writes non-finite numbers as strings. Documented caps on
+ * embeddings: B ≤ {@linkcode MAX_EMBEDDING_ROWS} rows, dim ≤ {@linkcode MAX_EMBEDDING_DIM}
+ * columns (422 beyond them).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { contrastive } from "./contrastive.ts";
+ * // unit-norm embeddings at τ = 0.05 give logits up to 20, and e^20 is over fp16's 65504
+ * const body = { temperature: 0.05, normalized: true, precision: "fp16", batch_size: 256 };
+ * const naive = contrastive.run(contrastive.input.parse({ ...body, softmax: "naive" }), defaultConfig);
+ * assertEquals(naive.first_overflow?.stage, "exp");
+ * assertEquals(naive.findings.map((f) => f.id), ["naive-softmax-overflow"]);
+ * // F.cross_entropy shifts by the row's max first: nothing overflows
+ * assertEquals(contrastive.run(contrastive.input.parse(body), defaultConfig).first_overflow, null);
+ * ```
+ */
 export const contrastive: Tool<ContrastiveInput, ContrastiveReport> = {
   name: "check_contrastive_stability",
   title: "Will a contrastive (InfoNCE) loss overflow?",
@@ -198,10 +215,26 @@ export const contrastive: Tool<ContrastiveInput, ContrastiveReport> = {
 
 /**
  * Throws a {@linkcode LimitError} when the request is over the service's limits: trajectory
- * points over `MAX_TRAJECTORY_POINTS`, labels over `MAX_LABELS`, B·B·dim of q or k over `MAX_MATRIX_WORK` (dim = the
- * longest row), or a matrix holding more numbers than the caps allow (B ≤ 1024 rows of
- * ≤ 4096). Reads array lengths only, O(rows), so it runs on the raw body before the schema,
- * which reports everything else (a matrix over a cap but small is the schema's 422).
+ * points over `MAX_TRAJECTORY_POINTS`, labels over {@linkcode MAX_LABELS}, B·B·dim of q or k
+ * over `MAX_MATRIX_WORK` (dim = the longest row), or a matrix holding more numbers than the caps
+ * allow (B ≤ 1024 rows of ≤ 4096). Reads array lengths only, O(rows), so it runs on the raw
+ * body before the schema, which reports everything else (a matrix over a cap but small is the
+ * schema's 422).
+ *
+ * @example
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { checkContrastiveLimits } from "./contrastive.ts";
+ * const q = Array.from({ length: 100 }, () => new Array(1000).fill(0));
+ * const config = { ...defaultConfig, maxMatrixWork: 1_000_000 };
+ * assertThrows(
+ *   () => checkContrastiveLimits({ q }, config),
+ *   Error,
+ *   "B·B·dim = 100·100·1000 = 10000000 is more than MAX_MATRIX_WORK = 1000000",
+ * );
+ * checkContrastiveLimits({ q: q.slice(0, 10) }, config); // 10·10·1000 is within it
+ * ```
  */
 export function checkContrastiveLimits(raw: unknown, config: Config): void {
   const body = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
@@ -259,7 +292,27 @@ const route = createRoute({
   },
 });
 
-/** `POST /v1/contrastive`: its contract, its tool and its handler. */
+/**
+ * `POST /v1/contrastive`: its contract, its tool ({@linkcode contrastive}) and its handler
+ * (`toolHandler`: limits, validation, then `run`).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { Hono } from "hono";
+ * import { defaultConfig } from "./config.ts";
+ * import { endpoint } from "./contrastive.ts";
+ * const app = new Hono().post(endpoint.route.path, endpoint.handler(defaultConfig));
+ * const post = async (body: unknown) =>
+ *   await app.request("/v1/contrastive", {
+ *     method: "POST",
+ *     headers: { "content-type": "application/json" },
+ *     body: JSON.stringify(body),
+ *   });
+ * const both = await post({ temperature: 0.05, logit_scale: 20, precision: "fp16" });
+ * assertEquals([both.status, (await both.json()).errors[0].pointer], [422, "/logit_scale"]);
+ * ```
+ */
 export const endpoint: Endpoint = {
   route,
   tool: contrastive,

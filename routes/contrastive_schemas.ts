@@ -1,8 +1,3 @@
-/**
- * The response schema of `POST /v1/contrastive` (routes/contrastive.ts): stages, first overflow,
- * forecast, trajectory growth, embeddings analysis and per-row losses. Fields that can be NaN or
- * ±Infinity are `NumberOrNonFinite` (written as strings).
- */
 import { z } from "./zod.ts";
 import { LOSS_KINDS, PRECISIONS } from "../lib/contrastive/mod.ts";
 import { FindingSchema, RangeSchema, SummarySchema } from "./common.ts";
@@ -152,7 +147,24 @@ const EmbeddingsSchema = z.object({
   normalization: NormCheckSchema,
 }).nullable().openapi("EmbeddingsAnalysis");
 
-/** The answer of `POST /v1/contrastive`. */
+/**
+ * The answer of `POST /v1/contrastive` (routes/contrastive.ts; `ContrastiveReport` of
+ * lib/contrastive is its type): stages, first overflow, forecast, trajectory growth, embeddings
+ * analysis and per-row losses, findings and the Markdown summary. Fields that can be NaN or
+ * ±Infinity are `NumberOrNonFinite` (written as strings).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { contrastive } from "./contrastive.ts";
+ * import { ContrastiveOutput } from "./contrastive_schemas.ts";
+ * import { stringify } from "./json.ts";
+ * const input = contrastive.input.parse({ temperature: 0.05, normalized: true, precision: "fp16" });
+ * const answer = JSON.parse(stringify(contrastive.run(input, defaultConfig)));
+ * assertEquals(ContrastiveOutput.safeParse(answer).success, true);
+ * ```
+ */
 export const ContrastiveOutput = z.object({
   precision: z.enum(PRECISIONS),
   semantics: SemanticsSchema,

@@ -1,22 +1,3 @@
-/**
- * `POST /v1/diagnose`: everything known about a training run in one body; every check it allows,
- * one list of findings (de-duplicated across checks, most severe first), each check's answer,
- * and one Markdown summary. Also as Markdown or as the loss plot (`?format=`, `Accept`).
- *
- * The body's shape: the fields of `/v1/spikes` (`loss`, `steps`, `log_every`, `steps_per_epoch`,
- * `dataset_size`, `batch_size`, `drop_last`) and of `/v1/last-batch` (`reduction`, `world_size`,
- * `sampler_drop_last`, `grad_accum_steps`, `items_per_micro_batch`, `optimizer`,
- * `grad_noise_scale`) side by side at the top level, since they describe the same run and share
- * `dataset_size`, `batch_size` and `drop_last`; and the body of `/v1/contrastive` nested under
- * `contrastive`, since its `batch_size` is the contrastive batch (B − 1 negatives), another
- * thing. The checks run when their inputs are there (see lib/diagnose). A CSV or text body is a
- * loss series alone, its options in the query, as for `/v1/spikes` (whose JSON bodies may also
- * take from the query the options they do not hold).
- *
- * The loss array is parsed by `lib/parse` in one typed pass (not a zod walk per element), the
- * options by the zod schema of diagnose_schemas.ts, which is also the contract's and the MCP
- * tool's.
- */
 import { createRoute, z } from "./zod.ts";
 import type { Context } from "hono";
 import { diagnose, type DiagnoseReport, spikePlot } from "../lib/diagnose/mod.ts";
@@ -49,8 +30,21 @@ import { validate } from "./validation.ts";
 import { workBudget } from "./work_budget.ts";
 
 /**
- * Runs the diagnosis on parsed input, within the service's limits and the counted-work budget
- * of its spike analysis (`MAX_ANALYSIS_WORK`; `label` names the request in the slow-search log).
+ * Runs the diagnosis on parsed input, within the service's limits (a `LimitError` over one) and
+ * the counted-work budget of its spike analysis (`MAX_ANALYSIS_WORK`; `label` names the request
+ * in the slow-search log). `loss` null runs the checks a configuration allows.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { runDiagnose } from "./diagnose.ts";
+ * import { DiagnoseOptionsSchema } from "./diagnose_schemas.ts";
+ * const loss = Float64Array.from({ length: 400 }, (_, i) => 2 * Math.exp(-i / 100));
+ * const report = runDiagnose(loss, null, DiagnoseOptionsSchema.parse({}), defaultConfig);
+ * assertEquals(report.checks[0], { name: "spikes", ran: true, reason: "400 points" });
+ * assertEquals(report.results.last_batch, null); // needs dataset_size and batch_size
+ * ```
  */
 export function runDiagnose(
   loss: Float64Array | null,
@@ -85,8 +79,19 @@ export function runDiagnose(
 }
 
 /**
- * The limits on the raw body, before the schema walks it: `loss` and `steps` points, the nested
- * contrastive request's (see `checkContrastiveLimits`), the number of micro-batches.
+ * The limits on the raw body, before the schema walks it (a `LimitError` over one): `loss` and
+ * `steps` points, the side series, the nested contrastive request's (see
+ * `checkContrastiveLimits`), the number of micro-batches. O(rows).
+ *
+ * @example
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { checkDiagnoseLimits } from "./diagnose.ts";
+ * const config = { ...defaultConfig, maxSeriesPoints: 3 };
+ * checkDiagnoseLimits({ loss: [3, 2, 1] }, config);
+ * assertThrows(() => checkDiagnoseLimits({ loss: [4, 3, 2, 1] }, config), Error, "MAX_SERIES_POINTS");
+ * ```
  */
 export function checkDiagnoseLimits(raw: unknown, config: Config): void {
   const body = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
@@ -102,7 +107,22 @@ export function checkDiagnoseLimits(raw: unknown, config: Config): void {
   checkContrastiveLimits(body.contrastive, config);
 }
 
-/** The diagnosis's plot: the loss curve with the spikes, captioned with the first finding. */
+/**
+ * The diagnosis's plot (SVG): the loss curve with the spikes, captioned with the first finding;
+ * null without a loss series or when the spike check did not run.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { diagnosePlot, runDiagnose } from "./diagnose.ts";
+ * import { DiagnoseOptionsSchema } from "./diagnose_schemas.ts";
+ * const loss = Float64Array.from({ length: 400 }, (_, i) => 2 * Math.exp(-i / 100));
+ * const report = runDiagnose(loss, null, DiagnoseOptionsSchema.parse({}), defaultConfig);
+ * assertEquals(diagnosePlot(loss, null, undefined, report)?.startsWith("<svg"), true);
+ * assertEquals(diagnosePlot(null, null, undefined, report), null);
+ * ```
+ */
 export function diagnosePlot(
   loss: Float64Array | null,
   steps: Float64Array | null,
@@ -114,7 +134,48 @@ export function diagnosePlot(
   return spikePlot({ loss, steps, logEvery, report: spikes, finding: report.findings[0] ?? null });
 }
 
-/** The diagnosis as a tool (HTTP and MCP). */
+/**
+ * The diagnosis as a tool (the HTTP handler and the MCP tool both run it), behind
+ * `POST /v1/diagnose`: everything known about a training run in one body; every check it
+ * allows, one list of findings (de-duplicated across checks, most severe first), each check's
+ * answer, and one Markdown summary. Over HTTP also as Markdown or as the loss plot (`?format=`,
+ * `Accept`).
+ *
+ * The body's shape: the fields of `/v1/spikes` (`loss`, `steps`, `log_every`, `steps_per_epoch`,
+ * `dataset_size`, `batch_size`, `drop_last`) and of `/v1/last-batch` (`reduction`, `world_size`,
+ * `sampler_drop_last`, `grad_accum_steps`, `items_per_micro_batch`, `optimizer`,
+ * `grad_noise_scale`) side by side at the top level, since they describe the same run and share
+ * `dataset_size`, `batch_size` and `drop_last`; and the body of `/v1/contrastive` nested under
+ * `contrastive`, since its `batch_size` is the contrastive batch (B − 1 negatives), another
+ * thing. The checks run when their inputs are there (see lib/diagnose). A CSV or text body is a
+ * loss series alone, its options in the query, as for `/v1/spikes` (whose JSON bodies may also
+ * take from the query the options they do not hold).
+ *
+ * The loss array is parsed by `lib/parse` in one typed pass (not a zod walk per element), the
+ * options by the zod schema of diagnose_schemas.ts, which is also the contract's and the MCP
+ * tool's.
+ *
+ * Cost: the checks' own (lib/diagnose); the spike analysis within the counted-work budget
+ * `MAX_ANALYSIS_WORK`.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { tool } from "./diagnose.ts";
+ * import { DiagnoseRequestSchema } from "./diagnose_schemas.ts";
+ * // a configuration alone: the last-batch check runs, the other two say what they need
+ * const input = DiagnoseRequestSchema.parse({
+ *   dataset_size: 5000, batch_size: 32, reduction: "per_item_then_batch_mean",
+ * });
+ * const report = tool.run(input, defaultConfig);
+ * assertEquals(report.checks.map((check) => [check.name, check.ran]), [
+ *   ["spikes", false], ["last_batch", true], ["contrastive", false],
+ * ]);
+ * assertEquals(report.checks[0].reason, "no `loss` series");
+ * assertEquals(report.findings.map((f) => f.id), ["batch-size-dependent-loss", "partial-last-batch"]);
+ * ```
+ */
 export const tool: Tool<DiagnoseRequest, DiagnoseReport> = {
   name: "diagnose",
   title: "Diagnose a training run",
@@ -177,7 +238,32 @@ const route = createRoute({
   },
 });
 
-/** POST /v1/diagnose: its contract, its tool and its handler. */
+/**
+ * `POST /v1/diagnose`: its contract, its tool ({@linkcode tool}) and its handler, which reads a
+ * JSON, CSV or text body (`readOptionalSeries`), checks the limits, validates the options and
+ * answers in the negotiated form (JSON, Markdown or SVG).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { Hono } from "hono";
+ * import { defaultConfig } from "./config.ts";
+ * import { endpoint } from "./diagnose.ts";
+ * const app = new Hono().post(endpoint.route.path, endpoint.handler(defaultConfig));
+ * const answer = await app.request("/v1/diagnose?format=markdown", {
+ *   method: "POST",
+ *   headers: { "content-type": "application/json" },
+ *   body: JSON.stringify({ dataset_size: 5000, batch_size: 32, reduction: "mean" }),
+ * });
+ * assertEquals(answer.headers.get("content-type"), "text/markdown; charset=utf-8");
+ * const svg = await app.request("/v1/diagnose?format=svg", {
+ *   method: "POST",
+ *   headers: { "content-type": "application/json" },
+ *   body: JSON.stringify({ dataset_size: 5000, batch_size: 32, reduction: "mean" }),
+ * });
+ * assertEquals(svg.status, 406); // no loss series, nothing to plot
+ * ```
+ */
 export const endpoint: Endpoint = {
   route,
   tool,

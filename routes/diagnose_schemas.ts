@@ -1,9 +1,3 @@
-/**
- * The schemas of `POST /v1/diagnose` (routes/diagnose.ts): the body (the fields of /v1/spikes and
- * /v1/last-batch side by side, /v1/contrastive's nested under `contrastive`), the query of a
- * CSV/text body, and the answer. The field schemas are the other routes' own, so a field means
- * and checks the same everywhere.
- */
 import { z } from "./zod.ts";
 import { CHECKS } from "../lib/diagnose/mod.ts";
 import { FormatQuery } from "./answer_format.ts";
@@ -76,10 +70,35 @@ function refineLoader(
   }
 }
 
-/** The options as JSON fields (or query parameters of a CSV/text body). */
+/**
+ * The options as JSON fields (or query parameters of a CSV/text body): everything of
+ * {@linkcode DiagnoseRequestSchema} but the loss series and its steps.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { DiagnoseOptionsSchema } from "./diagnose_schemas.ts";
+ * assertEquals(DiagnoseOptionsSchema.parse({ log_every: 10 }).log_every, 10);
+ * assertEquals(DiagnoseOptionsSchema.safeParse({ log_every: 0 }).success, false);
+ * ```
+ */
 export const DiagnoseOptionsSchema = z.object(optionFields).superRefine(refineLoader);
 
-/** The JSON body of POST /v1/diagnose (also the MCP tool's input). */
+/**
+ * The JSON body of `POST /v1/diagnose` (also the MCP tool's input): the fields of /v1/spikes and
+ * /v1/last-batch side by side, /v1/contrastive's nested under `contrastive`. The field schemas
+ * are the other routes' own, so a field means and checks the same everywhere.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { DiagnoseRequestSchema } from "./diagnose_schemas.ts";
+ * const body = { loss: [0.35, 0.33, 1.31, 0.31], dataset_size: 5000, batch_size: 32 };
+ * assertEquals(DiagnoseRequestSchema.safeParse(body).success, true);
+ * const negative = DiagnoseRequestSchema.safeParse({ ...body, batch_size: -1 });
+ * assertEquals(negative.error?.issues[0].path, ["batch_size"]);
+ * ```
+ */
 export const DiagnoseRequestSchema = z.object({
   loss: LossSeriesSchema.optional(),
   steps: StepsSchema,
@@ -94,14 +113,30 @@ export const DiagnoseRequestSchema = z.object({
   },
 });
 
-/** Validated options. */
+/** Validated options (defaults filled in). */
 export type DiagnoseOptions = z.infer<typeof DiagnoseOptionsSchema>;
 /** A validated JSON body. */
 export type DiagnoseRequest = z.infer<typeof DiagnoseRequestSchema>;
 
 const CheckSchema = z.enum(CHECKS);
 
-/** The answer of POST /v1/diagnose. */
+/**
+ * The answer of `POST /v1/diagnose` (`DiagnoseReport` of lib/diagnose is its type): each check,
+ * whether it ran and why, the merged findings, each check's own answer (null when it did not
+ * run), the notes that needed two checks, and the Markdown summary.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { tool } from "./diagnose.ts";
+ * import { DiagnoseRequestSchema, DiagnoseResponseSchema } from "./diagnose_schemas.ts";
+ * import { stringify } from "./json.ts";
+ * const input = DiagnoseRequestSchema.parse({ dataset_size: 100, batch_size: 64, reduction: "sum" });
+ * const answer = JSON.parse(stringify(tool.run(input, defaultConfig)));
+ * assertEquals(DiagnoseResponseSchema.safeParse(answer).success, true);
+ * ```
+ */
 export const DiagnoseResponseSchema = z.object({
   checks: z.array(z.object({ name: CheckSchema, ran: z.boolean(), reason: z.string() }))
     .openapi({ description: "Each check, whether it ran, and why (or what it needs)." }),
@@ -136,7 +171,17 @@ export const DiagnoseResponseSchema = z.object({
   summary: SummarySchema,
 }).openapi("DiagnoseResponse");
 
-/** The query of a CSV or text body (and `format`, for any body). */
+/**
+ * The query of a CSV or text body (its options, as strings), and `format` for any body.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { DiagnoseQuerySchema } from "./diagnose_schemas.ts";
+ * assertEquals(DiagnoseQuerySchema.safeParse({ format: "svg", batch_size: "32" }).success, true);
+ * assertEquals(DiagnoseQuerySchema.safeParse({ drop_last: "yes" }).success, false);
+ * ```
+ */
 export const DiagnoseQuerySchema = z.object({
   format: FormatQuery,
   log_every: z.string().optional(),

@@ -1,8 +1,3 @@
-/**
- * JSON answers that keep non-finite numbers: `NaN`, `Infinity` and `-Infinity` become the
- * strings `"NaN"`, `"Infinity"` and `"-Infinity"` (JSON has no such numbers, and
- * `JSON.stringify` would silently write `null`). Typed arrays are written as arrays.
- */
 import { z } from "./zod.ts";
 
 function replacer(_key: string, value: unknown): unknown {
@@ -15,12 +10,38 @@ function replacer(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** Serialises `value`, writing non-finite numbers as strings. */
+/**
+ * Serialises `value` as JSON that keeps non-finite numbers: `NaN`, `Infinity` and `-Infinity`
+ * become the strings `"NaN"`, `"Infinity"` and `"-Infinity"` (JSON has no such numbers, and
+ * `JSON.stringify` would silently write `null`). Typed arrays are written as arrays. O(size).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { stringify } from "./json.ts";
+ * assertEquals(
+ *   stringify({ a: NaN, b: [Infinity, -Infinity, 1], c: new Float64Array([1, 2]) }),
+ *   '{"a":"NaN","b":["Infinity","-Infinity",1],"c":[1,2]}',
+ * );
+ * ```
+ */
 export function stringify(value: unknown): string {
   return JSON.stringify(value, replacer);
 }
 
-/** A `200 application/json` response whose non-finite numbers are strings. */
+/**
+ * An `application/json` response (200 unless `status` says otherwise) whose non-finite numbers
+ * are strings, as {@linkcode stringify} writes them.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { jsonResponse } from "./json.ts";
+ * const res = jsonResponse({ x: NaN });
+ * assertEquals(res.headers.get("content-type"), "application/json; charset=utf-8");
+ * assertEquals(await res.text(), '{"x":"NaN"}');
+ * ```
+ */
 export function jsonResponse(value: unknown, status = 200): Response {
   return new Response(stringify(value), {
     status,
@@ -28,7 +49,19 @@ export function jsonResponse(value: unknown, status = 200): Response {
   });
 }
 
-/** OpenAPI schema of a number that may also be written as `"NaN"`, `"Infinity"`, `"-Infinity"`. */
+/**
+ * The schema of an answer's number that may also be written as `"NaN"`, `"Infinity"`,
+ * `"-Infinity"` (how {@linkcode stringify} writes non-finite numbers); the contract's
+ * `NumberOrNonFinite` component.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { NumberOrNonFinite } from "./json.ts";
+ * assertEquals(NumberOrNonFinite.parse("Infinity"), "Infinity");
+ * assertEquals(NumberOrNonFinite.safeParse("inf").success, false);
+ * ```
+ */
 export const NumberOrNonFinite = z.union([
   z.number(),
   z.enum(["NaN", "Infinity", "-Infinity"]),

@@ -1,11 +1,3 @@
-/**
- * `POST /v1/last-batch`: from the training configuration alone, the last partial batch's loss and
- * gradient scale, the DistributedSampler's padding, gradient-accumulation weights, what the
- * optimizer does with the bad step, findings and a Markdown summary.
- *
- * The schemas below validate the body (422 with one JSON pointer per bad field) and write the
- * OpenAPI contract; the handler calls `lastBatch` of `lib/batch` through the `Tool`.
- */
 import { createRoute, z } from "./zod.ts";
 import {
   GRAD_ACCUM_LOSSES,
@@ -27,7 +19,22 @@ const size = (description: string) =>
   z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).openapi({ description });
 const beta = (description: string) => z.number().min(0).max(0.99999).openapi({ description });
 
-/** The request body. */
+/**
+ * The request body of `POST /v1/last-batch`: the configuration (data set and batch size, loss
+ * reduction, ranks, accumulation, optimizer, …), each field described for the OpenAPI document;
+ * the refinements refuse configurations no DataLoader runs (a batch larger than a rank's
+ * samples with `drop_last`, ranks left with no sample, one rank loss per rank).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { LastBatchRequest } from "./last-batch.ts";
+ * const body = { dataset_size: 10, batch_size: 32, reduction: "mean", drop_last: true };
+ * const issue = LastBatchRequest.safeParse(body).error?.issues[0];
+ * assertEquals(issue?.path, ["batch_size"]);
+ * assertEquals(LastBatchRequest.parse({ ...body, drop_last: false }).world_size, 1); // default
+ * ```
+ */
 export const LastBatchRequest = z.object({
   dataset_size: size("N: training samples in one epoch (the whole dataset, all ranks)."),
   batch_size: size("B: batch size per rank, as given to the DataLoader."),
@@ -150,7 +157,21 @@ const AccumulationWeightsSchema = z.object({
   max_log_deviation: z.number(),
 });
 
-/** The answer. */
+/**
+ * The answer of `POST /v1/last-batch` (the contract; `LastBatchAnswer` of lib/batch is its
+ * type): steps and the last batch's size, the loss and gradient scales with their ranges, the
+ * sampler's padding, accumulation and rank weights, the optimizer's effect, the assumptions,
+ * findings and the Markdown summary.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { LastBatchRequest, LastBatchResponse, tool } from "./last-batch.ts";
+ * const input = LastBatchRequest.parse({ dataset_size: 100, batch_size: 64, reduction: "mean" });
+ * assertEquals(LastBatchResponse.safeParse(tool.run(input, defaultConfig)).success, true);
+ * ```
+ */
 export const LastBatchResponse = z.object({
   steps_per_epoch: z.number().int(),
   last_batch_size: z.number().int(),
@@ -250,7 +271,35 @@ export const LastBatchResponse = z.object({
   summary: SummarySchema,
 }).openapi("LastBatchResponse");
 
-/** The endpoint as a tool: the HTTP handler and the MCP tool both call `run`. */
+/**
+ * The tool behind `POST /v1/last-batch` (the HTTP handler and the MCP tool both call `run`):
+ * from the training configuration alone, the last partial batch's loss and gradient scale, the
+ * DistributedSampler's padding, gradient-accumulation weights, what the optimizer does with the
+ * bad step, findings and a Markdown summary.
+ *
+ * {@linkcode LastBatchRequest} validates the body (422 with one JSON pointer per bad field) and
+ * writes the OpenAPI contract; `run` calls `lastBatch` of `lib/batch` (the models, their
+ * references and their cost are documented there). `precheck` refuses a list longer than
+ * {@linkcode MAX_MICRO_BATCHES} before the schema walks it.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { LastBatchRequest, tool } from "./last-batch.ts";
+ * // 5000 samples in batches of 32: 156 full batches and a last one of 8; a loss divided by the
+ * // items and then by the batch again (k = 2) makes it (8/32)^(1−2) = 4× too large
+ * const input = LastBatchRequest.parse({
+ *   dataset_size: 5000, batch_size: 32, reduction: "per_item_then_batch_mean",
+ * });
+ * const answer = tool.run(input, defaultConfig);
+ * assertEquals([answer.steps_per_epoch, answer.last_batch_size], [157, 8]);
+ * assertEquals([answer.loss_scale, answer.grad_scale], [4, 4]);
+ * assertEquals(answer.findings.map((f) => f.id), [
+ *   "batch-size-dependent-loss", "partial-last-batch",
+ * ]);
+ * ```
+ */
 export const tool: Tool<LastBatchInput, LastBatchAnswer> = {
   name: "predict_last_batch",
   title: "Predict the last partial batch's loss and gradient scale",
@@ -310,7 +359,29 @@ const route = createRoute({
   },
 });
 
-/** `POST /v1/last-batch`: its contract, its tool and its handler. */
+/**
+ * `POST /v1/last-batch`: its contract, its tool ({@linkcode tool}) and its handler
+ * (`toolHandler`: limits, validation, then `run`).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { Hono } from "hono";
+ * import { defaultConfig } from "./config.ts";
+ * import { endpoint } from "./last-batch.ts";
+ * const app = new Hono().post(endpoint.route.path, endpoint.handler(defaultConfig));
+ * const post = async (body: unknown) =>
+ *   await app.request("/v1/last-batch", {
+ *     method: "POST",
+ *     headers: { "content-type": "application/json" },
+ *     body: JSON.stringify(body),
+ *   });
+ * const answer = await post({ dataset_size: 5000, batch_size: 32, reduction: "mean" });
+ * assertEquals((await answer.json()).last_batch_size, 8);
+ * const invalid = await post({ dataset_size: 0, batch_size: 32, reduction: "mean" });
+ * assertEquals([invalid.status, (await invalid.json()).errors[0].pointer], [422, "/dataset_size"]);
+ * ```
+ */
 export const endpoint: Endpoint = {
   route,
   tool,

@@ -1,3 +1,5 @@
+import { problem } from "./problem.ts";
+
 /**
  * A request over one of the service's configured limits (routes/config.ts): answered 413 with the
  * limit's name, its value and what the request had, so the client knows which setting to raise
@@ -8,14 +10,22 @@
  *
  * @example
  * ```ts
- * throw new LimitError("x has 9 numbers, more than MAX_SERIES_POINTS = 4", "MAX_SERIES_POINTS", 4, 9);
- * // → 413 {"limit": "MAX_SERIES_POINTS", "value": 4, "found": 9, "detail": "x has 9 numbers…"}
+ * import { assertEquals, assertInstanceOf } from "@std/assert";
+ * import { LimitError, limitProblem } from "./limit_error.ts";
+ * const error = new LimitError(
+ *   "x has 9 numbers, more than MAX_SERIES_POINTS = 4", "MAX_SERIES_POINTS", 4, 9,
+ * );
+ * assertInstanceOf(error, RangeError);
+ * const res = limitProblem(error);
+ * assertEquals(res.status, 413);
+ * const body = await res.json();
+ * assertEquals([body.limit, body.value, body.found], ["MAX_SERIES_POINTS", 4, 9]);
  * ```
  */
-import { problem } from "./problem.ts";
-
 export class LimitError extends RangeError {
   /**
+   * A request over the limit `limit`.
+   *
    * @param message what was too large, by how much, and the limit
    * @param limit the environment variable (or documented constant) that sets the limit
    * @param value the limit's value
@@ -23,8 +33,11 @@ export class LimitError extends RangeError {
    */
   constructor(
     message: string,
+    /** The environment variable (or documented constant) that sets the limit. */
     readonly limit: string,
+    /** The limit's value. */
     readonly value: number,
+    /** What the request had, when known. */
     readonly found?: number,
   ) {
     super(message);
@@ -35,6 +48,19 @@ export class LimitError extends RangeError {
 /**
  * Throws a {@linkcode LimitError} when `found` is over `value`: "`subject` has `found` `unit`,
  * more than `limit` = `value`".
+ *
+ * @throws {LimitError} when `found` > `value`.
+ * @example
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * import { checkLimit, LimitError } from "./limit_error.ts";
+ * checkLimit("MAX_SERIES_POINTS", 4, 4, "loss", "points"); // at the limit: fine
+ * assertThrows(
+ *   () => checkLimit("MAX_SERIES_POINTS", 4, 9, "loss", "points"),
+ *   LimitError,
+ *   "loss has 9 points, more than MAX_SERIES_POINTS = 4",
+ * );
+ * ```
  */
 export function checkLimit(
   limit: string,
@@ -53,7 +79,21 @@ export function checkLimit(
   }
 }
 
-/** The 413 problem+json answer for a {@linkcode LimitError}. */
+/**
+ * The 413 problem+json answer for a {@linkcode LimitError}: its message as `detail`, and the
+ * extension members `limit`, `value` and (when known) `found`.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { LimitError, limitProblem } from "./limit_error.ts";
+ * const res = limitProblem(new LimitError("too long", "MAX_BODY_BYTES", 1024));
+ * assertEquals(await res.json(), {
+ *   type: "urn:lossdoctor:problem:too-large", title: "Request too large", status: 413,
+ *   detail: "too long", limit: "MAX_BODY_BYTES", value: 1024,
+ * });
+ * ```
+ */
 export function limitProblem(error: LimitError): Response {
   return problem(413, error.message, {
     limit: error.limit,

@@ -1,12 +1,3 @@
-/**
- * `POST /v1/logsumexp`: log Σ exp xᵢ of a vector (or of each row of a matrix) by the naive, the
- * max-shifted and the one-pass online method, evaluated op by op in a chosen format, each value
- * measured in ulps against fp64 and traced to its first inf/NaN.
- *
- * The handler validates, calls {@linkcode compareLogSumExp} and shapes the answer; non-finite
- * numbers are written as the strings "NaN", "Infinity", "-Infinity" and accepted the same way.
- * Limits: at most `MAX_SERIES_POINTS` numbers in at most `MAX_LOGSUMEXP_ROWS` rows (413 beyond).
- */
 import { createRoute, z } from "./zod.ts";
 import { FORMAT_NAMES, SEMANTICS } from "../lib/fp/mod.ts";
 import {
@@ -24,13 +15,33 @@ import { toolHandler } from "./json_body.ts";
 import { NumberInput } from "./number_input.ts";
 import { problemResponses } from "./problem_schema.ts";
 
-/** A floating-point format of the emulator. */
+/**
+ * A floating-point format of the emulator (`FORMAT_NAMES`, lib/fp).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { FormatSchema } from "./logsumexp.ts";
+ * assertEquals(FormatSchema.parse("bf16"), "bf16");
+ * assertEquals(FormatSchema.safeParse("fp4").success, false);
+ * ```
+ */
 export const FormatSchema = z.enum(FORMAT_NAMES).openapi("Format", {
   description: "fp64, fp32, fp16 (IEEE binary16, max 65504), bf16 (max ≈ 3.39e38), " +
     "fp8-e4m3 (OCP E4M3 fn: max 448, no infinities, overflow is NaN), fp8-e5m2 (max 57344).",
 });
 
-/** Whose arithmetic to emulate where PyTorch and IEEE 754 differ (one schema, every endpoint). */
+/**
+ * Whose arithmetic to emulate where PyTorch and IEEE 754 differ (one schema, every endpoint):
+ * `torch` or `ieee`; see docs/logsumexp.md.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { SemanticsSchema } from "./logsumexp.ts";
+ * assertEquals(SemanticsSchema.options, ["torch", "ieee"]);
+ * ```
+ */
 export const SemanticsSchema = z.enum(SEMANTICS).openapi("Semantics", {
   description: "torch (default): what PyTorch computes — inputs go to the format through fp32 " +
     "(float64 → fp32 → fp16/bf16/fp8, rounding twice), and torch.logsumexp takes an infinite " +
@@ -39,7 +50,19 @@ export const SemanticsSchema = z.enum(SEMANTICS).openapi("Semantics", {
     "only on those two points; see docs/logsumexp.md.",
 });
 
-/** Where the first non-finite value appeared. */
+/**
+ * Where the first non-finite value appeared: the op (`stage`), the element, the op's rounded
+ * operands, the value and the format (lib/lse's `NonFiniteTrace`, non-finite numbers as strings).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { TraceSchema } from "./logsumexp.ts";
+ * const trace = { stage: "exp", index: 0, operands: [12], value: "Infinity", format: "fp16" };
+ * assertEquals(TraceSchema.safeParse(trace).success, true);
+ * assertEquals(TraceSchema.safeParse({ ...trace, stage: "softmax" }).success, false);
+ * ```
+ */
 export const TraceSchema = z.object({
   stage: z.enum(["input", "subtract", "exp", "sum", "rescale", "log", "add", "divide"]).openapi({
     description: "The operation that produced it; `input` means the format cannot hold the input.",
@@ -88,6 +111,22 @@ const Input = z.object({
 /** The validated request. */
 export type LogSumExpInput = z.infer<typeof Input>;
 
+/**
+ * The answer of `POST /v1/logsumexp` (the contract; {@linkcode LogSumExpOutput} is its type):
+ * the format, semantics and accumulation used, each method's value, ulp error and trace, the
+ * fp64 reference and the Markdown summary.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { stringify } from "./json.ts";
+ * import { logsumexp, type LogSumExpInput, LogSumExpResponse } from "./logsumexp.ts";
+ * const input: LogSumExpInput = { x: [1, 2], format: "fp32", method: "all", semantics: "ieee" };
+ * const answer = JSON.parse(stringify(logsumexp.run(input, defaultConfig)));
+ * assertEquals(LogSumExpResponse.safeParse(answer).success, true);
+ * ```
+ */
 export const LogSumExpResponse = z.object({
   format: FormatSchema,
   semantics: SemanticsSchema.openapi({
@@ -142,7 +181,37 @@ function summarize(report: LogSumExpReport, rows: number): string {
   return lines.join("\n");
 }
 
-/** The tool: HTTP handler and MCP tool both call `run`. */
+/**
+ * The tool behind `POST /v1/logsumexp` (the HTTP handler and the MCP tool both call `run`): log
+ * Σ exp xᵢ of a vector (or of each row of a matrix) by the naive, the max-shifted and the
+ * one-pass online method (Milakov & Gimelshein 2018, as FlashAttention does it), evaluated op by
+ * op in a chosen format, each value measured in ulps against fp64 and traced to its first
+ * inf/NaN.
+ *
+ * `run` calls {@linkcode compareLogSumExp} and adds the Markdown summary; non-finite numbers are
+ * written as the strings "NaN", "Infinity", "-Infinity" and accepted the same way. Limits: at
+ * most `MAX_SERIES_POINTS` numbers in at most `MAX_LOGSUMEXP_ROWS` rows (413 beyond,
+ * {@linkcode checkLogSumExpLimits}).
+ *
+ * Cost: O(numbers) per method, each op rounded to the format.
+ *
+ * @example
+ * ```ts
+ * import { assertAlmostEquals, assertEquals } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { logsumexp, type LogSumExpInput } from "./logsumexp.ts";
+ * // exp(12) ≈ 162755 is over fp16's 65504: the naive sum overflows, the shifted ones do not
+ * const input: LogSumExpInput = { x: [12, 12], format: "fp16", method: "all", semantics: "torch" };
+ * const { results, reference } = logsumexp.run(input, defaultConfig);
+ * assertAlmostEquals(reference as number, 12 + Math.log(2), 1e-12);
+ * assertEquals(results.naive?.value, Infinity);
+ * assertEquals(results.naive?.trace, {
+ *   stage: "exp", index: 0, operands: [12], value: Infinity, format: "fp16",
+ * });
+ * assertEquals(results.stable?.value, 12.6953125); // the fp16 next to 12.6931
+ * assertEquals(results.online?.value, 12.6953125);
+ * ```
+ */
 export const logsumexp: Tool<LogSumExpInput, LogSumExpOutput> = {
   name: "logsumexp",
   title: "Log-sum-exp in a floating-point format",
@@ -171,7 +240,21 @@ export const logsumexp: Tool<LogSumExpInput, LogSumExpOutput> = {
  * Throws a {@linkcode LimitError} when `x` holds more numbers than `MAX_SERIES_POINTS` or more
  * rows than `MAX_LOGSUMEXP_ROWS` (a row costs about as much as 10 numbers: its own validation,
  * three reductions, their traces). Reads array lengths only, O(rows), so it runs on the raw
- * body before the schema.
+ * body before the schema; a body without an array `x` passes (the schema judges it).
+ *
+ * @example
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { checkLogSumExpLimits } from "./logsumexp.ts";
+ * const config = { ...defaultConfig, maxLogSumExpRows: 2 };
+ * checkLogSumExpLimits({ x: [[1], [2]] }, config);
+ * assertThrows(
+ *   () => checkLogSumExpLimits({ x: [[1], [2], [3]] }, config),
+ *   Error,
+ *   "x has 3 rows, more than MAX_LOGSUMEXP_ROWS = 2",
+ * );
+ * ```
  */
 export function checkLogSumExpLimits(raw: unknown, config: Config): void {
   const x = (typeof raw === "object" && raw !== null ? raw : {} as Record<string, unknown>) as {
@@ -206,7 +289,25 @@ const route = createRoute({
   },
 });
 
-/** `POST /v1/logsumexp`: its contract, its tool and its handler. */
+/**
+ * `POST /v1/logsumexp`: its contract, its tool ({@linkcode logsumexp}) and its handler
+ * (`toolHandler`: limits, validation, then `run`).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { Hono } from "hono";
+ * import { defaultConfig } from "./config.ts";
+ * import { endpoint } from "./logsumexp.ts";
+ * const app = new Hono().post(endpoint.route.path, endpoint.handler(defaultConfig));
+ * const answer = await app.request("/v1/logsumexp", {
+ *   method: "POST",
+ *   headers: { "content-type": "application/json" },
+ *   body: JSON.stringify({ x: [12, 12], format: "fp16", method: "naive" }),
+ * });
+ * assertEquals((await answer.json()).results.naive.value, "Infinity");
+ * ```
+ */
 export const endpoint: Endpoint = {
   route,
   tool: logsumexp,

@@ -1,5 +1,15 @@
+import type { App, Register } from "./app.ts";
+import type { Tool } from "./common.ts";
+import type { Config } from "./config.ts";
+import { clip, problem } from "./problem.ts";
+
+/** The revision this service follows, and the later one it accepts (no change it uses). */
+export const MCP_PROTOCOL_VERSIONS = ["2025-06-18", "2025-11-25"] as const;
+
 /**
- * `POST /mcp`: the endpoints as Model Context Protocol tools, over Streamable HTTP, for chat bots.
+ * Registers `POST /mcp` serving `tools` (or the tools `tools()` loads): the endpoints as Model
+ * Context Protocol tools, over Streamable HTTP, for chat bots. The MCP SDK, the message checks
+ * and the tools' modules are loaded on the first call.
  *
  * Each endpoint module exports a `Tool` (routes/common.ts); `registerMcp(tools)` turns each into an
  * MCP tool whose input schema is the Tool's zod schema (`tools/list` shows it as JSON Schema with
@@ -38,18 +48,48 @@
  * Loaded at start-up, this module is a shell: the MCP SDK (`mcp_server.ts`), the message checks
  * (`mcp_checks.ts`, which parse and validate) and the tools' modules are imported by the first
  * call.
- */
-import type { App, Register } from "./app.ts";
-import type { Tool } from "./common.ts";
-import type { Config } from "./config.ts";
-import { clip, problem } from "./problem.ts";
-
-/** The revision this service follows, and the later one it accepts (no change it uses). */
-export const MCP_PROTOCOL_VERSIONS = ["2025-06-18", "2025-11-25"] as const;
-
-/**
- * Registers `POST /mcp` serving `tools` (or the tools `tools()` loads); the MCP SDK, the message
- * checks and the tools' modules are loaded on the first call.
+ *
+ * Cost: one parse of the body and one validation of the arguments per call (the tool's own cost
+ * besides); the first call loads the MCP SDK.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { OpenAPIHono } from "@hono/zod-openapi";
+ * import type { App } from "./app.ts";
+ * import { defaultConfig } from "./config.ts";
+ * import { registerMcp } from "./mcp.ts";
+ * import { z } from "./zod.ts";
+ * const add = {
+ *   name: "add_numbers",
+ *   title: "Add numbers",
+ *   description: "Adds a list of numbers.",
+ *   input: z.object({ numbers: z.array(z.number()) }),
+ *   run: ({ numbers }: { numbers: number[] }) => {
+ *     const sum = numbers.reduce((s, v) => s + v, 0);
+ *     return { sum, summary: `The sum is **${sum}**.` };
+ *   },
+ * };
+ * const app: App = new OpenAPIHono();
+ * registerMcp([add])(app, defaultConfig);
+ * const call = async (message: unknown) =>
+ *   await app.request("/mcp", {
+ *     method: "POST",
+ *     headers: {
+ *       "content-type": "application/json",
+ *       accept: "application/json, text/event-stream",
+ *     },
+ *     body: JSON.stringify(message),
+ *   });
+ * const params = (numbers: unknown[]) => ({ name: "add_numbers", arguments: { numbers } });
+ * const sum = await call({ jsonrpc: "2.0", id: 1, method: "tools/call", params: params([1, 2]) });
+ * assertEquals((await sum.json()).result.structuredContent, { sum: 3, summary: "The sum is **3**." });
+ * const bad = await call({ jsonrpc: "2.0", id: 2, method: "tools/call", params: params([1, "x"]) });
+ * assertEquals((await bad.json()).error.data.errors, [
+ *   { pointer: "/params/arguments/numbers/1", detail: 'expected a number; found string "x"' },
+ * ]);
+ * assertEquals((await call([{ jsonrpc: "2.0", id: 3, method: "tools/list" }])).status, 400);
+ * ```
  */
 export function registerMcp(
   toolsOrLoader: readonly Tool[] | (() => Promise<readonly Tool[]>),
@@ -91,7 +131,17 @@ function batchRefused(): Response {
 
 /**
  * The body reader's look at a body's first bytes (`request_body.ts`): a batch is refused at
- * its opening bracket, before the rest is read.
+ * its opening bracket (after any JSON whitespace), before the rest is read; anything else is
+ * null (read on).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { refuseBatch } from "./mcp.ts";
+ * const bytes = (text: string) => new TextEncoder().encode(text);
+ * assertEquals(refuseBatch(bytes(" \n[{"))?.status, 400);
+ * assertEquals(refuseBatch(bytes('{"jsonrpc"')), null);
+ * ```
  */
 export function refuseBatch(first: Uint8Array): Response | null {
   const at = first.findIndex((byte) =>

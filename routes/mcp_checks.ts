@@ -1,14 +1,3 @@
-/**
- * What `POST /mcp` answers itself before the MCP SDK sees a message (see `mcp.ts`), loaded with
- * the tools on the first call: the JSON's structure and longest array (413 before anything is
- * built), an `initialize` asking for an older revision (offered 2025-06-18), `tools/call` params
- * the tool cannot take (JSON-RPC -32602 naming the field, the type expected and the value
- * found), arguments over a limit (a tool result with `isError`), and the SDK's error answers cut
- * to 8 KB.
- *
- * Cost: one scan of a body that may be over a limit, one `JSON.parse`, the tool's `precheck`
- * (array lengths) and a validation that stops at the first bad element of each field.
- */
 import type { Context } from "hono";
 import { JsonLimitError, needsJsonScan, scanJson } from "../lib/parse/mod.ts";
 import type { Tool } from "./common.ts";
@@ -25,8 +14,49 @@ const INVALID_PARAMS = -32602;
 const MAX_ID_CHARS = 256;
 
 /**
- * The answer `/mcp` gives a message itself (see above), or null to hand it to the SDK (which
- * also answers a body that is not a JSON object).
+ * The answer `POST /mcp` gives a message itself, before the MCP SDK sees it (see `mcp.ts`), or
+ * null to hand it to the SDK (which also answers a body that is not a JSON object): the JSON's
+ * structure and longest array (413 before anything is built), an `initialize` asking for an
+ * older revision (offered 2025-06-18), `tools/call` params the tool cannot take (JSON-RPC
+ * -32602 naming the field, the type expected and the value found, with one `{ pointer, detail }`
+ * per bad field in `data.errors`), and arguments over a limit (a tool result with `isError`).
+ * Loaded with the tools on the first call.
+ *
+ * Cost: one scan of a body that may be over a limit, one `JSON.parse`, the tool's `precheck`
+ * (array lengths) and a validation that stops at the first bad element of each field.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { Hono } from "hono";
+ * import { defaultConfig } from "./config.ts";
+ * import { checkMessage } from "./mcp_checks.ts";
+ * import { z } from "./zod.ts";
+ * const add = {
+ *   name: "add_numbers",
+ *   title: "Add numbers",
+ *   description: "Adds a list of numbers.",
+ *   input: z.object({ numbers: z.array(z.number()) }),
+ *   run: ({ numbers }: { numbers: number[] }) => {
+ *     if (numbers.length === 0) throw new RangeError("expected numbers, found none");
+ *     const sum = numbers.reduce((s, v) => s + v, 0);
+ *     return { sum, summary: `The sum is **${sum}**.` };
+ *   },
+ * };
+ * const app = new Hono().post("/mcp", async (c) =>
+ *   checkMessage(c, await c.req.text(), [add], defaultConfig) ?? c.text("to the SDK")
+ * );
+ * const send = async (message: unknown) =>
+ *   await app.request("/mcp", { method: "POST", body: JSON.stringify(message) });
+ * const call = (name: string, args: unknown) => ({
+ *   jsonrpc: "2.0", id: 7, method: "tools/call", params: { name, arguments: args },
+ * });
+ * assertEquals(await (await send(call("add_numbers", { numbers: [1] }))).text(), "to the SDK");
+ * const unknown = await (await send(call("multiply", {}))).json();
+ * assertEquals([unknown.id, unknown.error.code], [7, -32602]);
+ * const bad = await (await send(call("add_numbers", { numbers: [true] }))).json();
+ * assertEquals(bad.error.data.errors[0].pointer, "/params/arguments/numbers/0");
+ * ```
  */
 export function checkMessage(
   c: Context,
@@ -41,7 +71,20 @@ export function checkMessage(
 
 /**
  * The SDK's answer, with a JSON-RPC error's message cut and its data dropped when the body is
- * over {@linkcode MAX_PROBLEM_BYTES} (the SDK writes a zod dump of a bad request into it).
+ * over {@linkcode MAX_PROBLEM_BYTES} (the SDK writes a zod dump of a bad request into it);
+ * results and small errors pass as they are.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { boundedErrors } from "./mcp_checks.ts";
+ * import { MAX_PROBLEM_BYTES } from "./problem.ts";
+ * const error = { code: -32600, message: "x".repeat(20_000), data: "y".repeat(20_000) };
+ * const sdk = Response.json({ jsonrpc: "2.0", id: 1, error });
+ * const text = await (await boundedErrors(sdk)).text();
+ * assertEquals(text.length <= MAX_PROBLEM_BYTES, true);
+ * assertEquals(JSON.parse(text).error.data, undefined);
+ * ```
  */
 export async function boundedErrors(res: Response): Promise<Response> {
   if (!res.headers.get("content-type")?.startsWith("application/json")) return res;

@@ -1,10 +1,3 @@
-/**
- * The MCP server behind `POST /mcp` (see `mcp.ts`), loaded on the first MCP request.
- *
- * Why a module of its own: the MCP SDK is the heaviest dependency of the service (about 75 ms
- * of module loading, most of a cold start); the HTTP endpoints never need it, so `mcp.ts`
- * imports this file dynamically, and a process that never serves MCP never loads the SDK.
- */
 import { StreamableHTTPTransport } from "@hono/mcp";
 // @ts-types="@modelcontextprotocol/sdk/server/mcp"
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -24,6 +17,13 @@ import { toolInputSchema, toolOutputSchema } from "./tool_schema.ts";
  * What every tool is (MCP 2025-06-18 "Tool annotations"): it computes an answer from its
  * arguments alone, reads and changes nothing, gives the same answer to the same call, and does
  * not reach outside the service.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { TOOL_ANNOTATIONS } from "./mcp_server.ts";
+ * assertEquals(TOOL_ANNOTATIONS.readOnlyHint && !TOOL_ANNOTATIONS.destructiveHint, true);
+ * ```
  */
 export const TOOL_ANNOTATIONS = {
   readOnlyHint: true,
@@ -37,8 +37,45 @@ const INSTRUCTIONS = "lossdoctor tells people who train neural networks why thei
   "what to change. Each tool returns a Markdown summary to show the user, then the JSON answer.";
 
 /**
- * The MCP server for one request, with every tool registered. `requestId` (the request's
- * X-Request-Id) is logged with an internal error.
+ * The MCP server for one request, with every tool registered: each tool's input schema is its
+ * zod schema, listed with the routes' OpenAPI descriptions (`tool_schema.ts`), with
+ * {@linkcode TOOL_ANNOTATIONS} and `listChanged: false` (the server lives for one request, its
+ * tools never change). With no tools, `tools/list` is an empty list, not "method not found".
+ * `requestId` (the request's X-Request-Id) is logged with an internal error.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * // @ts-types="@modelcontextprotocol/sdk/client/index"
+ * import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+ * // @ts-types="@modelcontextprotocol/sdk/inMemory"
+ * import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+ * import { defaultConfig } from "./config.ts";
+ * import { mcpServer } from "./mcp_server.ts";
+ * import { z } from "./zod.ts";
+ * const add = {
+ *   name: "add_numbers",
+ *   title: "Add numbers",
+ *   description: "Adds a list of numbers.",
+ *   input: z.object({ numbers: z.array(z.number()) }),
+ *   run: ({ numbers }: { numbers: number[] }) => {
+ *     if (numbers.length === 0) throw new RangeError("expected numbers, found none");
+ *     const sum = numbers.reduce((s, v) => s + v, 0);
+ *     return { sum, summary: `The sum is **${sum}**.` };
+ *   },
+ * };
+ * const [near, far] = InMemoryTransport.createLinkedPair();
+ * const server = mcpServer([add], defaultConfig);
+ * await server.connect(far);
+ * const client = new Client({ name: "example", version: "0" });
+ * await client.connect(near);
+ * assertEquals(client.getServerCapabilities()?.tools, { listChanged: false });
+ * const { tools } = await client.listTools();
+ * assertEquals(tools[0].annotations?.readOnlyHint, true);
+ * const answer = await client.callTool({ name: "add_numbers", arguments: { numbers: [2, 3] } });
+ * assertEquals(answer.structuredContent, { sum: 5, summary: "The sum is **5**." });
+ * await client.close();
+ * ```
  */
 export function mcpServer(tools: readonly Tool[], config: Config, requestId = ""): McpServer {
   const server = new McpServer(
@@ -87,7 +124,42 @@ export function mcpServer(tools: readonly Tool[], config: Config, requestId = ""
   return server;
 }
 
-/** Runs a tool: its summary and JSON, or an error result with the message. */
+/**
+ * Runs a tool: its Markdown summary and its JSON (as text and as `structuredContent`, non-finite
+ * numbers written as strings as on HTTP), or an error result: a `RangeError`/`TypeError`'s
+ * message (what was wrong with the input), or for any other error a generic message, the error
+ * being logged (name and stack, not its message).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { callTool } from "./mcp_server.ts";
+ * import { z } from "./zod.ts";
+ * const add = {
+ *   name: "add_numbers",
+ *   title: "Add numbers",
+ *   description: "Adds a list of numbers.",
+ *   input: z.object({ numbers: z.array(z.number()) }),
+ *   run: ({ numbers }: { numbers: number[] }) => {
+ *     if (numbers.length === 0) throw new RangeError("expected numbers, found none");
+ *     const sum = numbers.reduce((s, v) => s + v, 0);
+ *     return { sum, summary: `The sum is **${sum}**.` };
+ *   },
+ * };
+ * assertEquals(callTool(add, { numbers: [1, 2] }, defaultConfig), {
+ *   content: [
+ *     { type: "text", text: "The sum is **3**." },
+ *     { type: "text", text: '{"sum":3,"summary":"The sum is **3**."}' },
+ *   ],
+ *   structuredContent: { sum: 3, summary: "The sum is **3**." },
+ * });
+ * assertEquals(callTool(add, { numbers: [] }, defaultConfig), {
+ *   isError: true,
+ *   content: [{ type: "text", text: "expected numbers, found none" }],
+ * });
+ * ```
+ */
 export function callTool(
   tool: Tool,
   input: unknown,
@@ -113,7 +185,47 @@ export function callTool(
   }
 }
 
-/** Answers one MCP request (stateless: a server and a transport per request). */
+/**
+ * Answers one MCP request behind `POST /mcp` (see `mcp.ts`, which checks the message first):
+ * stateless, a server and a transport per request, no session id, JSON answers instead of an
+ * SSE stream; a transport error (wrong Accept or Content-Type, malformed JSON) is a
+ * problem+json with the transport's message.
+ *
+ * Why a module of its own: the MCP SDK is the heaviest dependency of the service (about 75 ms
+ * of module loading, most of a cold start); the HTTP endpoints never need it, so `mcp.ts`
+ * imports this file dynamically on the first MCP request, and a process that never serves MCP
+ * never loads the SDK.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { Hono } from "hono";
+ * import { defaultConfig } from "./config.ts";
+ * import { handleMcp } from "./mcp_server.ts";
+ * import { z } from "./zod.ts";
+ * const add = {
+ *   name: "add_numbers",
+ *   title: "Add numbers",
+ *   description: "Adds a list of numbers.",
+ *   input: z.object({ numbers: z.array(z.number()) }),
+ *   run: ({ numbers }: { numbers: number[] }) => {
+ *     if (numbers.length === 0) throw new RangeError("expected numbers, found none");
+ *     const sum = numbers.reduce((s, v) => s + v, 0);
+ *     return { sum, summary: `The sum is **${sum}**.` };
+ *   },
+ * };
+ * const app = new Hono().post("/mcp", (c) => handleMcp(c, [add], defaultConfig));
+ * const list = await app.request("/mcp", {
+ *   method: "POST",
+ *   headers: { "content-type": "application/json", accept: "application/json, text/event-stream" },
+ *   body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+ * });
+ * const { tools } = (await list.json()).result;
+ * assertEquals(tools.map((tool: { name: string }) => tool.name), ["add_numbers"]);
+ * const html = await app.request("/mcp", { method: "POST", headers: { accept: "text/html" } });
+ * assertEquals(html.headers.get("content-type"), "application/problem+json");
+ * ```
+ */
 export async function handleMcp(
   c: Context,
   tools: readonly Tool[],

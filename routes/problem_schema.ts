@@ -1,12 +1,19 @@
-/**
- * The contract of a problem+json answer (see `problem.ts`): its schema and the response entries
- * a route lists for the problem statuses it can return. Only the document reads these; the
- * request path writes problems with `problem()` alone.
- */
 import { problemTitle } from "./problem.ts";
 import { z } from "./zod.ts";
 
-/** The OpenAPI schema of a problem+json body. */
+/**
+ * The contract of a problem+json answer (see `problem.ts`): the OpenAPI schema of its body. Only
+ * the document reads it; the request path writes problems with `problem()` alone.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { problem } from "./problem.ts";
+ * import { ProblemSchema } from "./problem_schema.ts";
+ * const body = await problem(413, "too long", { limit: "MAX_BODY_BYTES", value: 1 }).json();
+ * assertEquals(ProblemSchema.safeParse(body).success, true);
+ * ```
+ */
 export const ProblemSchema = z.object({
   type: z.string().openapi({ example: "urn:lossdoctor:problem:validation" }),
   title: z.string(),
@@ -22,8 +29,28 @@ export const ProblemSchema = z.object({
   }),
 }).openapi("Problem");
 
-/** Response entries for the problem statuses of a route, for `createRoute`. */
-export function problemResponses(...statuses: number[]) {
+/** A route's response entry for one problem status. */
+export interface ProblemResponse {
+  /** The status's title. */
+  description: string;
+  /** The problem+json body. */
+  content: { "application/problem+json": { schema: typeof ProblemSchema } };
+}
+
+/**
+ * Response entries for the problem statuses of a route, for `createRoute`: each described by its
+ * title, with a problem+json body.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { problemResponses } from "./problem_schema.ts";
+ * const responses = problemResponses(400, 413);
+ * assertEquals(Object.keys(responses), ["400", "413"]);
+ * assertEquals(responses[413].description, "Request too large");
+ * ```
+ */
+export function problemResponses(...statuses: number[]): Record<string, ProblemResponse> {
   return Object.fromEntries(
     statuses.map((s) => [s, {
       description: problemTitle(s),

@@ -1,6 +1,34 @@
+import type { Context, MiddlewareHandler } from "hono";
+import type { Config } from "./config.ts";
+import { LimitError, limitProblem } from "./limit_error.ts";
+import { problem } from "./problem.ts";
+
+/** The codings decoded, by their `Content-Encoding` token. */
+const DECODERS: Record<string, CompressionFormat | null> = {
+  identity: null,
+  gzip: "gzip",
+  "x-gzip": "gzip",
+  deflate: "deflate",
+};
+
+/** JSON's whitespace: space, tab, LF, CR. */
+const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+/** Where the info line of a disconnect goes (the console, or a test's list). */
+export interface BodyLog {
+  /** Writes one line at the info level. */
+  info(line: string): void;
+}
+
 /**
- * Reads every request body once, before any route sees it: its size, its encoding, its time,
- * and a client that goes away.
+ * Looks at the first bytes of a body (a chunk holding something other than whitespace): an
+ * answer refuses the body there, null reads on.
+ */
+export type Inspect = (first: Uint8Array) => Response | null;
+
+/**
+ * The body reader for `config`, as hono middleware: reads every request body once, before any
+ * route sees it, and answers for its size, its encoding, its time, and a client that goes away.
  *
  * - Size (`MAX_BODY_BYTES`): a `Content-Length` over the limit is refused before one byte is
  *   read; a body without one (chunked) is counted as it streams and refused as soon as it
@@ -27,35 +55,27 @@
  * during its read became a logged 500.
  *
  * Cost: one copy of the body (two when it is compressed), O(bytes).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { Hono } from "hono";
+ * import { defaultConfig } from "./config.ts";
+ * import { bodyReader } from "./request_body.ts";
+ * const config = { ...defaultConfig, maxBodyBytes: 1000 };
+ * const app = new Hono().use(bodyReader(config)).post("/", async (c) => c.text(await c.req.text()));
+ * const gzip = (text: string) =>
+ *   new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).bytes();
+ * const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+ *   app.request("/", { method: "POST", body, headers });
+ * const decoded = await post(await gzip("[1, 2, 3]"), { "content-encoding": "gzip" });
+ * assertEquals(await decoded.text(), "[1, 2, 3]");
+ * // a gzip bomb stops at the limit: 100 kB of zeros in a few hundred bytes
+ * const bomb = await post(await gzip("0".repeat(100_000)), { "content-encoding": "gzip" });
+ * assertEquals([bomb.status, (await bomb.json()).limit], [413, "MAX_BODY_BYTES"]);
+ * assertEquals((await post("x", { "content-encoding": "br" })).status, 415);
+ * ```
  */
-import type { Context, MiddlewareHandler } from "hono";
-import type { Config } from "./config.ts";
-import { LimitError, limitProblem } from "./limit_error.ts";
-import { problem } from "./problem.ts";
-
-/** The codings decoded, by their `Content-Encoding` token. */
-const DECODERS: Record<string, CompressionFormat | null> = {
-  identity: null,
-  gzip: "gzip",
-  "x-gzip": "gzip",
-  deflate: "deflate",
-};
-
-/** JSON's whitespace: space, tab, LF, CR. */
-const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
-
-/** Where the info line of a disconnect goes (the console, or a test's list). */
-export interface BodyLog {
-  info(line: string): void;
-}
-
-/**
- * Looks at the first bytes of a body (a chunk holding something other than whitespace): an
- * answer refuses the body there, null reads on.
- */
-export type Inspect = (first: Uint8Array) => Response | null;
-
-/** The body reader for `config`, as hono middleware (see above). */
 export function bodyReader(
   config: Config,
   log: BodyLog = console,

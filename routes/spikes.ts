@@ -1,13 +1,3 @@
-/**
- * POST /v1/spikes — why does my loss spike? Spikes, period and phase, epoch alignment, causes.
- *
- * The body is JSON (`{"loss": [...]}`, also as Python's json.dumps writes it, with bare NaN and
- * Infinity), a CSV export (TensorBoard, W&B, `step,loss`) or one number per line; for CSV and
- * text the options come as query parameters. The body is parsed here, not by the OpenAPI
- * validator (which would refuse anything but application/json), and the options are checked
- * with the same zod schema the contract documents. The loss array itself is checked by the
- * parser in one typed pass: a 10⁶-point series must not cost a zod walk per element.
- */
 import { createRoute, z } from "./zod.ts";
 import type { Context } from "hono";
 import { spikePlot } from "../lib/diagnose/mod.ts";
@@ -33,7 +23,18 @@ import { workBudget } from "./work_budget.ts";
 
 const LossValue = z.union([z.number(), z.null(), z.enum(["NaN", "Infinity", "-Infinity"])]);
 
-/** The options of a spike analysis (JSON fields, or query parameters for CSV and text). */
+/**
+ * The options of a spike analysis (JSON fields, or query parameters for CSV and text): how the
+ * points were logged and the epoch's length, or the data set and batch size it follows from.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { SpikeOptionsSchema } from "./spikes.ts";
+ * assertEquals(SpikeOptionsSchema.parse({ steps_per_epoch: 157 }), { steps_per_epoch: 157 });
+ * assertEquals(SpikeOptionsSchema.safeParse({ log_every: 2.5 }).success, false);
+ * ```
+ */
 export const SpikeOptionsSchema = z.object({
   log_every: z.number().int().min(1).optional().openapi({
     description: "Each point is the mean of this many steps (default 1).",
@@ -51,7 +52,18 @@ export const SpikeOptionsSchema = z.object({
   }),
 });
 
-/** An eval-loss, learning-rate or gradient-norm series: aligned with `loss`, or on its own steps. */
+/**
+ * An eval-loss, learning-rate or gradient-norm series: aligned with `loss` (null where it was
+ * not measured), or on its own steps.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { SideSeriesSchema } from "./spikes.ts";
+ * assertEquals(SideSeriesSchema.safeParse([2.1, null, 1.9]).success, true);
+ * assertEquals(SideSeriesSchema.safeParse({ steps: [0, 500], values: [2.1, "NaN"] }).success, true);
+ * ```
+ */
 export const SideSeriesSchema = z.union([
   z.array(LossValue).openapi({
     description: "One value per loss point (null where it was not measured).",
@@ -62,7 +74,18 @@ export const SideSeriesSchema = z.union([
   }).openapi({ description: "Values on steps of their own (e.g. an evaluation every 500 steps)." }),
 ]);
 
-/** The series a body may carry besides the loss. */
+/**
+ * The series a body may carry besides the loss (`eval_loss`, `learning_rate`, `grad_norm`,
+ * each a {@linkcode SideSeriesSchema}) and `log_file`, the text of a training log instead of
+ * `loss`; spread into the request schemas of `/v1/spikes` and `/v1/diagnose`.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { sideSeriesFields } from "./spikes.ts";
+ * assertEquals(Object.keys(sideSeriesFields), ["eval_loss", "learning_rate", "grad_norm", "log_file"]);
+ * ```
+ */
 export const sideSeriesFields = {
   eval_loss: SideSeriesSchema.optional().openapi({
     description: "The eval (validation) loss: `overfitting` when it rises while the loss falls.",
@@ -79,7 +102,18 @@ export const sideSeriesFields = {
   }),
 };
 
-/** The training loss per logged point (the body's `loss`). */
+/**
+ * The training loss per logged point (the body's `loss`): numbers, with null, `"NaN"` and
+ * `"±Infinity"` as data (non-finite losses).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { LossSeriesSchema } from "./spikes.ts";
+ * assertEquals(LossSeriesSchema.parse([2.31, null, "NaN"]), [2.31, null, "NaN"]);
+ * assertEquals(LossSeriesSchema.safeParse([]).success, false);
+ * ```
+ */
 export const LossSeriesSchema = z.array(LossValue).min(1).openapi({
   description:
     "The training loss per logged point; null, NaN and ±Infinity are data (non-finite losses). " +
@@ -87,12 +121,34 @@ export const LossSeriesSchema = z.array(LossValue).min(1).openapi({
   example: [2.31, 2.2, 2.12, 8.4, 2.05],
 });
 
-/** The training step of each loss point (the body's `steps`). */
+/**
+ * The training step of each loss point (the body's `steps`, strictly increasing; by default
+ * index × `log_every`).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { StepsSchema } from "./spikes.ts";
+ * assertEquals(StepsSchema.parse([0, 50, 100]), [0, 50, 100]);
+ * assertEquals(StepsSchema.parse(undefined), undefined);
+ * ```
+ */
 export const StepsSchema = z.array(z.number()).optional().openapi({
   description: "Training step of each point (strictly increasing); default index × log_every.",
 });
 
-/** The JSON body of POST /v1/spikes. */
+/**
+ * The JSON body of `POST /v1/spikes`: the options, the loss (or a log file's text), its steps,
+ * and the side series.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { SpikesRequestSchema } from "./spikes.ts";
+ * assertEquals(SpikesRequestSchema.safeParse({ loss: [2.3, 2.2], log_every: 10 }).success, true);
+ * assertEquals(SpikesRequestSchema.safeParse({ log_every: 10 }).error?.issues[0].path, ["loss"]);
+ * ```
+ */
 export const SpikesRequestSchema = SpikeOptionsSchema.extend({
   loss: LossSeriesSchema.optional(),
   steps: StepsSchema,
@@ -102,7 +158,22 @@ export const SpikesRequestSchema = SpikeOptionsSchema.extend({
   path: ["loss"],
 }).openapi("SpikesRequest");
 
-/** What the analysis was given (`input`), the same in every answer that holds a spike analysis. */
+/**
+ * What the analysis was given (`input`), the same in every answer that holds a spike analysis:
+ * the format the body was read as, the points of each series, and the options the file implied.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { InputSchema } from "./spikes.ts";
+ * const input = {
+ *   format: "csv",
+ *   series: { loss: 400, eval_loss: 0, learning_rate: 0, grad_norm: 0 },
+ *   from_file: {},
+ * };
+ * assertEquals(InputSchema.safeParse(input).success, true);
+ * ```
+ */
 export const InputSchema = z.object({
   format: z.enum(["json", "csv", "text", ...FRAMEWORK_FORMATS]).openapi({
     description: "What the body was read as: `json`, `csv`, `text`, or the framework file " +
@@ -133,7 +204,21 @@ const SpikeSchema = z.object({
   direction: z.enum(["up", "down"]),
 });
 
-/** The answer of POST /v1/spikes. */
+/**
+ * The answer of `POST /v1/spikes` (`SpikeReport` of lib/spikes is its type): the spikes, the
+ * period and phase, the epoch alignment, the last-step ratios, findings and the summary.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { stringify } from "./json.ts";
+ * import { SpikesRequestSchema, SpikesResponseSchema, tool } from "./spikes.ts";
+ * const input = SpikesRequestSchema.parse({ loss: [2.3, 2.2, 2.1, 9, 2.0, 1.9, 1.85, 1.8] });
+ * const answer = JSON.parse(stringify(tool.run(input, defaultConfig)));
+ * assertEquals(SpikesResponseSchema.safeParse(answer).success, true);
+ * ```
+ */
 export const SpikesResponseSchema = z.object({
   n: z.number().int(),
   input: InputSchema,
@@ -196,11 +281,29 @@ export const SpikesResponseSchema = z.object({
   summary: SummarySchema,
 }).openapi("SpikesResponse");
 
-type SpikesRequest = z.infer<typeof SpikesRequestSchema>;
+/** A validated JSON body of `POST /v1/spikes`. */
+export type SpikesRequest = z.infer<typeof SpikesRequestSchema>;
 
 /**
- * Runs the analysis on parsed input, within the series limit and the counted-work budget
- * (`MAX_ANALYSIS_WORK`; `label` names the request in the slow-search log line).
+ * Runs the analysis on parsed input, within the series limit (a `LimitError` over it) and the
+ * counted-work budget (`MAX_ANALYSIS_WORK`; `label` names the request in the slow-search log
+ * line).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { runSpikes, SpikeOptionsSchema } from "./spikes.ts";
+ * const loss = Float64Array.from(
+ *   { length: 400 },
+ *   (_, i) => i === 200 ? 20 : 2 * Math.exp(-i / 200) + 0.02 * Math.sin(i * 1.7),
+ * );
+ * const options = SpikeOptionsSchema.parse({ log_every: 10 }); // a point every 10 steps
+ * const report = runSpikes(loss, null, options, defaultConfig);
+ * assertEquals(report.spikes.map((spike) => spike.step), [2000]);
+ * const small = { ...defaultConfig, maxSeriesPoints: 100 };
+ * assertThrows(() => runSpikes(loss, null, options, small), Error, "MAX_SERIES_POINTS = 100");
+ * ```
  */
 export function runSpikes(
   loss: Float64Array,
@@ -225,7 +328,24 @@ export function runSpikes(
   return analyzeSpikes(loss, spikeOptions);
 }
 
-/** The series limit on the eval-loss, learning-rate and gradient-norm series of a raw body. */
+/**
+ * The series limit on the eval-loss, learning-rate and gradient-norm series of a raw body
+ * (aligned arrays or `{ steps, values }`): a `LimitError` over `MAX_SERIES_POINTS`. O(1).
+ *
+ * @example
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { checkSideSeriesLimits } from "./spikes.ts";
+ * const config = { ...defaultConfig, maxSeriesPoints: 2 };
+ * checkSideSeriesLimits({ eval_loss: [1, 2] }, config);
+ * assertThrows(
+ *   () => checkSideSeriesLimits({ grad_norm: { steps: [0, 1, 2], values: [1, 2, 3] } }, config),
+ *   Error,
+ *   "grad_norm",
+ * );
+ * ```
+ */
 export function checkSideSeriesLimits(raw: unknown, config: Config): void {
   if (typeof raw !== "object" || raw === null) return;
   for (const name of ["eval_loss", "learning_rate", "grad_norm"]) {
@@ -239,14 +359,68 @@ export function checkSideSeriesLimits(raw: unknown, config: Config): void {
   }
 }
 
-/** The series limit on the series a parsed body holds besides the loss. */
+/**
+ * The series limit on the series a parsed body holds besides the loss (a framework file's eval
+ * loss, learning rate, gradient norm): a `LimitError` over `MAX_SERIES_POINTS`.
+ *
+ * @example
+ * ```ts
+ * import { assertThrows } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { checkExtrasLimits } from "./spikes.ts";
+ * const extras = {
+ *   format: "json" as const,
+ *   series: {
+ *     eval_loss: {
+ *       steps: Float64Array.of(0, 500, 1000),
+ *       values: Float64Array.of(2.1, 1.9, 1.8),
+ *       aligned: false,
+ *     },
+ *   },
+ *   fromFile: {},
+ * };
+ * checkExtrasLimits(extras, defaultConfig);
+ * assertThrows(() => checkExtrasLimits(extras, { ...defaultConfig, maxSeriesPoints: 2 }));
+ * ```
+ */
 export function checkExtrasLimits(extras: BodyExtras | undefined, config: Config): void {
   for (const [name, series] of Object.entries(extras?.series ?? {})) {
     checkLimit("MAX_SERIES_POINTS", config.maxSeriesPoints, series.values.length, name, "points");
   }
 }
 
-/** The spike analysis as a tool (HTTP and MCP). */
+/**
+ * The spike analysis as a tool (the HTTP handler and the MCP tool both run it), behind
+ * `POST /v1/spikes` — why does my loss spike? Spikes, period and phase, epoch alignment, causes.
+ *
+ * The body is JSON (`{"loss": [...]}`, also as Python's json.dumps writes it, with bare NaN and
+ * Infinity), a CSV export (TensorBoard, W&B, `step,loss`) or one number per line; for CSV and
+ * text the options come as query parameters. The body is parsed here, not by the OpenAPI
+ * validator (which would refuse anything but application/json), and the options are checked
+ * with the same zod schema the contract documents. The loss array itself is checked by the
+ * parser in one typed pass: a 10⁶-point series must not cost a zod walk per element.
+ *
+ * `run` reads the series (`seriesFromJson`: a `loss` array or a `log_file`), merges the options
+ * the file implied, and calls `analyzeSpikes` of lib/spikes (the method, its references and its
+ * cost are documented there) through {@linkcode runSpikes}.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { defaultConfig } from "./config.ts";
+ * import { SpikesRequestSchema, tool } from "./spikes.ts";
+ * const loss: (number | "NaN")[] = Array.from(
+ *   { length: 400 },
+ *   (_, i) => 2 * Math.exp(-i / 200) + 0.02 * Math.sin(i * 1.7),
+ * );
+ * loss[200] = 20; // a 10× spike
+ * loss[300] = "NaN";
+ * const report = tool.run(SpikesRequestSchema.parse({ loss }), defaultConfig);
+ * assertEquals([report.n, report.input.format], [400, "json"]);
+ * assertEquals(report.non_finite, { count: 1, first_step: 300 });
+ * assertEquals(report.spikes.map((spike) => [spike.step, spike.direction]), [[200, "up"]]);
+ * ```
+ */
 export const tool: Tool<SpikesRequest, SpikeReport> = {
   name: "analyze_loss_spikes",
   title: "Analyze loss spikes",
@@ -309,7 +483,37 @@ const route = createRoute({
   },
 });
 
-/** POST /v1/spikes: its contract, its tool and its handler. */
+/**
+ * `POST /v1/spikes`: its contract, its tool ({@linkcode tool}) and its handler, which reads a
+ * JSON, CSV or text body (`readSeries`), validates the options with
+ * {@linkcode SpikeOptionsSchema} and answers in the negotiated form (JSON, Markdown or SVG).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { Hono } from "hono";
+ * import { defaultConfig } from "./config.ts";
+ * import { endpoint } from "./spikes.ts";
+ * const app = new Hono().post(endpoint.route.path, endpoint.handler(defaultConfig));
+ * const text = Array.from(
+ *   { length: 200 },
+ *   (_, i) => i === 100 ? 20 : 2 * Math.exp(-i / 100) + 0.02 * Math.sin(i * 1.7),
+ * );
+ * const answer = await app.request("/v1/spikes?log_every=5", {
+ *   method: "POST",
+ *   headers: { "content-type": "text/plain" },
+ *   body: text.join("\n"),
+ * });
+ * const report = await answer.json();
+ * assertEquals([report.input.format, report.spike_count, report.spikes[0].step], ["text", 1, 500]);
+ * const zero = await app.request("/v1/spikes?log_every=0", {
+ *   method: "POST",
+ *   headers: { "content-type": "text/plain" },
+ *   body: text.join("\n"),
+ * });
+ * assertEquals((await zero.json()).errors[0].pointer, "/query/log_every");
+ * ```
+ */
 export const endpoint: Endpoint = {
   route,
   tool,

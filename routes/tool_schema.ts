@@ -1,5 +1,11 @@
+import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
+
+/** A JSON Schema, as a JSON object. */
+export type Json = Record<string, unknown>;
+
 /**
- * The JSON Schema of a tool's input (and of its answer) as the OpenAPI document writes it: with
+ * The JSON Schema of a tool's input (and, with {@linkcode toolOutputSchema}, of its answer) as
+ * the OpenAPI document writes it, references inlined: with
  * every field's `.openapi({ description, example })`, so that a chat bot choosing arguments
  * reads the same explanations a person reads on `/docs`, and the tool's `outputSchema` is the
  * route's documented answer.
@@ -14,19 +20,36 @@
  * Cost: one document generation per tool, cached for the process. Edge cases: a recursive named
  * schema cannot be inlined and throws TypeError (none of ours is).
  *
+ * @throws {TypeError} for a recursive named schema.
  * @example
- * toolInputSchema(tool.input).properties.reduction.description // "How the batch loss is reduced…"
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { toolInputSchema } from "./tool_schema.ts";
+ * import { z } from "./zod.ts";
+ * const input = z.object({ x: z.number().openapi({ description: "An x." }) });
+ * assertEquals(toolInputSchema(input), {
+ *   type: "object",
+ *   properties: { x: { type: "number", description: "An x." } },
+ *   required: ["x"],
+ * });
+ * ```
  */
-import { createRoute, OpenAPIHono, type z } from "@hono/zod-openapi";
-
-type Json = Record<string, unknown>;
-
-/** The input's JSON Schema, with OpenAPI descriptions, references inlined. */
 export function toolInputSchema(input: z.ZodType): Json {
   return toolSchema(input, "input");
 }
 
-/** The answer's JSON Schema (a tool's `outputSchema`), the same way. */
+/**
+ * The answer's JSON Schema (a tool's `outputSchema`), the same way as {@linkcode toolInputSchema}.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { FindingSchema } from "./common.ts";
+ * import { toolOutputSchema } from "./tool_schema.ts";
+ * const schema = toolOutputSchema(FindingSchema); // the Finding component, inlined
+ * assertEquals(schema.required, ["id", "severity", "title", "evidence", "remedies"]);
+ * ```
+ */
 export function toolOutputSchema(output: z.ZodType): Json {
   return toolSchema(output, "output");
 }

@@ -1,5 +1,26 @@
+import type { z } from "@hono/zod-openapi";
+
+/** One problem with a request: where (a path into the body) and what. */
+export interface Issue {
+  /** Where: the keys and indices from the body's root to the bad value. */
+  path: PropertyKey[];
+  /** What was expected and what was found. */
+  message: string;
+}
+
+/** The parsed data, or the issues (one per bad field, each at its first bad element). */
+export type Validated<T> = { success: true; data: T } | { success: false; issues: Issue[] };
+
 /**
- * Validation that stops early: a request is checked against its zod schema without one issue
+ * zod's `abortEarly`: a container stops at its first bad child. zod sets it for its own
+ * `schema.validate()` (a boolean), which cannot say what is wrong; `safeParse` takes it too
+ * (`ParseContextInternal`, zod 4.6), and `tests/validation_test.ts` holds it to stopping.
+ */
+const STOP_EARLY = { abortEarly: true } as z.core.ParseContext<z.core.$ZodIssue>;
+
+/**
+ * Validates `value` with `schema`, stopping at the first bad element of each field: validation
+ * that stops early: a request is checked against its zod schema without one issue
  * object per bad element, and each issue says what was expected and what was found.
  *
  * Why: zod collects every issue of a failing parse, and a union collects one per branch, so
@@ -19,30 +40,17 @@
  *
  * @example
  * ```ts
- * import { z } from "@hono/zod-openapi";
- * const result = validate(z.object({ x: z.array(z.number()) }), { x: [1, true, true] });
- * // { success: false, issues: [{ path: ["x", 1], message: "expected number, found boolean true" }] }
+ * import { assertEquals } from "@std/assert";
+ * import { validate } from "./validation.ts";
+ * import { z } from "./zod.ts";
+ * const schema = z.object({ x: z.array(z.number()) });
+ * assertEquals(validate(schema, { x: [1, true, true] }), {
+ *   success: false,
+ *   issues: [{ path: ["x", 1], message: "expected a number; found boolean true" }],
+ * });
+ * assertEquals(validate(schema, { x: [1, 2] }), { success: true, data: { x: [1, 2] } });
  * ```
  */
-import type { z } from "@hono/zod-openapi";
-
-/** One problem with a request: where (a path into the body) and what. */
-export interface Issue {
-  path: PropertyKey[];
-  message: string;
-}
-
-/** The parsed data, or the issues (one per bad field, each at its first bad element). */
-export type Validated<T> = { success: true; data: T } | { success: false; issues: Issue[] };
-
-/**
- * zod's `abortEarly`: a container stops at its first bad child. zod sets it for its own
- * `schema.validate()` (a boolean), which cannot say what is wrong; `safeParse` takes it too
- * (`ParseContextInternal`, zod 4.6), and `tests/validation_test.ts` holds it to stopping.
- */
-const STOP_EARLY = { abortEarly: true } as z.core.ParseContext<z.core.$ZodIssue>;
-
-/** Validates `value` with `schema`, stopping at the first bad element of each field. */
 export function validate<T>(schema: z.ZodType<T>, value: unknown): Validated<T> {
   const first = schema.safeParse(value, STOP_EARLY);
   if (first.success) return { success: true, data: first.data };
@@ -143,7 +151,19 @@ function valueAt(value: unknown, path: PropertyKey[]): unknown {
   return at;
 }
 
-/** A short description of a JSON value: its type and, for a scalar, its text (truncated). */
+/**
+ * A short description of a JSON value: its type and, for a scalar, its text (truncated to 40
+ * characters).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { kindOf } from "./validation.ts";
+ * assertEquals([kindOf(true), kindOf("abc"), kindOf([1]), kindOf(null)], [
+ *   "boolean true", 'string "abc"', "an array of 1", "null",
+ * ]);
+ * ```
+ */
 export function kindOf(value: unknown): string {
   if (value === undefined) return "none";
   if (value === null) return "null";

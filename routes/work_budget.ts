@@ -1,7 +1,17 @@
+import type { Config } from "./config.ts";
+import { LimitError } from "./limit_error.ts";
+
+/** Where the safety net's line goes (the console, or a test's list). */
+export interface SlowLog {
+  /** Writes one warning line. */
+  warn(line: string): void;
+}
+
 /**
  * The counted-work budget of one analysis (`MAX_ANALYSIS_WORK`): the checkpoint the period
- * search calls before each fold with the units of work the fold will spend; past the limit it
- * throws a {@linkcode LimitError} (413 naming `MAX_ANALYSIS_WORK`).
+ * search calls before each fold with the units of work the fold will spend; past
+ * `config.maxAnalysisWork` it throws a {@linkcode LimitError} (413 naming `MAX_ANALYSIS_WORK`).
+ * `label` (method and path) names the request in the safety net's log line.
  *
  * Why counted work and not a clock: the same request must get the same answer on an idle or
  * a busy machine, in Deno or in a Worker (whose clock stands still during synchronous work).
@@ -24,26 +34,19 @@
  * `SLOW_ANALYSIS_MS` is logged once with its counted work (the machine is slower than the
  * limit assumes, or the calibration is stale). It never changes the answer.
  *
+ * @throws {RangeError} from the checkpoint, for a count that is not ≥ 0; {@linkcode LimitError}
+ * past the limit.
  * @example
  * ```ts
+ * import { assertThrows } from "@std/assert";
  * import { defaultConfig } from "./config.ts";
+ * import { LimitError } from "./limit_error.ts";
+ * import { workBudget } from "./work_budget.ts";
  * const checkpoint = workBudget({ ...defaultConfig, maxAnalysisWork: 100 });
  * checkpoint(60);
  * checkpoint(40); // 100: at the limit, still fine
- * // checkpoint(1) would throw a LimitError naming MAX_ANALYSIS_WORK
+ * assertThrows(() => checkpoint(1), LimitError, "MAX_ANALYSIS_WORK = 100");
  * ```
- */
-import type { Config } from "./config.ts";
-import { LimitError } from "./limit_error.ts";
-
-/** Where the safety net's line goes (the console, or a test's list). */
-export interface SlowLog {
-  warn(line: string): void;
-}
-
-/**
- * A checkpoint that counts units and throws once more than `config.maxAnalysisWork` have been
- * announced; `label` (method and path) names the request in the safety net's log line.
  */
 export function workBudget(
   config: Config,

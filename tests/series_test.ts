@@ -124,6 +124,21 @@ Deno.test("autocorrelation2() with fewer lags pads less and still matches the di
   }
 });
 
+Deno.test("autocorrelation2() gives a constant series 1 then 0 whatever series it is packed with", () => {
+  // The transform's rounding leaves the constant series a zero-lag power of about 1e-32 instead
+  // of 0: divided by it, the other lags came out near ±1e16.
+  const rand = random(23);
+  const alternating = Float64Array.from({ length: 4 }, (_, i) => i % 2 ? -1 : 1);
+  const noise = Float64Array.from({ length: 300 }, () => rand());
+  for (const [varying, constant] of [[alternating, 0], [noise, 0.1], [noise, 3]] as const) {
+    const flat = new Float64Array(varying.length).fill(constant);
+    const [rv, rf] = autocorrelation2(varying, flat);
+    const [rf2] = autocorrelation2(flat, varying);
+    for (const r of [rf, rf2]) assertEquals([...r], [1, ...new Array(varying.length - 1).fill(0)]);
+    assertAlmostEquals(rv[1], autocorrelationAt(varying)(1), 1e-10);
+  }
+});
+
 Deno.test("affordableLags() keeps every lag the power of two ≥ n + maxLag holds unwrapped", () => {
   // 10 000 + 3 333 needs 16 384 points, which hold lags up to 16 384 − 10 000 = 6 384;
   // 1 000 + 333 needs 2 048, which holds them all (999); 97 + 31 fits 128 exactly: 31.

@@ -1,31 +1,9 @@
-/**
- * The `grad-accum-normalization` finding: what gradient accumulation does to the weight of items,
- * from three causes, each with its own evidence and the title of the most serious one present:
- * 1. the micro-batch losses are not divided by K, or divided twice (`accumulation_normalization.ts`):
- *    loss and gradient K× or 1/K× (axolotl#2262, transformers#35207, LLaMA-Factory#7443);
- * 2. micro-batches of unequal item counts averaged separately (`accumulation_weights.ts`): items of
- *    short micro-batches weigh more (transformers#34191, fixed by `num_items_in_batch`);
- * 3. the epoch's last window is short or ends on the partial batch (`window_grad_scale.ts`).
- * Severity: the normalisation factor's (8× is critical), else the largest item-weight deviation
- * (≥ 1.25× a warning). The title names what is wrong: with equal counts and only the last window
- * partial, that window, not "items weighed unequally". Cost O(A) (lists cut at 8 values).
- *
- * @example
- * ```ts
- * import { lastBatch } from "./last_batch.ts";
- * const a = lastBatch({ datasetSize: 800, batchSize: 1, reduction: "mean", gradAccumSteps: 8,
- *   gradAccumLoss: "sum" });
- * accumulationFinding(a, [])?.title;
- * // "Gradient accumulation sums 8 micro-batch losses: loss and gradient 8× too large"
- * ```
- */
 import type { Finding, Severity } from "../findings/mod.ts";
 import { formatFactor, formatNumber } from "./format.ts";
-import type { LastBatchAnswer } from "./last_batch.ts";
+import type { LastBatchComputed } from "./last_batch.ts";
 import { severityOfFactor } from "./severity.ts";
 
-type Computed = Omit<LastBatchAnswer, "findings" | "summary">;
-type Accumulation = NonNullable<Computed["accumulation"]>;
+type Accumulation = NonNullable<LastBatchComputed["accumulation"]>;
 
 /** Below this deviation (1 %) an item weight counts as right. */
 const NEGLIGIBLE_LOG_DEVIATION = Math.log(1.01);
@@ -87,7 +65,7 @@ function itemsPart(acc: Accumulation, itemsPerMicroBatch: readonly number[]) {
   };
 }
 
-function lastWindowPart(acc: Accumulation, a: Computed) {
+function lastWindowPart(acc: Accumulation, a: LastBatchComputed) {
   const w = acc.last_window;
   if (!w || maxLogDeviation(w.weight_ratios) <= NEGLIGIBLE_LOG_DEVIATION) return null;
   const m = w.micro_batch_sizes.length, k = acc.accumulation_steps;
@@ -107,9 +85,37 @@ function lastWindowPart(acc: Accumulation, a: Computed) {
 
 const rank: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
 
-/** The finding, or null when every item of every window weighs what it should. */
+/**
+ * The `grad-accum-normalization` finding, or null when every item of every window weighs what it
+ * should: what gradient accumulation does to the weight of items,
+ * from three causes, each with its own evidence and the title of the most serious one present:
+ * 1. the micro-batch losses are not divided by K, or divided twice (`accumulation_normalization.ts`):
+ *    loss and gradient K× or 1/K× (axolotl#2262, transformers#35207, LLaMA-Factory#7443);
+ * 2. micro-batches of unequal item counts averaged separately (`accumulation_weights.ts`): items of
+ *    short micro-batches weigh more (transformers#34191, fixed by `num_items_in_batch`);
+ * 3. the epoch's last window is short or ends on the partial batch (`window_grad_scale.ts`).
+ * Severity: the normalisation factor's (8× is critical), else the largest item-weight deviation
+ * (≥ 1.25× a warning). The title names what is wrong: with equal counts and only the last window
+ * partial, that window, not "items weighed unequally". Cost O(A) (lists cut at 8 values).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { accumulationFinding } from "./accumulation_finding.ts";
+ * import { lastBatch } from "./last_batch.ts";
+ * const a = lastBatch({
+ *   datasetSize: 800, batchSize: 1, reduction: "mean", gradAccumSteps: 8, gradAccumLoss: "sum",
+ * });
+ * const finding = accumulationFinding(a, []);
+ * assertEquals(
+ *   finding?.title,
+ *   "Gradient accumulation sums 8 micro-batch losses: loss and gradient 8× too large",
+ * );
+ * assertEquals(finding?.severity, "critical");
+ * ```
+ */
 export function accumulationFinding(
-  a: Computed,
+  a: LastBatchComputed,
   itemsPerMicroBatch: readonly number[],
 ): Finding | null {
   const acc = a.accumulation;

@@ -1,6 +1,24 @@
+import { positiveInteger } from "./reduction_scale.ts";
+
+/** How each micro-batch loss is divided before backward. */
+export const GRAD_ACCUM_LOSSES = ["mean", "sum", "mean_twice"] as const;
+
+/** One of {@linkcode GRAD_ACCUM_LOSSES}. */
+export type GradAccumLoss = typeof GRAD_ACCUM_LOSSES[number];
+
+/** The factors on the window's loss and gradient against the correct ÷K. */
+export interface AccumulationNormalization {
+  /** How each micro-batch loss was divided. */
+  mode: GradAccumLoss;
+  /** The window's logged loss ÷ its mean: K for `sum`, 1/K for `mean_twice`. */
+  loss_factor: number;
+  /** The same for the accumulated gradient. */
+  grad_factor: number;
+}
+
 /**
  * What the division of each micro-batch loss does to the loss and the gradient of an accumulation
- * window of K micro-batches.
+ * window of K = `accumulationSteps` micro-batches: their factors under `mode`.
  *
  * The correct loop divides each micro-batch loss by K before `backward()` (`"mean"`, PyTorch's AMP
  * recipe): the accumulated gradient is that of the mean over the window, and the logged loss is the
@@ -12,28 +30,19 @@
  * factor is the learning rate's; Adam divides it out of the update (up to ε) but not out of the
  * logged loss, the gradient norm or gradient clipping. O(1).
  *
+ * @throws {RangeError} when `accumulationSteps` is not a positive integer.
+ * @throws {TypeError} for a mode outside {@linkcode GRAD_ACCUM_LOSSES}.
  * @example
  * ```ts
- * accumulationNormalization("sum", 8); // { mode: "sum", loss_factor: 8, grad_factor: 8 }
- * accumulationNormalization("mean_twice", 4).grad_factor; // 0.25
+ * import { assertEquals } from "@std/assert";
+ * import { accumulationNormalization } from "./accumulation_normalization.ts";
+ * assertEquals(accumulationNormalization("sum", 8), {
+ *   mode: "sum", loss_factor: 8, grad_factor: 8,
+ * });
+ * assertEquals(accumulationNormalization("mean_twice", 4).grad_factor, 0.25);
+ * assertEquals(accumulationNormalization("mean", 4).loss_factor, 1);
  * ```
  */
-import { positiveInteger } from "./reduction_scale.ts";
-
-/** How each micro-batch loss is divided before backward. */
-export const GRAD_ACCUM_LOSSES = ["mean", "sum", "mean_twice"] as const;
-
-/** One of {@linkcode GRAD_ACCUM_LOSSES}. */
-export type GradAccumLoss = typeof GRAD_ACCUM_LOSSES[number];
-
-/** The factors on the window's loss and gradient against the correct ÷K. */
-export interface AccumulationNormalization {
-  mode: GradAccumLoss;
-  loss_factor: number;
-  grad_factor: number;
-}
-
-/** The loss and gradient factors of `mode` with K = `accumulationSteps`. */
 export function accumulationNormalization(
   mode: GradAccumLoss,
   accumulationSteps: number,

@@ -1,27 +1,5 @@
-/**
- * `batch-norm-small-batch`: BatchNorm in train mode normalises each batch by its own mean and
- * variance, per rank (unless SyncBatchNorm). A last batch of one item raises in PyTorch —
- * `ValueError: Expected more than 1 value per channel when training, got input size
- * torch.Size([1, C])` (recorded with torch 1.13, `tests/fixtures/torch/batchnorm.json`; a conv
- * input with H·W > 1 does not raise but normalises one image by itself) — and a batch of 2 or 3 has
- * statistics as noisy as their value: the variance of n Gaussian values has a relative standard
- * deviation √(2/(n − 1)), 1.41 at n = 2 and 1.0 at n = 3 (recorded: 1.41, 1.007; 0.82 at n = 4),
- * and with n = 2 every normalised output is ±1 whatever the inputs. That step also moves the
- * running statistics used at evaluation (momentum 0.1). Reported as nncf#379 (1000 samples,
- * batch 3: a last batch of 1 crashed the epoch's end; fixed with `drop_last=True`) and fastai#1352.
- * Cost O(1).
- *
- * @example
- * ```ts
- * import { lastBatch } from "./last_batch.ts";
- * const a = lastBatch({ datasetSize: 1000, batchSize: 3, reduction: "mean", batchNorm: true });
- * batchNormFinding(a)?.severity; // "critical"
- * ```
- */
 import type { Finding } from "../findings/mod.ts";
-import type { LastBatchAnswer } from "./last_batch.ts";
-
-type Computed = Omit<LastBatchAnswer, "findings" | "summary">;
+import type { LastBatchComputed } from "./last_batch.ts";
 
 /**
  * The largest batch whose BatchNorm statistics are called noisy: the relative standard deviation of
@@ -30,8 +8,35 @@ type Computed = Omit<LastBatchAnswer, "findings" | "summary">;
  */
 export const BATCH_NORM_NOISY_BATCH = 3;
 
-/** The finding, or null without BatchNorm or when the smallest batch per rank is above 3. */
-export function batchNormFinding(a: Computed): Finding | null {
+/**
+ * The `batch-norm-small-batch` finding, or null without BatchNorm or when the smallest batch per
+ * rank holds more than {@linkcode BATCH_NORM_NOISY_BATCH} items. BatchNorm in train mode normalises
+ * each batch by its own mean and variance, per rank (unless SyncBatchNorm). A last batch of one
+ * item raises in PyTorch — `ValueError: Expected more than 1 value per channel when training, got
+ * input size torch.Size([1, C])` (recorded with torch 1.13, `tests/fixtures/torch/batchnorm.json`;
+ * a conv input with H·W > 1 does not raise but normalises one image by itself) — and a batch of 2
+ * or 3 has statistics as noisy as their value: the variance of n Gaussian values has a relative
+ * standard deviation √(2/(n − 1)), 1.41 at n = 2 and 1.0 at n = 3 (recorded: 1.41, 1.007; 0.82 at n
+ * = 4), and with n = 2 every normalised output is ±1 whatever the inputs. That step also moves the
+ * running statistics used at evaluation (momentum 0.1). Reported as nncf#379 (1000 samples, batch
+ * 3: a last batch of 1 crashed the epoch's end; fixed with `drop_last=True`) and fastai#1352. Cost
+ * O(1).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { batchNormFinding } from "./batch_norm_finding.ts";
+ * import { lastBatch } from "./last_batch.ts";
+ * // 1000 = 333 × 3 + 1 (nncf#379)
+ * const a = lastBatch({ datasetSize: 1000, batchSize: 3, reduction: "mean", batchNorm: true });
+ * assertEquals(batchNormFinding(a)?.severity, "critical");
+ * assertEquals(
+ *   batchNormFinding(a)?.title,
+ *   "The last batch of each epoch holds 1 item: BatchNorm raises in train mode",
+ * );
+ * ```
+ */
+export function batchNormFinding(a: LastBatchComputed): Finding | null {
   if (!a.batch_norm) return null;
   const n = Math.min(a.last_batch_size, a.batch_size);
   if (n > BATCH_NORM_NOISY_BATCH) return null;

@@ -1,21 +1,3 @@
-/**
- * Which loss reduction explains a measured last-batch ratio: k = 1 + ln(ratio)/ln(B/r).
- *
- * Inverts `reduction_scale.ts`: the model says ratio = (r/B)^(1−k), so k = 1 − ln(ratio)/ln(r/B)
- * = 1 + ln(ratio)/ln(B/r). The nearest named reduction (k = 0 `sum`/`fixed_divisor`, 1 `mean`,
- * 2 `per_item_then_batch_mean`) is `inferred` when it lies within `tolerance` (default 0.35, less
- * than half the gap of 1 between named k) and the measurement can tell them apart: a ratio known to
- * ±`ratioUncertainty` (default 15 %, the spread of the per-epoch ratios of a real run) moves k by
- * ±ln(1 + u)/ln(B/r), and when that exceeds 0.5 the last batch is too close to a full one to say.
- * A sum and a fixed divisor have the same k: the answer names `sum` and lists both as candidates.
- * Returns null when r = B (every reduction predicts 1: no information). Cost O(1).
- *
- * @example
- * ```ts
- * inferReduction({ measuredRatio: 4.03, batchSize: 32, lastBatchSize: 8 })?.inferred;
- * // "per_item_then_batch_mean" (k ≈ 2.005)
- * ```
- */
 import {
   positiveInteger,
   type Reduction,
@@ -41,7 +23,37 @@ export interface InferredReduction {
   predicted_ratio: number;
 }
 
-/** Infers the reduction from a measured last-batch loss ratio; null when r = B. */
+/**
+ * Which loss reduction explains a measured last-batch loss ratio: k = 1 + ln(ratio)/ln(B/r), and
+ * the named reduction nearest to it; null when r = B.
+ *
+ * Inverts `reduction_scale.ts`: the model says ratio = (r/B)^(1−k), so k = 1 − ln(ratio)/ln(r/B)
+ * = 1 + ln(ratio)/ln(B/r). The nearest named reduction (k = 0 `sum`/`fixed_divisor`, 1 `mean`,
+ * 2 `per_item_then_batch_mean`) is `inferred` when it lies within `tolerance` (default 0.35, less
+ * than half the gap of 1 between named k) and the measurement can tell them apart: a ratio known to
+ * ±`ratioUncertainty` (default 15 %, the spread of the per-epoch ratios of a real run) moves k by
+ * ±ln(1 + u)/ln(B/r), and when that exceeds 0.5 the last batch is too close to a full one to say.
+ * A sum and a fixed divisor have the same k: the answer names `sum` and lists both as candidates.
+ * Returns null when r = B (every reduction predicts 1: no information). Cost O(1).
+ *
+ * @throws {RangeError} for sizes that are not positive integers, r > B, a ratio that is not a
+ * positive finite number, or a negative tolerance or uncertainty.
+ * @example
+ * ```ts
+ * import { assertAlmostEquals, assertEquals } from "@std/assert";
+ * import { inferReduction } from "./infer_reduction.ts";
+ * const x = inferReduction({ measuredRatio: 4.03, batchSize: 32, lastBatchSize: 8 });
+ * assertEquals(x?.inferred, "per_item_then_batch_mean");
+ * assertAlmostEquals(x!.k, 2.005, 1e-3);
+ * assertEquals(x?.predicted_ratio, 4);
+ * // A sum and a fixed divisor share k = 0:
+ * assertEquals(
+ *   inferReduction({ measuredRatio: 0.25, batchSize: 32, lastBatchSize: 8 })?.candidates,
+ *   ["sum", "fixed_divisor"],
+ * );
+ * assertEquals(inferReduction({ measuredRatio: 4, batchSize: 32, lastBatchSize: 32 }), null);
+ * ```
+ */
 export function inferReduction(options: {
   measuredRatio: number;
   batchSize: number;

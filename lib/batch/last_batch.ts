@@ -1,28 +1,3 @@
-/**
- * Predicts, from the training configuration alone, what the last (partial) batch of each epoch
- * does to the loss, the gradient and the optimizer, with findings and a Markdown summary.
- *
- * This is the physics of the accepted answer in `seeds/loss-spikes-every-epoch.txt`: when N is not
- * a multiple of B the last batch is smaller; a loss whose magnitude depends on the batch size
- * (k ≠ 1, see `reduction_scale.ts`) then jumps by (r/B)^(1−k) at every epoch boundary, the gradient
- * by that and the extra noise of a small batch (`grad_scale.ts`), and momentum carries the bad step
- * into the following ones (`optimizer_effect.ts`). It also covers the two other ways a batch is
- * weighed wrong: gradient accumulation that averages per micro-batch (`accumulation_weights.ts`)
- * and the DistributedSampler's padding (`epoch_layout.ts`); and the ways a loss depends on its batch
- * beyond the reduction: in-batch negatives or pairs (`per_item_scale.ts`), micro-batch losses summed
- * or divided twice (`accumulation_normalization.ts`), means over ranks of unequal size
- * (`rank_weights.ts`), BatchNorm on a tiny batch (`batch_norm_finding.ts`). Stages: layout, loss,
- * gradient, accumulation, ranks, then the findings and the summary. Cost O(A + W + T) (A
- * accumulation steps, W ranks, T the optimizer's memory, see `optimizer_effect.ts`).
- *
- * @example
- * ```ts
- * const a = lastBatch({ datasetSize: 5000, batchSize: 32, reduction: "per_item_then_batch_mean" });
- * a.last_batch_size; // 8
- * a.loss_scale; // 4
- * a.findings.map((f) => f.id); // ["batch-size-dependent-loss", "partial-last-batch"]
- * ```
- */
 import type { Finding } from "../findings/mod.ts";
 import {
   type AccumulationNormalization,
@@ -49,16 +24,25 @@ import { windowGradScale } from "./window_grad_scale.ts";
 
 /** The configuration to analyse (the request of `POST /v1/last-batch`, in camelCase). */
 export interface LastBatchInput {
+  /** N, the samples of one epoch. */
   datasetSize: number;
+  /** B, per rank, as passed to the DataLoader. */
   batchSize: number;
+  /** `DataLoader(drop_last=...)`; default false. */
   dropLast?: boolean;
+  /** How the loss is reduced over the batch (see `reduction_scale.ts`). */
   reduction: Reduction;
+  /** W, the number of ranks; default 1. */
   worldSize?: number;
   /** `DistributedSampler(drop_last=...)`; defaults to `dropLast` (see `epoch_layout.ts`). */
   samplerDropLast?: boolean;
+  /** A, the micro-batches per optimizer step; default 1 (or the length of `itemsPerMicroBatch`). */
   gradAccumSteps?: number;
+  /** Items (tokens, boxes) in each micro-batch of a window (see `accumulation_weights.ts`). */
   itemsPerMicroBatch?: number[];
+  /** The optimizer, to follow the bad step's aftermath (see `optimizer_effect.ts`). */
   optimizer?: OptimizerConfig;
+  /** B_noise = tr(Σ)/|G|² in samples, if known (see `grad_scale.ts`). */
   gradNoiseScale?: number;
   /** How an item's loss depends on its batch (default `independent`, see `per_item_scale.ts`). */
   perItemLoss?: PerItemLoss;
@@ -76,6 +60,7 @@ export interface LastBatchInput {
 
 /** The last accumulation window of an epoch. */
 export interface LastWindow {
+  /** The samples of each of its micro-batches. */
   micro_batch_sizes: number[];
   /** Per-sample weight ÷ the weight it should get, for each micro-batch of the window. */
   weight_ratios: number[];
@@ -85,18 +70,31 @@ export interface LastWindow {
 
 /** What the last batch does (the answer of `POST /v1/last-batch`, wire names). */
 export interface LastBatchAnswer {
+  /** Batches per epoch (per rank). */
   steps_per_epoch: number;
+  /** The size of each epoch's last batch (per rank). */
   last_batch_size: number;
+  /** Whether it is smaller than the batch size. */
   partial_last_batch: boolean;
+  /** B, as given. */
   batch_size: number;
+  /** The reduction, as given. */
   reduction: Reduction;
+  /** Its exponent k: a batch of b has loss ∝ b^(1−k). */
   reduction_exponent: number;
+  /** The last batch's loss ÷ a full batch's: the reduction's and the per-item factors. */
   loss_scale: number;
+  /** The last batch's gradient norm ÷ a full batch's (`gradient.combined`). */
   grad_scale: number;
+  /** The gradient ratio and its parts (see `grad_scale.ts`). */
   gradient: GradScale;
+  /** What each named reduction would give this last batch. */
   loss_scale_by_reduction: Record<Reduction, number>;
+  /** What the batch does to each item's own loss (see `per_item_scale.ts`). */
   per_item_loss: PerItemScale;
+  /** W, the number of ranks. */
   world_size: number;
+  /** The epoch as one rank sees it (with W > 1). */
   per_rank?: { samples: number; steps_per_epoch: number; last_batch_size: number };
   /** Indices the DistributedSampler appends to even out the ranks (see `epoch_layout.ts`). */
   padded_samples?: number;
@@ -104,7 +102,9 @@ export interface LastBatchAnswer {
   duplicated_samples?: number;
   /** Real samples no rank trains on per epoch. */
   unseen_samples: number;
+  /** Sample slots unused per epoch (all ranks). */
   dropped_samples: number;
+  /** Gradient accumulation: the windows, their item weights and normalisation (with A > 1). */
   accumulation?: {
     accumulation_steps: number;
     optimizer_steps_per_epoch: number;
@@ -113,16 +113,25 @@ export interface LastBatchAnswer {
     last_window: LastWindow | null;
     normalization: AccumulationNormalization;
   };
+  /** The weights of unequal ranks (with `itemsPerRank`). */
   ranks?: RankWeights;
+  /** What the optimizer does with the epoch's bad step (with `optimizer`). */
   optimizer_effect?: OptimizerEffect;
+  /** Whether the model has BatchNorm in train mode, as given. */
   batch_norm: boolean;
   /** The modelling choices this answer rests on, in words. */
   assumptions: string[];
+  /** What is wrong, most specific first. */
   findings: Finding[];
+  /** Markdown a chat bot can paste as is. */
   summary: string;
 }
 
-type Computed = Omit<LastBatchAnswer, "findings" | "summary">;
+/**
+ * What {@linkcode lastBatch} computes before its findings and summary: the input of each finding
+ * rule (`last_batch_findings.ts`) and of the summary.
+ */
+export type LastBatchComputed = Omit<LastBatchAnswer, "findings" | "summary">;
 
 /** The modelling choices behind an answer, for the reader to check against their setup. */
 function assumptionsOf(input: LastBatchInput, partial: boolean, w: number): string[] {
@@ -247,19 +256,47 @@ function accumulationStage(
 }
 
 /** The gradient factor of the step the optimizer takes at the epoch's end. */
-function spikeFactorOf(a: Computed): number {
+function spikeFactorOf(a: LastBatchComputed): number {
   const acc = a.accumulation;
   if (!acc || acc.accumulation_steps === 1) return a.gradient.combined;
   return acc.last_window ? acc.last_window.grad_scale : 1;
 }
 
-/** Analyses one configuration (see the module comment). */
+/**
+ * Predicts, from the training configuration alone, what the last (partial) batch of each epoch
+ * does to the loss, the gradient and the optimizer, with findings and a Markdown summary.
+ *
+ * This is the physics of the accepted answer in `seeds/loss-spikes-every-epoch.txt`: when N is not
+ * a multiple of B the last batch is smaller; a loss whose magnitude depends on the batch size
+ * (k ≠ 1, see `reduction_scale.ts`) then jumps by (r/B)^(1−k) at every epoch boundary, the gradient
+ * by that and the extra noise of a small batch (`grad_scale.ts`), and momentum carries the bad step
+ * into the following ones (`optimizer_effect.ts`). It also covers the two other ways a batch is
+ * weighed wrong: gradient accumulation that averages per micro-batch (`accumulation_weights.ts`)
+ * and the DistributedSampler's padding (`epoch_layout.ts`); and the ways a loss depends on its batch
+ * beyond the reduction: in-batch negatives or pairs (`per_item_scale.ts`), micro-batch losses summed
+ * or divided twice (`accumulation_normalization.ts`), means over ranks of unequal size
+ * (`rank_weights.ts`), BatchNorm on a tiny batch (`batch_norm_finding.ts`). Stages: layout, loss,
+ * gradient, accumulation, ranks, then the findings and the summary. Cost O(A + W + T) (A
+ * accumulation steps, W ranks, T the optimizer's memory, see `optimizer_effect.ts`).
+ *
+ * @throws {RangeError} for sizes that are not positive integers or a configuration with no batch
+ * (see {@linkcode epochLayout}), and for the bad values each stage refuses.
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { lastBatch } from "./last_batch.ts";
+ * const a = lastBatch({ datasetSize: 5000, batchSize: 32, reduction: "per_item_then_batch_mean" });
+ * assertEquals(a.last_batch_size, 8);
+ * assertEquals(a.loss_scale, 4);
+ * assertEquals(a.findings.map((f) => f.id), ["batch-size-dependent-loss", "partial-last-batch"]);
+ * ```
+ */
 export function lastBatch(input: LastBatchInput): LastBatchAnswer {
   const layout = epochLayout(input);
   const r = layout.last_batch_size;
   const loss = lossStage(input, layout);
   const { gradient, sampling, w } = gradientStage(input, r, loss.k, loss.perItem);
-  const answer: Computed = {
+  const answer: LastBatchComputed = {
     steps_per_epoch: layout.steps_per_epoch,
     last_batch_size: r,
     partial_last_batch: layout.partial_last_batch,

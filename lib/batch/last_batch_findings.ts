@@ -1,19 +1,3 @@
-/**
- * The findings of the last-batch analysis, each with the numbers behind it and concrete fixes
- * (the PyTorch / Keras / Hugging Face argument or line to change).
- *
- * Severity follows the size of the error a batch gets: a factor ≥ 2 on the loss of a batch is
- * `critical` (the Keras-SSD report: 4×), ≥ 1.25 or ≤ 0.8 `warning`, anything closer to 1 `info`.
- * Ids: `batch-size-dependent-loss` (the cause: k ≠ 1), `partial-last-batch` (the trigger),
- * `grad-accum-normalization`, `ddp-padding-duplicates`. Cost O(A + min(B, 4096)).
- *
- * @example
- * ```ts
- * import { lastBatch } from "./last_batch.ts";
- * lastBatch({ datasetSize: 5000, batchSize: 32, reduction: "sum" }).findings[0].id;
- * // "batch-size-dependent-loss"
- * ```
- */
 import type { Finding } from "../findings/mod.ts";
 import { accumulationFinding } from "./accumulation_finding.ts";
 import { batchNormFinding } from "./batch_norm_finding.ts";
@@ -21,14 +5,20 @@ import { perItemFinding } from "./per_item_finding.ts";
 import { rankMeanFinding } from "./rank_mean_finding.ts";
 import { severityOfFactor } from "./severity.ts";
 import { formatFactor, formatNumber, formatPercent } from "./format.ts";
-import type { LastBatchAnswer, LastBatchInput } from "./last_batch.ts";
+import type { LastBatchComputed, LastBatchInput } from "./last_batch.ts";
 import { lossRemedies } from "./loss_remedies.ts";
-
-type Computed = Omit<LastBatchAnswer, "findings" | "summary">;
 
 /**
  * The divisors of n nearest to b from below and above (excluding b), within a factor 2; the
  * search looks at most 4096 candidates on each side, so it is O(min(b, 4096)) for any n.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { nearestDivisors } from "./last_batch_findings.ts";
+ * assertEquals(nearestDivisors(5000, 32), [25, 40]); // batch sizes with no partial batch
+ * assertEquals(nearestDivisors(101, 16), []); // a prime: none within a factor 2
+ * ```
  */
 export function nearestDivisors(n: number, b: number): number[] {
   const found: number[] = [];
@@ -49,7 +39,7 @@ export function nearestDivisors(n: number, b: number): number[] {
   return found;
 }
 
-function optimizerNote(a: Computed): string {
+function optimizerNote(a: LastBatchComputed): string {
   const o = a.optimizer_effect;
   if (!o || o.spike_factor === 1) return "";
   const name = o.type === "sgd"
@@ -64,7 +54,7 @@ function optimizerNote(a: Computed): string {
     `; net extra distance: ${formatNumber(o.extra_displacement_normal_steps)} normal steps.`;
 }
 
-function gradientText(a: Computed): string {
+function gradientText(a: LastBatchComputed): string {
   const g = a.gradient;
   if (g.noise_factor !== null) {
     return `gradient norm ${formatFactor(g.combined)} (${formatFactor(g.deterministic)} from the ` +
@@ -74,80 +64,41 @@ function gradientText(a: Computed): string {
     `gradient noise (give grad_noise_scale to narrow it)`;
 }
 
-/** Builds the findings of one analysed configuration, most specific first. */
-export function lastBatchFindings(input: LastBatchInput, a: Computed): Finding[] {
+/**
+ * The findings of one analysed configuration, most specific first, each with the numbers behind it
+ * and concrete fixes (the PyTorch / Keras / Hugging Face argument or line to change).
+ *
+ * Severity follows the size of the error a batch gets: a factor ≥ 2 on the loss of a batch is
+ * `critical` (the Keras-SSD report: 4×), ≥ 1.25 or ≤ 0.8 `warning`, anything closer to 1 `info`.
+ * Ids: `batch-size-dependent-loss` (the cause: k ≠ 1), `partial-last-batch` (the trigger),
+ * `grad-accum-normalization`, `ddp-padding-duplicates`, `uneven-rank-mean`,
+ * `batch-norm-small-batch`. Cost O(A + min(B, 4096)).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { lastBatch } from "./last_batch.ts";
+ * import { lastBatchFindings } from "./last_batch_findings.ts";
+ * const input = { datasetSize: 5000, batchSize: 32, reduction: "sum" } as const;
+ * const { findings, summary: _, ...computed } = lastBatch(input);
+ * assertEquals(lastBatchFindings(input, computed), findings);
+ * assertEquals(findings.map((f) => f.id), ["batch-size-dependent-loss", "partial-last-batch"]);
+ * assertEquals(findings[0].severity, "warning"); // a sum: the last batch of 8 has 0.25× the loss
+ * ```
+ */
+export function lastBatchFindings(input: LastBatchInput, a: LastBatchComputed): Finding[] {
   const findings: Finding[] = [];
   const n = a.per_rank?.samples ?? input.datasetSize;
-  const b = a.batch_size, r = a.last_batch_size;
-  const full = Math.floor(n / b);
-
-  if (a.reduction_exponent !== 1) {
-    const k = a.reduction_exponent;
-    findings.push({
-      id: "batch-size-dependent-loss",
-      severity: a.partial_last_batch ? severityOfFactor(a.loss_scale) : "info",
-      title: a.reduction === "per_item_then_batch_mean"
-        ? "The loss is normalised twice, so it scales as 1/batch size"
-        : `A ${
-          a.reduction === "sum" ? "summed loss" : "loss divided by a constant"
-        } grows with the batch size`,
-      evidence: `Reduction \`${a.reduction}\` gives a batch of b samples a loss ∝ b^(1−k) = ` +
-        `b^${formatNumber(1 - k)}. ` +
-        (a.partial_last_batch
-          ? `The last batch (${r} of ${b}) gets loss ${formatFactor(a.loss_scale)} and ` +
-            `${gradientText(a)} every epoch.`
-          : `Every batch is full here, so there is no per-epoch jump, but changing the batch ` +
-            `size from ${b} to b' rescales the loss and the effective learning rate by ` +
-            `(b'/${b})^${formatNumber(1 - k)}.`),
-      remedies: lossRemedies(a.reduction, b),
-    });
-  }
+  const cause = a.reduction_exponent !== 1 ? reductionFinding(a) : null;
+  if (cause) findings.push(cause);
 
   const perItem = perItemFinding(a);
-  const cause = findings.find((f) => f.id === "batch-size-dependent-loss");
   if (perItem && cause) {
     cause.evidence += " " + perItem.evidence;
     cause.remedies.push(...perItem.remedies);
   } else if (perItem) findings.push(perItem);
 
-  if (a.partial_last_batch) {
-    const divisors = nearestDivisors(n, b);
-    const remedies = [
-      `PyTorch: \`DataLoader(train_set, batch_size=${b}, shuffle=True, drop_last=True)\`: drops ` +
-      `${r} sample${r === 1 ? "" : "s"} per epoch${
-        input.worldSize && input.worldSize > 1 ? " per rank" : ""
-      }, ` +
-      `different ones each epoch when shuffling.`,
-      "Hugging Face: `TrainingArguments(..., dataloader_drop_last=True)`.",
-      `Keras / tf.data: \`dataset.batch(${b}, drop_remainder=True)\`.`,
-    ];
-    if (divisors.length > 0) {
-      remedies.push(
-        `Or pick a batch size that divides the ${n} samples${
-          a.world_size > 1 ? " per rank" : ""
-        }: ` +
-          divisors.map((d) => `\`batch_size=${d}\``).join(" or ") + ".",
-      );
-    }
-    if (a.reduction_exponent !== 1) {
-      remedies.unshift(
-        "Best, fix the reduction: the last batch is then harmless and no data is dropped. " +
-          lossRemedies(a.reduction, b)[0],
-      );
-    }
-    findings.push({
-      id: "partial-last-batch",
-      severity: a.loss_scale === 1 ? "info" : severityOfFactor(a.loss_scale),
-      title: `The last batch of each epoch has ${r} of ${b} samples`,
-      evidence: `${n} samples${a.world_size > 1 ? " per rank" : ""} = ${full} × ${b} + ${r}: ` +
-        `step ${a.steps_per_epoch} of each epoch sees ${formatPercent(r / b)} of a batch; ` +
-        (a.loss_scale === 1
-          ? `with a per-sample mean its loss is unbiased (×1) and only its ${gradientText(a)}.`
-          : `its loss is ${formatFactor(a.loss_scale)} a full batch's, ${gradientText(a)}.`) +
-        optimizerNote(a),
-      remedies,
-    });
-  }
+  if (a.partial_last_batch) findings.push(partialBatchFinding(input, a, n));
 
   const accumulation = accumulationFinding(a, input.itemsPerMicroBatch ?? []);
   if (accumulation) findings.push(accumulation);
@@ -160,12 +111,83 @@ export function lastBatchFindings(input: LastBatchInput, a: Computed): Finding[]
   return findings;
 }
 
+/** `batch-size-dependent-loss`: a reduction (exponent k ≠ 1) that makes the loss scale with b. */
+function reductionFinding(a: LastBatchComputed): Finding {
+  const k = a.reduction_exponent;
+  const b = a.batch_size, r = a.last_batch_size;
+  return {
+    id: "batch-size-dependent-loss",
+    severity: a.partial_last_batch ? severityOfFactor(a.loss_scale) : "info",
+    title: a.reduction === "per_item_then_batch_mean"
+      ? "The loss is normalised twice, so it scales as 1/batch size"
+      : `A ${
+        a.reduction === "sum" ? "summed loss" : "loss divided by a constant"
+      } grows with the batch size`,
+    evidence: `Reduction \`${a.reduction}\` gives a batch of b samples a loss ∝ b^(1−k) = ` +
+      `b^${formatNumber(1 - k)}. ` +
+      (a.partial_last_batch
+        ? `The last batch (${r} of ${b}) gets loss ${formatFactor(a.loss_scale)} and ` +
+          `${gradientText(a)} every epoch.`
+        : `Every batch is full here, so there is no per-epoch jump, but changing the batch ` +
+          `size from ${b} to b' rescales the loss and the effective learning rate by ` +
+          `(b'/${b})^${formatNumber(1 - k)}.`),
+    remedies: lossRemedies(a.reduction, b),
+  };
+}
+
+/** `partial-last-batch`: the last batch of each epoch holds r of b samples (n of them per rank). */
+function partialBatchFinding(input: LastBatchInput, a: LastBatchComputed, n: number): Finding {
+  const b = a.batch_size, r = a.last_batch_size;
+  const full = Math.floor(n / b);
+  return {
+    id: "partial-last-batch",
+    severity: a.loss_scale === 1 ? "info" : severityOfFactor(a.loss_scale),
+    title: `The last batch of each epoch has ${r} of ${b} samples`,
+    evidence: `${n} samples${a.world_size > 1 ? " per rank" : ""} = ${full} × ${b} + ${r}: ` +
+      `step ${a.steps_per_epoch} of each epoch sees ${formatPercent(r / b)} of a batch; ` +
+      (a.loss_scale === 1
+        ? `with a per-sample mean its loss is unbiased (×1) and only its ${gradientText(a)}.`
+        : `its loss is ${formatFactor(a.loss_scale)} a full batch's, ${gradientText(a)}.`) +
+      optimizerNote(a),
+    remedies: partialBatchRemedies(input, a, n),
+  };
+}
+
+/** Drop the last batch (PyTorch, Hugging Face, Keras), or pick a batch size dividing n; the
+ * reduction's own fix first when the reduction is the cause. */
+function partialBatchRemedies(input: LastBatchInput, a: LastBatchComputed, n: number): string[] {
+  const b = a.batch_size, r = a.last_batch_size;
+  const divisors = nearestDivisors(n, b);
+  const remedies = [
+    `PyTorch: \`DataLoader(train_set, batch_size=${b}, shuffle=True, drop_last=True)\`: drops ` +
+    `${r} sample${r === 1 ? "" : "s"} per epoch${
+      input.worldSize && input.worldSize > 1 ? " per rank" : ""
+    }, ` +
+    `different ones each epoch when shuffling.`,
+    "Hugging Face: `TrainingArguments(..., dataloader_drop_last=True)`.",
+    `Keras / tf.data: \`dataset.batch(${b}, drop_remainder=True)\`.`,
+  ];
+  if (divisors.length > 0) {
+    remedies.push(
+      `Or pick a batch size that divides the ${n} samples${a.world_size > 1 ? " per rank" : ""}: ` +
+        divisors.map((d) => `\`batch_size=${d}\``).join(" or ") + ".",
+    );
+  }
+  if (a.reduction_exponent !== 1) {
+    remedies.unshift(
+      "Best, fix the reduction: the last batch is then harmless and no data is dropped. " +
+        lossRemedies(a.reduction, b)[0],
+    );
+  }
+  return remedies;
+}
+
 /**
  * `ddp-padding-duplicates`: the DistributedSampler's padding that ranks really train on. The padding
  * sits at the end of the index list, so a DataLoader with `drop_last=True` may drop it with each
  * rank's last batch (pytorch/pytorch#12474): only the padded indices seen count (`epoch_layout.ts`).
  */
-function paddingFinding(input: LastBatchInput, a: Computed): Finding {
+function paddingFinding(input: LastBatchInput, a: LastBatchComputed): Finding {
   const d = a.duplicated_samples!, p = a.padded_samples ?? d, total = input.datasetSize;
   const n = a.per_rank?.samples ?? total, w = a.world_size;
   const hidden = p > d ? ` (${p - d} more padded indices fall in the dropped last batches)` : "";

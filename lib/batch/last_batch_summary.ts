@@ -1,23 +1,9 @@
-/**
- * The Markdown summary of the last-batch analysis: the epoch layout, the loss and gradient factors
- * of the last batch, what the optimizer makes of it, and the findings, in a form a chat bot can
- * paste as is. Cost O(number of findings).
- *
- * @example
- * ```ts
- * import { lastBatch } from "./last_batch.ts";
- * lastBatch({ datasetSize: 5000, batchSize: 32, reduction: "mean" }).summary;
- * // "**Last batch: 8 of 32 samples** (5000 = 156 × 32 + 8; 157 steps per epoch). …"
- * ```
- */
 import type { Finding } from "../findings/mod.ts";
 import { bySeverity } from "../findings/mod.ts";
 import { formatFactor, formatNumber } from "./format.ts";
-import type { LastBatchAnswer } from "./last_batch.ts";
+import type { LastBatchComputed } from "./last_batch.ts";
 
-type Computed = Omit<LastBatchAnswer, "findings" | "summary">;
-
-function optimizerLine(a: Computed): string | null {
+function optimizerLine(a: LastBatchComputed): string | null {
   const o = a.optimizer_effect;
   if (!o) return null;
   const name = o.type === "sgd"
@@ -36,7 +22,7 @@ function optimizerLine(a: Computed): string | null {
 }
 
 /** The first line: where the last batch stands in the epoch. */
-function layoutLine(a: Computed): string {
+function layoutLine(a: LastBatchComputed): string {
   const b = a.batch_size, r = a.last_batch_size, steps = a.steps_per_epoch;
   const ranks = a.world_size > 1 ? ` on each of ${a.world_size} ranks` : "";
   if (!a.partial_last_batch) {
@@ -51,8 +37,27 @@ function layoutLine(a: Computed): string {
     `(${samples}${per} = ${steps - 1} × ${b} + ${r}; ${steps} steps per epoch).`;
 }
 
-/** The Markdown summary of an analysed configuration and its findings. */
-export function lastBatchSummary(a: Computed, findings: readonly Finding[]): string {
+/**
+ * The Markdown summary of an analysed configuration and its findings: the epoch layout, the loss
+ * and gradient factors of the last batch, what the optimizer makes of it, and the findings, in a
+ * form a chat bot can paste as is. Cost O(number of findings).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { lastBatch } from "./last_batch.ts";
+ * import { lastBatchSummary } from "./last_batch_summary.ts";
+ * const { findings, summary, ...computed } = lastBatch({
+ *   datasetSize: 5000, batchSize: 32, reduction: "mean",
+ * });
+ * assertEquals(lastBatchSummary(computed, findings), summary);
+ * assertEquals(
+ *   summary.split("\n")[0],
+ *   "**Last batch: 8 of 32 samples** (5000 = 156 × 32 + 8; 157 steps per epoch).",
+ * );
+ * ```
+ */
+export function lastBatchSummary(a: LastBatchComputed, findings: readonly Finding[]): string {
   const g = a.gradient;
   const loss = `| loss (\`${a.reduction}\`, k = ${formatNumber(a.reduction_exponent)}) | ` +
     `**${formatFactor(a.loss_scale)}** |`;

@@ -1,6 +1,9 @@
+import type { Reduction } from "./reduction_scale.ts";
+
 /**
  * Concrete fixes for a loss whose size depends on the batch size, per reduction: the line to
- * change in PyTorch, Keras or Hugging Face code, most effective first.
+ * change in PyTorch, Keras or Hugging Face code, most effective first; none for `mean`, which is
+ * already right.
  *
  * The Keras fix of `per_item_then_batch_mean` is the accepted answer of
  * `seeds/loss-spikes-every-epoch.txt` ("multiplying the loss by the batch size"); the others bring
@@ -9,12 +12,13 @@
  *
  * @example
  * ```ts
- * lossRemedies("sum", 32)[0]; // "PyTorch: average instead of summing: …"
+ * import { assertEquals, assertStringIncludes } from "@std/assert";
+ * import { lossRemedies } from "./loss_remedies.ts";
+ * assertStringIncludes(lossRemedies("sum", 32)[0], "PyTorch: average instead of summing");
+ * assertStringIncludes(lossRemedies("sum", 32)[2], "batch_size=32, drop_last=True");
+ * assertEquals(lossRemedies("mean", 32), []);
  * ```
  */
-import type { Reduction } from "./reduction_scale.ts";
-
-/** The remedies for `reduction` (none for `mean`, which is already right). */
 export function lossRemedies(reduction: Reduction, batchSize: number): string[] {
   const dropLast = `Until then, \`DataLoader(..., batch_size=${batchSize}, drop_last=True)\` ` +
     `(Keras: \`dataset.batch(${batchSize}, drop_remainder=True)\`) removes the per-epoch jump, ` +

@@ -3,6 +3,8 @@
  * and gradient of a smaller batch, what gradient accumulation and the optimizer make of it, and the
  * inverse (which reduction explains a measured spike). Results use the wire names (snake_case) so
  * routes pass them through unchanged; inputs are camelCase.
+ *
+ * @module
  */
 export * from "./reduction_scale.ts";
 export * from "./epoch_layout.ts";
@@ -24,3 +26,5 @@ export * from "./loss_remedies.ts";
 export * from "./last_batch_summary.ts";
 export * from "./format.ts";
 export * from "./ratio_significance.ts";
+// The finding types the answers carry, so that this module documents its whole surface.
+export { type Finding, FINDING_IDS, type FindingId, type Severity } from "../findings/mod.ts";

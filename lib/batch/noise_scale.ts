@@ -1,6 +1,10 @@
+import { noiseTerms, type Sampling } from "./grad_scale.ts";
+import { positiveInteger, type Reduction, reductionScale } from "./reduction_scale.ts";
+
 /**
- * The simple noise scale B_noise = tr(Σ)/|G|² implied by a measured gradient-norm ratio between a
- * batch of r samples and one of B: the inverse of `gradScale`'s noise factor.
+ * The simple noise scale B_noise = tr(Σ)/|G|² (in samples) implied by a measured gradient-norm
+ * ratio `gradRatio` between a batch of r samples and one of B (the r-batch's norm ÷ the
+ * B-batch's): the inverse of `gradScale`'s noise factor.
  *
  * With q = (measured ratio ÷ (r/B)^(1−k))², the model of McCandlish et al. 2018 (arXiv:1812.06162)
  * says q = (1 + x·φ(r))/(1 + x·φ(B)), so x = (q − 1)/(φ(r) − q·φ(B)), with φ(b) = 1/b for
@@ -15,13 +19,19 @@
  *
  * @example
  * ```ts
- * noiseScale({ batchSize: 32, lastBatchSize: 8, reduction: "sum", gradRatio: 0.3897 }); // ≈ 29.1
+ * import { assertAlmostEquals, assertEquals } from "@std/assert";
+ * import { gradScale } from "./grad_scale.ts";
+ * import { noiseScale } from "./noise_scale.ts";
+ * const x = noiseScale({ batchSize: 32, lastBatchSize: 8, reduction: "sum", gradRatio: 0.3897 });
+ * assertAlmostEquals(x, 29.14, 0.01);
+ * // and back: B_noise = 29.14 predicts the measured ratio
+ * const g = gradScale({ batchSize: 32, lastBatchSize: 8, reduction: "sum", noiseScale: x });
+ * assertAlmostEquals(g.combined, 0.3897, 1e-9);
+ * // A ratio below what the sum alone gives (0.25): no noise.
+ * const sizes = { batchSize: 32, lastBatchSize: 8, reduction: "sum" } as const;
+ * assertEquals(noiseScale({ ...sizes, gradRatio: 0.2 }), 0);
  * ```
  */
-import { noiseTerms, type Sampling } from "./grad_scale.ts";
-import { positiveInteger, type Reduction, reductionScale } from "./reduction_scale.ts";
-
-/** B_noise (in samples) explaining `gradRatio` (gradient norm of the r-batch ÷ a B-batch's). */
 export function noiseScale(
   options: {
     batchSize: number;

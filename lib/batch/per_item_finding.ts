@@ -1,25 +1,7 @@
-/**
- * The `batch-size-dependent-loss` finding of a loss whose items depend on their batch: in-batch
- * negatives (InfoNCE, CLIP) or pairs (see `per_item_scale.ts`). A smaller last batch then scores
- * lower for lack of negatives or partners, whatever the reduction: a dip every epoch, and a batch of
- * one has no negative at all (loss exactly 0, no gradient: openai/CLIP#83). Severity from the loss
- * factor like every last-batch factor; a batch size of 1 is `critical` (nothing is learned).
- * Cost O(1).
- *
- * @example
- * ```ts
- * import { lastBatch } from "./last_batch.ts";
- * const a = lastBatch({ datasetSize: 1000, batchSize: 64, reduction: "mean",
- *   perItemLoss: "in_batch_negatives" });
- * perItemFinding(a)?.title; // "With in-batch negatives a smaller batch has an easier loss"
- * ```
- */
 import type { Finding } from "../findings/mod.ts";
 import { formatFactor, formatNumber } from "./format.ts";
-import type { LastBatchAnswer } from "./last_batch.ts";
+import type { LastBatchComputed } from "./last_batch.ts";
 import { severityOfFactor } from "./severity.ts";
-
-type Computed = Omit<LastBatchAnswer, "findings" | "summary">;
 
 function remedies(b: number, kind: string): string[] {
   const what = kind === "pairwise" ? "partners" : "negatives";
@@ -35,8 +17,30 @@ function remedies(b: number, kind: string): string[] {
   ];
 }
 
-/** The finding, or null when the item losses do not depend on the batch or every batch is full. */
-export function perItemFinding(a: Computed): Finding | null {
+/**
+ * The `batch-size-dependent-loss` finding of a loss whose items depend on their batch, or null when
+ * the item losses do not depend on the batch or every batch is full. Such losses are: in-batch
+ * negatives (InfoNCE, CLIP) or pairs (see `per_item_scale.ts`). A smaller last batch then scores
+ * lower for lack of negatives or partners, whatever the reduction: a dip every epoch, and a batch of
+ * one has no negative at all (loss exactly 0, no gradient: openai/CLIP#83). Severity from the loss
+ * factor like every last-batch factor; a batch size of 1 is `critical` (nothing is learned).
+ * Cost O(1).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { lastBatch } from "./last_batch.ts";
+ * import { perItemFinding } from "./per_item_finding.ts";
+ * // 1000 = 15 × 64 + 40: the last batch has 39 negatives instead of 63.
+ * const a = lastBatch({
+ *   datasetSize: 1000, batchSize: 64, reduction: "mean", perItemLoss: "in_batch_negatives",
+ * });
+ * const finding = perItemFinding(a);
+ * assertEquals(finding?.title, "With in-batch negatives a smaller batch has an easier loss");
+ * assertEquals(finding?.severity, "info"); // ln 40/ln 64 = 0.887×
+ * ```
+ */
+export function perItemFinding(a: LastBatchComputed): Finding | null {
   const p = a.per_item_loss, b = a.batch_size, r = a.last_batch_size;
   if (p.kind === "independent") return null;
   const what = p.kind === "pairwise" ? "pairs" : "in-batch negatives";

@@ -1,8 +1,44 @@
+import { positiveInteger } from "./reduction_scale.ts";
+
+/** The three ways an item's loss can depend on its batch. */
+export const PER_ITEM_LOSSES = ["independent", "in_batch_negatives", "pairwise"] as const;
+
+/** One of {@linkcode PER_ITEM_LOSSES}. */
+export type PerItemLoss = typeof PER_ITEM_LOSSES[number];
+
+/** The factors a smaller batch puts on an item's loss and gradient, before the reduction. */
+export interface PerItemScale {
+  /** How the item's loss depends on its batch, as given. */
+  kind: PerItemLoss;
+  /** Loss of an item in the last batch ÷ in a full batch: the point estimate. */
+  loss_factor: number;
+  /** [converged, chance] for in-batch negatives; the point itself otherwise. */
+  loss_range: [number, number];
+  /** The same for the norm of the gradient with respect to the item's logits. */
+  grad_factor: number;
+  /** [converged, chance] of `grad_factor`, as `loss_range`. */
+  grad_range: [number, number];
+}
+
+const point = (kind: PerItemLoss, f: number): PerItemScale => ({
+  kind,
+  loss_factor: f,
+  loss_range: [f, f],
+  grad_factor: f,
+  grad_range: [f, f],
+});
+
+/** ℓ(b) = ln(1 + (b − 1)c) and its logit-gradient norm c√(b(b − 1))/(1 + (b − 1)c). */
+function infoNce(b: number, c: number) {
+  return { loss: Math.log1p((b - 1) * c), grad: (c * Math.sqrt(b * (b - 1))) / (1 + (b - 1) * c) };
+}
+
 /**
- * How an item's own loss depends on the batch it sits in, and so what a smaller last batch does to
- * it before any reduction: `independent` (ℓᵢ depends on item i alone: ×1), `in_batch_negatives`
- * (the other items of the batch are its negatives: InfoNCE, CLIP, SimCLR, in-batch sampled
- * softmax), or `pairwise` (ℓᵢ sums over the b − 1 pairs item i forms with the others).
+ * The factors a smaller last batch puts on an item's own loss and gradient, before any reduction,
+ * by how that loss depends on the batch it sits in: `independent` (ℓᵢ depends on item i alone: ×1),
+ * `in_batch_negatives` (the other items of the batch are its negatives: InfoNCE, CLIP, SimCLR,
+ * in-batch sampled softmax), or `pairwise` (ℓᵢ sums over the b − 1 pairs item i forms with the
+ * others).
  *
  * In-batch negatives, a mean-field model: item i's logits are a positive s and b − 1 negatives
  * whose mean exp(negative − s) is c, so ℓ(b) = ln(1 + (b − 1)c) (InfoNCE, van den Oord et al. 2018).
@@ -20,49 +56,24 @@
  * loss averaged over the pairs instead is `independent` in expectation. O(1).
  *
  * @throws {RangeError} for sizes that are not positive integers with r ≤ B, or a loss ≤ 0.
+ * @throws {TypeError} for a kind outside {@linkcode PER_ITEM_LOSSES}.
  * @example
  * ```ts
- * perItemScale({ perItemLoss: "in_batch_negatives", batchSize: 64, lastBatchSize: 40 });
- * // { kind: "in_batch_negatives", loss_factor: 0.887 (ln 40/ln 64), loss_range: [0.619, 0.887], … }
+ * import { assertAlmostEquals, assertEquals } from "@std/assert";
+ * import { perItemScale } from "./per_item_scale.ts";
+ * const s = perItemScale({ perItemLoss: "in_batch_negatives", batchSize: 64, lastBatchSize: 40 });
+ * assertAlmostEquals(s.loss_factor, Math.log(40) / Math.log(64), 1e-12); // 0.887: at chance
+ * assertAlmostEquals(s.loss_range[0], 39 / 63, 1e-12); // 0.619: converged
+ * assertEquals(perItemScale({ perItemLoss: "pairwise", batchSize: 64, lastBatchSize: 40 })
+ *   .loss_factor, 39 / 63);
  * ```
  */
-import { positiveInteger } from "./reduction_scale.ts";
-
-/** The three ways an item's loss can depend on its batch. */
-export const PER_ITEM_LOSSES = ["independent", "in_batch_negatives", "pairwise"] as const;
-
-/** One of {@linkcode PER_ITEM_LOSSES}. */
-export type PerItemLoss = typeof PER_ITEM_LOSSES[number];
-
-/** The factors a smaller batch puts on an item's loss and gradient, before the reduction. */
-export interface PerItemScale {
-  kind: PerItemLoss;
-  /** Loss of an item in the last batch ÷ in a full batch: the point estimate. */
-  loss_factor: number;
-  /** [converged, chance] for in-batch negatives; the point itself otherwise. */
-  loss_range: [number, number];
-  /** The same for the norm of the gradient with respect to the item's logits. */
-  grad_factor: number;
-  grad_range: [number, number];
-}
-
-const point = (kind: PerItemLoss, f: number): PerItemScale => ({
-  kind,
-  loss_factor: f,
-  loss_range: [f, f],
-  grad_factor: f,
-  grad_range: [f, f],
-});
-
-/** ℓ(b) = ln(1 + (b − 1)c) and its logit-gradient norm c√(b(b − 1))/(1 + (b − 1)c). */
-function infoNce(b: number, c: number) {
-  return { loss: Math.log1p((b - 1) * c), grad: (c * Math.sqrt(b * (b - 1))) / (1 + (b - 1) * c) };
-}
-
-/** The factors of one configuration (see the module comment). */
 export function perItemScale(options: {
+  /** How an item's loss depends on its batch. */
   perItemLoss: PerItemLoss;
+  /** B. */
   batchSize: number;
+  /** r ≤ B. */
   lastBatchSize: number;
   /** The loss of a full batch, in nats (in-batch negatives only); omitted: chance, ln B. */
   fullBatchLoss?: number;

@@ -1,5 +1,17 @@
+import type { Finding } from "../findings/mod.ts";
+import { formatFactor, formatNumber } from "./format.ts";
+import type { LastBatchComputed } from "./last_batch.ts";
+import { severityOfFactor } from "./severity.ts";
+
+/** Below a 1 % weight deviation the ranks count as even. */
+const NEGLIGIBLE_LOG_DEVIATION = Math.log(1.01);
+
+const list = (xs: readonly number[], f: (x: number) => string) =>
+  xs.slice(0, 8).map(f).join(", ") + (xs.length > 8 ? ", …" : "");
+
 /**
- * `uneven-rank-mean`: a loss (or metric) averaged on each rank, then averaged over ranks, when the
+ * The `uneven-rank-mean` finding, or null without per-rank counts or when they are even within 1 %:
+ * a loss (or metric) averaged on each rank, then averaged over ranks, when the
  * ranks hold unequal numbers of items (see `rank_weights.ts`). Severity from the largest item-weight
  * deviation: ≥ 25 % a warning, from 1 % an info; with the ranks' losses, the measured bias of the
  * mean of means instead (accelerate#956: +12.5 %). The remedy is the one that works on any split:
@@ -8,27 +20,22 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { lastBatch } from "./last_batch.ts";
- * const a = lastBatch({ datasetSize: 3, batchSize: 2, reduction: "mean", worldSize: 2,
- *   itemsPerRank: [2, 1], rankLosses: [2, 4] });
- * rankMeanFinding(a)?.severity; // "warning" (3 against 2.67: +12.5 %)
+ * import { rankMeanFinding } from "./rank_mean_finding.ts";
+ * // accelerate#956: means 2 and 4 over 2 and 1 items, 3 logged against 2.67 (+12.5 %).
+ * const a = lastBatch({
+ *   datasetSize: 3, batchSize: 2, reduction: "mean", worldSize: 2,
+ *   itemsPerRank: [2, 1], rankLosses: [2, 4],
+ * });
+ * assertEquals(rankMeanFinding(a)?.severity, "warning");
+ * const even = lastBatch({
+ *   datasetSize: 4, batchSize: 2, reduction: "mean", worldSize: 2, itemsPerRank: [2, 2],
+ * });
+ * assertEquals(rankMeanFinding(even), null);
  * ```
  */
-import type { Finding } from "../findings/mod.ts";
-import { formatFactor, formatNumber } from "./format.ts";
-import type { LastBatchAnswer } from "./last_batch.ts";
-import { severityOfFactor } from "./severity.ts";
-
-type Computed = Omit<LastBatchAnswer, "findings" | "summary">;
-
-/** Below a 1 % weight deviation the ranks count as even. */
-const NEGLIGIBLE_LOG_DEVIATION = Math.log(1.01);
-
-const list = (xs: readonly number[], f: (x: number) => string) =>
-  xs.slice(0, 8).map(f).join(", ") + (xs.length > 8 ? ", …" : "");
-
-/** The finding, or null without per-rank counts or when they are even. */
-export function rankMeanFinding(a: Computed): Finding | null {
+export function rankMeanFinding(a: LastBatchComputed): Finding | null {
   const ranks = a.ranks;
   if (!ranks || ranks.max_log_deviation <= NEGLIGIBLE_LOG_DEVIATION) return null;
   const total = ranks.items_per_rank.reduce((s, n) => s + n, 0);

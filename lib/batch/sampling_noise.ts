@@ -1,6 +1,7 @@
 /**
  * The noise term of a gradient built from samples drawn without replacement from a finite data
- * set: what an epoch of a shuffled DataLoader (or a DistributedSampler) does.
+ * set: what an epoch of a shuffled DataLoader (or a DistributedSampler) does. Returns
+ * N/(N−1)·(Σw² − (Σw)²/N), or Σw² when `datasetSize` is omitted or infinite; never below 0.
  *
  * Let the data set hold N samples with per-sample gradients xᵢ, mean G and population covariance
  * Σ = (1/N)Σᵢ(xᵢ − G)(xᵢ − G)ᵀ, and B_noise = tr(Σ)/|G|² (McCandlish et al. 2018,
@@ -19,14 +20,17 @@
  * in torch: `tests/fixtures/torch/grad_noise.json`). Without a data-set size (N = ∞) the
  * correction vanishes. O(1).
  *
+ * @throws {RangeError} for a data-set size below 1.
  * @example
  * ```ts
- * samplingNoise({ sumOfWeights: 1, sumOfSquaredWeights: 1 / 64, datasetSize: 100 }); // 36/(64·99)
- * samplingNoise({ sumOfWeights: 1, sumOfSquaredWeights: 1 / 64 }); // 1/64
+ * import { assertAlmostEquals, assertEquals } from "@std/assert";
+ * import { samplingNoise } from "./sampling_noise.ts";
+ * // A mean over 64 of N = 100 samples: (N − b)/(b(N − 1)) = 36/(64·99)
+ * const finite = samplingNoise({ sumOfWeights: 1, sumOfSquaredWeights: 1 / 64, datasetSize: 100 });
+ * assertAlmostEquals(finite, 36 / (64 * 99), 1e-15);
+ * assertEquals(samplingNoise({ sumOfWeights: 1, sumOfSquaredWeights: 1 / 64 }), 1 / 64);
  * ```
  */
-
-/** N/(N−1)·(Σw² − (Σw)²/N), or Σw² when `datasetSize` is omitted or infinite; never below 0. */
 export function samplingNoise(options: {
   sumOfWeights: number;
   sumOfSquaredWeights: number;
@@ -40,7 +44,19 @@ export function samplingNoise(options: {
   return Math.max(0, (n / (n - 1)) * (s2 - (s * s) / n));
 }
 
-/** The noise term of a plain mean over `samples` distinct samples: (N − b)/(b(N − 1)). */
+/**
+ * The noise term of a plain mean over `samples` distinct samples: (N − b)/(b(N − 1)), or 1/b
+ * without a data-set size. O(1).
+ *
+ * @example
+ * ```ts
+ * import { assertAlmostEquals, assertEquals } from "@std/assert";
+ * import { meanSamplingNoise } from "./sampling_noise.ts";
+ * assertAlmostEquals(meanSamplingNoise(64, 100), 36 / (64 * 99), 1e-15);
+ * assertEquals(meanSamplingNoise(64), 1 / 64);
+ * assertEquals(meanSamplingNoise(100, 100), 0); // the whole data set: no noise
+ * ```
+ */
 export function meanSamplingNoise(samples: number, datasetSize?: number): number {
   return samplingNoise({ sumOfWeights: 1, sumOfSquaredWeights: 1 / samples, datasetSize });
 }

@@ -1,3 +1,5 @@
+import type { Severity } from "../findings/mod.ts";
+
 /**
  * How much a factor on one batch's loss or gradient matters, the scale every last-batch finding
  * uses: a factor ≥ 2 is `critical` (the Keras-SSD report: 4×, a spike that momentum carries on),
@@ -6,13 +8,14 @@
  *
  * @example
  * ```ts
- * severityOfFactor(4); // "critical"
- * severityOfFactor(0.25); // "warning"
- * severityOfFactor(1.1); // "info"
+ * import { assertEquals } from "@std/assert";
+ * import { severityOfFactor } from "./severity.ts";
+ * assertEquals(severityOfFactor(4), "critical");
+ * assertEquals(severityOfFactor(2), "critical");
+ * assertEquals(severityOfFactor(0.25), "warning");
+ * assertEquals(severityOfFactor(1.1), "info");
  * ```
  */
-import type { Severity } from "../findings/mod.ts";
-
 export function severityOfFactor(factor: number): Severity {
   const size = Math.abs(Math.log(factor));
   if (!(size < Math.log(2)) && !(factor < 1)) return "critical";

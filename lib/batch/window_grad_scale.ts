@@ -1,6 +1,19 @@
+import type { Sampling } from "./grad_scale.ts";
+import { positiveInteger, type Reduction, reductionScale } from "./reduction_scale.ts";
+import { samplingNoise } from "./sampling_noise.ts";
+
+/** The window's gradient-norm ratio: deterministic part, and combined with noise when known. */
+export interface WindowGradScale {
+  /** D = Σc_j/A: the ratio without gradient noise. */
+  deterministic: number;
+  /** With the noise of each micro-batch, or equal to `deterministic` when B_noise is unknown. */
+  combined: number;
+}
+
 /**
- * The gradient-norm ratio of a whole accumulation window that ends an epoch (it holds the partial
- * batch, and possibly fewer than A micro-batches) against a normal window of A full micro-batches.
+ * The gradient-norm ratio of an accumulation window of `microBatchSizes` (the window that ends an
+ * epoch: it holds the partial batch, and possibly fewer than A micro-batches) against a normal
+ * window of A full micro-batches.
  *
  * With "loss of micro-batch j ÷ A" and a reduction of exponent k (see `reduction_scale.ts`), micro-
  * batch j contributes c_j/A times a full micro-batch's gradient, c_j = (n_j/B)^(1−k): each of its
@@ -13,24 +26,20 @@
  * (c = 4 for 8 of 32 samples) gives 4 without accumulation but (1+1+1+4)/4 = 1.75 with A = 4.
  * Cost O(A).
  *
+ * @throws {RangeError} for an empty window or one longer than A, sizes {@linkcode reductionScale}
+ * refuses, or a noise scale < 0.
  * @example
  * ```ts
- * windowGradScale({ microBatchSizes: [32, 32, 32, 8], accumulationSteps: 4, batchSize: 32,
- *   reduction: "per_item_then_batch_mean" }).deterministic; // 1.75
+ * import { assertAlmostEquals, assertEquals } from "@std/assert";
+ * import { windowGradScale } from "./window_grad_scale.ts";
+ * const window = {
+ *   microBatchSizes: [32, 32, 32, 8], accumulationSteps: 4, batchSize: 32,
+ *   reduction: "per_item_then_batch_mean",
+ * } as const;
+ * assertEquals(windowGradScale(window), { deterministic: 1.75, combined: 1.75 });
+ * assertAlmostEquals(windowGradScale({ ...window, noiseScale: 29 }).combined, 2.3645, 1e-4);
  * ```
  */
-import type { Sampling } from "./grad_scale.ts";
-import { positiveInteger, type Reduction, reductionScale } from "./reduction_scale.ts";
-import { samplingNoise } from "./sampling_noise.ts";
-
-/** The window's gradient-norm ratio: deterministic part, and combined with noise when known. */
-export interface WindowGradScale {
-  deterministic: number;
-  /** With the noise of each micro-batch, or equal to `deterministic` when B_noise is unknown. */
-  combined: number;
-}
-
-/** The gradient-norm ratio of an accumulation window of `microBatchSizes` against a full one. */
 export function windowGradScale(
   options: {
     microBatchSizes: readonly number[];

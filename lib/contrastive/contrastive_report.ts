@@ -1,9 +1,3 @@
-/**
- * The answer of a contrastive check, assembled from the analyses: the stages and the first
- * overflow, the limits, the trajectory and forecast, the embeddings, the normalisation, label mask
- * and mask-fill checks, the verdict on a non-finite loss, the findings and the Markdown summary.
- * O(stages + findings + B).
- */
 import type { Semantics } from "../fp/mod.ts";
 import type { Finding } from "../findings/mod.ts";
 import { contrastiveSummary } from "./contrastive_summary.ts";
@@ -25,12 +19,15 @@ import type { FirstOverflow, StageReport } from "./stage_types.ts";
 import type { PositiveSets } from "./supervised_mask.ts";
 import type { TrajectoryAnalysis } from "./trajectory_analysis.ts";
 
-/** The answer. */
+/** The answer of a contrastive check (`POST /v1/contrastive`). */
 export interface ContrastiveReport {
+  /** How the model is trained, as given. */
   precision: Precision;
   /** How q and k reached their format: through fp32 (torch) or rounded once (ieee). */
   semantics: Semantics;
+  /** The framework's softmax or a hand-written one. */
   softmax: SoftmaxKind;
+  /** Which contrastive loss. */
   loss: LossKind;
   /** Why the loss is outside the softmax model this check is built on; null when inside. */
   outside_model: string | null;
@@ -40,6 +37,7 @@ export interface ContrastiveReport {
   logit_scale: number | null;
   /** The learned scale's clamp and the largest safe scale; null for a fixed scale. */
   learnable_scale: LearnableScale | null;
+  /** The forms of the question that were given. */
   modes: ("configuration" | "trajectory" | "embeddings")[];
   /** Which input the worst case (stages) was taken from; null when there were no stages. */
   stages_from: "configuration" | "embeddings" | "trajectory" | null;
@@ -51,15 +49,23 @@ export interface ContrastiveReport {
   safe_dot_limit: number | null;
   /** The largest |logit| every stage after the scaling survives; null when none can overflow. */
   safe_logit_limit: number | null;
+  /** Every stage's worst case (empty without stages). */
   stages: StageReport[];
+  /** The first stage that overflows, with its sentence. */
   first_overflow: FirstOverflow | null;
+  /** The loss at uniform logits and at the extremes the largest logit allows. */
   loss_bounds: LossBounds | null;
+  /** The dropout of the views and their expected cosine, 1 − p. */
   dropout: { p: number; expected_view_cosine: number } | null;
+  /** The trajectory's reading (its forecast is `forecast`). */
   trajectory: Omit<TrajectoryAnalysis, "forecast"> | null;
+  /** When the logits are expected to overflow, or did. */
   forecast: Forecast | null;
   /** Where a non-finite loss of the trajectory came from; null when every loss is finite. */
   nan_origin: NanOrigin | null;
+  /** What the embeddings show (their rows are `per_row`). */
   embeddings: Omit<EmbeddingsAnalysis, "per_row"> | null;
+  /** Each row's loss, when the embeddings were given. */
   per_row: RowLoss[] | null;
   /** F.normalize on the smallest row; null when not asked (min_norm, or normalised embeddings). */
   normalization: NormCheck | null;
@@ -67,16 +73,23 @@ export interface ContrastiveReport {
   supervised: PositiveSets | null;
   /** The mask sentinel in the logits' format; null without mask_fill. */
   mask_fill: MaskFillCheck | null;
+  /** What is wrong, most severe first. */
   findings: Finding[];
+  /** Markdown a chat bot can paste as is. */
   summary: string;
 }
 
 /** What the report needs beyond the findings' context. */
 export interface ReportParts {
+  /** How q and k reached their format. */
   semantics: Semantics;
+  /** The stages and where their worst case came from. */
   source: StageSource;
+  /** The limits of every stage. */
   limits: StageLimits;
+  /** The forecast (or the observed crossing). */
   forecast: Forecast | null;
+  /** The findings, most severe first. */
   findings: Finding[];
 }
 
@@ -116,6 +129,40 @@ function headerOf(c: FindingContext): string {
   ].filter(Boolean).join(", ");
 }
 
+/**
+ * Assembles the answer of a contrastive check from the analyses (the findings' context `c` and the
+ * parts `p`): the stages and the first
+ * overflow, the limits, the trajectory and forecast, the embeddings, the normalisation, label mask
+ * and mask-fill checks, the verdict on a non-finite loss, the findings and the Markdown summary.
+ * O(stages + findings + B).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { checkContrastiveStability } from "./check_contrastive_stability.ts";
+ * import { contrastiveFindings, type FindingContext } from "./contrastive_findings.ts";
+ * import { reportOf } from "./contrastive_report.ts";
+ * import { resolveRequest } from "./contrastive_request.ts";
+ * import { stageLimits, stageSource } from "./stage_source.ts";
+ * // The pipeline of checkContrastiveStability for a configuration, by hand:
+ * const request = {
+ *   temperature: 0.05, q_norm: 95.8, k_norm: 93.5, batch_size: 128, precision: "fp16-autocast",
+ * } as const;
+ * const req = resolveRequest(request);
+ * const source = stageSource(req, request, 128, null, null);
+ * const context: FindingContext = {
+ *   scaling: req.scaling, precision: request.precision, softmax: req.softmax, loss: req.loss,
+ *   normalized: null, batchSize: 128, dim: null, stages: source.stages, trajectory: null,
+ *   embeddings: null, dropoutP: null, learnable: null, normalization: null, positives: null,
+ *   maskFill: null, nan: null, optimizer: null,
+ * };
+ * const report = reportOf(context, {
+ *   semantics: "torch", source, limits: stageLimits(req, request, 128), forecast: null,
+ *   findings: contrastiveFindings(context),
+ * });
+ * assertEquals(report, checkContrastiveStability(request));
+ * ```
+ */
 export function reportOf(c: FindingContext, p: ReportParts): ContrastiveReport {
   const s = p.source.stages;
   const known = c.scaling.kind !== "none";

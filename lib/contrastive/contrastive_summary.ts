@@ -1,7 +1,3 @@
-/**
- * The Markdown summary of a contrastive-loss check: the verdict first, then the stage table, the
- * forecast and the findings, short enough for a chat bot to paste. O(stages + findings).
- */
 import type { Finding } from "../findings/mod.ts";
 import type { EmbeddingsAnalysis } from "./embeddings_loss.ts";
 import { formatNumber as f } from "./format_number.ts";
@@ -11,14 +7,19 @@ import type { Forecast } from "./overflow_forecast.ts";
 
 /** What the summary is written from. */
 export interface SummaryInput {
+  /** The set-up in one line: precision, scaling, softmax, B, normalisation. */
   header: string;
   /** The sentence saying the loss is outside the softmax model; null when inside. */
   outside: string | null;
+  /** The worst case through the stages. */
   stages: StageAnalysis | null;
+  /** When the logits are expected to overflow (or did). */
   forecast: Forecast | null;
+  /** What the embeddings show. */
   embeddings: Omit<EmbeddingsAnalysis, "per_row"> | null;
   /** The verdict on a non-finite loss of the trajectory. */
   nan: NanOrigin | null;
+  /** The findings, most severe first. */
   findings: readonly Finding[];
 }
 
@@ -40,6 +41,33 @@ function nanLine(nan: NanOrigin | null): string | null {
   }
 }
 
+/**
+ * The Markdown summary of a contrastive-loss check, written from `s`: the verdict first, then the
+ * stage table, the forecast and the findings, short enough for a chat bot to paste. O(stages +
+ * findings).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { contrastiveSummary } from "./contrastive_summary.ts";
+ * import { analyzeStages } from "./stage_analysis.ts";
+ * const stages = analyzeStages({
+ *   maxDot: 95.8 * 93.5, scaling: { kind: "temperature", value: 0.05 }, batchSize: 128,
+ *   precision: "fp16-autocast", softmax: "framework",
+ * });
+ * const lines = contrastiveSummary({
+ *   header: "fp16-autocast, τ = 0.05", outside: null, stages, forecast: null, embeddings: null,
+ *   nan: null, findings: [],
+ * }).split("\n");
+ * assertEquals(lines[0], "**Contrastive loss check** (fp16-autocast, τ = 0.05)");
+ * assertEquals(lines[2].startsWith("**Overflows at `q @ k.T / 0.05`** (fp16): |q·k| up to"), true);
+ * assertEquals(
+ *   lines[7],
+ *   "| temperature | `q @ k.T / 0.05` | fp16 | Infinity | **yes** | 3,275.2 |",
+ * );
+ * assertEquals(lines.at(-1), "No findings.");
+ * ```
+ */
 export function contrastiveSummary(s: SummaryInput): string {
   const lines = [`**Contrastive loss check** (${s.header})`, ""];
   if (s.outside) lines.push(`**Outside the softmax model**: ${s.outside}`, "");

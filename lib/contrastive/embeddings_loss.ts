@@ -1,27 +1,3 @@
-/**
- * The InfoNCE loss of each row of a batch of embeddings, emulated op by op in a training precision
- * with the framework's (max-shifted) and a hand-written (naive) softmax, and in fp64.
- *
- * Row i of `k` is the positive of row i of `q`; the other rows of `k` are its negatives
- * (`F.cross_entropy(q @ k.T / τ, arange(B))`). The forward pass follows {@linkcode precisionPlan}:
- * q and k are cast to the matmul's input format, each dot product accumulates left to right in
- * fp32 with one rounding per fused multiply-add (what a tensor-core GEMM does, up to the order of
- * summation), is written in the matmul format, scaled by 1/τ (or the logit scale) in the logits
- * format, and the loss runs through the lse core. The first inf/NaN is located by row, column and
- * stage: `matmul`/`temperature` for a logit, else the core's op mapped to `exp`, `sum` or `log`.
- * The fp64 reference uses the embeddings as given. With `normalize` (the loss calls
- * `F.normalize` on q and k) each row is first divided by max(‖row‖, eps) in the format the
- * normalisation runs in ({@linkcode normalizeFormat}); a row that comes out NaN (0/0 in fp16) is
- * the first non-finite value, at stage `normalize`. Rows of norm 0 are left out of the cosine
- * means (their cosine is undefined). Cost O(B²·dim) time, O(B²) memory; the caller bounds B·B·dim.
- *
- * @throws {RangeError} when q and k are empty, differ in shape, or have ragged or non-finite rows.
- * @example
- * ```ts
- * const r = embeddingsLoss([[1, 0], [0, 1]], [[1, 0], [0, 1]], { kind: "temperature", value: 0.05 }, "fp16");
- * r.per_row[0].stable; // ≈ e^-20 ≈ 0 (the positive dominates)
- * ```
- */
 import { type Format, round } from "../fp/mod.ts";
 import { infoNceLoss, referenceLogSumExp } from "../lse/mod.ts";
 import { NORMALIZE_EPS, normalizeFormat, type NormCheck, rowNorm } from "./normalization.ts";
@@ -31,13 +7,17 @@ import { CORE_STAGE, type StageName } from "./stage_types.ts";
 
 /** One row's loss by each core. */
 export interface RowLoss {
+  /** By the framework's max-shifted softmax, in the precision. */
   stable: number;
+  /** By a hand-written softmax, in the precision. */
   naive: number;
+  /** In fp64 from the embeddings as given. */
   reference: number;
 }
 
 /** Where the first inf/NaN appeared for one core. */
 export interface EmbeddingsNonFinite {
+  /** The row (anchor) it appeared in. */
   row: number;
   /** The column of the logit; null for an op on the whole row. */
   column: number | null;
@@ -45,22 +25,31 @@ export interface EmbeddingsNonFinite {
   stage: StageName | "normalize";
   /** The op, in the lse core's words (subtract, exp, sum, log, …) or matmul/temperature. */
   op: string;
+  /** The op's operands, as rounded. */
   operands: number[];
+  /** Its result: Infinity, -Infinity or NaN. */
   value: number;
 }
 
 /** Norm statistics of the rows of one matrix (before any normalisation). */
 export interface NormStats {
+  /** The mean row norm. */
   mean: number;
+  /** The largest. */
   max: number;
+  /** The smallest. */
   min: number;
 }
 
 /** What the embeddings show. */
 export interface EmbeddingsAnalysis {
+  /** B, the rows. */
   batch_size: number;
+  /** The embedding dimension. */
   dim: number;
+  /** q's row norms. */
   q_norm: NormStats;
+  /** k's row norms. */
   k_norm: NormStats;
   /** Every row norm is within 1e-3 of 1. */
   normalized: boolean;
@@ -68,8 +57,11 @@ export interface EmbeddingsAnalysis {
   max_abs_dot: number;
   /** The largest |logit| as emulated (may be Infinity). */
   max_logit: number;
+  /** The mean cosine of row i of q with row i of k. */
   mean_positive_cosine: number;
+  /** The mean cosine of the other pairs. */
   mean_negative_cosine: number;
+  /** Each row's loss. */
   per_row: RowLoss[];
   /** Mean over rows; NaN or Infinity if any row is. */
   loss: RowLoss;
@@ -306,6 +298,41 @@ function prepare(
   return { batch, dim, Q, K, qn: norms(Q.exact, batch, dim), kn: norms(K.exact, batch, dim) };
 }
 
+/**
+ * The InfoNCE loss of each row of a batch of embeddings, emulated op by op in a training precision
+ * with the framework's (max-shifted) and a hand-written (naive) softmax, and in fp64.
+ *
+ * Row i of `k` is the positive of row i of `q`; the other rows of `k` are its negatives
+ * (`F.cross_entropy(q @ k.T / τ, arange(B))`). The forward pass follows {@linkcode precisionPlan}:
+ * q and k are cast to the matmul's input format, each dot product accumulates left to right in
+ * fp32 with one rounding per fused multiply-add (what a tensor-core GEMM does, up to the order of
+ * summation), is written in the matmul format, scaled by 1/τ (or the logit scale) in the logits
+ * format, and the loss runs through the lse core. The first inf/NaN is located by row, column and
+ * stage: `matmul`/`temperature` for a logit, else the core's op mapped to `exp`, `sum` or `log`.
+ * The fp64 reference uses the embeddings as given. With `normalize` (the loss calls
+ * `F.normalize` on q and k) each row is first divided by max(‖row‖, eps) in the format the
+ * normalisation runs in ({@linkcode normalizeFormat}); a row that comes out NaN (0/0 in fp16) is
+ * the first non-finite value, at stage `normalize`. Rows of norm 0 are left out of the cosine
+ * means (their cosine is undefined). Cost O(B²·dim) time, O(B²) memory; the caller bounds B·B·dim.
+ *
+ * @throws {RangeError} when q and k are empty, differ in shape, or have ragged or non-finite rows.
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { embeddingsLoss } from "./embeddings_loss.ts";
+ * // Two orthogonal rows of norm 5, τ = 0.05: the positive logits are 25/0.05 = 500.
+ * const q = [[3, 4], [4, -3]];
+ * const r = embeddingsLoss(q, q, { kind: "temperature", value: 0.05 }, "fp16-autocast");
+ * assertEquals([r.max_abs_dot, r.max_logit], [25, 500]);
+ * assertEquals(r.loss.stable, 0); // the framework's softmax: e^−500 is 0
+ * assertEquals(r.first_nonfinite.stable, null);
+ * assertEquals(r.first_nonfinite.naive?.stage, "exp"); // a hand-written exp(500) overflows
+ * // A zero row normalised in pure fp16 is 0/0:
+ * const zero = embeddingsLoss([[1, 0], [0, 0]], [[1, 0], [0, 1]],
+ *   { kind: "temperature", value: 0.05 }, "fp16", { normalize: true });
+ * assertEquals(zero.first_nonfinite.stable?.stage, "normalize");
+ * ```
+ */
 export function embeddingsLoss(
   q: readonly (readonly number[])[],
   k: readonly (readonly number[])[],

@@ -1,19 +1,3 @@
-/**
- * Which logged series may be extrapolated to an overflow, against which limit, and which forecast
- * wins: the largest logit against the largest safe logit, the norm product |q|·|k| against the
- * largest safe |q·k|, and a learned logit scale against the largest safe scale (the safe logit
- * over the largest |q·k|). A series bounded below its limit whatever it does (normalised
- * embeddings whose scale is fixed or clamped at a safe value, norms that are normalised away) gets
- * no forecast; of the others the earliest crossing wins. O(n) per series.
- *
- * @example
- * ```ts
- * // a scale clamped at 100 on normalised embeddings cannot pass 65504: no forecast
- * chooseForecast({ logit_scale: { t: [0, 1, 2, 3, 4], y: [14, 20, 30, 45, 70] } }, [],
- *   { safeLogitLimit: 65504, safeDotLimit: null, maxDot: 1, logitBound: 100, scaleClamp: 100,
- *     normalized: true }); // null
- * ```
- */
 import { type Forecast, forecastOverflow } from "./overflow_forecast.ts";
 import type { SeriesGrowth, SeriesName } from "./trajectory_analysis.ts";
 
@@ -33,7 +17,8 @@ export interface ForecastLimits {
   normalized: boolean;
 }
 
-type Fields = Partial<Record<SeriesName, { t: number[]; y: number[] }>>;
+/** The logged series a forecast may extrapolate: steps `t` and finite values `y` of each. */
+export type ForecastFields = Partial<Record<SeriesName, { t: number[]; y: number[] }>>;
 
 interface Candidate {
   name: Forecast["quantity"];
@@ -61,9 +46,37 @@ function candidates(l: ForecastLimits): Candidate[] {
   ];
 }
 
-/** The forecast, or null when no series may be extrapolated. */
+/**
+ * The forecast of an overflow from the logged series, or null when no series may be extrapolated:
+ * which series may be extrapolated, against which limit, and which forecast wins: the largest logit
+ * against the largest safe logit, the norm product |q|·|k| against the largest safe |q·k|, and a
+ * learned logit scale against the largest safe scale (the safe logit over the largest |q·k|). A
+ * series bounded below its limit whatever it does (normalised embeddings whose scale is fixed or
+ * clamped at a safe value, norms that are normalised away) gets no forecast; of the others the
+ * earliest crossing wins. O(n) per series.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { chooseForecast } from "./forecast_choice.ts";
+ * import { analyzeTrajectory, seriesOf } from "./trajectory_analysis.ts";
+ * // norms ×1.2 a step: |q·k| = 100·1.44^step reaches 3275.2 (= 65504·τ, τ = 0.05) at step 10
+ * const points = [1, 2, 3, 4, 5, 6, 7, 8].map((step) => ({
+ *   step, q_norm: 10 * 1.2 ** step, k_norm: 10 * 1.2 ** step,
+ * }));
+ * const limits = {
+ *   safeLogitLimit: 65504, safeDotLimit: 3275.2, maxDot: null, logitBound: null,
+ *   scaleClamp: null, normalized: false,
+ * };
+ * const { growth } = analyzeTrajectory(points);
+ * const fields = { norm_product: seriesOf(points, (p) => p.q_norm! * p.k_norm!) };
+ * assertEquals(chooseForecast(fields, growth, limits)?.overflow_step, 10);
+ * // normalised embeddings: their norms cannot overflow the logits, no forecast
+ * assertEquals(chooseForecast(fields, growth, { ...limits, normalized: true }), null);
+ * ```
+ */
 export function chooseForecast(
-  fields: Fields,
+  fields: ForecastFields,
   growth: readonly SeriesGrowth[],
   limits: ForecastLimits,
 ): Forecast | null {

@@ -4,9 +4,12 @@
  *
  * @example
  * ```ts
- * formatNumber(65504); // "65,504"
- * formatNumber(3275.2000000000003); // "3,275.2"
- * formatNumber(2.06e-9); // "2.06e-9"
+ * import { assertEquals } from "@std/assert";
+ * import { formatNumber } from "./format_number.ts";
+ * assertEquals(formatNumber(65504), "65,504");
+ * assertEquals(formatNumber(3275.2000000000003), "3,275.2");
+ * assertEquals(formatNumber(2.06e-9), "2.06e-9");
+ * assertEquals(formatNumber(Infinity), "Infinity");
  * ```
  */
 export function formatNumber(x: number, digits = 6): string {

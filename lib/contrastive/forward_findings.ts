@@ -1,17 +1,41 @@
-/**
- * The findings about NaN the forward pass makes without any overflow of the logits:
- * `zero-norm-embedding` (F.normalize of a row whose norm is 0 where eps is 0 too: 0/0, critical;
- * a row below eps: divided by eps, warning), `empty-positive-set` (an anchor of a supervised mask
- * with no positive: 0/0, critical) and `mask-sentinel-overflow` (a fill beyond the logits' format:
- * critical; a -inf fill: warning, NaN only for a fully masked row or a 0 · -inf). Each appends to
- * `out`. O(1).
- */
 import type { Finding } from "../findings/mod.ts";
 import { FP16_MIN_SUBNORMAL } from "../fp/mod.ts";
 import type { FindingContext } from "./finding_context.ts";
 import { formatNumber as f } from "./format_number.ts";
 
-/** `zero-norm-embedding`. */
+/**
+ * The `zero-norm-embedding` finding, one of the NaN the forward pass makes without any overflow of
+ * the logits, appended to `out`: F.normalize of a row whose norm is 0 where eps is 0 too is 0/0
+ * (critical; pure fp16, lightly#1259); a row below eps is divided by eps (warning). O(1).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import type { Finding } from "../findings/mod.ts";
+ * import type { FindingContext } from "./finding_context.ts";
+ * import { zeroNormEmbedding } from "./forward_findings.ts";
+ * import { checkNormalization } from "./normalization.ts";
+ * const base: FindingContext = {
+ *   scaling: { kind: "temperature", value: 0.05 }, precision: "fp16-autocast",
+ *   softmax: "framework", loss: "infonce", normalized: null, batchSize: 128, dim: null,
+ *   stages: null, trajectory: null, embeddings: null, dropoutP: null, learnable: null,
+ *   normalization: null, positives: null, maskFill: null, nan: null, optimizer: null,
+ * };
+ * const found = (rule: (c: FindingContext, out: Finding[]) => void, c: FindingContext) => {
+ *   const out: Finding[] = [];
+ *   rule(c, out);
+ *   return out.map((f) => [f.id, f.severity]);
+ * };
+ * const zero = checkNormalization(0, "fp16");
+ * assertEquals(found(zeroNormEmbedding, { ...base, precision: "fp16", normalization: zero }), [
+ *   ["zero-norm-embedding", "critical"],
+ * ]);
+ * const autocast = checkNormalization(0, "fp16-autocast"); // eps is 1e-12 in fp32
+ * assertEquals(found(zeroNormEmbedding, { ...base, normalization: autocast }), [
+ *   ["zero-norm-embedding", "warning"],
+ * ]);
+ * ```
+ */
 export function zeroNormEmbedding(c: FindingContext, out: Finding[]): void {
   const n = c.normalization;
   if (!n || n.outcome === "ok") return;
@@ -42,7 +66,34 @@ export function zeroNormEmbedding(c: FindingContext, out: Finding[]): void {
   });
 }
 
-/** `empty-positive-set`. */
+/**
+ * The `empty-positive-set` finding, appended to `out`: an anchor of a supervised label mask with
+ * no positive divides by 0 (critical; SupContrast#141). O(1).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import type { Finding } from "../findings/mod.ts";
+ * import type { FindingContext } from "./finding_context.ts";
+ * import { emptyPositiveSet } from "./forward_findings.ts";
+ * import { positiveSets } from "./supervised_mask.ts";
+ * const base: FindingContext = {
+ *   scaling: { kind: "temperature", value: 0.05 }, precision: "fp16-autocast",
+ *   softmax: "framework", loss: "infonce", normalized: null, batchSize: 128, dim: null,
+ *   stages: null, trajectory: null, embeddings: null, dropoutP: null, learnable: null,
+ *   normalization: null, positives: null, maskFill: null, nan: null, optimizer: null,
+ * };
+ * const found = (rule: (c: FindingContext, out: Finding[]) => void, c: FindingContext) => {
+ *   const out: Finding[] = [];
+ *   rule(c, out);
+ *   return out.map((f) => [f.id, f.severity]);
+ * };
+ * const positives = positiveSets([0, 1, 1, 3], 1);
+ * assertEquals(found(emptyPositiveSet, { ...base, positives }), [
+ *   ["empty-positive-set", "critical"],
+ * ]);
+ * ```
+ */
 export function emptyPositiveSet(c: FindingContext, out: Finding[]): void {
   const p = c.positives;
   if (!p || p.rows_without_positive.length === 0) return;
@@ -73,7 +124,37 @@ const TORCH_TYPE: Partial<Record<string, string>> = {
   fp32: "float",
 };
 
-/** `mask-sentinel-overflow`. */
+/**
+ * The `mask-sentinel-overflow` finding, appended to `out`: a mask fill beyond the logits' format
+ * (critical: `masked_fill` raises, the arithmetic form writes -inf); a -inf fill (warning: NaN only
+ * for a fully masked row or a 0 · -inf). O(1).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import type { Finding } from "../findings/mod.ts";
+ * import type { FindingContext } from "./finding_context.ts";
+ * import { maskSentinelOverflow } from "./forward_findings.ts";
+ * import { checkMaskFill } from "./mask_fill.ts";
+ * const base: FindingContext = {
+ *   scaling: { kind: "temperature", value: 0.05 }, precision: "fp16-autocast",
+ *   softmax: "framework", loss: "infonce", normalized: null, batchSize: 128, dim: null,
+ *   stages: null, trajectory: null, embeddings: null, dropoutP: null, learnable: null,
+ *   normalization: null, positives: null, maskFill: null, nan: null, optimizer: null,
+ * };
+ * const found = (rule: (c: FindingContext, out: Finding[]) => void, c: FindingContext) => {
+ *   const out: Finding[] = [];
+ *   rule(c, out);
+ *   return out.map((f) => [f.id, f.severity]);
+ * };
+ * const fill = (value: number) => ({ ...base, maskFill: checkMaskFill(value, "fp16-autocast") });
+ * assertEquals(found(maskSentinelOverflow, fill(-1e9)), [["mask-sentinel-overflow", "critical"]]);
+ * assertEquals(found(maskSentinelOverflow, fill(-Infinity)), [
+ *   ["mask-sentinel-overflow", "warning"],
+ * ]);
+ * assertEquals(found(maskSentinelOverflow, fill(-1e4)), []);
+ * ```
+ */
 export function maskSentinelOverflow(c: FindingContext, out: Finding[]): void {
   const m = c.maskFill;
   if (!m || m.outcome === "ok") return;

@@ -1,29 +1,8 @@
-/**
- * Fits the growth of a positive series (a norm, a norm product, the largest logit) and says at
- * which step each model reaches a limit.
- *
- * Three models of ln y against the step t, by least squares:
- * - `log-linear`: ln y = a + b·t on every point (steady exponential growth by e^b per step);
- * - `log-linear-recent`: the same on the last third of the points (at least 3), which follows a
- *   recent change of pace;
- * - `log-quadratic`: ln y = a + b·t + c·t² (at least 5 points), whose c > 0 means the growth
- *   rate itself grows, as it does when un-normalised embeddings run away (the fixture's norm
- *   product grew by 1.1× per step early and 3.7× per step at the end).
- * A model's crossing is the first step after the last point at which its fitted curve reaches the
- * limit; null when it never does (flat, shrinking, or a downward-curving quadratic). Linear fits
- * come from simple-statistics; the quadratic solves its 3×3 normal equations on centred steps.
- * O(n).
- *
- * @example
- * ```ts
- * // doubling every 10 steps from 1: reaches 1024 at step 100
- * fitGrowth([0, 10, 20, 30], [1, 2, 4, 8], 1024)[0].crossing; // 100
- * ```
- */
 import { linearRegression, linearRegressionLine, rSquared } from "simple-statistics";
 
 /** One fitted model. */
 export interface GrowthModel {
+  /** Which fit: every point, the last third, or a quadratic in the step. */
   model: "log-linear" | "log-linear-recent" | "log-quadratic";
   /** d ln y / d step at the last point: the growth rate there (e^rate per step). */
   rate: number;
@@ -100,8 +79,32 @@ function quadratic(t: number[], ly: number[], logLimit: number): GrowthModel | n
 }
 
 /**
- * Fits the models to (steps, values) and finds where each reaches `limit`.
+ * Fits the growth of a positive series (a norm, a norm product, the largest logit) to (steps,
+ * values) and says at which step each model reaches `limit`.
+ *
+ * Three models of ln y against the step t, by least squares:
+ * - `log-linear`: ln y = a + b·t on every point (steady exponential growth by e^b per step);
+ * - `log-linear-recent`: the same on the last third of the points (at least 3), which follows a
+ *   recent change of pace;
+ * - `log-quadratic`: ln y = a + b·t + c·t² (at least 5 points), whose c > 0 means the growth
+ *   rate itself grows, as it does when un-normalised embeddings run away (the fixture's norm
+ *   product grew by 1.1× per step early and 3.7× per step at the end).
+ * A model's crossing is the first step after the last point at which its fitted curve reaches the
+ * limit; null when it never does (flat, shrinking, or a downward-curving quadratic). Linear fits
+ * come from simple-statistics; the quadratic solves its 3×3 normal equations on centred steps.
+ * O(n).
+ *
  * @throws {RangeError} with fewer than 3 points, or a non-positive or non-finite value or limit.
+ * @example
+ * ```ts
+ * import { assertAlmostEquals, assertEquals } from "@std/assert";
+ * import { fitGrowth } from "./growth_fit.ts";
+ * // doubling every 10 steps from 1: reaches 1024 at step 100
+ * const models = fitGrowth([0, 10, 20, 30, 40, 50], [1, 2, 4, 8, 16, 32], 1024);
+ * assertEquals(models.map((m) => m.model), ["log-linear", "log-linear-recent", "log-quadratic"]);
+ * for (const m of models) assertAlmostEquals(m.crossing!, 100, 1e-9);
+ * assertAlmostEquals(models[0].rate, Math.LN2 / 10, 1e-12);
+ * ```
  */
 export function fitGrowth(
   steps: readonly number[],

@@ -1,5 +1,16 @@
+/** The loss of one InfoNCE row at three points, in nats. */
+export interface LossBounds {
+  /** Uniform logits: ln B, a model that cannot tell the positive from the negatives. */
+  uniform: number;
+  /** The positive at +L, every negative at −L. */
+  best: number;
+  /** The positive at −L, every negative at +L: ≈ 2L + ln(B − 1). */
+  worst: number;
+}
+
 /**
- * The InfoNCE loss of one row at uniform logits and at the two extremes the logit bound allows.
+ * The InfoNCE loss of one row of `batchSize` logits at uniform logits and at the two extremes the
+ * logit bound `maxLogit` allows.
  *
  * With B logits in [−L, L] (L = the largest |logit|) and the positive in column i:
  * - uniform logits: ln B (the loss of a model that cannot tell the positive from the negatives);
@@ -12,15 +23,14 @@
  * @throws {RangeError} when B < 2 or L is negative or not finite.
  * @example
  * ```ts
- * infoNceLossBounds(20, 128); // { uniform: 4.852, best: 5.4e-16, worst: 44.84 }
+ * import { assertAlmostEquals } from "@std/assert";
+ * import { infoNceLossBounds } from "./loss_bounds.ts";
+ * const b = infoNceLossBounds(20, 128);
+ * assertAlmostEquals(b.uniform, Math.log(128), 1e-12); // 4.852
+ * assertAlmostEquals(b.best, 5.4e-16, 1e-17);
+ * assertAlmostEquals(b.worst, 44.844, 1e-3); // ≈ 2·20 + ln 127
  * ```
  */
-export interface LossBounds {
-  uniform: number;
-  best: number;
-  worst: number;
-}
-
 export function infoNceLossBounds(maxLogit: number, batchSize: number): LossBounds {
   if (!Number.isInteger(batchSize) || batchSize < 2) {
     throw new RangeError(`batch_size must be an integer ≥ 2, found ${batchSize}`);

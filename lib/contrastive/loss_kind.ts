@@ -1,20 +1,3 @@
-/**
- * Which contrastive loss is checked, and whether it is inside the model this check is built on:
- * the cross-entropy of a softmax over a row of logits (`F.cross_entropy(q @ k.T / τ, labels)`).
- *
- * Inside: `infonce` (CLIP, SimCLR's NT-Xent, MoCo, SimCSE, sentence-transformers'
- * MultipleNegativesRankingLoss) and `supcon` (the same softmax, averaged over a label mask's
- * positives). Outside: `sigmoid` (SigLIP: log σ of each pair's own logit, no exp/sum/log over a row)
- * and `dcl` (the debiased loss of Chuang et al., 2020, which corrects and clamps its denominator, and
- * the decoupled loss of Yeh et al., 2022, which drops the positive from it): for those only q @ k.T
- * and the scaling are checked, and the answer says so. O(1).
- *
- * @example
- * ```ts
- * outsideModel("infonce"); // null
- * ```
- */
-
 /** The losses the check knows. */
 export type LossKind = "infonce" | "supcon" | "sigmoid" | "dcl";
 
@@ -41,7 +24,27 @@ const OUTSIDE: Record<LossKind, string | null> = {
     "apply to them.",
 };
 
-/** The sentence saying the loss is outside the softmax model; null when it is inside. */
+/**
+ * The sentence saying a contrastive loss is outside the model this check is built on; null when it
+ * is inside. That model is the cross-entropy of a softmax over a row of logits (`F.cross_entropy(q
+ * @ k.T / τ, labels)`).
+ *
+ * Inside: `infonce` (CLIP, SimCLR's NT-Xent, MoCo, SimCSE, sentence-transformers'
+ * MultipleNegativesRankingLoss) and `supcon` (the same softmax, averaged over a label mask's
+ * positives). Outside: `sigmoid` (SigLIP: log σ of each pair's own logit, no exp/sum/log over a row)
+ * and `dcl` (the debiased loss of Chuang et al., 2020, which corrects and clamps its denominator, and
+ * the decoupled loss of Yeh et al., 2022, which drops the positive from it): for those only q @ k.T
+ * and the scaling are checked, and the answer says so. O(1).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertStringIncludes } from "@std/assert";
+ * import { outsideModel } from "./loss_kind.ts";
+ * assertEquals(outsideModel("infonce"), null);
+ * assertEquals(outsideModel("supcon"), null);
+ * assertStringIncludes(outsideModel("sigmoid")!, "Only q @ k.T and the scaling are checked");
+ * ```
+ */
 export function outsideModel(loss: LossKind): string | null {
   return OUTSIDE[loss];
 }

@@ -1,4 +1,8 @@
-/** Will a contrastive loss overflow or go NaN: stages, trajectory forecast, embeddings, findings. */
+/**
+ * Will a contrastive loss overflow or go NaN: stages, trajectory forecast, embeddings, findings.
+ *
+ * @module
+ */
 export * from "./precision.ts";
 export * from "./scaling.ts";
 export * from "./scale_words.ts";
@@ -32,3 +36,8 @@ export * from "./contrastive_request.ts";
 export * from "./stage_source.ts";
 export * from "./contrastive_report.ts";
 export * from "./check_contrastive_stability.ts";
+// The fp, lse and finding types these functions take and answer, so that this module documents
+// its whole surface.
+export type { Format, Semantics } from "../fp/mod.ts";
+export type { Stage } from "../lse/mod.ts";
+export { type Finding, FINDING_IDS, type FindingId, type Severity } from "../findings/mod.ts";

@@ -1,16 +1,3 @@
-/**
- * `nan-without-overflow`: the logged loss is NaN at a step where every stage of the loss's forward
- * pass is finite, so the NaN comes from the backward pass or the optimizer (openai/CLIP#40: float16
- * weights, normalised features, Adam: NaN after one step with every logit finite).
- *
- * The evidence follows the precision. Pure fp16 (`model.half()`): weights and Adam's state are
- * fp16, Adam's default eps 1e-8 is 0 there (PyTorch record), and its second moment (1 − β2)·g²
- * underflows to 0 for |g| < √(2⁻²⁵/(1 − β2)) ≈ 5.5e-3, so the update m/(√v + eps) divides by 0
- * (record: a 1e-5 gradient sends a weight to -inf in one step). Autocast: weights stay fp32, so
- * the NaN is a gradient that overflowed fp16 in the backward pass without a GradScaler to skip that
- * step. fp32/bf16: the update itself (learning rate, exploding gradients) or NaN inputs. Not raised
- * for losses outside the softmax model (its stages are not all checked). O(1).
- */
 import type { Finding } from "../findings/mod.ts";
 import { FP16_MIN_SUBNORMAL, round } from "../fp/mod.ts";
 import type { FindingContext } from "./finding_context.ts";
@@ -21,8 +8,13 @@ import { LOCATE } from "./remedies.ts";
 /** Adam's defaults (torch.optim.Adam). */
 const ADAM = { eps: 1e-8, beta2: 0.999 } as const;
 
-/** The largest |g| whose first second-moment term (1 − β2)·g² is 0 in fp16. */
-export const FP16_ADAM_SILENT_GRADIENT = Math.sqrt(FP16_MIN_SUBNORMAL / 2 / (1 - ADAM.beta2));
+/**
+ * The largest |g| whose first second-moment term (1 − β2)·g² is 0 in fp16 with Adam's default
+ * β2 = 0.999: √(2⁻²⁵/0.001) ≈ 5.5e-3.
+ */
+export const FP16_ADAM_SILENT_GRADIENT: number = Math.sqrt(
+  FP16_MIN_SUBNORMAL / 2 / (1 - ADAM.beta2),
+);
 
 const MASTER_WEIGHTS = "Keep fp32 master weights: train the fp32 model under " +
   '`torch.autocast(device_type="cuda", dtype=torch.float16)` instead of `model.half()`, or ' +
@@ -51,6 +43,42 @@ function precisionCause(c: FindingContext): string {
     "(learning rate, exploding gradients) and at NaN inputs.";
 }
 
+/**
+ * The `nan-without-overflow` finding, appended to `out` when the logged loss is NaN at a step where
+ * every stage of the loss's forward pass is finite, so the NaN comes from the backward pass or the
+ * optimizer (openai/CLIP#40: float16 weights, normalised features, Adam: NaN after one step with
+ * every logit finite).
+ *
+ * The evidence follows the precision. Pure fp16 (`model.half()`): weights and Adam's state are
+ * fp16, Adam's default eps 1e-8 is 0 there (PyTorch record), and its second moment (1 − β2)·g²
+ * underflows to 0 for |g| < √(2⁻²⁵/(1 − β2)) ≈ 5.5e-3, so the update m/(√v + eps) divides by 0
+ * (record: a 1e-5 gradient sends a weight to -inf in one step). Autocast: weights stay fp32, so
+ * the NaN is a gradient that overflowed fp16 in the backward pass without a GradScaler to skip that
+ * step. fp32/bf16: the update itself (learning rate, exploding gradients) or NaN inputs. Not raised
+ * for losses outside the softmax model (its stages are not all checked). O(1).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import type { Finding } from "../findings/mod.ts";
+ * import type { FindingContext } from "./finding_context.ts";
+ * import { nanWithoutOverflow } from "./nan_findings.ts";
+ * const scaling = { kind: "logit_scale", value: 100 } as const;
+ * const context: FindingContext = {
+ *   scaling, precision: "fp16", softmax: "framework", loss: "infonce", normalized: true,
+ *   batchSize: 32, dim: null, stages: null, trajectory: null, embeddings: null, dropoutP: null,
+ *   learnable: null, normalization: null, positives: null, maskFill: null,
+ *   nan: { step: 1, verdict: "no-overflow" }, optimizer: { type: "adam" },
+ * };
+ * const out: Finding[] = [];
+ * nanWithoutOverflow(context, out);
+ * assertEquals(
+ *   out[0].title,
+ *   "The loss is NaN at step 1, but no stage of its forward pass overflows",
+ * );
+ * assertEquals(out[0].remedies.length, 4); // master weights, GradScaler, Adam's eps, locate
+ * ```
+ */
 export function nanWithoutOverflow(c: FindingContext, out: Finding[]): void {
   if (c.nan?.verdict !== "no-overflow" || outsideModel(c.loss) !== null) return;
   const s = c.stages;

@@ -1,6 +1,27 @@
+import type { Forecast } from "./overflow_forecast.ts";
+import type { TrajectoryAnalysis } from "./trajectory_analysis.ts";
+
+/** The verdict on the first non-finite loss. */
+export interface NanOrigin {
+  /** The first step whose loss is NaN or ±Infinity. */
+  step: number;
+  /** What the forward pass says about it (see {@linkcode nanOrigin}). */
+  verdict: "overflow" | "forward" | "no-overflow" | "unknown";
+}
+
+/** What the forward pass says about the step. */
+export interface NanEvidence {
+  /** A stage of the analysed forward pass overflows. */
+  overflows: boolean;
+  /** Another forward op gives NaN (F.normalize 0/0, an empty positive set, a mask sentinel). */
+  forwardNan: boolean;
+  /** The analysed stages describe the NaN step itself. */
+  describesStep: boolean;
+}
+
 /**
- * Where the first non-finite loss of a trajectory came from, as far as the forward pass can tell,
- * and the observed "forecast" that states it.
+ * Where the first non-finite loss of a trajectory (at `step`) came from, as far as the forward pass
+ * can tell ({@linkcode observedForecast} states it as an observed "forecast").
  *
  * - `overflow`: a stage of the loss overflows for what describes that step;
  * - `forward`: another op of the forward pass gives NaN there: 0/0 in F.normalize of a zero row,
@@ -17,29 +38,18 @@
  *
  * @example
  * ```ts
- * nanOrigin(1, { overflows: false, forwardNan: false, describesStep: true }).verdict;
- * // "no-overflow"
+ * import { assertEquals } from "@std/assert";
+ * import { nanOrigin } from "./nan_origin.ts";
+ * // openai/CLIP#40: every logit of that step finite
+ * assertEquals(nanOrigin(1, { overflows: false, forwardNan: false, describesStep: true }), {
+ *   step: 1, verdict: "no-overflow",
+ * });
+ * assertEquals(nanOrigin(14, { overflows: true, forwardNan: false, describesStep: true }).verdict,
+ *   "overflow");
+ * assertEquals(nanOrigin(14, { overflows: false, forwardNan: false, describesStep: false }).verdict,
+ *   "unknown");
  * ```
  */
-import type { Forecast } from "./overflow_forecast.ts";
-import type { TrajectoryAnalysis } from "./trajectory_analysis.ts";
-
-/** The verdict on the first non-finite loss. */
-export interface NanOrigin {
-  step: number;
-  verdict: "overflow" | "forward" | "no-overflow" | "unknown";
-}
-
-/** What the forward pass says about the step. */
-export interface NanEvidence {
-  /** A stage of the analysed forward pass overflows. */
-  overflows: boolean;
-  /** Another forward op gives NaN (F.normalize 0/0, an empty positive set, a mask sentinel). */
-  forwardNan: boolean;
-  /** The analysed stages describe the NaN step itself. */
-  describesStep: boolean;
-}
-
 export function nanOrigin(step: number, e: NanEvidence): NanOrigin {
   const verdict = e.overflows
     ? "overflow"
@@ -53,7 +63,24 @@ export function nanOrigin(step: number, e: NanEvidence): NanOrigin {
 
 /**
  * The observed forecast for an origin: the step itself, with the forecast the growth gave (if any)
- * as its quantity and limit; null when the NaN is not an overflow or not likely one.
+ * as its quantity and limit; null when the NaN is not an overflow or not likely one. O(series).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { nanOrigin, observedForecast } from "./nan_origin.ts";
+ * import { analyzeTrajectory } from "./trajectory_analysis.ts";
+ * const t = analyzeTrajectory([
+ *   { step: 1, max_logit: 900, loss: 3 }, { step: 2, max_logit: 70000, loss: NaN },
+ * ]);
+ * const origin = nanOrigin(2, { overflows: true, forwardNan: false, describesStep: true });
+ * const forecast = observedForecast(t, origin);
+ * assertEquals([forecast?.model, forecast?.overflow_step, forecast?.confidence], [
+ *   "observed", 2, "high",
+ * ]);
+ * const finite = nanOrigin(2, { overflows: false, forwardNan: false, describesStep: true });
+ * assertEquals(observedForecast(t, finite), null); // never called an overflow
+ * ```
  */
 export function observedForecast(t: TrajectoryAnalysis, origin: NanOrigin): Forecast | null {
   const grew = t.growth.some((g) => g.growing && g.name !== "loss" && g.name !== "logit_scale");

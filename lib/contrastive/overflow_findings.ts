@@ -1,13 +1,3 @@
-/**
- * The findings about overflow in the forward pass: `logit-overflow` (q @ k.T or the scaling
- * exceeds the half format: critical; within a factor 2 of it: warning), `naive-softmax-overflow` (a
- * hand-written exp/sum overflows: critical; under autocast, where exp runs in fp32, but the logits
- * exceed ln 65504 so the same code overflows in pure fp16: info) and `temperature-too-low` (the
- * scaling is the stage that overflows, or a fixed logit scale is above CLIP's clamp of 100). Their
- * sentences follow the input: a temperature, a logit scale, or the logged logits. The softmax
- * finding is not raised for losses outside the softmax model (SigLIP, DCL). Each appends to `out`.
- * O(1).
- */
 import type { Finding } from "../findings/mod.ts";
 import { FP16_LOG_MAX, FP32_LOG_MAX } from "../fp/mod.ts";
 import type { FindingContext } from "./finding_context.ts";
@@ -39,7 +29,43 @@ function overflowRemedies(c: FindingContext, bound: number | null): string[] {
   ];
 }
 
-/** `logit-overflow`. */
+/**
+ * The `logit-overflow` finding, one of the findings about overflow in the forward pass, appended to
+ * `out`: q @ k.T or the scaling exceeds the half format (critical), or comes within a factor 2 of
+ * it (warning). Its sentences follow the input: a temperature, a logit scale, or the logged logits.
+ * O(1).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import type { Finding } from "../findings/mod.ts";
+ * import type { FindingContext } from "./finding_context.ts";
+ * import { logitOverflow } from "./overflow_findings.ts";
+ * import { analyzeStages } from "./stage_analysis.ts";
+ * const base: FindingContext = {
+ *   scaling: { kind: "temperature", value: 0.05 }, precision: "fp16-autocast",
+ *   softmax: "framework", loss: "infonce", normalized: null, batchSize: 128, dim: null,
+ *   stages: null, trajectory: null, embeddings: null, dropoutP: null, learnable: null,
+ *   normalization: null, positives: null, maskFill: null, nan: null, optimizer: null,
+ * };
+ * const found = (rule: (c: FindingContext, out: Finding[]) => void, c: FindingContext) => {
+ *   const out: Finding[] = [];
+ *   rule(c, out);
+ *   return out.map((f) => [f.id, f.severity]);
+ * };
+ * const at = (maxDot: number) => analyzeStages({
+ *   maxDot, scaling: base.scaling, batchSize: 128, precision: "fp16-autocast", softmax: "framework",
+ * });
+ * // |q·k| = 95.8 × 93.5, /0.05 = 179 146 > 65 504; then 2000/0.05 = 40 000, within 2× of it
+ * assertEquals(found(logitOverflow, { ...base, stages: at(95.8 * 93.5) }), [
+ *   ["logit-overflow", "critical"],
+ * ]);
+ * assertEquals(found(logitOverflow, { ...base, stages: at(2000) }), [
+ *   ["logit-overflow", "warning"],
+ * ]);
+ * assertEquals(found(logitOverflow, { ...base, stages: at(1) }), []);
+ * ```
+ */
 export function logitOverflow(c: FindingContext, out: Finding[]): void {
   const s = c.stages;
   const measured = c.embeddings?.first_nonfinite.stable;
@@ -99,7 +125,42 @@ export function logitOverflow(c: FindingContext, out: Finding[]): void {
   }
 }
 
-/** `naive-softmax-overflow`. */
+/**
+ * The `naive-softmax-overflow` finding, appended to `out`: a hand-written exp/sum overflows
+ * (critical), or survives under autocast only because exp runs in fp32 while the logits exceed
+ * ln 65504, so the same code overflows in pure fp16 (info). Not raised for losses outside the
+ * softmax model (SigLIP, DCL). O(1).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import type { Finding } from "../findings/mod.ts";
+ * import type { FindingContext } from "./finding_context.ts";
+ * import { naiveOverflow } from "./overflow_findings.ts";
+ * import { analyzeStages } from "./stage_analysis.ts";
+ * import type { Precision } from "./precision.ts";
+ * const base: FindingContext = {
+ *   scaling: { kind: "temperature", value: 0.05 }, precision: "fp16-autocast",
+ *   softmax: "framework", loss: "infonce", normalized: null, batchSize: 128, dim: null,
+ *   stages: null, trajectory: null, embeddings: null, dropoutP: null, learnable: null,
+ *   normalization: null, positives: null, maskFill: null, nan: null, optimizer: null,
+ * };
+ * const found = (rule: (c: FindingContext, out: Finding[]) => void, c: FindingContext) => {
+ *   const out: Finding[] = [];
+ *   rule(c, out);
+ *   return out.map((f) => [f.id, f.severity]);
+ * };
+ * const naive = (precision: Precision): FindingContext => ({
+ *   ...base, precision, softmax: "naive",
+ *   stages: analyzeStages({
+ *     maxDot: 1, scaling: base.scaling, batchSize: 128, precision, softmax: "naive",
+ *   }),
+ * });
+ * // normalised embeddings, τ = 0.05: logits up to 20 > ln 65504 = 11.09
+ * assertEquals(found(naiveOverflow, naive("fp16")), [["naive-softmax-overflow", "critical"]]);
+ * assertEquals(found(naiveOverflow, naive("fp16-autocast")), [["naive-softmax-overflow", "info"]]);
+ * ```
+ */
 export function naiveOverflow(c: FindingContext, out: Finding[]): void {
   if (c.softmax !== "naive" || outsideModel(c.loss) !== null) return;
   const first = c.stages?.first_overflow;
@@ -149,7 +210,39 @@ export function naiveOverflow(c: FindingContext, out: Finding[]): void {
   }
 }
 
-/** `temperature-too-low`. */
+/**
+ * The `temperature-too-low` finding, appended to `out`: the scaling is the stage that overflows, or
+ * a fixed logit scale is above CLIP's clamp of 100 (τ below 0.01). A warning either way. O(1).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import type { Finding } from "../findings/mod.ts";
+ * import type { FindingContext } from "./finding_context.ts";
+ * import { temperatureTooLow } from "./overflow_findings.ts";
+ * import { analyzeStages } from "./stage_analysis.ts";
+ * const base: FindingContext = {
+ *   scaling: { kind: "temperature", value: 0.05 }, precision: "fp16-autocast",
+ *   softmax: "framework", loss: "infonce", normalized: null, batchSize: 128, dim: null,
+ *   stages: null, trajectory: null, embeddings: null, dropoutP: null, learnable: null,
+ *   normalization: null, positives: null, maskFill: null, nan: null, optimizer: null,
+ * };
+ * const found = (rule: (c: FindingContext, out: Finding[]) => void, c: FindingContext) => {
+ *   const out: Finding[] = [];
+ *   rule(c, out);
+ *   return out.map((f) => [f.id, f.severity]);
+ * };
+ * const stages = analyzeStages({
+ *   maxDot: 95.8 * 93.5, scaling: base.scaling, batchSize: 128, precision: "fp16-autocast",
+ *   softmax: "framework",
+ * });
+ * assertEquals(found(temperatureTooLow, { ...base, stages }), [
+ *   ["temperature-too-low", "warning"],
+ * ]);
+ * const cold = { ...base, scaling: { kind: "temperature", value: 0.005 } } as const;
+ * assertEquals(found(temperatureTooLow, cold), [["temperature-too-low", "warning"]]);
+ * ```
+ */
 export function temperatureTooLow(c: FindingContext, out: Finding[]): void {
   if (c.scaling.kind === "none") return;
   const scale = scaleFactor(c.scaling);

@@ -1,13 +1,3 @@
-/**
- * The sentence that states a first overflow with its numbers: what overflowed, by how much, what
- * follows (inf − inf = NaN in the softmax), and the largest |q·k| (or logit) that stays finite. It
- * speaks of the input the user gave: τ, logit_scale, or the logged logits. O(1).
- *
- * @example
- * ```ts
- * // "|q·k| up to 8,957.3 divided by τ = 0.05 gives 179,146 > 65,504, the largest fp16: …"
- * ```
- */
 import { FORMATS } from "../fp/mod.ts";
 import { formatNumber as fmt } from "./format_number.ts";
 import { scaleFactor, type Scaling } from "./scaling.ts";
@@ -44,8 +34,31 @@ function scaled(s: StageReport, maxDot: number, scaling: Scaling, softmax: boole
 }
 
 /**
- * Describes the first stage `s` that overflows for the largest |q·k| `maxDot`; `softmax` false for
- * a loss that has no softmax after the logits (SigLIP, DCL).
+ * The first stage `s` that overflows for the largest |q·k| `maxDot`, with the sentence that states
+ * it with its numbers: what overflowed, by how much, what
+ * follows (inf − inf = NaN in the softmax), and the largest |q·k| (or logit) that stays finite. It
+ * speaks of the input the user gave: τ, logit_scale, or the logged logits. `softmax` is false for a
+ * loss that has no softmax after the logits (SigLIP, DCL). O(1).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { describeOverflow } from "./overflow_statement.ts";
+ * import { analyzeStages } from "./stage_analysis.ts";
+ * const scaling = { kind: "temperature", value: 0.05 } as const;
+ * const maxDot = 95.8 * 93.5;
+ * const { stages } = analyzeStages({
+ *   maxDot, scaling, batchSize: 128, precision: "fp16-autocast", softmax: "framework",
+ * });
+ * const first = describeOverflow(stages[1], maxDot, scaling, 128);
+ * assertEquals(first.stage, "temperature");
+ * assertEquals(
+ *   first.statement,
+ *   "|q·k| up to 8,957.3 divided by τ = 0.05 gives 179,146 > 65,504, the largest fp16: the " +
+ *     "logits overflow to inf, and inf − inf in the softmax is NaN. |q·k| must stay ≤ 3,275.2 " +
+ *     "(= 65,504·τ).",
+ * );
+ * ```
  */
 export function describeOverflow(
   s: StageReport,

@@ -1,12 +1,3 @@
-/**
- * `logit-scale-unclamped`: a learned temperature or logit scale with nothing that keeps it where
- * the logits stay finite. CLIP learns the scale as a log-parameter and clamps it at ln 100 (scale
- * ≤ 100); without a clamp, or with one above the largest safe scale, gradient steps that sharpen
- * the softmax keep raising it (kornia#3481: an unconstrained SigLIP scale whose parameter reached
- * 100 is e^100 = 2.7e43 > the largest fp32; openai/CLIP#530). Critical when the current scale
- * already overflows a stage or a forecast of the scale's own series lies within 3× the observed
- * span; a warning otherwise. The remedy is the clamp, in the words of the input. O(1).
- */
 import type { Finding } from "../findings/mod.ts";
 import type { FindingContext } from "./finding_context.ts";
 import { formatNumber as f } from "./format_number.ts";
@@ -20,6 +11,39 @@ function clampScale(c: FindingContext): number | null {
   return c.scaling.kind === "temperature" ? 1 / clamp : clamp;
 }
 
+/**
+ * The `logit-scale-unclamped` finding, appended to `out` for a learned temperature or logit scale
+ * with nothing that keeps it where the logits stay finite. CLIP learns the scale as a log-parameter
+ * and clamps it at ln 100 (scale ≤ 100); without a clamp, or with one above the largest safe scale,
+ * gradient steps that sharpen the softmax keep raising it (kornia#3481: an unconstrained SigLIP
+ * scale whose parameter reached 100 is e^100 = 2.7e43 > the largest fp32; openai/CLIP#530).
+ * Critical when the current scale already overflows a stage or a forecast of the scale's own series
+ * lies within 3× the observed span; a warning otherwise. The remedy is the clamp, in the words of
+ * the input. O(1).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import type { Finding } from "../findings/mod.ts";
+ * import type { FindingContext } from "./finding_context.ts";
+ * import { logitScaleUnclamped } from "./scale_findings.ts";
+ * const context: FindingContext = {
+ *   scaling: { kind: "logit_scale", value: 20 }, precision: "fp16-autocast",
+ *   softmax: "framework", loss: "infonce", normalized: true, batchSize: 128, dim: null,
+ *   stages: null, trajectory: null, embeddings: null, dropoutP: null,
+ *   learnable: { clamp: null, safe_scale: 65504 }, normalization: null, positives: null,
+ *   maskFill: null, nan: null, optimizer: null,
+ * };
+ * const out: Finding[] = [];
+ * logitScaleUnclamped(context, out);
+ * assertEquals([out[0].id, out[0].severity], ["logit-scale-unclamped", "warning"]);
+ * assertEquals(out[0].title, "The learnable logit scale has no clamp");
+ * // clamped at CLIP's 100, below the largest safe scale: nothing to say
+ * const clamped: Finding[] = [];
+ * logitScaleUnclamped({ ...context, learnable: { clamp: 100, safe_scale: 65504 } }, clamped);
+ * assertEquals(clamped, []);
+ * ```
+ */
 export function logitScaleUnclamped(c: FindingContext, out: Finding[]): void {
   const l = c.learnable;
   if (!l || c.scaling.kind === "none") return;

@@ -1,15 +1,3 @@
-/**
- * The words a sentence uses for the scaling, following the input the user gave: a temperature
- * ("the division by τ", "use τ ≥ 0.14"), a logit scale ("the multiplication by logit_scale",
- * "keep logit_scale ≤ 7.3"), or neither (the logits as logged). A user who sent a logit scale
- * never reads about a temperature, and the reverse. O(1).
- *
- * @example
- * ```ts
- * scaleWords({ kind: "logit_scale", value: 20 }).bound(3275.2 / 20);
- * // "keep logit_scale ≤ 163.76"
- * ```
- */
 import { formatNumber as f } from "./format_number.ts";
 import type { Scaling } from "./scaling.ts";
 
@@ -27,6 +15,24 @@ export interface ScaleWords {
   scaled: (expr: string) => string;
 }
 
+/**
+ * The words a sentence uses for `scaling`, following the input the user gave: a temperature
+ * ("the division by τ", "use τ ≥ 0.14"), a logit scale ("the multiplication by logit_scale",
+ * "keep logit_scale ≤ 7.3"), or neither (the logits as logged). A user who sent a logit scale
+ * never reads about a temperature, and the reverse. O(1).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { scaleWords } from "./scale_words.ts";
+ * assertEquals(scaleWords({ kind: "logit_scale", value: 20 }).bound(3275.2 / 20),
+ *   "keep logit_scale ≤ 163.76");
+ * const tau = scaleWords({ kind: "temperature", value: 0.05 });
+ * assertEquals([tau.name, tau.bound(20), tau.scaled("(n − p)")], [
+ *   "τ = 0.05", "use τ ≥ 0.05", "(n − p)/τ",
+ * ]);
+ * ```
+ */
 export function scaleWords(scaling: Scaling): ScaleWords {
   switch (scaling.kind) {
     case "temperature":

@@ -1,29 +1,3 @@
-/**
- * Follows the largest possible logit through the five stages of an InfoNCE forward pass, in the
- * formats PyTorch uses, and says where it first becomes inf or NaN and how large |q·k| may be
- * for each stage to survive.
- *
- * Stages: `matmul` (q @ k.T, written in the matmul format), `temperature` (/ τ or × logit_scale,
- * written in the logits format; when only the logits are known, scaling `none`, this is the logits
- * as logged and there is no matmul stage), `exp`, `sum` and `log` (the softmax / cross-entropy, by the
- * framework's max-shifted kernel or a hand-written naive one, see {@linkcode precisionPlan}). The
- * worst case for the sum is a row of B equal logits, so the exp, sum and log stages are evaluated op
- * by op on that row with the lse core. With `maxDot` = |q|·|k| (Cauchy–Schwarz: |q·k| ≤ |q|·|k|,
- * equality for parallel vectors) the verdict is a guarantee: no entry can overflow earlier.
- *
- * Safe limits on the logits (M = the largest finite value of the stage's format): temperature M;
- * naive exp ln M (11.09 in fp16); naive sum ln(M/B); the framework's exp, sum and log have none
- * (exp(ℓ − max) ≤ 1, the sum ≤ B). On |q·k| each is that times τ (65504·0.05 = 3275.2 in fp16,
- * 0.05·11.09 = 0.5545), and matmul's is M itself. A value may exceed M by less than half an ulp and still round to M (65519 → 65504);
- * the limits state M itself. O(B).
- *
- * @example
- * ```ts
- * analyzeStages({ maxDot: 95.8 * 93.5, scaling: { kind: "temperature", value: 0.05 },
- *   batchSize: 128, precision: "fp16-autocast", softmax: "framework" }).first_overflow?.stage;
- * // "temperature"
- * ```
- */
 import { type Format, FORMATS, round } from "../fp/mod.ts";
 import { logSumExpParts, lseValue, OpEvaluator } from "../lse/mod.ts";
 import { type PrecisionPlan, precisionPlan } from "./precision.ts";
@@ -103,6 +77,43 @@ function softmaxStages(
   return { reports, traced: ev.first ? CORE_STAGE[ev.first.stage] : null };
 }
 
+/**
+ * Follows the largest possible logit through the five stages of an InfoNCE forward pass, in the
+ * formats PyTorch uses, and says where it first becomes inf or NaN and how large |q·k| may be
+ * for each stage to survive.
+ *
+ * Stages: `matmul` (q @ k.T, written in the matmul format), `temperature` (/ τ or × logit_scale,
+ * written in the logits format; when only the logits are known, scaling `none`, this is the logits
+ * as logged and there is no matmul stage), `exp`, `sum` and `log` (the softmax / cross-entropy, by the
+ * framework's max-shifted kernel or a hand-written naive one, see {@linkcode precisionPlan}). The
+ * worst case for the sum is a row of B equal logits, so the exp, sum and log stages are evaluated op
+ * by op on that row with the lse core. With `maxDot` = |q|·|k| (Cauchy–Schwarz: |q·k| ≤ |q|·|k|,
+ * equality for parallel vectors) the verdict is a guarantee: no entry can overflow earlier.
+ *
+ * Safe limits on the logits (M = the largest finite value of the stage's format): temperature M;
+ * naive exp ln M (11.09 in fp16); naive sum ln(M/B); the framework's exp, sum and log have none
+ * (exp(ℓ − max) ≤ 1, the sum ≤ B). On |q·k| each is that times τ (65504·0.05 = 3275.2 in fp16,
+ * 0.05·11.09 = 0.5545), and matmul's is M itself. A value may exceed M by less than half an ulp
+ * and still round to M (65519 → 65504); the limits state M itself. O(B).
+ *
+ * @throws {RangeError} for a |q·k| that is not finite and ≥ 0, or a batch size below 2.
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { analyzeStages } from "./stage_analysis.ts";
+ * // The SimCSE report: |q| = 95.8, |k| = 93.5, τ = 0.05, B = 128, fp16 autocast.
+ * const a = analyzeStages({
+ *   maxDot: 95.8 * 93.5, scaling: { kind: "temperature", value: 0.05 }, batchSize: 128,
+ *   precision: "fp16-autocast", softmax: "framework",
+ * });
+ * assertEquals(a.max_logit, 179146);
+ * assertEquals(a.first_overflow?.stage, "temperature"); // q @ k.T itself fits fp16
+ * assertEquals(a.stages.map((s) => [s.name, s.overflows]), [
+ *   ["matmul", false], ["temperature", true], ["exp", true], ["sum", true], ["log", true],
+ * ]);
+ * assertEquals(a.safe_logit_limit, 65504);
+ * ```
+ */
 export function analyzeStages(input: StageInput): StageAnalysis {
   const { maxDot, scaling, batchSize, precision, softmax } = input;
   checkInput(maxDot, batchSize);

@@ -1,4 +1,3 @@
-/** The shapes of a stage analysis: the stages of an InfoNCE forward pass and their verdicts. */
 import type { Format } from "../fp/mod.ts";
 import type { Stage } from "../lse/mod.ts";
 import type { Precision, SoftmaxKind } from "./precision.ts";
@@ -9,6 +8,7 @@ export type StageName = "matmul" | "temperature" | "exp" | "sum" | "log";
 
 /** One stage's worst case. */
 export interface StageReport {
+  /** The stage. */
   name: StageName;
   /** What the stage computes, in PyTorch terms. */
   operation: string;
@@ -18,9 +18,12 @@ export interface StageReport {
   value: number;
   /** The largest finite value of that format. */
   limit: number;
+  /** Whether `value` is not finite. */
   overflows: boolean;
-  /** The largest |q·k| for which this stage stays finite; null when it cannot overflow or the
-   * scale is unknown (logits given as logged). */
+  /**
+   * The largest |q·k| for which this stage stays finite; null when it cannot overflow or the
+   * scale is unknown (logits given as logged).
+   */
   safe_dot_limit: number | null;
   /** The same limit on the logits (|q·k| times the scale); null when it cannot overflow. */
   safe_logit_limit: number | null;
@@ -28,12 +31,19 @@ export interface StageReport {
 
 /** The first stage that overflows, with the numbers to quote. */
 export interface FirstOverflow {
+  /** The stage. */
   stage: StageName;
+  /** What it computes, in PyTorch terms. */
   operation: string;
+  /** The format its output is written in. */
   format: Format;
+  /** Its output for the largest logit: Infinity or NaN. */
   value: number;
+  /** The largest finite value of that format. */
   limit: number;
+  /** The largest |q·k| for which it stays finite (see {@linkcode StageReport}). */
   safe_dot_limit: number | null;
+  /** The same limit on the logits. */
   safe_logit_limit: number | null;
   /** The |q·k| that was analysed (the logit itself when the scale is unknown). */
   max_dot: number;
@@ -43,15 +53,23 @@ export interface FirstOverflow {
 
 /** What is analysed. */
 export interface StageInput {
-  /** The largest |q·k| (|q|·|k|, or 1 for L2-normalised embeddings); the largest |logit| when
-   * the scaling is `none`. */
+  /**
+   * The largest |q·k| (|q|·|k|, or 1 for L2-normalised embeddings); the largest |logit| when the
+   * scaling is `none`.
+   */
   maxDot: number;
+  /** How q·k become logits. */
   scaling: Scaling;
+  /** B, the logits of a row (≥ 2). */
   batchSize: number;
+  /** How the model is trained. */
   precision: Precision;
+  /** The framework's softmax or a hand-written one. */
   softmax: SoftmaxKind;
-  /** false for a loss outside the softmax model (SigLIP, DCL): only matmul and the scaling are
-   * analysed, and no sentence speaks of a softmax. Default true. */
+  /**
+   * false for a loss outside the softmax model (SigLIP, DCL): only matmul and the scaling are
+   * analysed, and no sentence speaks of a softmax. Default true.
+   */
   softmaxStages?: boolean;
 }
 
@@ -59,7 +77,9 @@ export interface StageInput {
 export interface StageAnalysis {
   /** The largest |logit| in exact arithmetic: maxDot / τ. */
   max_logit: number;
+  /** Every stage's worst case, in order. */
   stages: StageReport[];
+  /** The first stage that overflows, with its sentence; null when none does. */
   first_overflow: FirstOverflow | null;
   /** The largest |q·k| every stage survives; null when the scale is unknown. */
   safe_dot_limit: number | null;
@@ -71,6 +91,13 @@ export interface StageAnalysis {
  * The contrastive stage where an op of the log-sum-exp core belongs: the core's input is the
  * scaled logit (`temperature`), the shift and `exp` are `exp`, the running sums `sum`, the
  * final `log` and its additions `log`.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { CORE_STAGE } from "./stage_types.ts";
+ * assertEquals([CORE_STAGE.subtract, CORE_STAGE.rescale], ["exp", "sum"]);
+ * ```
  */
 export const CORE_STAGE: Record<Stage, StageName> = {
   input: "temperature",

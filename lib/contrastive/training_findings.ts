@@ -1,12 +1,3 @@
-/**
- * The findings about how the model is trained: `no-l2-normalization` (warning in half precision
- * or when norms grow or overflow, info otherwise), `norm-growth` and `rising-loss` (from a
- * trajectory; growth is critical when a forecast overflow lies within 3× the observed span),
- * `dropout-too-strong` (p ≥ 0.3 warning, 0.2 < p < 0.3 info: the two views of SimCSE-style
- * positives have cosine ≈ 1 − p). Growing logits on L2-normalised embeddings, or beside a growing
- * logit scale, are the scale's doing, not the norms': they are left to `logit-scale-unclamped`.
- * Each appends to `out`. O(1).
- */
 import type { Finding } from "../findings/mod.ts";
 import type { FindingContext } from "./finding_context.ts";
 import { formatNumber as f } from "./format_number.ts";
@@ -15,7 +6,37 @@ import { scaleFactor } from "./scaling.ts";
 import { scaleWords } from "./scale_words.ts";
 import type { SeriesGrowth } from "./trajectory_analysis.ts";
 
-/** `no-l2-normalization`. */
+/**
+ * The `no-l2-normalization` finding, one of the findings about how the model is trained, appended
+ * to `out` when the embeddings are not L2-normalised: a warning in half precision or when norms
+ * grow or overflow, info otherwise. O(1).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import type { Finding } from "../findings/mod.ts";
+ * import type { FindingContext } from "./finding_context.ts";
+ * import { noNormalization } from "./training_findings.ts";
+ * const base: FindingContext = {
+ *   scaling: { kind: "temperature", value: 0.05 }, precision: "fp16-autocast",
+ *   softmax: "framework", loss: "infonce", normalized: null, batchSize: 128, dim: null,
+ *   stages: null, trajectory: null, embeddings: null, dropoutP: null, learnable: null,
+ *   normalization: null, positives: null, maskFill: null, nan: null, optimizer: null,
+ * };
+ * const found = (rule: (c: FindingContext, out: Finding[]) => void, c: FindingContext) => {
+ *   const out: Finding[] = [];
+ *   rule(c, out);
+ *   return out.map((f) => [f.id, f.severity]);
+ * };
+ * assertEquals(found(noNormalization, { ...base, normalized: false }), [
+ *   ["no-l2-normalization", "warning"], // fp16 logits
+ * ]);
+ * assertEquals(found(noNormalization, { ...base, precision: "fp32", normalized: false }), [
+ *   ["no-l2-normalization", "info"],
+ * ]);
+ * assertEquals(found(noNormalization, { ...base, normalized: true }), []);
+ * ```
+ */
 export function noNormalization(c: FindingContext, out: Finding[]): void {
   if (c.normalized !== false) return;
   const half = halfName(c.precision) !== "fp32";
@@ -49,7 +70,29 @@ export function noNormalization(c: FindingContext, out: Finding[]): void {
   });
 }
 
-/** The growing series that are the norms' doing (not the loss, not a learned scale's). */
+/**
+ * The growing series of the trajectory that are the norms' doing (not the loss, not a learned
+ * scale's): growing logits on L2-normalised embeddings, or beside a growing logit scale, are the
+ * scale's doing, and left to `logit-scale-unclamped`. O(series).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import type { FindingContext } from "./finding_context.ts";
+ * import { normGrowth } from "./training_findings.ts";
+ * import { analyzeTrajectory } from "./trajectory_analysis.ts";
+ * const trajectory = analyzeTrajectory([1, 2, 3, 4, 5, 6, 7, 8].map((step) => ({
+ *   step, q_norm: 10 * 1.2 ** step, k_norm: 10 * 1.2 ** step, loss: 2,
+ * })));
+ * const context: FindingContext = {
+ *   scaling: { kind: "temperature", value: 0.05 }, precision: "fp16-autocast",
+ *   softmax: "framework", loss: "infonce", normalized: false, batchSize: 128, dim: null,
+ *   stages: null, trajectory, embeddings: null, dropoutP: null, learnable: null,
+ *   normalization: null, positives: null, maskFill: null, nan: null, optimizer: null,
+ * };
+ * assertEquals(normGrowth(context).map((g) => g.name), ["q_norm", "k_norm", "norm_product"]);
+ * ```
+ */
 export function normGrowth(c: FindingContext): SeriesGrowth[] {
   const t = c.trajectory;
   if (!t) return [];
@@ -61,7 +104,43 @@ export function normGrowth(c: FindingContext): SeriesGrowth[] {
   );
 }
 
-/** `norm-growth` and `rising-loss`. */
+/**
+ * The `norm-growth` and `rising-loss` findings of a trajectory, appended to `out`: growth is
+ * critical when a forecast (or observed) overflow lies within 3× the observed span, a warning
+ * otherwise (info on normalised embeddings); a rising loss is a warning. O(series).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import type { Finding } from "../findings/mod.ts";
+ * import type { FindingContext } from "./finding_context.ts";
+ * import { trajectoryFindings } from "./training_findings.ts";
+ * import { analyzeTrajectory } from "./trajectory_analysis.ts";
+ * const base: FindingContext = {
+ *   scaling: { kind: "temperature", value: 0.05 }, precision: "fp16-autocast",
+ *   softmax: "framework", loss: "infonce", normalized: null, batchSize: 128, dim: null,
+ *   stages: null, trajectory: null, embeddings: null, dropoutP: null, learnable: null,
+ *   normalization: null, positives: null, maskFill: null, nan: null, optimizer: null,
+ * };
+ * const found = (rule: (c: FindingContext, out: Finding[]) => void, c: FindingContext) => {
+ *   const out: Finding[] = [];
+ *   rule(c, out);
+ *   return out.map((f) => [f.id, f.severity]);
+ * };
+ * // norms ×1.3 a step and a loss ×1.2 a step: |q·k| passes 3275.2 (= 65504·τ) at step 7
+ * const points = [1, 2, 3, 4, 5, 6, 7, 8].map((step) => ({
+ *   step, q_norm: 10 * 1.3 ** step, k_norm: 10 * 1.3 ** step, loss: 2 * 1.2 ** step,
+ * }));
+ * const trajectory = analyzeTrajectory(points, {
+ *   safeLogitLimit: 65504, safeDotLimit: 3275.2, maxDot: null, logitBound: null,
+ *   scaleClamp: null, normalized: false,
+ * });
+ * assertEquals(found(trajectoryFindings, { ...base, normalized: false, trajectory }), [
+ *   ["norm-growth", "critical"],
+ *   ["rising-loss", "warning"],
+ * ]);
+ * ```
+ */
 export function trajectoryFindings(c: FindingContext, out: Finding[]): void {
   const t = c.trajectory;
   if (!t) return;
@@ -126,7 +205,33 @@ function risingLoss(c: FindingContext, out: Finding[]): void {
   });
 }
 
-/** `dropout-too-strong`. */
+/**
+ * The `dropout-too-strong` finding, appended to `out`: p ≥ 0.3 is a warning, 0.2 < p < 0.3 info;
+ * the two dropout views of SimCSE-style positives have cosine ≈ 1 − p. O(1).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import type { Finding } from "../findings/mod.ts";
+ * import type { FindingContext } from "./finding_context.ts";
+ * import { dropoutFinding } from "./training_findings.ts";
+ * const base: FindingContext = {
+ *   scaling: { kind: "temperature", value: 0.05 }, precision: "fp16-autocast",
+ *   softmax: "framework", loss: "infonce", normalized: null, batchSize: 128, dim: null,
+ *   stages: null, trajectory: null, embeddings: null, dropoutP: null, learnable: null,
+ *   normalization: null, positives: null, maskFill: null, nan: null, optimizer: null,
+ * };
+ * const found = (rule: (c: FindingContext, out: Finding[]) => void, c: FindingContext) => {
+ *   const out: Finding[] = [];
+ *   rule(c, out);
+ *   return out.map((f) => [f.id, f.severity]);
+ * };
+ * const strong = { ...base, dropoutP: 0.4 }, mild = { ...base, dropoutP: 0.25 };
+ * assertEquals(found(dropoutFinding, strong), [["dropout-too-strong", "warning"]]);
+ * assertEquals(found(dropoutFinding, mild), [["dropout-too-strong", "info"]]);
+ * assertEquals(found(dropoutFinding, { ...base, dropoutP: 0.1 }), []);
+ * ```
+ */
 export function dropoutFinding(c: FindingContext, out: Finding[]): void {
   const p = c.dropoutP;
   if (p === null || p <= 0.2) return;

@@ -1,19 +1,3 @@
-/**
- * Reads a training trajectory of an InfoNCE model (norms, largest logit, mean score, loss, logit
- * scale per step), says which series grow and how surely, and forecasts the step at which the
- * logits overflow.
- *
- * Growth: a series grows when the median of its last third is at least `GROWTH_RATIO` times the
- * median of its first third (robust to the noise of single steps), its Spearman correlation with
- * the step is at least 0.5, and that rise is significant at 5 % ({@linkcode rankTrend}). Without
- * L2 normalisation the norms grow, so do the scores and (n − p)/τ, so the loss rises, then NaN.
- *
- * Forecast ({@linkcode chooseForecast}): only a series whose growth is significant at 1 % on at
- * least {@linkcode MIN_TREND_POINTS} points is extrapolated; a falling, flat, noisy or
- * clamp-saturated series gets none. A logged value already past its limit is reported as observed.
- * Whether a non-finite loss is an overflow is not decided here: the stages are (see
- * `nan_origin.ts`); this records the step and what was logged at it. O(n log n).
- */
 import { median } from "simple-statistics";
 import { chooseForecast, type ForecastLimits } from "./forecast_choice.ts";
 import type { Forecast } from "./overflow_forecast.ts";
@@ -23,11 +7,17 @@ export type { ForecastLimits } from "./forecast_choice.ts";
 
 /** One logged step. Missing or null fields are skipped. */
 export interface TrajectoryPoint {
+  /** The training step; increasing along the trajectory. */
   step: number;
+  /** The mean (or largest) row norm of q. */
   q_norm?: number | null;
+  /** The same for k. */
   k_norm?: number | null;
+  /** The largest |logit| of the step. */
   max_logit?: number | null;
+  /** The mean q·k of the step. */
   mean_score?: number | null;
+  /** The contrastive loss of the step (NaN and ±Infinity are data). */
   loss?: number | null;
   /** The multiplier s of the logits (CLIP's `logit_scale.exp()`), when learned and logged. */
   logit_scale?: number | null;
@@ -45,9 +35,13 @@ export type SeriesName =
 
 /** The growth of one series. */
 export interface SeriesGrowth {
+  /** The series. */
   name: SeriesName;
+  /** Its finite points before the first non-finite loss. */
   points: number;
+  /** Its first value. */
   first: number;
+  /** Its last value. */
   last: number;
   /** median(last third) / median(first third). */
   ratio: number;
@@ -63,20 +57,29 @@ export interface SeriesGrowth {
 
 /** The values logged at the first non-finite loss step. */
 export interface LoggedAt {
+  /** q's norm, if logged. */
   q_norm?: number;
+  /** k's norm, if logged. */
   k_norm?: number;
+  /** The largest |logit|, if logged. */
   max_logit?: number;
+  /** The logit scale, if logged. */
   logit_scale?: number;
 }
 
 /** The whole reading. */
 export interface TrajectoryAnalysis {
+  /** The points given. */
   points: number;
+  /** The first step. */
   first_step: number;
+  /** The last step. */
   last_step: number;
   /** The first step whose loss is NaN or ±Infinity; null if none. */
   first_nonfinite_loss_step: number | null;
+  /** The growth of each series with at least 4 points. */
   growth: SeriesGrowth[];
+  /** When the logits are expected to overflow; null without limits or significant growth. */
   forecast: Forecast | null;
   /** The last finite value of each field, blow-up step included (for the latest stages). */
   latest: LoggedAt;
@@ -127,11 +130,23 @@ function growthOf(name: SeriesName, t: number[], y: number[]): SeriesGrowth | nu
   };
 }
 
-/** The steps and finite values of a field. */
+/**
+ * The steps and finite values of a field, picked from each point (null skips it). O(n).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { seriesOf } from "./trajectory_analysis.ts";
+ * const points = [
+ *   { step: 1, loss: 2 }, { step: 2 }, { step: 3, loss: NaN }, { step: 4, loss: 1.5 },
+ * ];
+ * assertEquals(seriesOf(points, (p) => p.loss ?? null), { t: [1, 4], y: [2, 1.5] });
+ * ```
+ */
 export function seriesOf(
   points: readonly TrajectoryPoint[],
   pick: (p: TrajectoryPoint) => number | null,
-) {
+): { t: number[]; y: number[] } {
   const t: number[] = [];
   const y: number[] = [];
   for (const p of points) {
@@ -178,9 +193,41 @@ function loggedAt(p: TrajectoryPoint | undefined): LoggedAt | null {
 }
 
 /**
- * Analyses the trajectory; `limits` (the stages' limits and what bounds the logits) allow a
- * forecast, without them there is none.
- * @throws {RangeError} when steps are not increasing.
+ * Reads a training trajectory of an InfoNCE model (norms, largest logit, mean score, loss, logit
+ * scale per step), says which series grow and how surely, and forecasts the step at which the
+ * logits overflow. `limits` (the stages' limits and what bounds the logits) allow a forecast;
+ * without them there is none.
+ *
+ * Growth: a series grows when the median of its last third is at least `GROWTH_RATIO` times the
+ * median of its first third (robust to the noise of single steps), its Spearman correlation with
+ * the step is at least 0.5, and that rise is significant at 5 % ({@linkcode rankTrend}). Without
+ * L2 normalisation the norms grow, so do the scores and (n − p)/τ, so the loss rises, then NaN.
+ *
+ * Forecast ({@linkcode chooseForecast}): only a series whose growth is significant at 1 % on at
+ * least {@linkcode MIN_TREND_POINTS} points is extrapolated; a falling, flat, noisy or
+ * clamp-saturated series gets none. A logged value already past its limit is reported as observed.
+ * Whether a non-finite loss is an overflow is not decided here: the stages are (see
+ * `nan_origin.ts`); this records the step and what was logged at it. O(n log n).
+ *
+ * @throws {RangeError} when there is no point or the steps are not increasing.
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { analyzeTrajectory } from "./trajectory_analysis.ts";
+ * // norms ×1.2 a step: |q·k| = 100·1.44^step reaches 3275.2 (= 65504·τ, τ = 0.05) at step 10
+ * const points = [1, 2, 3, 4, 5, 6, 7, 8].map((step) => ({
+ *   step, q_norm: 10 * 1.2 ** step, k_norm: 10 * 1.2 ** step,
+ * }));
+ * const t = analyzeTrajectory(points, {
+ *   safeLogitLimit: 65504, safeDotLimit: 3275.2, maxDot: null, logitBound: null,
+ *   scaleClamp: null, normalized: false,
+ * });
+ * assertEquals(t.growth.map((g) => [g.name, g.significant]), [
+ *   ["q_norm", true], ["k_norm", true], ["norm_product", true],
+ * ]);
+ * assertEquals([t.forecast?.quantity, t.forecast?.overflow_step], ["norm_product", 10]);
+ * assertEquals(analyzeTrajectory(points).forecast, null); // no limits, no forecast
+ * ```
  */
 export function analyzeTrajectory(
   points: readonly TrajectoryPoint[],

@@ -1,3 +1,17 @@
+import { lastBatch, type Reduction } from "../batch/mod.ts";
+import { checkContrastiveStability } from "../contrastive/mod.ts";
+import { analyzeSpikes, type SpikeReport } from "../spikes/mod.ts";
+import { diagnoseSummary } from "./diagnose_summary.ts";
+import { lastBatchAgreement } from "./last_batch_agreement.ts";
+import { mergeFindings, type SourcedFinding } from "./merge_findings.ts";
+import type {
+  CheckStatus,
+  DiagnosedFinding,
+  DiagnoseInput,
+  DiagnoseReport,
+  ReductionSource,
+} from "./types.ts";
+
 /**
  * One diagnosis from everything known about a training run: every check its inputs allow, their
  * findings de-duplicated and ranked, each check's own answer, and one Markdown summary.
@@ -18,27 +32,27 @@
  * embeddings); the merge is O(F²) for F findings. Throws RangeError when no check can run, and
  * passes on the checks' own RangeErrors (bad steps, inconsistent embeddings, …).
  *
+ * @throws {RangeError} when no check can run, and the checks' own (bad steps, inconsistent
+ * embeddings, …).
  * @example
  * ```ts
- * const report = diagnose({ loss, datasetSize: 5000, batchSize: 32,
- *   reduction: "per_item_then_batch_mean" });
- * report.findings[0].merged_ids; // ["last-batch-spike", "batch-size-dependent-loss", "partial-last-batch"]
+ * import { assertEquals } from "@std/assert";
+ * import { diagnose } from "./diagnose.ts";
+ * // 10 epochs of 157 steps (5000 samples in batches of 32), the last step of each 4× the others
+ * const loss = new Float64Array(1570).map((_, i) =>
+ *   (i % 157 === 156 ? 4 : 1) * (1 + 0.05 * Math.sin(i * 12.9898))
+ * );
+ * const report = diagnose({
+ *   loss, datasetSize: 5000, batchSize: 32, reduction: "per_item_then_batch_mean",
+ * });
+ * assertEquals(report.findings.length, 1); // measured and predicted: one finding
+ * assertEquals(report.findings[0].merged_ids, [
+ *   "last-batch-spike", "batch-size-dependent-loss", "partial-last-batch",
+ * ]);
+ * assertEquals(report.findings[0].checks, ["spikes", "last_batch"]);
+ * assertEquals(report.checks.map((c) => c.ran), [true, true, false]); // no contrastive set-up
  * ```
  */
-import { lastBatch, type Reduction } from "../batch/mod.ts";
-import { checkContrastiveStability } from "../contrastive/mod.ts";
-import { analyzeSpikes, type SpikeReport } from "../spikes/mod.ts";
-import { diagnoseSummary } from "./diagnose_summary.ts";
-import { lastBatchAgreement } from "./last_batch_agreement.ts";
-import { mergeFindings, type SourcedFinding } from "./merge_findings.ts";
-import type {
-  CheckStatus,
-  DiagnosedFinding,
-  DiagnoseInput,
-  DiagnoseReport,
-  ReductionSource,
-} from "./types.ts";
-
 export function diagnose(input: DiagnoseInput): DiagnoseReport {
   const loss = input.loss && input.loss.length > 0 ? input.loss : null;
   const hasLoader = input.datasetSize !== undefined && input.batchSize !== undefined;
@@ -50,43 +64,9 @@ export function diagnose(input: DiagnoseInput): DiagnoseReport {
     );
   }
 
-  const spikes: SpikeReport | null = loss
-    ? analyzeSpikes(loss, {
-      ...input.spikeExtras,
-      steps: input.steps ?? undefined,
-      logEvery: input.logEvery,
-      stepsPerEpoch: input.stepsPerEpoch,
-      datasetSize: input.datasetSize,
-      batchSize: input.batchSize,
-      dropLast: input.dropLast,
-      checkpoint: input.checkpoint,
-    })
-    : null;
-
-  let reduction: Reduction = "mean", source: ReductionSource = "assumed";
-  if (input.reduction) {
-    [reduction, source] = [input.reduction, "given"];
-  } else if (spikes?.last_batch?.inferred_reduction) {
-    [reduction, source] = [spikes.last_batch.inferred_reduction as Reduction, "inferred"];
-  }
-  const batch = hasLoader
-    ? {
-      ...lastBatch({
-        datasetSize: input.datasetSize!,
-        batchSize: input.batchSize!,
-        dropLast: input.dropLast,
-        reduction,
-        worldSize: input.worldSize,
-        samplerDropLast: input.samplerDropLast,
-        gradAccumSteps: input.gradAccumSteps,
-        itemsPerMicroBatch: input.itemsPerMicroBatch,
-        optimizer: input.optimizer,
-        gradNoiseScale: input.gradNoiseScale,
-      }),
-      reduction_source: source,
-    }
-    : null;
-
+  const spikes = loss ? spikesCheck(loss, input) : null;
+  const [reduction, source] = reductionOf(input, spikes);
+  const batch = hasLoader ? lastBatchCheck(input, reduction, source) : null;
   const contrastive = contrastiveRequest ? checkContrastiveStability(contrastiveRequest) : null;
 
   const sourced: SourcedFinding[] = [
@@ -100,23 +80,8 @@ export function diagnose(input: DiagnoseInput): DiagnoseReport {
   if (merged && notes.length > 0) merged.evidence += ` ${notes.join(" ")}`;
 
   const checks: CheckStatus[] = [
-    spikes
-      ? { name: "spikes", ran: true, reason: `${spikes.n} points` }
-      : { name: "spikes", ran: false, reason: "no `loss` series" },
-    batch
-      ? {
-        name: "last_batch",
-        ran: true,
-        reason: `${input.datasetSize} samples, batch ${input.batchSize}, reduction ` +
-          `\`${reduction}\`${source === "given" ? "" : ` ${source}`}`,
-      }
-      : {
-        name: "last_batch",
-        ran: false,
-        reason: input.datasetSize === undefined && input.batchSize === undefined
-          ? "needs `dataset_size` and `batch_size`"
-          : `needs \`${input.datasetSize === undefined ? "dataset_size" : "batch_size"}\` too`,
-      },
+    spikesStatus(spikes),
+    lastBatchStatus(input, batch !== null, reduction, source),
     contrastive
       ? { name: "contrastive", ran: true, reason: contrastive.modes.join(" + ") }
       : { name: "contrastive", ran: false, reason: "no `contrastive` set-up" },
@@ -129,6 +94,81 @@ export function diagnose(input: DiagnoseInput): DiagnoseReport {
     notes,
     // Notes already told in the merged finding are not repeated under it.
     summary: diagnoseSummary(checks, findings, merged ? [] : notes),
+  };
+}
+
+/** The curve's analysis, with the loader's numbers it can use to place the epochs. */
+function spikesCheck(loss: NonNullable<DiagnoseInput["loss"]>, input: DiagnoseInput): SpikeReport {
+  return analyzeSpikes(loss, {
+    ...input.spikeExtras,
+    steps: input.steps ?? undefined,
+    logEvery: input.logEvery,
+    stepsPerEpoch: input.stepsPerEpoch,
+    datasetSize: input.datasetSize,
+    batchSize: input.batchSize,
+    dropLast: input.dropLast,
+    checkpoint: input.checkpoint,
+  });
+}
+
+/** The reduction given, else the one the curve's last-batch ratio points to, else `mean`. */
+function reductionOf(
+  input: DiagnoseInput,
+  spikes: SpikeReport | null,
+): [Reduction, ReductionSource] {
+  if (input.reduction) return [input.reduction, "given"];
+  if (spikes?.last_batch?.inferred_reduction) {
+    return [spikes.last_batch.inferred_reduction as Reduction, "inferred"];
+  }
+  return ["mean", "assumed"];
+}
+
+/** The configuration's prediction, with where its reduction came from. */
+function lastBatchCheck(input: DiagnoseInput, reduction: Reduction, source: ReductionSource) {
+  return {
+    ...lastBatch({
+      datasetSize: input.datasetSize!,
+      batchSize: input.batchSize!,
+      dropLast: input.dropLast,
+      reduction,
+      worldSize: input.worldSize,
+      samplerDropLast: input.samplerDropLast,
+      gradAccumSteps: input.gradAccumSteps,
+      itemsPerMicroBatch: input.itemsPerMicroBatch,
+      optimizer: input.optimizer,
+      gradNoiseScale: input.gradNoiseScale,
+    }),
+    reduction_source: source,
+  };
+}
+
+function spikesStatus(spikes: SpikeReport | null): CheckStatus {
+  return spikes
+    ? { name: "spikes", ran: true, reason: `${spikes.n} points` }
+    : { name: "spikes", ran: false, reason: "no `loss` series" };
+}
+
+/** What the last-batch check read (the reduction's source unless given), or what it lacks. */
+function lastBatchStatus(
+  input: DiagnoseInput,
+  ran: boolean,
+  reduction: Reduction,
+  source: ReductionSource,
+): CheckStatus {
+  if (ran) {
+    return {
+      name: "last_batch",
+      ran: true,
+      reason: `${input.datasetSize} samples, batch ${input.batchSize}, reduction ` +
+        `\`${reduction}\`${source === "given" ? "" : ` ${source}`}`,
+    };
+  }
+  return {
+    name: "last_batch",
+    ran: false,
+    reason: input.datasetSize === undefined && input.batchSize === undefined
+      ? "needs `dataset_size` and `batch_size`"
+      : `needs \`${input.datasetSize === undefined ? "dataset_size" : "batch_size"}\` too`,
   };
 }
 

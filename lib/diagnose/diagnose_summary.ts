@@ -1,18 +1,3 @@
-/**
- * The Markdown of a diagnosis, for a terminal or a chat: the verdict, what was checked, each
- * finding with its evidence and fixes, and the observations that needed two checks.
- *
- * Why this shape: a person reads the first line and the first fix; a chat bot pastes the whole.
- * The first finding gets up to three fixes (it is the one to act on), the others one each.
- *
- * Cost: O(findings).
- *
- * @example
- * ```ts
- * diagnoseSummary(report).split("\n")[0];
- * // "## Diagnosis: the loss spikes at the last, partial batch of every epoch"
- * ```
- */
 import type { CheckName, CheckStatus, DiagnosedFinding } from "./types.ts";
 
 const CHECK_TITLES: Readonly<Record<CheckName, string>> = {
@@ -21,6 +6,37 @@ const CHECK_TITLES: Readonly<Record<CheckName, string>> = {
   contrastive: "contrastive overflow",
 };
 
+/**
+ * The Markdown of a diagnosis, for a terminal or a chat: the verdict, what was checked, each
+ * finding with its evidence and fixes, and the observations that needed two checks (`notes`;
+ * {@linkcode diagnose} passes none when the merged finding already tells them).
+ *
+ * Why this shape: a person reads the first line and the first fix; a chat bot pastes the whole.
+ * The first finding gets up to three fixes (it is the one to act on), the others one each.
+ *
+ * Cost: O(findings).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { diagnose } from "./diagnose.ts";
+ * import { diagnoseSummary } from "./diagnose_summary.ts";
+ * // 10 epochs of 157 steps (5000 samples in batches of 32), the last step of each 4× the others
+ * const loss = new Float64Array(1570).map((_, i) =>
+ *   (i % 157 === 156 ? 4 : 1) * (1 + 0.05 * Math.sin(i * 12.9898))
+ * );
+ * const report = diagnose({
+ *   loss, datasetSize: 5000, batchSize: 32, reduction: "per_item_then_batch_mean",
+ * });
+ * const summary = diagnoseSummary(report.checks, report.findings, []);
+ * assertEquals(summary, report.summary);
+ * assertEquals(
+ *   summary.split("\n")[0],
+ *   "## Diagnosis: the loss spikes at the last, partial batch of every epoch",
+ * );
+ * assertEquals(diagnoseSummary([], [], []).split("\n")[0], "## Diagnosis: no problem found");
+ * ```
+ */
 export function diagnoseSummary(
   checks: readonly CheckStatus[],
   findings: readonly DiagnosedFinding[],

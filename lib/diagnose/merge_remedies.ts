@@ -1,5 +1,43 @@
+/** The changes a remedy can ask for, recognised by the code or words that ask for them. */
+const FIXES: readonly [name: string, pattern: RegExp][] = [
+  ["drop-last", /\bdrop_last=True\b/],
+  ["drop-remainder", /\bdrop_remainder=True\b/],
+  ["trainer-drop-last", /\bdataloader_drop_last=True\b/],
+  ["clip-grad-norm", /\bclip_grad_norm_?\b|\bclipnorm\b/],
+  ["batch-free-loss", /independent of the batch size|fix the reduction/i],
+];
+
 /**
- * The remedies of findings merged across checks: one list, in priority order, without repeats.
+ * The names of the changes `remedy` asks for: `drop-last`, `drop-remainder`,
+ * `trainer-drop-last`, `clip-grad-norm`, `batch-free-loss` (empty when it names none).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { remedyFixes } from "./merge_remedies.ts";
+ * assertEquals(
+ *   [...remedyFixes("`DataLoader(..., drop_last=True)` and `clip_grad_norm_`")],
+ *   ["drop-last", "clip-grad-norm"],
+ * );
+ * ```
+ */
+export function remedyFixes(remedy: string): Set<string> {
+  const found = new Set<string>();
+  for (const [name, pattern] of FIXES) if (pattern.test(remedy)) found.add(name);
+  return found;
+}
+
+/** One source's remedies (a finding of a check), most effective first. */
+export interface SourcedRemedies {
+  /** Which finding of which check, e.g. `last_batch/partial-last-batch`. */
+  source: string;
+  /** Its remedies, most effective first. */
+  remedies: readonly string[];
+}
+
+/**
+ * Merges remedy lists, earlier lists first: the remedies of findings merged across checks as one
+ * list, in priority order, without repeats.
  *
  * Why: when the spike analysis and the last-batch model both point at the last batch, each brings
  * its fixes; shown together, "set drop_last=True" would appear three times. Two rules remove the
@@ -18,36 +56,25 @@
  *
  * @example
  * ```ts
- * mergeRemedies([
- *   { source: "partial-last-batch", remedies: ["PyTorch: `DataLoader(ds, batch_size=32, drop_last=True)`."] },
- *   { source: "last-batch-spike", remedies: ["`DataLoader(..., drop_last=True)`", "Clip: `clip_grad_norm_`"] },
- * ]); // ["PyTorch: `DataLoader(ds, batch_size=32, drop_last=True)`.", "Clip: `clip_grad_norm_`"]
+ * import { assertEquals } from "@std/assert";
+ * import { mergeRemedies } from "./merge_remedies.ts";
+ * const merged = mergeRemedies([
+ *   {
+ *     source: "partial-last-batch",
+ *     remedies: ["PyTorch: `DataLoader(ds, batch_size=32, drop_last=True)`."],
+ *   },
+ *   {
+ *     source: "last-batch-spike",
+ *     remedies: ["`DataLoader(..., drop_last=True)`", "Clip: `clip_grad_norm_`"],
+ *   },
+ * ]);
+ * // the second drop_last is said already, with the user's own batch size
+ * assertEquals(merged, [
+ *   "PyTorch: `DataLoader(ds, batch_size=32, drop_last=True)`.",
+ *   "Clip: `clip_grad_norm_`",
+ * ]);
  * ```
  */
-
-/** The changes a remedy can ask for, recognised by the code or words that ask for them. */
-const FIXES: readonly [name: string, pattern: RegExp][] = [
-  ["drop-last", /\bdrop_last=True\b/],
-  ["drop-remainder", /\bdrop_remainder=True\b/],
-  ["trainer-drop-last", /\bdataloader_drop_last=True\b/],
-  ["clip-grad-norm", /\bclip_grad_norm_?\b|\bclipnorm\b/],
-  ["batch-free-loss", /independent of the batch size|fix the reduction/i],
-];
-
-/** The names of the changes `remedy` asks for (empty when it names none of {@linkcode FIXES}). */
-export function remedyFixes(remedy: string): Set<string> {
-  const found = new Set<string>();
-  for (const [name, pattern] of FIXES) if (pattern.test(remedy)) found.add(name);
-  return found;
-}
-
-/** One source's remedies (a finding of a check), most effective first. */
-export interface SourcedRemedies {
-  source: string;
-  remedies: readonly string[];
-}
-
-/** Merges remedy lists, earlier lists first; see the module comment for the rules. */
 export function mergeRemedies(lists: readonly SourcedRemedies[]): string[] {
   const kept: { text: string; flat: string; source: string; fixes: Set<string> }[] = [];
   for (const { source, remedies } of lists) {

@@ -1,7 +1,29 @@
+import type { Finding } from "../findings/mod.ts";
+import { renderLossPlot } from "../plot/mod.ts";
+import { type SpikeReport, stepAxis } from "../spikes/mod.ts";
+
+/** What to draw. */
+export interface SpikePlotInput {
+  /** The loss series the report analysed. */
+  loss: ArrayLike<number>;
+  /** The training step of each point, as given to the analysis. */
+  steps?: Float64Array | null;
+  /** Steps between two points when `steps` is not given; default 1. */
+  logEvery?: number;
+  /** The analysis of `loss`. */
+  report: SpikeReport;
+  /** The finding the caption tells; default the report's first. */
+  finding?: Finding | null;
+  /** Pixels, 240–8000; default 960. */
+  width?: number;
+  /** Pixels, 160–8000; default 540. */
+  height?: number;
+}
+
 /**
- * The picture of a spike analysis: the loss curve as SVG with its spikes marked, the last step of
- * every epoch drawn (or, without an epoch, the found period's positions), a title with the
- * numbers and a caption with the main finding.
+ * The picture of a spike analysis, as a standalone SVG document: the loss curve with its spikes
+ * marked, the last step of every epoch drawn (or, without an epoch, the found period's positions),
+ * a title with the numbers and a caption with the main finding.
  *
  * Why: "ten circles, each on an epoch line" is read in a second, a table of spike indices is not.
  * This is the adapter between a {@linkcode SpikeReport} and {@linkcode renderLossPlot}: the x
@@ -11,28 +33,21 @@
  *
  * Cost: O(n + epochs) beyond the rendering's O(n).
  *
+ * @throws {RangeError} as {@linkcode renderLossPlot} (a size outside 240–8000 × 160–8000).
  * @example
  * ```ts
- * const report = analyzeSpikes(loss, { stepsPerEpoch: 157 });
- * const svg = spikePlot({ loss, report }); // "<svg …>" with 10 epoch lines on 1570 steps
+ * import { assertStringIncludes } from "@std/assert";
+ * import { analyzeSpikes } from "../spikes/mod.ts";
+ * import { spikePlot } from "./spike_plot.ts";
+ * // 10 epochs of 157 steps (5000 samples in batches of 32), the last step of each 4× the others
+ * const loss = new Float64Array(1570).map((_, i) =>
+ *   (i % 157 === 156 ? 4 : 1) * (1 + 0.05 * Math.sin(i * 12.9898))
+ * );
+ * const svg = spikePlot({ loss, report: analyzeSpikes(loss, { stepsPerEpoch: 157 }) });
+ * assertStringIncludes(svg, "<title>Training loss: 1570 points, 10 spikes, period 157 steps");
+ * assertStringIncludes(svg, ">epoch end</text>"); // the epochs' last steps are drawn
  * ```
  */
-import type { Finding } from "../findings/mod.ts";
-import { renderLossPlot } from "../plot/mod.ts";
-import { type SpikeReport, stepAxis } from "../spikes/mod.ts";
-
-/** What to draw. */
-export interface SpikePlotInput {
-  loss: ArrayLike<number>;
-  steps?: Float64Array | null;
-  logEvery?: number;
-  report: SpikeReport;
-  /** The finding the caption tells; default the report's first. */
-  finding?: Finding | null;
-  width?: number;
-  height?: number;
-}
-
 export function spikePlot(input: SpikePlotInput): string {
   const { loss, report } = input;
   const n = loss.length;

@@ -1,2 +1,6 @@
-/** Findings: the shared vocabulary of every analysis. */
+/**
+ * Findings: the shared vocabulary of every analysis.
+ *
+ * @module
+ */
 export * from "./finding.ts";

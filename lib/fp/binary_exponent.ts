@@ -9,8 +9,13 @@
  * @throws {RangeError} when `x` is not a positive finite number.
  * @example
  * ```ts
- * binaryExponent(65504); // 15
- * binaryExponent(2 ** -24); // -24
+ * import { assertEquals } from "@std/assert";
+ * import { binaryExponent } from "./binary_exponent.ts";
+ * assertEquals(binaryExponent(65504), 15);
+ * assertEquals(binaryExponent(8), 3);
+ * assertEquals(binaryExponent(8 - 2 ** -50), 2);
+ * assertEquals(binaryExponent(2 ** -24), -24);
+ * assertEquals(binaryExponent(Number.MIN_VALUE), -1074);
  * ```
  */
 export function binaryExponent(x: number): number {

@@ -1,3 +1,12 @@
+import type { Format } from "./formats.ts";
+import { round } from "./round.ts";
+
+/** Whose arithmetic to emulate where PyTorch and IEEE 754 differ. */
+export type Semantics = "torch" | "ieee";
+
+/** Both semantics; `torch` first, the default of every endpoint. */
+export const SEMANTICS = ["torch", "ieee"] as const satisfies readonly Semantics[];
+
 /**
  * Converts an fp64 number (a JSON number, a Python float) to a format the way a framework does:
  * PyTorch's way (`"torch"`, through fp32) or IEEE 754's (`"ieee"`, rounded once).
@@ -13,24 +22,20 @@
  * agree for fp64 and fp32 and on every input already representable in fp32. Recorded against
  * torch 1.13 in `tests/fixtures/torch/conversions.json`. O(1).
  *
+ * Edge cases: as {@linkcode round} (NaN stays NaN, overflow is ±Infinity, or NaN in fp8-e4m3).
+ *
+ * @throws {TypeError} when `semantics` is neither `"torch"` nor `"ieee"` (or `format` unknown).
  * @example
  * ```ts
- * convert(464.00000000000006, "fp8-e4m3", "torch"); // 448
- * convert(464.00000000000006, "fp8-e4m3", "ieee"); // NaN
- * convert(1 + 2 ** -11 + 2 ** -40, "fp16", "torch"); // 1 (fp32 lands on the tie, 1 is even)
- * convert(1 + 2 ** -11 + 2 ** -40, "fp16", "ieee"); // 1.0009765625
+ * import { assertEquals } from "@std/assert";
+ * import { convert } from "./convert.ts";
+ * assertEquals(convert(464.00000000000006, "fp8-e4m3", "torch"), 448);
+ * assertEquals(convert(464.00000000000006, "fp8-e4m3", "ieee"), NaN);
+ * // fp32 lands on the tie between 1 and 1 + 2⁻¹⁰, and 1 is even:
+ * assertEquals(convert(1 + 2 ** -11 + 2 ** -40, "fp16", "torch"), 1);
+ * assertEquals(convert(1 + 2 ** -11 + 2 ** -40, "fp16", "ieee"), 1.0009765625);
  * ```
  */
-import type { Format } from "./formats.ts";
-import { round } from "./round.ts";
-
-/** Whose arithmetic to emulate where PyTorch and IEEE 754 differ. */
-export type Semantics = "torch" | "ieee";
-
-/** Both semantics; `torch` first, the default of every endpoint. */
-export const SEMANTICS = ["torch", "ieee"] as const satisfies readonly Semantics[];
-
-/** Rounds the fp64 `x` to `format`, through fp32 under `"torch"`, once under `"ieee"`. */
 export function convert(x: number, format: Format, semantics: Semantics): number {
   if (semantics === "torch") return format === "fp64" ? x : round(Math.fround(x), format);
   if (semantics === "ieee") return round(x, format);

@@ -1,3 +1,27 @@
+import { FORMATS } from "./formats.ts";
+import { roundBinary } from "./round_binary.ts";
+
+/**
+ * The software path: IEEE binary16 rounding without `Math.f16round`, through
+ * {@linkcode roundBinary} (a few floating-point operations; what Node 20 runs).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { roundToFloat16Software } from "./float16.ts";
+ * assertEquals(roundToFloat16Software(1 / 3), 0.333251953125);
+ * assertEquals(roundToFloat16Software(1 / 3), Math.f16round(1 / 3));
+ * ```
+ */
+export function roundToFloat16Software(x: number): number {
+  return roundBinary(x, FORMATS.fp16);
+}
+
+const native = (Math as { f16round?: (x: number) => number }).f16round;
+
+/** Whether the runtime has `Math.f16round` (the fast path). */
+export const HAS_NATIVE_F16ROUND: boolean = typeof native === "function";
+
 /**
  * Rounds a number to IEEE binary16 (fp16), ties-to-even: `Math.f16round` where the runtime has it,
  * the software path otherwise.
@@ -13,25 +37,15 @@
  *
  * @example
  * ```ts
- * roundToFloat16(65519.99); // 65504
- * roundToFloat16(65520); // Infinity
- * roundToFloat16(1e-8); // 0
+ * import { assertEquals } from "@std/assert";
+ * import { roundToFloat16 } from "./float16.ts";
+ * assertEquals(roundToFloat16(65519.99), 65504);
+ * assertEquals(roundToFloat16(65520), Infinity);
+ * assertEquals(roundToFloat16(2 ** -25), 0); // the tie between 0 and 2⁻²⁴: 0 is even
+ * assertEquals(roundToFloat16(1e-8), 0);
+ * assertEquals(roundToFloat16(-1e-8), -0);
  * ```
  */
-import { FORMATS } from "./formats.ts";
-import { roundBinary } from "./round_binary.ts";
-
-/** The software path: IEEE binary16 rounding without `Math.f16round`. */
-export function roundToFloat16Software(x: number): number {
-  return roundBinary(x, FORMATS.fp16);
-}
-
-const native = (Math as { f16round?: (x: number) => number }).f16round;
-
-/** Whether the runtime has `Math.f16round` (the fast path). */
-export const HAS_NATIVE_F16ROUND: boolean = typeof native === "function";
-
-/** Rounds to fp16, natively when possible. */
 export const roundToFloat16: (x: number) => number = HAS_NATIVE_F16ROUND
   ? native!
   : roundToFloat16Software;

@@ -1,19 +1,3 @@
-/**
- * The binary floating-point formats the emulator knows, with their constants named.
- *
- * Each format is described by the numbers IEEE 754-2019 §3.3 uses: the precision `p` (significand
- * bits including the implicit leading one), the smallest normal exponent `emin`, and the largest
- * finite value. The two 8-bit formats follow the OCP "8-bit Floating Point Specification (OFP8)"
- * rev. 1.0 (2023), the ones PyTorch calls `float8_e4m3fn` and `float8_e5m2`:
- *
- * - E4M3 ("fn" = finite, NaN only as S.1111.111): no infinities, largest finite 448. A value that
- *   overflows becomes NaN (OFP8's non-saturating conversion; PyTorch's `c10/util/Float8_e4m3fn.h`
- *   does the same: |x| ≥ 480 is NaN, and 464 < |x| < 480 rounds up onto the NaN pattern).
- * - E5M2: IEEE-like, with ±Infinity, largest finite 57344; overflow gives ±Infinity.
- *
- * bf16 is the top half of fp32 (same exponent range, 8-bit precision, max ≈ 3.39e38).
- */
-
 /** The formats the emulator rounds to. */
 export type Format = "fp64" | "fp32" | "fp16" | "bf16" | "fp8-e4m3" | "fp8-e5m2";
 
@@ -28,7 +12,7 @@ export const FORMAT_NAMES = [
 ] as const satisfies readonly Format[];
 
 /** Largest finite fp64: (2 − 2⁻⁵²)·2¹⁰²³. */
-export const FP64_MAX = Number.MAX_VALUE;
+export const FP64_MAX: number = Number.MAX_VALUE;
 /** Largest finite fp32: (2 − 2⁻²³)·2¹²⁷. */
 export const FP32_MAX = 3.4028234663852886e38;
 /** Largest finite IEEE binary16: (2 − 2⁻¹⁰)·2¹⁵. */
@@ -52,12 +36,13 @@ export const BF16_EPSILON = 2 ** -7;
 export const FP32_EPSILON = 2 ** -23;
 
 /** ln(FP16_MAX) ≈ 11.0898: `exp` in fp16 overflows above it. */
-export const FP16_LOG_MAX = Math.log(FP16_MAX);
+export const FP16_LOG_MAX: number = Math.log(FP16_MAX);
 /** ln(FP32_MAX) ≈ 88.7228: `exp` in fp32 overflows above it. */
-export const FP32_LOG_MAX = Math.log(FP32_MAX);
+export const FP32_LOG_MAX: number = Math.log(FP32_MAX);
 
 /** What a format is: the IEEE 754 parameters and the constants derived from them. */
 export interface FormatInfo {
+  /** The format's name, its key in {@linkcode FORMATS}. */
   name: Format;
   /** Storage width in bits. */
   bits: number;
@@ -106,7 +91,33 @@ function describe(
   };
 }
 
-/** The table of formats, e.g. `FORMATS.fp16.max === 65504`. */
+/**
+ * The table of the binary floating-point formats the emulator knows, e.g.
+ * `FORMATS.fp16.max === 65504`; the constants above name their limits.
+ *
+ * Each format is described by the numbers IEEE 754-2019 §3.3 uses: the precision `p` (significand
+ * bits including the implicit leading one), the smallest normal exponent `emin`, and the largest
+ * finite value. The two 8-bit formats follow the OCP "8-bit Floating Point Specification (OFP8)"
+ * rev. 1.0 (2023), the ones PyTorch calls `float8_e4m3fn` and `float8_e5m2`:
+ *
+ * - E4M3 ("fn" = finite, NaN only as S.1111.111): no infinities, largest finite 448. A value that
+ *   overflows becomes NaN (OFP8's non-saturating conversion; PyTorch's `c10/util/Float8_e4m3fn.h`
+ *   does the same: |x| ≥ 480 is NaN, and 464 < |x| < 480 rounds up onto the NaN pattern).
+ * - E5M2: IEEE-like, with ±Infinity, largest finite 57344; overflow gives ±Infinity.
+ *
+ * bf16 is the top half of fp32 (same exponent range, 8-bit precision, max ≈ 3.39e38).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { FORMATS } from "./formats.ts";
+ * assertEquals(FORMATS.fp16.max, 65504);
+ * assertEquals(FORMATS.fp16.epsilon, 2 ** -10);
+ * assertEquals(FORMATS.fp16.minSubnormal, 2 ** -24);
+ * assertEquals(FORMATS.bf16.minNormal, FORMATS.fp32.minNormal); // the same exponent range
+ * assertEquals(FORMATS["fp8-e4m3"].hasInfinity, false);
+ * ```
+ */
 export const FORMATS: Readonly<Record<Format, FormatInfo>> = {
   "fp64": describe("fp64", 11, 52, FP64_MAX),
   "fp32": describe("fp32", 8, 23, FP32_MAX),
@@ -116,7 +127,17 @@ export const FORMATS: Readonly<Record<Format, FormatInfo>> = {
   "fp8-e5m2": describe("fp8-e5m2", 5, 2, FP8_E5M2_MAX),
 };
 
-/** Whether `name` is one of {@linkcode FORMAT_NAMES}. */
+/**
+ * Whether `name` is one of {@linkcode FORMAT_NAMES}: the guard for a format read from a request.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { isFormat } from "./formats.ts";
+ * assertEquals(isFormat("bf16"), true);
+ * assertEquals(isFormat("float16"), false);
+ * ```
+ */
 export function isFormat(name: string): name is Format {
   return (FORMAT_NAMES as readonly string[]).includes(name);
 }

@@ -1,4 +1,8 @@
-/** The floating-point format emulator: formats, rounding, units in the last place. */
+/**
+ * The floating-point format emulator: formats, rounding, units in the last place.
+ *
+ * @module
+ */
 export * from "./formats.ts";
 export * from "./binary_exponent.ts";
 export * from "./round_binary.ts";

@@ -1,3 +1,7 @@
+import { type Format, FORMATS } from "./formats.ts";
+import { roundToFloat16 } from "./float16.ts";
+import { roundBinary } from "./round_binary.ts";
+
 /**
  * Rounds a number to a format: the one entry point the emulator uses for every operation.
  *
@@ -13,17 +17,20 @@
  * Edge cases: NaN → NaN; ±Infinity → itself (NaN in fp8-e4m3, which has no infinities); −0 kept;
  * overflow → ±Infinity (NaN in fp8-e4m3). O(1).
  *
+ * @throws {TypeError} for a name that is not a format.
  * @example
  * ```ts
- * round(70000, "fp16"); // Infinity
- * round(1 / 3, "bf16"); // 0.333984375
- * round(449, "fp8-e4m3"); // 448
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { round } from "./round.ts";
+ * assertEquals(round(70000, "fp16"), Infinity);
+ * assertEquals(round(1 / 3, "bf16"), 0.333984375);
+ * assertEquals(round(449, "fp8-e4m3"), 448);
+ * assertEquals(round(500, "fp8-e4m3"), NaN);
+ * assertEquals(round(0.1, "fp64"), 0.1);
+ * // @ts-expect-error: not a format
+ * assertThrows(() => round(1, "fp4"), TypeError);
  * ```
  */
-import { type Format, FORMATS } from "./formats.ts";
-import { roundToFloat16 } from "./float16.ts";
-import { roundBinary } from "./round_binary.ts";
-
 export function round(x: number, format: Format): number {
   switch (format) {
     case "fp64":

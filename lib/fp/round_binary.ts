@@ -1,3 +1,6 @@
+import { binaryExponent } from "./binary_exponent.ts";
+import type { FormatInfo } from "./formats.ts";
+
 /**
  * Rounds a number to a binary floating-point format, round-to-nearest, ties-to-even: the software
  * path every format can take.
@@ -18,15 +21,17 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { FORMATS } from "./formats.ts";
- * roundBinary(1 + 2 ** -11, FORMATS.fp16); // 1 (tie, 1 is even)
- * roundBinary(65520, FORMATS.fp16); // Infinity
- * roundBinary(500, FORMATS["fp8-e4m3"]); // NaN
+ * import { roundBinary } from "./round_binary.ts";
+ * assertEquals(roundBinary(1 + 2 ** -11, FORMATS.fp16), 1); // a tie: 1 is even
+ * assertEquals(roundBinary(1 + 3 * 2 ** -11, FORMATS.fp16), 1 + 2 ** -9); // a tie: up to even
+ * assertEquals(roundBinary(65520, FORMATS.fp16), Infinity);
+ * assertEquals(roundBinary(464, FORMATS["fp8-e4m3"]), 448);
+ * assertEquals(roundBinary(500, FORMATS["fp8-e4m3"]), NaN);
+ * assertEquals(roundBinary(-1e-300, FORMATS.bf16), -0);
  * ```
  */
-import { binaryExponent } from "./binary_exponent.ts";
-import type { FormatInfo } from "./formats.ts";
-
 export function roundBinary(x: number, format: FormatInfo): number {
   if (x !== x) return NaN;
   if (x === Infinity || x === -Infinity) return format.hasInfinity ? x : NaN;

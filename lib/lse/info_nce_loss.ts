@@ -1,3 +1,6 @@
+import { type Evaluation, logSumExpParts, type LseOptions } from "./log_sum_exp.ts";
+import { OpEvaluator } from "./op_evaluator.ts";
+
 /**
  * The InfoNCE loss of one row of logits: the cross-entropy −log softmax(row)[target], op by op.
  *
@@ -8,15 +11,22 @@
  * the positive far above every negative it tends to 0; with one negative far above the positive it
  * grows like (ℓ_neg − ℓ_pos). O(n).
  *
- * @throws {RangeError} when `target` is not an index of `row`.
+ * @throws {RangeError} when `target` is not an index of `row`, or `row` is empty.
  * @example
  * ```ts
- * infoNceLoss([0, 0, 0, 0], 0, { method: "stable", format: "fp32" }).value; // ln 4 ≈ 1.3862944
+ * import { assertAlmostEquals, assertEquals } from "@std/assert";
+ * import { infoNceLoss } from "./info_nce_loss.ts";
+ * // Uniform logits: ln 4.
+ * const uniform = infoNceLoss([0, 0, 0, 0], 0, { method: "stable", format: "fp32" });
+ * assertAlmostEquals(uniform.value, Math.log(4), 1e-6);
+ * // A negative 20 above the positive: the naive form overflows in fp16 (e²⁰ > 65504) ...
+ * const naive = infoNceLoss([0, 20, 0, 0], 0, { method: "naive", format: "fp16" });
+ * assertEquals(naive.value, Infinity);
+ * assertEquals(naive.trace?.stage, "exp");
+ * // ... the stable one answers ≈ 20.
+ * assertEquals(infoNceLoss([0, 20, 0, 0], 0, { method: "stable", format: "fp16" }).value, 20);
  * ```
  */
-import { type Evaluation, logSumExpParts, type LseOptions } from "./log_sum_exp.ts";
-import { OpEvaluator } from "./op_evaluator.ts";
-
 export function infoNceLoss(
   row: ArrayLike<number>,
   target: number,

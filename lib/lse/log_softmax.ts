@@ -1,3 +1,6 @@
+import { type Evaluation, logSumExpParts, type LseOptions } from "./log_sum_exp.ts";
+import { OpEvaluator } from "./op_evaluator.ts";
+
 /**
  * log_softmax(x)ᵢ = (xᵢ − shift) − log Σⱼ exp(xⱼ − shift), op by op in a format.
  *
@@ -5,16 +8,18 @@
  * `x - torch.log(torch.exp(x).sum())`, which overflows with the exp. Each difference is rounded to
  * the element format. O(n).
  *
- * Edge cases: as {@linkcode logSumExp}.
+ * Edge cases: as {@linkcode logSumExp}; a +Infinity input gives NaN everywhere (inf − inf).
  *
+ * @throws {RangeError} for an empty vector. @throws {TypeError} for a non-number element.
  * @example
  * ```ts
- * logSoftmax([0, 0], { method: "stable", format: "fp32" }).value; // [-0.6931472, -0.6931472]
+ * import { assertEquals } from "@std/assert";
+ * import { logSoftmax } from "./log_softmax.ts";
+ * const { value } = logSoftmax([0, 0], { method: "stable", format: "fp32" });
+ * assertEquals(value, [Math.fround(-Math.LN2), Math.fround(-Math.LN2)]); // -0.6931472 each
+ * assertEquals(logSoftmax([20, 0], { method: "naive", format: "fp16" }).trace?.stage, "exp");
  * ```
  */
-import { type Evaluation, logSumExpParts, type LseOptions } from "./log_sum_exp.ts";
-import { OpEvaluator } from "./op_evaluator.ts";
-
 export function logSoftmax(x: ArrayLike<number>, options: LseOptions): Evaluation<number[]> {
   const ev = new OpEvaluator(
     options.format,

@@ -1,3 +1,5 @@
+import type { LseParts, OpEvaluator } from "./op_evaluator.ts";
+
 /**
  * The naive log-sum-exp, log(Σ exp xᵢ), op by op: what a hand-written softmax computes.
  *
@@ -13,13 +15,14 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { naiveLogSumExp } from "./naive_log_sum_exp.ts";
  * import { OpEvaluator } from "./op_evaluator.ts";
  * const ev = new OpEvaluator("fp16", "fp32");
- * naiveLogSumExp([12, 0], ev).logSum; // Infinity (e^12 > 65504), ev.first.stage === "exp"
+ * assertEquals(naiveLogSumExp([12, 0], ev).logSum, Infinity); // e¹² > 65504
+ * assertEquals(ev.first?.stage, "exp");
  * ```
  */
-import type { LseParts, OpEvaluator } from "./op_evaluator.ts";
-
 export function naiveLogSumExp(xs: readonly number[], ev: OpEvaluator): LseParts {
   let sum = 0;
   for (let i = 0; i < xs.length; i++) {

@@ -1,3 +1,5 @@
+import type { LseParts, OpEvaluator } from "./op_evaluator.ts";
+
 /**
  * The one-pass (online) log-sum-exp: a running max m and a running sum s of exp(xᵢ − m), the sum
  * rescaled by exp(m_old − m_new) whenever the max grows.
@@ -15,13 +17,17 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { onlineLogSumExp } from "./online_log_sum_exp.ts";
  * import { OpEvaluator } from "./op_evaluator.ts";
  * const ev = new OpEvaluator("fp16", "fp32");
- * onlineLogSumExp([1, 2, 3], ev); // { shift: 3, sum: 1.5029296875, logSum: 0.407470703125 }
+ * assertEquals(onlineLogSumExp([1, 2, 3], ev), {
+ *   shift: 3, sum: 1.5029296875, logSum: 0.407470703125,
+ * });
+ * // Every element masked: log 0.
+ * assertEquals(onlineLogSumExp([-Infinity, -Infinity], ev).logSum, -Infinity);
  * ```
  */
-import type { LseParts, OpEvaluator } from "./op_evaluator.ts";
-
 export function onlineLogSumExp(xs: readonly number[], ev: OpEvaluator): LseParts {
   let m = -Infinity;
   let sum = 0;

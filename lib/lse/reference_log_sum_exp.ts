@@ -13,7 +13,11 @@
  * @throws {RangeError} for an empty vector.
  * @example
  * ```ts
- * referenceLogSumExp([1000, 1000]); // 1000.6931471805599
+ * import { assertEquals } from "@std/assert";
+ * import { referenceLogSumExp } from "./reference_log_sum_exp.ts";
+ * assertEquals(referenceLogSumExp([1000, 1000]), 1000.6931471805599);
+ * assertEquals(referenceLogSumExp([1, Infinity]), Infinity);
+ * assertEquals(referenceLogSumExp([-Infinity, -Infinity]), -Infinity);
  * ```
  */
 export function referenceLogSumExp(x: ArrayLike<number>): number {

@@ -1,3 +1,6 @@
+import { type Evaluation, logSumExpParts, type LseOptions } from "./log_sum_exp.ts";
+import { OpEvaluator } from "./op_evaluator.ts";
+
 /**
  * softmax(x)ᵢ = exp(xᵢ − shift) / Σⱼ exp(xⱼ − shift), op by op in a format, by the naive
  * (shift 0), stable (shift = max) or online (normaliser in one pass, then a second pass to
@@ -10,15 +13,16 @@
  * Edge cases: as {@linkcode logSumExp}; a +Infinity input gives NaN everywhere (inf − inf), the trace
  * says where it started.
  *
+ * @throws {RangeError} for an empty vector. @throws {TypeError} for a non-number element.
  * @example
  * ```ts
- * softmax([20, 0], { method: "naive", format: "fp16" }).trace?.stage; // "exp" (e^20 > 65504)
- * softmax([20, 0], { method: "stable", format: "fp16" }).value; // [1, 2.06e-9 → 0 in fp16]
+ * import { assertEquals } from "@std/assert";
+ * import { softmax } from "./softmax.ts";
+ * assertEquals(softmax([20, 0], { method: "naive", format: "fp16" }).trace?.stage, "exp"); // e²⁰
+ * // e⁻²⁰ ≈ 2.06e-9 is below fp16's smallest subnormal, 2⁻²⁴ ≈ 5.96e-8:
+ * assertEquals(softmax([20, 0], { method: "stable", format: "fp16" }).value, [1, 0]);
  * ```
  */
-import { type Evaluation, logSumExpParts, type LseOptions } from "./log_sum_exp.ts";
-import { OpEvaluator } from "./op_evaluator.ts";
-
 export function softmax(x: ArrayLike<number>, options: LseOptions): Evaluation<number[]> {
   const ev = new OpEvaluator(
     options.format,

@@ -1,3 +1,29 @@
+import type { LseParts, OpEvaluator } from "./op_evaluator.ts";
+
+/**
+ * The largest element; NaN if any element is NaN (`Math.max` semantics, without spreading a long
+ * array onto the stack). −Infinity for an empty array. O(n).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { maxOf } from "./stable_log_sum_exp.ts";
+ * assertEquals(maxOf([1, 5, 3]), 5);
+ * assertEquals(maxOf([1, NaN, 3]), NaN);
+ * ```
+ */
+export function maxOf(xs: readonly number[]): number {
+  let m = -Infinity;
+  for (const x of xs) {
+    if (x !== x) return NaN;
+    if (x > m) m = x;
+  }
+  return m;
+}
+
+/** What to shift by when the max is ±Infinity: "keep" it (IEEE), or "zero" (torch.logsumexp). */
+export type InfiniteMax = "keep" | "zero";
+
 /**
  * The max-shifted log-sum-exp, m + log(Σ exp(xᵢ − m)) with m = max xᵢ, op by op: what
  * `torch.logsumexp`, `log_softmax` and `cross_entropy` compute.
@@ -18,26 +44,17 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { OpEvaluator } from "./op_evaluator.ts";
+ * import { stableLogSumExp } from "./stable_log_sum_exp.ts";
  * const ev = new OpEvaluator("fp16", "fp32");
- * stableLogSumExp([1000, 0], ev); // { shift: 1000, sum: 1, logSum: 0 }: lse 1000, where naive overflows
+ * // lse = 1000 + 0, where the naive form overflows:
+ * assertEquals(stableLogSumExp([1000, 0], ev), { shift: 1000, sum: 1, logSum: 0 });
+ * // An infinite max: NaN kept (softmax), or zeroed as torch.logsumexp does.
+ * assertEquals(stableLogSumExp([1, Infinity], new OpEvaluator("fp16")).logSum, NaN);
+ * assertEquals(stableLogSumExp([1, Infinity], new OpEvaluator("fp16"), "zero").logSum, Infinity);
  * ```
  */
-import type { LseParts, OpEvaluator } from "./op_evaluator.ts";
-
-/** The largest element; NaN if any element is NaN. */
-export function maxOf(xs: readonly number[]): number {
-  let m = -Infinity;
-  for (const x of xs) {
-    if (x !== x) return NaN;
-    if (x > m) m = x;
-  }
-  return m;
-}
-
-/** What to shift by when the max is ±Infinity: "keep" it (IEEE), or "zero" (torch.logsumexp). */
-export type InfiniteMax = "keep" | "zero";
-
 export function stableLogSumExp(
   xs: readonly number[],
   ev: OpEvaluator,

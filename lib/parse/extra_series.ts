@@ -1,3 +1,27 @@
+import { describe, nonFiniteWord } from "./series_values.ts";
+
+/**
+ * A series of its own. `steps` are training steps, or — when `aligned` — indices of the loss
+ * points the values belong to (the analysis turns them into steps).
+ */
+export interface ExtraSeries {
+  /** Training steps, or the indices of the loss points when `aligned`. */
+  steps: Float64Array;
+  /** The values, NaN and ±Infinity included. */
+  values: Float64Array;
+  /** Whether `steps` are indices of the loss points rather than training steps. */
+  aligned: boolean;
+}
+
+/** The wire names of the extra series, in the order answers list them. */
+export const EXTRA_SERIES = ["eval_loss", "learning_rate", "grad_norm"] as const;
+
+/** One of {@linkcode EXTRA_SERIES}. */
+export type ExtraSeriesName = typeof EXTRA_SERIES[number];
+
+/** The extra series of one body. */
+export type ExtraSeriesSet = Partial<Record<ExtraSeriesName, ExtraSeries>>;
+
 /**
  * The series a body may carry besides the training loss: the eval loss, the learning rate and
  * the gradient norm, each on steps of its own or aligned with the loss points.
@@ -13,32 +37,15 @@
  *
  * @example
  * ```ts
- * extraSeries({ steps: [100, 200], values: [2.1, 2.3] }, "/eval_loss").steps; // Float64Array [100, 200]
- * extraSeries([0.1, null, 0.3], "/learning_rate").steps; // Float64Array [0, 2] (loss point indices)
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { extraSeries } from "./extra_series.ts";
+ * const own = extraSeries({ steps: [100, 200], values: [2.1, "NaN"] }, "/eval_loss");
+ * assertEquals([[...own.steps], [...own.values], own.aligned], [[100, 200], [2.1, NaN], false]);
+ * const aligned = extraSeries([0.1, null, 0.3], "/learning_rate");
+ * assertEquals([[...aligned.steps], aligned.aligned], [[0, 2], true]); // loss point indices
+ * assertThrows(() => extraSeries([0.1, "fast"], "/learning_rate"), TypeError, "/learning_rate/1");
  * ```
  */
-import { describe, nonFiniteWord } from "./series_values.ts";
-
-/**
- * A series of its own. `steps` are training steps, or — when `aligned` — indices of the loss
- * points the values belong to (the analysis turns them into steps).
- */
-export interface ExtraSeries {
-  steps: Float64Array;
-  values: Float64Array;
-  aligned: boolean;
-}
-
-/** The wire names of the extra series, in the order answers list them. */
-export const EXTRA_SERIES = ["eval_loss", "learning_rate", "grad_norm"] as const;
-
-/** One of {@linkcode EXTRA_SERIES}. */
-export type ExtraSeriesName = typeof EXTRA_SERIES[number];
-
-/** The extra series of one body. */
-export type ExtraSeriesSet = Partial<Record<ExtraSeriesName, ExtraSeries>>;
-
-/** Reads an extra series from JSON: an array aligned with the loss, or `{ steps, values }`. */
 export function extraSeries(value: unknown, pointer: string): ExtraSeries {
   if (Array.isArray(value)) {
     const steps: number[] = [], values: number[] = [];
@@ -87,6 +94,15 @@ export function extraSeries(value: unknown, pointer: string): ExtraSeries {
 /**
  * Reads every extra series a JSON body holds, and returns the other fields; an array must have
  * one element per loss point (`lossLength`).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { extraSeriesFields } from "./extra_series.ts";
+ * const { series, rest } = extraSeriesFields({ eval_loss: [null, 2.0], batch_size: 32 }, 2);
+ * assertEquals([Object.keys(series), rest], [["eval_loss"], { batch_size: 32 }]);
+ * assertThrows(() => extraSeriesFields({ grad_norm: [1] }, 2), TypeError, "expected 2 values");
+ * ```
  */
 export function extraSeriesFields(
   fields: Record<string, unknown>,

@@ -1,3 +1,44 @@
+import { firstNonWhite, type FrameworkLog } from "./framework_log.ts";
+import { isKerasLine, readKerasLog } from "./keras_log.ts";
+import { isLightningHeader, readLightningCsv } from "./lightning_csv.ts";
+import { LogLines } from "./line_cursor.ts";
+import { isNanoGptLine, readNanoGptLog } from "./nanogpt_log.ts";
+import { isTorchvisionLine, readTorchvisionLog } from "./torchvision_log.ts";
+import { isTrainerLog, readTrainerLog } from "./trainer_log.ts";
+import { isTrainerState, readTrainerState } from "./trainer_state.ts";
+
+/**
+ * How much of a text body is looked at to recognise a log (characters of warnings before it).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { readFrameworkText, SNIFF_CHARACTERS } from "./framework_body.ts";
+ * const late = " ".repeat(SNIFF_CHARACTERS) + "iter 0: loss 4.27\niter 10: loss 3.48\n";
+ * assertEquals(readFrameworkText(late), null); // past the look: not recognised
+ * ```
+ */
+export const SNIFF_CHARACTERS = 65_536;
+
+/**
+ * A parsed JSON value that is a framework file (trainer_state.json), read; else null.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { readFrameworkJson } from "./framework_body.ts";
+ * const state = { log_history: [{ step: 10, loss: 2.5 }, { step: 20, loss: 2.4 }] };
+ * assertEquals(readFrameworkJson(state)?.format, "trainer_state");
+ * assertEquals(readFrameworkJson({ loss: [2.5, 2.4] }), null);
+ * ```
+ */
+export function readFrameworkJson(
+  value: unknown,
+  maxValues: number = Infinity,
+): FrameworkLog | null {
+  return isTrainerState(value) ? readTrainerState(value, maxValues) : null;
+}
+
 /**
  * Recognises a framework's own file by its content, with no flag, and reads it.
  *
@@ -14,36 +55,16 @@
  *
  * Cost: O(min(n, 64 Ki)) to recognise, no regular expression; then the reader's one pass, O(n).
  *
+ * (This reads text; {@linkcode readFrameworkJson} reads a parsed JSON value.)
+ *
  * @example
  * ```ts
- * readFrameworkText("iter 0: loss 4.27, time 33197.22ms\niter 10: loss 3.48, time 1705.53ms\n")
- *   ?.format; // "nanogpt"
- * readFrameworkText("step,loss\n0,2.5\n"); // null (a plain CSV)
+ * import { assertEquals } from "@std/assert";
+ * import { readFrameworkText } from "./framework_body.ts";
+ * const nanogpt = "iter 0: loss 4.27, time 33197.22ms\niter 10: loss 3.48, time 1705.53ms\n";
+ * assertEquals(readFrameworkText(nanogpt)?.format, "nanogpt");
+ * assertEquals(readFrameworkText("step,loss\n0,2.5\n"), null); // a plain CSV
  * ```
- */
-import { firstNonWhite, type FrameworkLog } from "./framework_log.ts";
-import { isKerasLine, readKerasLog } from "./keras_log.ts";
-import { isLightningHeader, readLightningCsv } from "./lightning_csv.ts";
-import { LogLines } from "./line_cursor.ts";
-import { isNanoGptLine, readNanoGptLog } from "./nanogpt_log.ts";
-import { isTorchvisionLine, readTorchvisionLog } from "./torchvision_log.ts";
-import { isTrainerLog, readTrainerLog } from "./trainer_log.ts";
-import { isTrainerState, readTrainerState } from "./trainer_state.ts";
-
-/** How much of a text body is looked at to recognise a log (bytes of warnings before it). */
-export const SNIFF_CHARACTERS = 65_536;
-
-/** A parsed JSON value that is a framework file (trainer_state.json), read; else null. */
-export function readFrameworkJson(
-  value: unknown,
-  maxValues: number = Infinity,
-): FrameworkLog | null {
-  return isTrainerState(value) ? readTrainerState(value, maxValues) : null;
-}
-
-/**
- * A text body that is a framework file (trainer_log.jsonl, metrics.csv, a pasted log), read;
- * null for anything else (JSON, a plain CSV, numbers), which the generic readers take.
  */
 export function readFrameworkText(
   text: string,

@@ -1,25 +1,16 @@
-/**
- * The shape every framework-file reader returns, and the helpers they share.
- *
- * Why: a Hugging Face `trainer_state.json`, a LLaMA-Factory `trainer_log.jsonl`, a Lightning
- * `metrics.csv` and a pasted Keras, torchvision or nanoGPT log all come down to the same things: the
- * training loss at its steps, maybe the eval loss, learning rate and gradient norm at theirs, and
- * what the file says about how it was logged — steps per epoch, a logging window, values that are
- * running means since the epoch began. The last are `implied` options: the request's own options
- * win over them.
- *
- * @example
- * ```ts
- * const log = collectPoints("nanogpt");
- * log.add("loss", 0, 4.27);
- * log.add("loss", 10, 3.48);
- * log.finish({}).loss; // Float64Array [4.27, 3.48]
- * ```
- */
 import { EXTRA_SERIES, type ExtraSeriesName, type ExtraSeriesSet } from "./extra_series.ts";
 import { SeriesTooLong } from "./series_values.ts";
 
-/** The framework files recognised by content. */
+/**
+ * The framework files recognised by content (see `framework_body.ts`).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { FRAMEWORK_FORMATS } from "./framework_log.ts";
+ * assertEquals(FRAMEWORK_FORMATS.includes("trainer_state"), true);
+ * ```
+ */
 export const FRAMEWORK_FORMATS = [
   "trainer_state",
   "trainer_log",
@@ -37,29 +28,88 @@ export type LoggedAs = "value" | "epoch-running-mean";
 
 /** What a file says about how it was logged (wire names: they are request options). */
 export interface ImpliedOptions {
+  /** Training steps in one epoch. */
   steps_per_epoch?: number;
+  /** Steps between two logged points (each point may be their mean). */
   log_every?: number;
+  /** How each value was formed: one step's (or window's) loss, or the epoch's running mean. */
   logged_as?: LoggedAs;
 }
 
-/** A framework file read into series. */
+/**
+ * A framework file read into series: the shape every framework-file reader returns.
+ *
+ * Why: a Hugging Face `trainer_state.json`, a LLaMA-Factory `trainer_log.jsonl`, a Lightning
+ * `metrics.csv` and a pasted Keras, torchvision or nanoGPT log all come down to the same things: the
+ * training loss at its steps, maybe the eval loss, learning rate and gradient norm at theirs, and
+ * what the file says about how it was logged — steps per epoch, a logging window, values that are
+ * running means since the epoch began. The last are `implied` options: the request's own options
+ * win over them.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import type { FrameworkLog } from "./framework_log.ts";
+ * import { readNanoGptLog } from "./nanogpt_log.ts";
+ * const log: FrameworkLog = readNanoGptLog("iter 0: loss 4.27\niter 10: loss 3.48\n");
+ * assertEquals([log.format, [...log.steps], log.implied], [
+ *   "nanogpt", [0, 10], { logged_as: "value" }, // single iterations' losses
+ * ]);
+ * ```
+ */
 export interface FrameworkLog {
+  /** Which framework's file it was. */
   format: FrameworkFormat;
+  /** The training loss, one value per logged step. */
   loss: Float64Array;
+  /** The step of each loss value. */
   steps: Float64Array;
+  /** The eval loss, learning rate and gradient norm, at steps of their own. */
   series: ExtraSeriesSet;
+  /** The options the file implies (the request's own win). */
   implied: ImpliedOptions;
 }
 
 /** The series a reader collects: the training loss and the extra series. */
 export type SeriesName = "loss" | ExtraSeriesName;
 
+/** What {@linkcode collectPoints} returns: the points of a file's series as they are read. */
+export interface PointCollector {
+  /** Adds a point to a series (see {@linkcode collectPoints} for the order rules). */
+  add(name: SeriesName, step: number, value: number): void;
+  /** Forgets a series' points (a reader that learns they came from the wrong lines). */
+  clear(name: SeriesName): void;
+  /** The steps of a series so far (a view, valid until the next `add`). */
+  steps(name: SeriesName): Float64Array;
+  /** The file read, with what it implies; a TypeError when it held no training loss. */
+  finish(implied: ImpliedOptions): FrameworkLog;
+}
+
 /**
  * Collects (step, value) points per series; later points at the same step replace earlier, and
  * points at an earlier step than the last are dropped. A series that would pass `maxValues`
  * points stops the reading with {@linkcode SeriesTooLong}, before the rest of the file is read.
+ * O(1) per point (typed arrays that double as they fill).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { collectPoints } from "./framework_log.ts";
+ * const log = collectPoints("nanogpt");
+ * log.add("loss", 0, 4.27);
+ * log.add("loss", 10, 3.5);
+ * log.add("loss", 10, 3.48); // the same step again: replaces
+ * log.add("loss", 5, 9.99); // an earlier step: dropped
+ * assertEquals([...log.finish({}).loss], [4.27, 3.48]);
+ * const short = collectPoints("nanogpt", 1);
+ * short.add("loss", 0, 4.27);
+ * assertThrows(() => short.add("loss", 10, 3.48), RangeError, "the training loss of this nanoGPT");
+ * ```
  */
-export function collectPoints(format: FrameworkFormat, maxValues: number = Infinity) {
+export function collectPoints(
+  format: FrameworkFormat,
+  maxValues: number = Infinity,
+): PointCollector {
   const points: Record<SeriesName, Points> = {
     loss: new Points(),
     eval_loss: new Points(),
@@ -138,7 +188,19 @@ function named(name: SeriesName, format: FrameworkFormat): string {
   }`;
 }
 
-/** The median spacing of increasing steps (the logging interval), or undefined below 2 points. */
+/**
+ * The median spacing of increasing steps (the logging interval), or undefined below 2 points.
+ * O(n) for evenly spaced steps, O(n log n) otherwise.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { medianSpacing } from "./framework_log.ts";
+ * assertEquals(medianSpacing([0, 50, 100, 150]), 50);
+ * assertEquals(medianSpacing([0, 50, 100, 500]), 50);
+ * assertEquals(medianSpacing([7]), undefined);
+ * ```
+ */
 export function medianSpacing(steps: ArrayLike<number>): number | undefined {
   if (steps.length < 2) return undefined;
   const gaps = new Float64Array(steps.length - 1);
@@ -152,7 +214,16 @@ export function medianSpacing(steps: ArrayLike<number>): number | undefined {
   return gaps[(gaps.length - 1) >> 1];
 }
 
-/** Human names of the formats, for messages. */
+/**
+ * Human names of the formats, for messages.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { FORMAT_NAMES } from "./framework_log.ts";
+ * assertEquals(FORMAT_NAMES.lightning_csv, "Lightning metrics.csv");
+ * ```
+ */
 export const FORMAT_NAMES: Record<FrameworkFormat, string> = {
   trainer_state: "Hugging Face trainer_state.json",
   trainer_log: "LLaMA-Factory trainer_log.jsonl",
@@ -166,6 +237,16 @@ export const FORMAT_NAMES: Record<FrameworkFormat, string> = {
  * The number that starts at `at` in `line` (after spaces), up to a space, comma, bar, bracket,
  * tab or `end`, as a value: a trailing `%` is dropped, `nan` and `inf` words count, `0x10` is
  * not a number (`decimalNumber`); undefined when there is none. O(length of the token).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { numberAt } from "./framework_log.ts";
+ * const line = "iter 10: loss 3.4788, time 1705.53ms, mfu 12.5%";
+ * assertEquals(numberAt(line, line.indexOf("loss") + 4), 3.4788);
+ * assertEquals(numberAt(line, line.indexOf("mfu") + 3), 12.5);
+ * assertEquals(numberAt("loss nan", 4), NaN);
+ * ```
  */
 export function numberAt(line: string, at: number, end: number = line.length): number | undefined {
   while (at < end && line.charCodeAt(at) === SPACE) at++;
@@ -208,13 +289,32 @@ function isDelimiter(c: number): boolean {
     c === 9;
 }
 
-/** The integer written at `at` and where it ends, or null. */
+/**
+ * The integer written at `at` and where it ends, or null.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { integerAt } from "./framework_log.ts";
+ * assertEquals(integerAt("[ 40/391]", 2), { value: 40, end: 4 });
+ * assertEquals(integerAt("[ 40/391]", 0), null);
+ * ```
+ */
 export function integerAt(line: string, at: number): { value: number; end: number } | null {
   const end = digitsEnd(line, at);
   return end === at ? null : { value: integerValue(line, at, end), end };
 }
 
-/** The integer the digits `line[at, end)` write (no object made: the readers' hot path). */
+/**
+ * The integer the digits `line[at, end)` write (no object made: the readers' hot path).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { integerValue } from "./framework_log.ts";
+ * assertEquals(integerValue("step 1234/5000", 5, 9), 1234);
+ * ```
+ */
 export function integerValue(line: string, at: number, end: number): number {
   // Up to 15 digits the sum is exact; longer ones are rare enough to be read by Number.
   if (end - at > 15) return Number(line.slice(at, end));
@@ -223,7 +323,16 @@ export function integerValue(line: string, at: number, end: number): number {
   return value;
 }
 
-/** Where the run of digits starting at `at` ends (`at` when there is none). */
+/**
+ * Where the run of digits starting at `at` ends (`at` when there is none).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { digitsEnd } from "./framework_log.ts";
+ * assertEquals([digitsEnd("123/469", 0), digitsEnd("123/469", 3)], [3, 3]);
+ * ```
+ */
 export function digitsEnd(line: string, at: number): number {
   while (at < line.length) {
     const c = line.charCodeAt(at);
@@ -236,6 +345,15 @@ export function digitsEnd(line: string, at: number): number {
 /**
  * Whether `code` is white space as `String.prototype.trim` and `\s` know it (spaces, tabs,
  * line ends, no-break and typographic spaces, the byte-order mark).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { isWhite } from "./framework_log.ts";
+ * assertEquals([isWhite(0x20), isWhite(0xa0), isWhite(0xfeff), isWhite(0x41)], [
+ *   true, true, true, false,
+ * ]);
+ * ```
  */
 export function isWhite(code: number): boolean {
   return code === 32 || (code >= 9 && code <= 13) ||
@@ -245,7 +363,17 @@ export function isWhite(code: number): boolean {
         code === 0x3000 || code === 0xfeff));
 }
 
-/** The index of the first character of `text` before `end` that is not white, or -1. */
+/**
+ * The index of the first character of `text` at or after `from` and before `end` that is not
+ * white, or -1.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { firstNonWhite } from "./framework_log.ts";
+ * assertEquals([firstNonWhite("\uFEFF  {"), firstNonWhite(" \n\t")], [3, -1]);
+ * ```
+ */
 export function firstNonWhite(text: string, from = 0, end: number = text.length): number {
   for (let i = from; i < end; i++) if (!isWhite(text.charCodeAt(i))) return i;
   return -1;
@@ -253,6 +381,15 @@ export function firstNonWhite(text: string, from = 0, end: number = text.length)
 
 /**
  * Whether `text` at `at` spells `lower` (lower-case ASCII) in any case. O(length of `lower`).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { spellsAt } from "./framework_log.ts";
+ * assertEquals([spellsAt("Val Loss: 2.5", 4, "loss"), spellsAt("Val Loss", 0, "loss")], [
+ *   true, false,
+ * ]);
+ * ```
  */
 export function spellsAt(text: string, at: number, lower: string): boolean {
   if (at + lower.length > text.length) return false;

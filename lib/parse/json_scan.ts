@@ -1,36 +1,13 @@
 /**
- * Measures a JSON text without building it: how deep it nests, how many arrays and objects it
- * holds, the most keys of one object, and where bare `NaN`, `Infinity` and `-Infinity` tokens
- * stand outside strings (Python's `json.dumps` writes them).
- *
- * Why: `JSON.parse` costs what the structure costs, not what the bytes cost. Within a 40 MiB
- * body, 13 million empty arrays took 6.8 s and 1.2 GB to build, 20 million levels of nesting
- * 17.6 s and 2.2 GB, one object of 2 million keys several seconds (issue 12). So a text that
- * could hold such a structure is measured first, in one linear pass that builds nothing, and
- * refused past {@linkcode JSON_LIMITS}. Most bodies cannot: a loss series is one array, and a
- * text with at most `JSON_LIMITS.fastContainers` brackets and `JSON_LIMITS.keys` colons is within
- * every limit whatever it holds, which {@linkcode needsJsonScan} tells with a few native
- * searches, so the pass is skipped for them. A caller may bound the elements of one array too
- * (`maxElements`: the longest array any endpoint reads): a text with fewer commas cannot hold a
- * longer one, and one with more is scanned and stopped at the first array past the bound (an
- * MCP call whose `steps` held 8.3·10⁶ × `true` cost a second of `JSON.parse` before its length
- * could be checked).
- *
- * No regular expression: strings are skipped with `indexOf('"')` and a count of the
- * backslashes before each quote, so `"` followed by 65 536 × `\"` is one pass, not a quadratic
- * backtrack (the pattern this replaces took 17.6 s on that 128 KB body).
- *
- * Cost: O(n) for n characters, O(depth) memory plus one number per bare token; it stops at the
- * first limit passed. Errors: {@linkcode JsonLimitError} (a RangeError) naming the limit.
+ * The structure a JSON body may have, with why each bound has its value.
  *
  * @example
  * ```ts
- * scanJson('{"loss": [1, NaN, -Infinity]}');
- * // { depth: 2, containers: 2, keys: 1, bare: [13, 18] }
+ * import { assertEquals } from "@std/assert";
+ * import { JSON_LIMITS } from "./json_scan.ts";
+ * assertEquals([JSON_LIMITS.depth, JSON_LIMITS.keys], [64, 4096]);
  * ```
  */
-
-/** The structure a JSON body may have, with why each bound has its value. */
 export const JSON_LIMITS = {
   /**
    * Levels of nesting: the deepest body the service reads is an MCP call of `diagnose` with
@@ -55,8 +32,22 @@ export const JSON_LIMITS = {
   fastContainers: 64,
 } as const;
 
-/** A JSON text over one of {@linkcode JSON_LIMITS}: which, and its value (the scan stops there). */
+/**
+ * A JSON text over one of {@linkcode JSON_LIMITS}: which, and its value (the scan stops there).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { JsonLimitError, scanJson } from "./json_scan.ts";
+ * const error = assertThrows(() => scanJson("[".repeat(65)), JsonLimitError) as JsonLimitError;
+ * assertEquals([error.limit, error.value], ["depth", 64]);
+ * ```
+ */
 export class JsonLimitError extends RangeError {
+  /**
+   * `limit`: which bound; `value`: its value; `found`: what the text had, when the scan knows
+   * it (it stops at the bound, so mostly it does not).
+   */
   constructor(
     message: string,
     readonly limit: "depth" | "containers" | "keys" | "elements",
@@ -98,6 +89,15 @@ for (
  * `fastContainers` brackets, more than `keys` colons, or (with `maxElements`) at least
  * `maxElements` commas (strings included, so this overcounts and never misses). O(native
  * searches up to those bounds).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { needsJsonScan } from "./json_scan.ts";
+ * assertEquals(needsJsonScan('{"loss": [1, 2, 3]}'), false);
+ * assertEquals(needsJsonScan("[".repeat(100)), true);
+ * assertEquals(needsJsonScan("[1, 2, 3]", 2), true);
+ * ```
  */
 export function needsJsonScan(text: string, maxElements = Infinity): boolean {
   return occurrences(text, "[", JSON_LIMITS.fastContainers) +
@@ -116,8 +116,47 @@ function occurrences(text: string, char: string, stop: number): number {
 }
 
 /**
- * Measures `text` in one pass (see above); throws {@linkcode JsonLimitError} past a limit, or
- * at an array of more than `maxElements` elements.
+ * Measures a JSON text without building it: how deep it nests, how many arrays and objects it
+ * holds, the most keys of one object, and where bare `NaN`, `Infinity` and `-Infinity` tokens
+ * stand outside strings (Python's `json.dumps` writes them).
+ *
+ * Why: `JSON.parse` costs what the structure costs, not what the bytes cost. Within a 40 MiB
+ * body, 13 million empty arrays took 6.8 s and 1.2 GB to build, 20 million levels of nesting
+ * 17.6 s and 2.2 GB, one object of 2 million keys several seconds (issue 12). So a text that
+ * could hold such a structure is measured first, in one linear pass that builds nothing, and
+ * refused past {@linkcode JSON_LIMITS}. Most bodies cannot: a loss series is one array, and a
+ * text with at most `JSON_LIMITS.fastContainers` brackets and `JSON_LIMITS.keys` colons is within
+ * every limit whatever it holds, which {@linkcode needsJsonScan} tells with a few native
+ * searches, so the pass is skipped for them. A caller may bound the elements of one array too
+ * (`maxElements`: the longest array any endpoint reads): a text with fewer commas cannot hold a
+ * longer one, and one with more is scanned and stopped at the first array past the bound (an
+ * MCP call whose `steps` held 8.3·10⁶ × `true` cost a second of `JSON.parse` before its length
+ * could be checked).
+ *
+ * No regular expression: strings are skipped with `indexOf('"')` and a count of the
+ * backslashes before each quote, so `"` followed by 65 536 × `\"` is one pass, not a quadratic
+ * backtrack (the pattern this replaces took 17.6 s on that 128 KB body).
+ *
+ * Cost: O(n) for n characters, O(depth) memory plus one number per bare token; it stops at the
+ * first limit passed. Errors: {@linkcode JsonLimitError} (a RangeError) naming the limit.
+ *
+ * Throws {@linkcode JsonLimitError} past a limit, or at an array of more than `maxElements`
+ * elements; it does not check the syntax (`JSON.parse` does, after).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { JsonLimitError, scanJson } from "./json_scan.ts";
+ * assertEquals(scanJson('{"loss": [1, NaN, -Infinity]}'), {
+ *   depth: 2,
+ *   containers: 2,
+ *   keys: 1,
+ *   bare: [13, 18], // where NaN and -Infinity stand
+ * });
+ * assertEquals(scanJson('["NaN"]').bare, []); // inside a string, not a token
+ * assertThrows(() => scanJson("[".repeat(65)), JsonLimitError, "more than 64 levels");
+ * assertThrows(() => scanJson("[1, 2, 3]", 2), JsonLimitError, "more than 2 elements");
+ * ```
  */
 export function scanJson(text: string, maxElements = Infinity, limits = JSON_LIMITS): JsonShape {
   // Per open container: its keys (an object) or its commas (an array).

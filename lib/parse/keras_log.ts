@@ -1,3 +1,39 @@
+import {
+  collectPoints,
+  digitsEnd,
+  type FrameworkLog,
+  integerAt,
+  integerValue,
+  isWhite,
+  numberAt,
+} from "./framework_log.ts";
+import { LogLines } from "./line_cursor.ts";
+import { SeriesTooLong } from "./series_values.ts";
+
+/** One progress line (one object, refilled line after line). */
+interface Progress {
+  done: number;
+  total: number;
+  loss: number;
+  val: number | undefined;
+  lr: number | undefined;
+}
+
+/**
+ * Whether a line is a Keras progress line: `<done>/<total> ` then a bar, and `- loss: `.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { isKerasLine } from "./keras_log.ts";
+ * assertEquals(isKerasLine("123/469 [===>....] - ETA: 12s - loss: 0.1234"), true);
+ * assertEquals(isKerasLine("Epoch 3/10"), false);
+ * ```
+ */
+export function isKerasLine(line: string): boolean {
+  return progress(line, { done: 0, total: 0, loss: 0, val: undefined, lr: undefined });
+}
+
 /**
  * Reads the progress output of Keras' `model.fit` as people paste it: `Epoch 3/10` headers and
  * progress lines `123/469 [===>....] - ETA: 12s - loss: 0.1234 - accuracy: 0.96`, each epoch
@@ -20,39 +56,19 @@
  *
  * @example
  * ```ts
- * const log = readKerasLog("Epoch 1/2\n1/3 [=>..] - ETA: 1s - loss: 0.9\n" +
- *   "3/3 [====] - 1s 5ms/step - loss: 0.8 - val_loss: 0.85\nEpoch 2/2\n" +
- *   "1/3 [=>..] - ETA: 1s - loss: 0.7\n3/3 [====] - 1s 5ms/step - loss: 0.6 - val_loss: 0.8\n");
- * log.steps; // Float64Array [0, 2, 3, 5]
- * log.implied; // { steps_per_epoch: 3, logged_as: "epoch-running-mean" }
+ * import { assertEquals } from "@std/assert";
+ * import { readKerasLog } from "./keras_log.ts";
+ * const log = readKerasLog(
+ *   "Epoch 1/2\n1/3 [=>..] - ETA: 1s - loss: 0.9\n" +
+ *     "3/3 [====] - 1s 5ms/step - loss: 0.8 - val_loss: 0.85\nEpoch 2/2\n" +
+ *     "1/3 [=>..] - ETA: 1s - loss: 0.7\n3/3 [====] - 1s 5ms/step - loss: 0.6 - val_loss: 0.8\n",
+ * );
+ * assertEquals([...log.steps], [0, 2, 3, 5]);
+ * assertEquals([...log.loss], [0.9, 0.8, 0.7, 0.6]);
+ * assertEquals(log.implied, { steps_per_epoch: 3, logged_as: "epoch-running-mean" });
+ * assertEquals([...log.series.eval_loss!.values], [0.85, 0.8]);
  * ```
  */
-import {
-  collectPoints,
-  digitsEnd,
-  type FrameworkLog,
-  integerAt,
-  integerValue,
-  isWhite,
-  numberAt,
-} from "./framework_log.ts";
-import { LogLines } from "./line_cursor.ts";
-import { SeriesTooLong } from "./series_values.ts";
-
-/** One progress line (one object, refilled line after line). */
-interface Progress {
-  done: number;
-  total: number;
-  loss: number;
-  val: number | undefined;
-  lr: number | undefined;
-}
-
-/** Whether a line is a Keras progress line: `<done>/<total> ` then a bar, and `- loss: `. */
-export function isKerasLine(line: string): boolean {
-  return progress(line, { done: 0, total: 0, loss: 0, val: undefined, lr: undefined });
-}
-
 export function readKerasLog(text: string, maxValues: number = Infinity): FrameworkLog {
   const run = new Run(maxValues);
   const p: Progress = { done: 0, total: 0, loss: 0, val: undefined, lr: undefined };

@@ -1,32 +1,3 @@
-/**
- * Reads a Lightning `metrics.csv` (what `CSVLogger` writes): columns `epoch`, `step` and one per
- * logged metric; rows with blanks, step-level and epoch-level rows mixed.
- *
- * Why: `self.log("train_loss", loss, on_step=True, on_epoch=True)` writes `train_loss_step` on
- * the step rows and `train_loss_epoch` on one row at each epoch's end; validation writes
- * `val_loss` on rows of its own. A generic CSV reader takes the first loss column and stumbles on
- * the blanks. Here the training loss is the per-step column (`train_loss_step`, else
- * `train_loss`, `loss`, `train/loss`, `loss/train`, else `train_loss_epoch`), the eval loss the
- * validation one, the learning rate the `lr-<Optimizer>` column of `LearningRateMonitor`, and
- * steps per epoch comes from the epoch column ({@linkcode stepsFromEpochIndices}), pinned by the
- * epoch-level rows. `column` picks the loss column by name.
- *
- * One pass, a row at a time ({@linkcode TextLines}), only the cells of the columns read
- * (`readCells`): no array of the lines or of a row's cells, and steps per epoch
- * from a few running numbers ({@linkcode EpochIndices}); the reading stops as soon as a series
- * passes `maxValues` (`SeriesTooLong`).
- *
- * Cost: O(n) for n characters. Errors name the line and the column.
- *
- * @example
- * ```ts
- * const log = readLightningCsv("epoch,step,train_loss_step,train_loss_epoch,val_loss\n" +
- *   "0,49,0.9,,\n0,99,0.7,,\n0,99,,0.8,\n0,99,,,0.85\n" +
- *   "1,149,0.6,,\n1,199,0.5,,\n1,199,,0.55,\n1,199,,,0.7\n");
- * log.series.eval_loss?.values; // Float64Array [0.85, 0.7]
- * log.implied.steps_per_epoch; // 100 (pinned by the train_loss_epoch rows at steps 99 and 199)
- * ```
- */
 import { readCells, splitRow } from "./csv_series.ts";
 import { collectPoints, type FrameworkLog } from "./framework_log.ts";
 import { TextLines } from "./line_cursor.ts";
@@ -51,12 +22,57 @@ const EVAL = [
 ];
 const NORM = ["grad_norm", "grad_norm_total", "grad_2.0_norm_total"];
 
-/** Whether a CSV header is Lightning's: it has both an `epoch` and a `step` column. */
+/**
+ * Whether a CSV header is Lightning's: it has both an `epoch` and a `step` column.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { isLightningHeader } from "./lightning_csv.ts";
+ * assertEquals(isLightningHeader("epoch,step,train_loss_step"), true);
+ * assertEquals(isLightningHeader("Wall time,Step,Value"), false);
+ * ```
+ */
 export function isLightningHeader(header: string): boolean {
   const names = splitRow(header).map((c) => c.trim().toLowerCase());
   return names.includes("epoch") && names.includes("step");
 }
 
+/**
+ * Reads a Lightning `metrics.csv` (what `CSVLogger` writes): columns `epoch`, `step` and one per
+ * logged metric; rows with blanks, step-level and epoch-level rows mixed.
+ *
+ * Why: `self.log("train_loss", loss, on_step=True, on_epoch=True)` writes `train_loss_step` on
+ * the step rows and `train_loss_epoch` on one row at each epoch's end; validation writes
+ * `val_loss` on rows of its own. A generic CSV reader takes the first loss column and stumbles on
+ * the blanks. Here the training loss is the per-step column (`train_loss_step`, else
+ * `train_loss`, `loss`, `train/loss`, `loss/train`, else `train_loss_epoch`), the eval loss the
+ * validation one, the learning rate the `lr-<Optimizer>` column of `LearningRateMonitor`, and
+ * steps per epoch comes from the epoch column ({@linkcode stepsFromEpochIndices}), pinned by the
+ * epoch-level rows. `column` picks the loss column by name.
+ *
+ * One pass, a row at a time ({@linkcode TextLines}), only the cells of the columns read
+ * (`readCells`): no array of the lines or of a row's cells, and steps per epoch
+ * from a few running numbers ({@linkcode EpochIndices}); the reading stops as soon as a series
+ * passes `maxValues` (`SeriesTooLong`).
+ *
+ * Cost: O(n) for n characters. Errors name the line and the column.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { readLightningCsv } from "./lightning_csv.ts";
+ * const log = readLightningCsv(
+ *   "epoch,step,train_loss_step,train_loss_epoch,val_loss\n" +
+ *     "0,49,0.9,,\n0,99,0.7,,\n0,99,,0.8,\n0,99,,,0.85\n" +
+ *     "1,149,0.6,,\n1,199,0.5,,\n1,199,,0.55,\n1,199,,,0.7\n",
+ * );
+ * assertEquals([...log.loss], [0.9, 0.7, 0.6, 0.5]); // train_loss_step
+ * assertEquals([...log.series.eval_loss!.values], [0.85, 0.7]);
+ * // pinned by the train_loss_epoch rows at steps 99 and 199
+ * assertEquals(log.implied.steps_per_epoch, 100);
+ * ```
+ */
 export function readLightningCsv(
   text: string,
   column?: string,

@@ -30,6 +30,7 @@ export class TextLines {
   #at: number;
   /** The 1-based number of the line last returned. */
   number = 0;
+  /** A cursor at the first line of `text` (after a byte-order mark). */
   constructor(readonly text: string) {
     this.#at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   }
@@ -76,6 +77,7 @@ export class LogLines {
   #lf = -1;
   #cr = -1;
   #bs = -1;
+  /** A cursor at the start of `text`. */
   constructor(readonly text: string) {}
 
   /** The next non-empty line, or null after the last. */

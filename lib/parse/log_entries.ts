@@ -20,10 +20,20 @@ import { FractionalEpochs } from "./steps_per_epoch.ts";
 
 /** The names a file gives the step and the learning rate, and where its entries are. */
 export interface EntryKeys {
+  /** The step's name (`step`, `current_steps`). */
   step: string;
+  /** The learning rate's name (`learning_rate`, `lr`). */
   lr: string;
   /** The JSON pointer of the list of entries, for messages (`/log_history`). */
   pointer: string;
+}
+
+/** What {@linkcode logEntries} returns: a reader of entries, fed one at a time. */
+export interface EntryReader {
+  /** Reads one entry (`index`: its place, for an error naming it); skips one without a step. */
+  add(entry: unknown, index: number): void;
+  /** The file read, with the steps per epoch and logging interval it implies. */
+  finish(): FrameworkLog;
 }
 
 /**
@@ -50,7 +60,7 @@ export function logEntries(
   keys: EntryKeys,
   maxValues: number = Infinity,
   exact?: { step: number; epoch: number },
-) {
+): EntryReader {
   const log = collectPoints(format, maxValues);
   const epochs = new FractionalEpochs();
   if (exact) epochs.add(exact.step, exact.epoch);

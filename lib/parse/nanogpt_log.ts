@@ -1,30 +1,3 @@
-/**
- * Reads a nanoGPT or llm.c training log: `iter 100: loss 2.3451, time 123.45ms, mfu 12.34%`,
- * evaluations `step 100: train loss 2.4989, val loss 2.5072`; llm.c's
- * `step  100/5000 | train loss 2.3451 | norm 1.2 | lr 6.0e-04 | (123 ms | 1234 tok/s)` and
- * `val loss 2.34`.
- *
- * Why: these are the logs of people training GPTs from scratch, and the lines people paste. In
- * nanoGPT the `iter` lines are the training loss of single iterations (one every
- * `log_interval`) and the `step` lines are evaluations, whose `val loss` is the eval series; when a
- * log has no `iter` lines (llm.c), its `step` lines are the training loss, and a bare
- * `val loss …` line belongs to the last step seen. `lr`, `norm` and `grad_norm` fields are read
- * too. Fields are found by name after a comma or a bar, so extra fields do not matter.
- *
- * One pass over the lines ({@linkcode LogLines}), no object per line; the reading stops as soon
- * as a series passes `maxValues` (`SeriesTooLong`; before the first `iter` line, `step` lines
- * count as training points, since an llm.c log has no other).
- *
- * Cost: O(n) for n characters, no regular expression.
- *
- * @example
- * ```ts
- * const log = readNanoGptLog("step 0: train loss 4.28, val loss 4.28\n" +
- *   "iter 0: loss 4.2661, time 33197.22ms, mfu -100.00%\niter 10: loss 3.4788, time 1705.53ms\n");
- * log.loss; // Float64Array [4.2661, 3.4788]
- * log.series.eval_loss?.values; // Float64Array [4.28]
- * ```
- */
 import {
   collectPoints,
   digitsEnd,
@@ -59,13 +32,57 @@ const blank = (): LogLine => ({
 /** The value of field `k` of the line, or undefined when the line has none. */
 const get = (l: LogLine, k: number) => (l.found & (1 << k)) !== 0 ? l.values[k] : undefined;
 
-/** Whether a line is a nanoGPT/llm.c training or evaluation line. */
+/**
+ * Whether a line is a nanoGPT/llm.c training or evaluation line.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { isNanoGptLine } from "./nanogpt_log.ts";
+ * assertEquals(isNanoGptLine("iter 100: loss 2.3451, time 123.45ms"), true);
+ * assertEquals(isNanoGptLine("iter 100 done"), false);
+ * ```
+ */
 export function isNanoGptLine(line: string): boolean {
   const l = blank();
   return logLine(line, l) && l.kind !== "val" &&
     (get(l, LOSS) !== undefined || get(l, TRAIN_LOSS) !== undefined);
 }
 
+/**
+ * Reads a nanoGPT or llm.c training log: `iter 100: loss 2.3451, time 123.45ms, mfu 12.34%`,
+ * evaluations `step 100: train loss 2.4989, val loss 2.5072`; llm.c's
+ * `step  100/5000 | train loss 2.3451 | norm 1.2 | lr 6.0e-04 | (123 ms | 1234 tok/s)` and
+ * `val loss 2.34`.
+ *
+ * Why: these are the logs of people training GPTs from scratch, and the lines people paste. In
+ * nanoGPT the `iter` lines are the training loss of single iterations (one every
+ * `log_interval`) and the `step` lines are evaluations, whose `val loss` is the eval series; when a
+ * log has no `iter` lines (llm.c), its `step` lines are the training loss, and a bare
+ * `val loss …` line belongs to the last step seen. `lr`, `norm` and `grad_norm` fields are read
+ * too. Fields are found by name after a comma or a bar, so extra fields do not matter.
+ *
+ * One pass over the lines ({@linkcode LogLines}), no object per line; the reading stops as soon
+ * as a series passes `maxValues` (`SeriesTooLong`; before the first `iter` line, `step` lines
+ * count as training points, since an llm.c log has no other).
+ *
+ * Cost: O(n) for n characters, no regular expression.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { readNanoGptLog } from "./nanogpt_log.ts";
+ * const log = readNanoGptLog(
+ *   "step 0: train loss 4.28, val loss 4.28\n" +
+ *     "iter 0: loss 4.2661, time 33197.22ms, mfu -100.00%\niter 10: loss 3.4788, time 1705.53ms\n",
+ * );
+ * assertEquals([...log.loss], [4.2661, 3.4788]); // the iter lines
+ * assertEquals([...log.series.eval_loss!.values], [4.28]); // the step line's val loss
+ * const llmc = readNanoGptLog("step    1/5000 | train loss 4.5 | norm 1.2 | lr 6.0e-04\n" +
+ *   "step    2/5000 | train loss 4.4 | norm 1.1 | lr 6.0e-04\n");
+ * assertEquals([[...llmc.loss], [...llmc.series.grad_norm!.values]], [[4.5, 4.4], [1.2, 1.1]]);
+ * ```
+ */
 export function readNanoGptLog(text: string, maxValues: number = Infinity): FrameworkLog {
   const log = collectPoints("nanogpt", maxValues);
   const l = blank();

@@ -1,3 +1,11 @@
+import { decimalNumber, describe, nonFiniteWord, SeriesTooLong } from "./series_values.ts";
+
+/**
+ * What separates the numbers of a line. Linear, no backtracking: one character class repeated,
+ * so each character is looked at once; it runs on one line at a time.
+ */
+const SEPARATORS = /[\s,;]+/;
+
 /**
  * Reads a series written one number per line, or as one line of numbers.
  *
@@ -15,18 +23,14 @@
  *
  * @example
  * ```ts
- * parseNumberLines("2.5\n2.4\nnan\n"); // Float64Array [2.5, 2.4, NaN]
- * parseNumberLines("2.5, 2.4, nan"); // Float64Array [2.5, 2.4, NaN]
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { parseNumberLines } from "./number_lines.ts";
+ * assertEquals([...parseNumberLines("2.5\n2.4\nnan\n")], [2.5, 2.4, NaN]);
+ * assertEquals([...parseNumberLines("2.5, 2.4, nan")], [2.5, 2.4, NaN]);
+ * assertThrows(() => parseNumberLines("1,5\n2,5"), TypeError, "decimal points");
+ * assertThrows(() => parseNumberLines("2.5\n0x10"), TypeError, "at line 2");
  * ```
  */
-import { decimalNumber, describe, nonFiniteWord, SeriesTooLong } from "./series_values.ts";
-
-/**
- * What separates the numbers of a line. Linear, no backtracking: one character class repeated,
- * so each character is looked at once; it runs on one line at a time.
- */
-const SEPARATORS = /[\s,;]+/;
-
 export function parseNumberLines(text: string, maxValues: number = Infinity): Float64Array {
   const values: number[] = [];
   // The first line that held several values, while it may still be the only line.

@@ -1,20 +1,3 @@
-/**
- * Reads a body that may hold a loss series, or only other fields: what `/v1/diagnose` accepts.
- *
- * Why: a diagnosis can run on a configuration alone (dataset and batch size, a contrastive
- * set-up) with no curve at all, so a JSON object without `loss` is not an error here, as it is
- * for `/v1/spikes`. Everything else is {@linkcode parseSeriesBody}: the same media types, the
- * same sniffing, the same error messages, and JSON is parsed once (Python's NaN tokens too).
- *
- * Cost: O(n) for n characters.
- *
- * @example
- * ```ts
- * parseOptionalSeriesBody('{"dataset_size": 5000, "batch_size": 32}', "application/json");
- * // { format: "json", loss: null, steps: null, fields: { dataset_size: 5000, batch_size: 32 },
- * //   series: {}, implied: {} }
- * ```
- */
 import { readFrameworkJson, readFrameworkText } from "./framework_body.ts";
 import { parsePythonJson } from "./python_json.ts";
 import {
@@ -27,9 +10,36 @@ import {
 
 /** A parsed body whose loss series may be absent. */
 export interface OptionalSeriesBody extends Omit<SeriesBody, "loss"> {
+  /** The training loss, or null for a JSON object without one. */
   loss: Float64Array | null;
 }
 
+/**
+ * Reads a body that may hold a loss series, or only other fields: what `/v1/diagnose` accepts.
+ *
+ * Why: a diagnosis can run on a configuration alone (dataset and batch size, a contrastive
+ * set-up) with no curve at all, so a JSON object without `loss` is not an error here, as it is
+ * for `/v1/spikes`. Everything else is {@linkcode parseSeriesBody}: the same media types, the
+ * same sniffing, the same error messages, and JSON is parsed once (Python's NaN tokens too).
+ *
+ * Cost: O(n) for n characters.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { parseOptionalSeriesBody } from "./optional_series_body.ts";
+ * const text = '{"dataset_size": 5000, "batch_size": 32}';
+ * assertEquals(parseOptionalSeriesBody(text, "application/json"), {
+ *   format: "json",
+ *   loss: null,
+ *   steps: null,
+ *   fields: { dataset_size: 5000, batch_size: 32 },
+ *   series: {},
+ *   implied: {},
+ * });
+ * assertEquals([...parseOptionalSeriesBody("2.5\n2.4\n", "text/plain").loss!], [2.5, 2.4]);
+ * ```
+ */
 export function parseOptionalSeriesBody(
   text: string,
   contentType: string | null,

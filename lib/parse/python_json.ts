@@ -1,3 +1,21 @@
+import { jsonErrorPosition } from "./json_error_position.ts";
+import { needsJsonScan, scanJson } from "./json_scan.ts";
+
+/** Text that is not JSON (nor JSON with Python's bare NaN and Infinity): a `TypeError`. */
+export class JsonSyntaxError extends TypeError {
+  /** An error with `message`, which says where the text went wrong. */
+  constructor(message: string) {
+    super(message);
+    this.name = "JsonSyntaxError";
+  }
+}
+
+const MARKERS = new Map<string, number>([
+  ["\u0000NaN", NaN],
+  ["\u0000Infinity", Infinity],
+  ["\u0000-Infinity", -Infinity],
+]);
+
 /**
  * Parses JSON as Python's `json.dumps` writes it: bare `NaN`, `Infinity` and `-Infinity`.
  *
@@ -21,26 +39,19 @@
  *
  * @example
  * ```ts
- * parsePythonJson('{"loss": [1.5, NaN, -Infinity]}'); // { loss: [1.5, NaN, -Infinity] }
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { JsonSyntaxError, parsePythonJson } from "./python_json.ts";
+ * assertEquals(parsePythonJson('{"loss": [1.5, NaN, -Infinity], "note": "NaN"}'), {
+ *   loss: [1.5, NaN, -Infinity],
+ *   note: "NaN", // a string stays a string
+ * });
+ * assertThrows(
+ *   () => parsePythonJson('{"loss": [1,\n 2,,]}'),
+ *   JsonSyntaxError,
+ *   "at line 2 column 4",
+ * );
  * ```
  */
-import { jsonErrorPosition } from "./json_error_position.ts";
-import { needsJsonScan, scanJson } from "./json_scan.ts";
-
-/** Text that is not JSON (nor JSON with Python's bare NaN and Infinity): a `TypeError`. */
-export class JsonSyntaxError extends TypeError {
-  constructor(message: string) {
-    super(message);
-    this.name = "JsonSyntaxError";
-  }
-}
-
-const MARKERS = new Map<string, number>([
-  ["\u0000NaN", NaN],
-  ["\u0000Infinity", Infinity],
-  ["\u0000-Infinity", -Infinity],
-]);
-
 export function parsePythonJson(text: string, maxElements = Infinity): unknown {
   if (!needsJsonScan(text, maxElements)) {
     try {

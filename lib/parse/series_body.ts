@@ -1,3 +1,31 @@
+import { parseCsvSeries } from "./csv_series.ts";
+import { extraSeriesFields, type ExtraSeriesSet } from "./extra_series.ts";
+import { readFrameworkJson, readFrameworkText } from "./framework_body.ts";
+import type { FrameworkFormat, FrameworkLog, ImpliedOptions } from "./framework_log.ts";
+import { parseNumberLines } from "./number_lines.ts";
+import { JSON_LIMITS } from "./json_scan.ts";
+import { parsePythonJson } from "./python_json.ts";
+import { describe, SeriesTooLong, seriesValues } from "./series_values.ts";
+
+/** What a body was read as: a generic form, or a framework's own file. */
+export type BodyFormat = "json" | "csv" | "text" | FrameworkFormat;
+
+/** A parsed body. */
+export interface SeriesBody {
+  /** What the body was read as. */
+  format: BodyFormat;
+  /** The training loss, NaN and ±Infinity included. */
+  loss: Float64Array;
+  /** Each loss value's step, when the body gave them; null otherwise. */
+  steps: Float64Array | null;
+  /** The JSON body's other fields (empty for CSV, text and framework files). */
+  fields: Record<string, unknown>;
+  /** The eval loss, learning rate and gradient norm, when the body holds them. */
+  series: ExtraSeriesSet;
+  /** Options the file itself tells (steps per epoch, logging window, running means). */
+  implied: ImpliedOptions;
+}
+
 /**
  * Reads a loss series from a request body in whatever form it came: JSON, CSV or lines.
  *
@@ -17,36 +45,23 @@
  *
  * @example
  * ```ts
- * parseSeriesBody('{"loss": [1, NaN], "log_every": 10}', "application/json");
- * // { format: "json", loss: [1, NaN], steps: null, fields: { log_every: 10 }, series: {},
- * //   implied: {} }
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { parseSeriesBody } from "./series_body.ts";
+ * import { SeriesTooLong } from "./series_values.ts";
+ * const body = parseSeriesBody('{"loss": [1, NaN], "log_every": 10}', "application/json");
+ * assertEquals({ ...body, loss: [...body.loss] }, {
+ *   format: "json",
+ *   loss: [1, NaN],
+ *   steps: null,
+ *   fields: { log_every: 10 },
+ *   series: {},
+ *   implied: {},
+ * });
+ * const csv = parseSeriesBody("step,loss\n0,2.5\n10,2.4\n", null); // sniffed: a header
+ * assertEquals([csv.format, [...csv.steps!]], ["csv", [0, 10]]);
+ * assertThrows(() => parseSeriesBody("1\n2\n3\n", "text/plain", undefined, 2), SeriesTooLong);
  * ```
  */
-import { parseCsvSeries } from "./csv_series.ts";
-import { extraSeriesFields, type ExtraSeriesSet } from "./extra_series.ts";
-import { readFrameworkJson, readFrameworkText } from "./framework_body.ts";
-import type { FrameworkFormat, FrameworkLog, ImpliedOptions } from "./framework_log.ts";
-import { parseNumberLines } from "./number_lines.ts";
-import { JSON_LIMITS } from "./json_scan.ts";
-import { parsePythonJson } from "./python_json.ts";
-import { describe, SeriesTooLong, seriesValues } from "./series_values.ts";
-
-/** What a body was read as: a generic form, or a framework's own file. */
-export type BodyFormat = "json" | "csv" | "text" | FrameworkFormat;
-
-/** A parsed body. */
-export interface SeriesBody {
-  format: BodyFormat;
-  loss: Float64Array;
-  steps: Float64Array | null;
-  /** The JSON body's other fields (empty for CSV, text and framework files). */
-  fields: Record<string, unknown>;
-  /** The eval loss, learning rate and gradient norm, when the body holds them. */
-  series: ExtraSeriesSet;
-  /** Options the file itself tells (steps per epoch, logging window, running means). */
-  implied: ImpliedOptions;
-}
-
 export function parseSeriesBody(
   text: string,
   contentType: string | null,
@@ -89,12 +104,31 @@ export function parseSeriesBody(
  * micro-batch sizes, 65 536 labels). A longer array is refused before `JSON.parse` builds it: a
  * `log_history` of 2·10⁷ one-digit numbers (40 MiB) took 2 s to build before its first entry
  * could be refused. A body with fewer commas than this is not scanned for it (a native count).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { longestBodyArray } from "./series_body.ts";
+ * assertEquals(longestBodyArray(10), 1 << 20); // a log_history of 2²⁰ entries still fits
+ * assertEquals(longestBodyArray(2_000_000), 2_000_000);
+ * ```
  */
 export function longestBodyArray(maxValues: number): number {
   return Number.isFinite(maxValues) ? Math.max(maxValues, JSON_LIMITS.containers) : Infinity;
 }
 
-/** A framework file as a body: its series, and what it implies as options. */
+/**
+ * A framework file as a body: its series, and what it implies as options (no fields of its own).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { readNanoGptLog } from "./nanogpt_log.ts";
+ * import { frameworkBody } from "./series_body.ts";
+ * const body = frameworkBody(readNanoGptLog("iter 0: loss 4.27\niter 10: loss 3.48\n"));
+ * assertEquals([body.format, [...body.loss], body.fields], ["nanogpt", [4.27, 3.48], {}]);
+ * ```
+ */
 export function frameworkBody(log: FrameworkLog): SeriesBody {
   return {
     format: log.format,
@@ -106,7 +140,23 @@ export function frameworkBody(log: FrameworkLog): SeriesBody {
   };
 }
 
-/** A parsed JSON body (an array, or an object with `loss`) as a series and its other fields. */
+/**
+ * A parsed JSON body (an array, an object with `loss`, or with `log_file`, a log's text; or a
+ * framework's JSON file) as a series and its other fields. Throws a TypeError naming the JSON
+ * pointer of a bad value, {@linkcode SeriesTooLong} past `maxValues`.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { seriesFromJson } from "./series_body.ts";
+ * const body = seriesFromJson({ loss: [2.5, "nan"], steps: [0, 50], batch_size: 32 });
+ * assertEquals([[...body.loss], [...body.steps!], body.fields], [[2.5, NaN], [0, 50], {
+ *   batch_size: 32,
+ * }]);
+ * assertThrows(() => seriesFromJson({ loss: [2.5, true] }), TypeError, "/loss/1");
+ * assertThrows(() => seriesFromJson({ loss: [1, 2], steps: [0] }), TypeError, "expected 2 steps");
+ * ```
+ */
 export function seriesFromJson(value: unknown, maxValues: number = Infinity): SeriesBody {
   if (Array.isArray(value)) {
     if (value.length > maxValues) throw new SeriesTooLong(maxValues, value.length);

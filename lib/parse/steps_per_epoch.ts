@@ -1,3 +1,6 @@
+/** Widest interval, relative to its middle, still answered (4 %: the epoch test's own slack). */
+const MAX_RELATIVE_WIDTH = 0.04;
+
 /**
  * Steps per epoch from what a framework logs beside each step: a fractional epoch (Hugging Face,
  * LLaMA-Factory) or the epoch number a step belongs to (Lightning).
@@ -19,15 +22,13 @@
  *
  * @example
  * ```ts
- * stepsFromFractionalEpochs([25, 500, 5000], [0.06, 1.22, 12.22]); // 409
- * stepsFromEpochIndices([49, 246, 249, 493], [0, 0, 1, 1], [246, 493]); // 247
+ * import { assertEquals } from "@std/assert";
+ * import { stepsFromFractionalEpochs } from "./steps_per_epoch.ts";
+ * // epochs rounded to 2 decimals: 5000 / 12.22 alone allows 409.0…409.2, and 500 / 1.22 the rest
+ * assertEquals(stepsFromFractionalEpochs([25, 500, 5000], [0.06, 1.22, 12.22]), 409);
+ * assertEquals(stepsFromFractionalEpochs([25, 50], [0.06, 0.12]), null); // less than an epoch
  * ```
  */
-
-/** Widest interval, relative to its middle, still answered (4 %: the epoch test's own slack). */
-const MAX_RELATIVE_WIDTH = 0.04;
-
-/** Steps per epoch from fractional epochs written beside the steps. */
 export function stepsFromFractionalEpochs(
   steps: ArrayLike<number>,
   epochs: ArrayLike<number>,
@@ -40,6 +41,15 @@ export function stepsFromFractionalEpochs(
 /**
  * {@linkcode stepsFromFractionalEpochs} one point at a time: a reader streams its (step, epoch)
  * pairs in, and keeps five numbers instead of two arrays as long as the file.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { FractionalEpochs } from "./steps_per_epoch.ts";
+ * const epochs = new FractionalEpochs();
+ * for (const [step, epoch] of [[25, 0.06], [500, 1.22], [5000, 12.22]]) epochs.add(step, epoch);
+ * assertEquals(epochs.stepsPerEpoch(), 409);
+ * ```
  */
 export class FractionalEpochs {
   #lo = 0;
@@ -48,6 +58,7 @@ export class FractionalEpochs {
   #ee = 0;
   #maxEpoch = 0;
 
+  /** Takes step `s` at fractional epoch `e` (ignored unless both are positive and finite). */
   add(s: number, e: number): void {
     if (!(e > 0) || !(s > 0) || !Number.isFinite(s) || !Number.isFinite(e)) return;
     const slack = halfUnit(e) + 1e-9 * e;
@@ -58,6 +69,7 @@ export class FractionalEpochs {
     this.#maxEpoch = Math.max(this.#maxEpoch, e);
   }
 
+  /** The steps per epoch the points so far determine, or null. */
   stepsPerEpoch(): number | null {
     if (this.#maxEpoch < 1 || this.#ee === 0) return null;
     if (this.#lo <= this.#hi && Number.isFinite(this.#hi)) return pick(this.#lo, this.#hi);
@@ -68,7 +80,17 @@ export class FractionalEpochs {
 
 /**
  * Steps per epoch from 0-based steps and the epoch each belongs to; `epochEnds` are the steps of
- * rows logged at an epoch's end (epoch-level metrics), which fix the length when they agree.
+ * rows logged at an epoch's end (epoch-level metrics), which fix the length when they agree. An
+ * epoch number e of step s says e·S ≤ s < (e + 1)·S; an epoch-end row pins S = (s + 1)/(e + 1).
+ * Null when the points do not determine the length (see {@linkcode stepsFromFractionalEpochs}).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { stepsFromEpochIndices } from "./steps_per_epoch.ts";
+ * // steps 246 and 493 end epochs 0 and 1: (246 + 1)/(0 + 1) = (493 + 1)/(1 + 1) = 247
+ * assertEquals(stepsFromEpochIndices([49, 246, 249, 493], [0, 0, 1, 1], [246, 493]), 247);
+ * ```
  */
 export function stepsFromEpochIndices(
   steps: ArrayLike<number>,
@@ -87,6 +109,17 @@ export function stepsFromEpochIndices(
  * epoch's end. The epoch of a step is that of its last row, as when the rows are looked up by
  * step; a step is pinned when its rows are over (the next step begins, or the end). Keeps a few
  * numbers, not a map of every step.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { EpochIndices } from "./steps_per_epoch.ts";
+ * const rows = new EpochIndices();
+ * rows.add(49, 0);
+ * rows.add(246, 0, true); // an epoch-level metric: step 246 ends epoch 0
+ * rows.add(249, 1);
+ * assertEquals(rows.stepsPerEpoch(), 247);
+ * ```
  */
 export class EpochIndices {
   #lo = 0;
@@ -100,6 +133,7 @@ export class EpochIndices {
   #pinned: number | undefined = undefined;
   #disagree = false;
 
+  /** Takes step `s` of epoch `e`; `epochEnd` marks a row logged at an epoch's end. */
   add(s: number, e: number, epochEnd = false): void {
     if (s !== this.#step) this.#close(s);
     if (epochEnd) this.#end = true;
@@ -110,6 +144,7 @@ export class EpochIndices {
     this.#epoch = e;
   }
 
+  /** The steps per epoch the rows so far determine, or null (closes the current step). */
   stepsPerEpoch(): number | null {
     this.#close(NaN);
     const lo = this.#lo, hi = this.#hi;

@@ -1,31 +1,3 @@
-/**
- * Reads the training log of torchvision's reference scripts (and the many repositories that copy
- * its `MetricLogger`): `Epoch: [2]  [ 40/391]  eta: 0:01:02  lr: 0.1  loss: 0.8312 (0.9107)  …`.
- *
- * Why: each meter prints two numbers, `value (global_avg)`: the first is the median of the last 20
- * iterations (`SmoothedValue(window_size=20)`), the second the mean of every iteration since the
- * logger was made — once per epoch, in `train_one_epoch`, so it is the running mean since the
- * epoch began. The median hides a spike among 20 iterations; the running mean keeps every
- * iteration, so it is the series read, with `logged_as: "epoch-running-mean"`. A log whose meters
- * print one number (`loss: 2.7757`) is read as values. The bracket `[i/N]` gives the iteration
- * and the steps per epoch (N); `lr` and `grad_norm` meters are read too. Fields are separated by
- * two spaces (the logger's delimiter); lines without an epoch (`Test:`) are skipped.
- *
- * One pass over the lines ({@linkcode LogLines}), no object per line: the run being read is
- * collected both ways (running means while every line has one, and values), and the reading stops
- * as soon as a series passes `maxValues` (`SeriesTooLong`).
- *
- * Cost: O(n) for n characters, no regular expression.
- *
- * @example
- * ```ts
- * const log = readTorchvisionLog(
- *   "Epoch: [0]  [ 0/60]  eta: 0:05:40  lr: 0.000090  loss: 0.9656 (0.9656)  time: 5.6\n" +
- *   "Epoch: [0]  [10/60]  eta: 0:00:47  lr: 0.000936  loss: 0.7725 (0.6863)  time: 0.9\n");
- * log.loss; // Float64Array [0.9656, 0.6863]
- * log.implied; // { steps_per_epoch: 60, logged_as: "epoch-running-mean" }
- * ```
- */
 import {
   collectPoints,
   digitsEnd,
@@ -58,12 +30,53 @@ const blank = (): Iteration => ({
   gradNorm: undefined,
 });
 
-/** Whether a line is a MetricLogger training line (`…poch: [E]  [i/N] … loss: …`). */
+/**
+ * Whether a line is a MetricLogger training line (`…poch: [E]  [i/N] … loss: …`).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { isTorchvisionLine } from "./torchvision_log.ts";
+ * assertEquals(isTorchvisionLine("Epoch: [2]  [ 40/391]  eta: 0:01:02  loss: 0.8312 (0.9107)"), true);
+ * assertEquals(isTorchvisionLine("Test:  [ 0/79]  loss: 0.5"), false);
+ * ```
+ */
 export function isTorchvisionLine(line: string): boolean {
   const it = blank();
   return iteration(line, it) && it.loss !== undefined;
 }
 
+/**
+ * Reads the training log of torchvision's reference scripts (and the many repositories that copy
+ * its `MetricLogger`): `Epoch: [2]  [ 40/391]  eta: 0:01:02  lr: 0.1  loss: 0.8312 (0.9107)  …`.
+ *
+ * Why: each meter prints two numbers, `value (global_avg)`: the first is the median of the last 20
+ * iterations (`SmoothedValue(window_size=20)`), the second the mean of every iteration since the
+ * logger was made — once per epoch, in `train_one_epoch`, so it is the running mean since the
+ * epoch began. The median hides a spike among 20 iterations; the running mean keeps every
+ * iteration, so it is the series read, with `logged_as: "epoch-running-mean"`. A log whose meters
+ * print one number (`loss: 2.7757`) is read as values. The bracket `[i/N]` gives the iteration
+ * and the steps per epoch (N); `lr` and `grad_norm` meters are read too. Fields are separated by
+ * two spaces (the logger's delimiter); lines without an epoch (`Test:`) are skipped.
+ *
+ * One pass over the lines ({@linkcode LogLines}), no object per line: the run being read is
+ * collected both ways (running means while every line has one, and values), and the reading stops
+ * as soon as a series passes `maxValues` (`SeriesTooLong`).
+ *
+ * Cost: O(n) for n characters, no regular expression.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { readTorchvisionLog } from "./torchvision_log.ts";
+ * const log = readTorchvisionLog(
+ *   "Epoch: [0]  [ 0/60]  eta: 0:05:40  lr: 0.000090  loss: 0.9656 (0.9656)  time: 5.6\n" +
+ *     "Epoch: [0]  [10/60]  eta: 0:00:47  lr: 0.000936  loss: 0.7725 (0.6863)  time: 0.9\n",
+ * );
+ * assertEquals([...log.loss], [0.9656, 0.6863]); // the running means, in brackets
+ * assertEquals(log.implied, { steps_per_epoch: 60, logged_as: "epoch-running-mean" });
+ * ```
+ */
 export function readTorchvisionLog(text: string, maxValues: number = Infinity): FrameworkLog {
   // The run being read, both ways: the running means while every line has one, and the values.
   let averages: ReturnType<typeof collectPoints> | null = collectPoints("torchvision", maxValues);

@@ -1,3 +1,29 @@
+import { firstNonWhite, type FrameworkLog } from "./framework_log.ts";
+import { TextLines } from "./line_cursor.ts";
+import { logEntries } from "./log_entries.ts";
+import { parsePythonJson } from "./python_json.ts";
+
+/**
+ * Whether a text looks like a trainer_log.jsonl: its first line an object with `current_steps`.
+ * Looks at the text it is given only (the caller passes a bounded prefix): a first line longer
+ * than that is not recognised.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { isTrainerLog } from "./trainer_log.ts";
+ * assertEquals(isTrainerLog('{"current_steps": 5, "loss": 2.3}\n'), true);
+ * assertEquals(isTrainerLog('{"step": 5, "loss": 2.3}\n'), false);
+ * ```
+ */
+export function isTrainerLog(text: string): boolean {
+  const start = firstNonWhite(text);
+  if (start < 0 || text[start] !== "{") return false;
+  const end = text.indexOf("\n", start);
+  const first = text.slice(start, end < 0 ? text.length : end);
+  return first.includes('"current_steps"') && first.trimEnd().endsWith("}");
+}
+
 /**
  * Reads a LLaMA-Factory `trainer_log.jsonl`: one JSON object per line, written by its log callback
  * (`current_steps`, `total_steps`, `loss`, `eval_loss`, `lr`, `epoch`, `percentage`, times, …).
@@ -17,30 +43,16 @@
  *
  * @example
  * ```ts
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { isTrainerLog, readTrainerLog } from "./trainer_log.ts";
  * const text = '{"current_steps": 5, "loss": 2.3, "lr": 1e-4, "epoch": 0.5}\n' +
  *   '{"current_steps": 10, "loss": 2.1, "lr": 9e-5, "epoch": 1.0}\n';
- * isTrainerLog(text); // true
- * readTrainerLog(text).loss; // Float64Array [2.3, 2.1]
+ * assertEquals(isTrainerLog(text), true);
+ * assertEquals([...readTrainerLog(text).loss], [2.3, 2.1]);
+ * assertEquals([...readTrainerLog(text).steps], [5, 10]);
+ * assertThrows(() => readTrainerLog(text + "[1]\n"), TypeError, "/lines/2: expected an object");
  * ```
  */
-import { firstNonWhite, type FrameworkLog } from "./framework_log.ts";
-import { TextLines } from "./line_cursor.ts";
-import { logEntries } from "./log_entries.ts";
-import { parsePythonJson } from "./python_json.ts";
-
-/**
- * Whether a text looks like a trainer_log.jsonl: its first line an object with `current_steps`.
- * Looks at the text it is given only (the caller passes a bounded prefix): a first line longer
- * than that is not recognised.
- */
-export function isTrainerLog(text: string): boolean {
-  const start = firstNonWhite(text);
-  if (start < 0 || text[start] !== "{") return false;
-  const end = text.indexOf("\n", start);
-  const first = text.slice(start, end < 0 ? text.length : end);
-  return first.includes('"current_steps"') && first.trimEnd().endsWith("}");
-}
-
 export function readTrainerLog(text: string, maxValues: number = Infinity): FrameworkLog {
   const entries = logEntries(
     "trainer_log",

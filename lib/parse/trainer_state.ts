@@ -1,3 +1,22 @@
+import type { FrameworkLog } from "./framework_log.ts";
+import { logEntries } from "./log_entries.ts";
+
+/**
+ * Whether a parsed JSON value is a trainer_state.json (an object with a `log_history` array).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { isTrainerState } from "./trainer_state.ts";
+ * assertEquals(isTrainerState({ log_history: [] }), true);
+ * assertEquals(isTrainerState({ loss: [1, 2] }), false);
+ * ```
+ */
+export function isTrainerState(value: unknown): value is { log_history: unknown[] } {
+  return typeof value === "object" && value !== null && !Array.isArray(value) &&
+    Array.isArray((value as Record<string, unknown>).log_history);
+}
+
 /**
  * Reads a Hugging Face `trainer_state.json` (what `Trainer` writes into every checkpoint).
  *
@@ -15,23 +34,22 @@
  *
  * @example
  * ```ts
- * const log = readTrainerState({ global_step: 5000, epoch: 12.224938875305623, log_history: [
- *   { epoch: 6.11, loss: 0.21, learning_rate: 5e-5, step: 2500 },
- *   { epoch: 12.22, loss: 0.12, learning_rate: 1e-6, step: 5000 },
- *   { epoch: 12.22, eval_loss: 0.45, step: 5000 },
- * ] });
- * log.implied; // { steps_per_epoch: 409, log_every: 2500 }
+ * import { assertEquals } from "@std/assert";
+ * import { readTrainerState } from "./trainer_state.ts";
+ * const log = readTrainerState({
+ *   global_step: 5000,
+ *   epoch: 12.224938875305623,
+ *   log_history: [
+ *     { epoch: 6.11, loss: 0.21, learning_rate: 5e-5, step: 2500 },
+ *     { epoch: 12.22, loss: 0.12, learning_rate: 1e-6, step: 5000 },
+ *     { epoch: 12.22, eval_loss: 0.45, step: 5000 },
+ *   ],
+ * } as { log_history: unknown[] });
+ * assertEquals(log.implied, { steps_per_epoch: 409, log_every: 2500 });
+ * assertEquals([...log.loss], [0.21, 0.12]);
+ * assertEquals([...log.series.eval_loss!.values], [0.45]);
  * ```
  */
-import type { FrameworkLog } from "./framework_log.ts";
-import { logEntries } from "./log_entries.ts";
-
-/** Whether a parsed JSON value is a trainer_state.json (an object with a `log_history` array). */
-export function isTrainerState(value: unknown): value is { log_history: unknown[] } {
-  return typeof value === "object" && value !== null && !Array.isArray(value) &&
-    Array.isArray((value as Record<string, unknown>).log_history);
-}
-
 export function readTrainerState(
   value: { log_history: unknown[] },
   maxValues: number = Infinity,

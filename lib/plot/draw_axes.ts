@@ -1,25 +1,20 @@
-/**
- * The plot's frame: horizontal grid lines at the y ticks, the two axes with x tick marks, tick
- * labels (1-2-5 steps or decades, see `ticks.ts`) and the axis names.
- *
- * Why a separate file: the frame is the same for every plot; `render_loss_plot.ts` keeps only what
- * is specific to a loss curve. Cost: O(ticks). The y name says "log scale" when it is one, since a
- * log axis read as linear turns a 10× spike into a small bump.
- *
- * @example
- * parts.push(...drawAxes(frame));
- */
 import type { Axis } from "./axis.ts";
 import { paint } from "./palette.ts";
 import { formatTick } from "./ticks.ts";
 
 /** Where the plot area is, its axes, and the maps from data to pixels. */
 export interface Frame {
+  /** Pixel x of the y axis. */
   left: number;
+  /** Pixel x of the plot area's right edge. */
   right: number;
+  /** Pixel y of the plot area's top edge. */
   top: number;
+  /** Pixel y of the x axis. */
   bottom: number;
+  /** The step axis. */
   xAxis: Axis;
+  /** The loss axis. */
   yAxis: Axis;
   /** Pixel x of a step, rounded to 0.1 px. */
   px(x: number): number;
@@ -27,7 +22,31 @@ export interface Frame {
   py(y: number): number;
 }
 
-/** The frame's SVG elements. */
+/**
+ * The plot's frame as SVG elements: horizontal grid lines at the y ticks, the two axes with x tick
+ * marks, tick labels (1-2-5 steps or decades, see `ticks.ts`) and the axis names.
+ *
+ * Why a separate file: the frame is the same for every plot; `render_loss_plot.ts` keeps only what
+ * is specific to a loss curve. Cost: O(ticks). The y name says "log scale" when it is one, since a
+ * log axis read as linear turns a 10× spike into a small bump.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals, assertStringIncludes } from "@std/assert";
+ * import { axisFor, linearAxis } from "./axis.ts";
+ * import { drawAxes, type Frame } from "./draw_axes.ts";
+ * const xAxis = linearAxis(0, 1000), yAxis = axisFor([2, 0.5]);
+ * const frame: Frame = {
+ *   left: 72, right: 936, top: 60, bottom: 488, xAxis, yAxis,
+ *   px: (x) => 72 + xAxis.toUnit(x) * 864,
+ *   py: (y) => 488 - yAxis.toUnit(y) * 428,
+ * };
+ * const parts = drawAxes(frame);
+ * assertEquals(parts.length, 19); // grid, 9 y labels, axes, 6 x labels, two names
+ * assertStringIncludes(parts[1], ">0.4</text>");
+ * assertStringIncludes(parts.at(-1)!, ">loss</text>"); // linear: no "log scale"
+ * ```
+ */
 export function drawAxes(frame: Frame): string[] {
   const { left, right, top, bottom, xAxis, yAxis } = frame;
   const parts: string[] = [];

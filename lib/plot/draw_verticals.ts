@@ -1,6 +1,19 @@
+import type { Frame } from "./draw_axes.ts";
+import { paint } from "./palette.ts";
+
+/** The lines drawn (`svg` may be empty), what they show, and the period they were drawn for. */
+export interface Verticals {
+  /** One dashed `<path>`, or "" when nothing is drawn. */
+  svg: string;
+  /** What the lines show: epoch ends, the period's positions, or nothing. */
+  role: "epoch" | "period" | null;
+  /** The period drawn, in steps (only when `role` is "period"). */
+  period?: number;
+}
+
 /**
- * The vertical guides of a loss plot: the steps where epochs end, or, when those are not known,
- * the steps where the found period puts its events (`phase + k·period`).
+ * The vertical guides of a loss plot: the steps where epochs end if any are given, or, when those
+ * are not known, the steps where the found period puts its events (`phase + k·period`).
  *
  * Why: a spike that sits on an epoch line is the last-batch signature at a glance; without a
  * dataset size the period's positions show whether every spike falls on them. Lines are faint
@@ -12,19 +25,25 @@
  * skipped; a period ≤ 0 or non-finite is ignored.
  *
  * @example
- * const { svg, role } = drawVerticals(frame, [156, 313], null); // role "epoch"
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { axisFor, linearAxis } from "./axis.ts";
+ * import type { Frame } from "./draw_axes.ts";
+ * import { drawVerticals } from "./draw_verticals.ts";
+ * const xAxis = linearAxis(0, 1000), yAxis = axisFor([2, 0.5]);
+ * const frame: Frame = {
+ *   left: 72, right: 936, top: 60, bottom: 488, xAxis, yAxis,
+ *   px: (x) => 72 + xAxis.toUnit(x) * 864,
+ *   py: (y) => 488 - yAxis.toUnit(y) * 428,
+ * };
+ * const epochs = drawVerticals(frame, [156, 313], null);
+ * assertEquals(epochs.role, "epoch");
+ * assertEquals(/d="([^"]*)"/.exec(epochs.svg)?.[1], "M206.5 60V488M342.5 60V488");
+ * const period = drawVerticals(frame, [], { period: 200, phase: 50 });
+ * assertEquals([period.role, period.period], ["period", 200]); // at 50, 250, …, 850
+ * assertEquals(drawVerticals(frame, [], { period: 1, phase: 0 }), { svg: "", role: null });
+ * ```
  */
-import type { Frame } from "./draw_axes.ts";
-import { paint } from "./palette.ts";
-
-/** The lines drawn (`svg` may be empty), what they show, and the period they were drawn for. */
-export interface Verticals {
-  svg: string;
-  role: "epoch" | "period" | null;
-  period?: number;
-}
-
-/** Draws epoch ends if any are given, else the period's positions. */
 export function drawVerticals(
   frame: Frame,
   epochBoundaries: readonly number[],

@@ -1,5 +1,5 @@
 /**
- * Text made safe to put inside an XML element or a double-quoted attribute, and wrapped to lines.
+ * Text made safe to put inside an XML element or a double- or single-quoted attribute.
  *
  * Why more than `&<>"'`: XML 1.0 (§2.2, production `Char`) forbids most C0 control characters,
  * lone UTF-16 surrogates and U+FFFE/U+FFFF even when escaped, so a title holding a stray `\x00`
@@ -9,7 +9,12 @@
  * are legal XML and kept.
  *
  * @example
- * escapeXml(`loss < 1 & "spikes"`) // "loss &lt; 1 &amp; &quot;spikes&quot;"
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { escapeXml } from "./escape_xml.ts";
+ * assertEquals(escapeXml(`loss < 1 & "spikes"`), "loss &lt; 1 &amp; &quot;spikes&quot;");
+ * assertEquals(escapeXml("a\x00b\uD800"), "a\uFFFDb\uFFFD"); // NUL and half an emoji
+ * ```
  */
 export function escapeXml(text: string): string {
   return text

@@ -1,5 +1,24 @@
+import { paint } from "./palette.ts";
+
+/** What the plot shows, for its legend. */
+export interface LegendContent {
+  /** Whether a loss line was drawn (not when no value is finite). */
+  line: boolean;
+  /** How many up spikes were circled. */
+  spikes: number;
+  /** How many dips were marked. */
+  dips: number;
+  /** What the vertical guides show, if any were drawn. */
+  verticals: "epoch" | "period" | null;
+  /** The period of the guides, in steps. */
+  period?: number;
+  /** How many loss values are NaN or ±Infinity. */
+  nonFinite: number;
+}
+
 /**
- * The legend row under the plot's title: one symbol and label per thing actually drawn.
+ * The legend row under the plot's title, as SVG elements starting at (`x`, `y`) (y is the text
+ * baseline): one symbol and label per thing actually drawn.
  *
  * Why only what is drawn: a legend entry for "dip" on a plot without dips makes a reader look for
  * one. Counts are written in the labels ("spike (10)") so the picture can be checked against the
@@ -9,21 +28,16 @@
  * Cost: O(1). Edge cases: nothing drawn gives an empty string.
  *
  * @example
- * legendRow(72, 44, { line: true, spikes: 10, dips: 0, verticals: "epoch", nonFinite: 0 })
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { legendRow } from "./legend.ts";
+ * const row = legendRow(72, 44, { line: true, spikes: 10, dips: 0, verticals: "epoch", nonFinite: 0 });
+ * assertEquals([...row.matchAll(/>([^<]+)<\/text>/g)].map((m) => m[1]), [
+ *   "loss", "spike (10)", "epoch end",
+ * ]);
+ * assertEquals(legendRow(72, 44, { line: false, spikes: 0, dips: 0, verticals: null, nonFinite: 0 }), "");
+ * ```
  */
-import { paint } from "./palette.ts";
-
-/** What the plot shows, for its legend. */
-export interface LegendContent {
-  line: boolean;
-  spikes: number;
-  dips: number;
-  verticals: "epoch" | "period" | null;
-  period?: number;
-  nonFinite: number;
-}
-
-/** The legend as SVG elements, starting at (`x`, `y`) (y is the text baseline). */
 export function legendRow(x: number, y: number, what: LegendContent): string {
   const entries: [symbol: (x: number) => string, label: string][] = [];
   const mid = y - 4;

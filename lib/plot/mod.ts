@@ -1,4 +1,8 @@
-/** Plots without a drawing dependency: the loss curve as SVG, and its building blocks. */
+/**
+ * Plots without a drawing dependency: the loss curve as SVG, and its building blocks.
+ *
+ * @module
+ */
 export { type LossPlotInput, renderLossPlot } from "./render_loss_plot.ts";
 export { thinForPlot } from "./thin.ts";
 export { formatTick, linearTicks, logTicks, niceLinearDomain, niceStep } from "./ticks.ts";

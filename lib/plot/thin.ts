@@ -1,5 +1,6 @@
 /**
- * Which points of a long series to draw so that the picture is the same as drawing them all.
+ * Which points of a long series to draw so that the picture is the same as drawing them all: the
+ * indices to keep, ascending, for `buckets` pixel columns.
  *
  * This is M4 aggregation (Jugel, Jerzak, Hackenbroich, Markl, "M4: A Visualization-Oriented Time
  * Series Data Aggregation", VLDB 2014): for each pixel column keep the first, last, smallest and
@@ -14,8 +15,18 @@
  * (RangeError otherwise); y may hold NaN/±Infinity; `keep` indices out of range throw RangeError.
  *
  * @example
- * // 1e6 points onto 900 pixel columns: at most 5400 indices (plus the spikes), sorted ascending.
- * const kept = thinForPlot(steps, loss, 900, spikeIndices);
+ * ```ts
+ * import { assertEquals, assertLessOrEqual } from "@std/assert";
+ * import { thinForPlot } from "./thin.ts";
+ * // 10⁵ points onto 900 pixel columns: at most 6 indices a column, plus the spikes.
+ * const x = Array.from({ length: 100_000 }, (_, i) => i);
+ * const y = x.map((i) => Math.sin(i));
+ * const kept = thinForPlot(x, y, 900, [7]);
+ * assertEquals(kept.length, 3562);
+ * assertLessOrEqual(kept.length, 6 * 900 + 1);
+ * assertEquals(kept.includes(7), true);
+ * assertEquals(thinForPlot([0, 1, 2], [1, 2, 3], 10), [0, 1, 2]); // short: every point
+ * ```
  */
 export function thinForPlot(
   x: ArrayLike<number>,

@@ -1,16 +1,20 @@
 /**
- * Lines of a caption: `text` cut at spaces to fit a width, for SVG `<tspan>`s (SVG 1.1 has no
- * automatic line wrapping).
- *
- * Cost: O(length). Edge cases: empty text gives `[]`; a word longer than a line is cut.
- *
- * @example
- * wrapText("the last batch of each epoch", 12, 2) // ["the last", "batch of…"]
- */
-/**
- * Splits `text` into lines of at most `maxChars` characters at spaces (a word longer than a line
- * is cut), keeping at most `maxLines` lines; the last kept line ends with "…" if text was dropped.
+ * Lines of a caption, for SVG `<tspan>`s (SVG 1.1 has no automatic line wrapping): `text` split
+ * into lines of at most `maxChars` characters at spaces (a word longer than a line is cut),
+ * keeping at most `maxLines` lines; the last kept line ends with "…" if text was dropped.
  * Explicit newlines start new lines.
+ *
+ * Cost: O(length). Edge cases: empty text gives `[]`.
+ *
+ * @throws {RangeError} unless maxChars ≥ 1 and maxLines ≥ 1.
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { wrapText } from "./wrap_text.ts";
+ * assertEquals(wrapText("the last batch of each epoch", 12, 2), ["the last", "batch of…"]);
+ * assertEquals(wrapText("abcdefghij", 4, 5), ["abcd", "efgh", "ij"]);
+ * assertEquals(wrapText("", 5, 2), []);
+ * ```
  */
 export function wrapText(text: string, maxChars: number, maxLines: number): string[] {
   if (!(maxChars >= 1) || !(maxLines >= 1)) {

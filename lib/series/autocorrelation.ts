@@ -1,3 +1,5 @@
+import { bitReversal, fftFromBitReversed, fftToBitReversed } from "./fft.ts";
+
 /**
  * Normalised autocorrelation of two real series at once, by FFT.
  *
@@ -13,12 +15,17 @@
  *
  * @example
  * ```ts
- * const [ra] = autocorrelation2(new Float64Array([1, -1, 1, -1]), new Float64Array(4));
- * ra[1]; // -0.75: lag 1 of an alternating series
+ * import { assertAlmostEquals, assertEquals } from "@std/assert";
+ * import { autocorrelation2 } from "./autocorrelation.ts";
+ * const [alternating, flat] = autocorrelation2(
+ *   new Float64Array([1, -1, 1, -1]),
+ *   new Float64Array([3, 3, 3, 3]),
+ * );
+ * assertAlmostEquals(alternating[1], -0.75, 1e-12); // lag 1 of an alternating series
+ * assertAlmostEquals(alternating[2], 0.5, 1e-12);
+ * assertEquals([...flat], [1, 0, 0, 0]); // a constant series, by convention
  * ```
  */
-import { bitReversal, fftFromBitReversed, fftToBitReversed } from "./fft.ts";
-
 export function autocorrelation2(
   a: Float64Array,
   b: Float64Array,
@@ -35,10 +42,12 @@ export function autocorrelation2(
   const lags = Math.min(maxLag, n - 1);
   const size = paddedLength(n, lags);
   const re = new Float64Array(size), im = new Float64Array(size);
-  let meanA = 0, meanB = 0;
+  let meanA = 0, meanB = 0, constantA = true, constantB = true;
   for (let i = 0; i < n; i++) {
     meanA += a[i];
     meanB += b[i];
+    constantA &&= a[i] === a[0];
+    constantB &&= b[i] === b[0];
   }
   meanA /= n;
   meanB /= n;
@@ -61,12 +70,23 @@ export function autocorrelation2(
     im[p] = im[q] = (br * br + bi * bi) / 4;
   }
   fftFromBitReversed(re, im, true);
-  return [normalise(re, lags), normalise(im, lags)];
+  // A constant series is told by its values, not by its zero-lag power: the transform's
+  // rounding leaves that about 1e-32, not 0, and the other lags divided by it came out ±1e16.
+  return [normalise(re, lags, constantA), normalise(im, lags, constantB)];
 }
 
 /**
  * The most lags (up to n − 1) that cost no more than `maxLag`: the transform is padded to the
  * power of two ≥ n + maxLag, which holds every lag up to its length − n without wrapping.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { affordableLags } from "./autocorrelation.ts";
+ * // 100 + 10 needs 128 points, which hold lags up to 128 − 100 = 28 at no extra cost
+ * assertEquals(affordableLags(100, 10), 28);
+ * assertEquals(affordableLags(1, 5), 0);
+ * ```
  */
 export function affordableLags(n: number, maxLag: number): number {
   if (n <= 1) return 0;
@@ -79,10 +99,10 @@ function paddedLength(n: number, lags: number): number {
   return size;
 }
 
-function normalise(acf: Float64Array, lags: number): Float64Array {
+function normalise(acf: Float64Array, lags: number, constant: boolean): Float64Array {
   const out = new Float64Array(lags + 1);
   const zero = acf[0];
-  if (!(zero > 0)) {
+  if (constant || !(zero > 0)) {
     out[0] = 1;
     return out;
   }

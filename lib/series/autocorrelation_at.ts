@@ -1,3 +1,5 @@
+import { mean as average, sumNthPowerDeviations } from "simple-statistics";
+
 /**
  * The normalised autocorrelation of a series at one lag, by the direct sum.
  *
@@ -11,12 +13,13 @@
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals, assertEquals } from "@std/assert";
+ * import { autocorrelationAt } from "./autocorrelation_at.ts";
  * const at = autocorrelationAt(new Float64Array([1, -1, 1, -1]));
- * at(1); // -0.75
+ * assertAlmostEquals(at(1), -0.75, 1e-15);
+ * assertEquals([at(0), at(4), at(-1)], [1, 0, 0]); // a lag outside 0…n − 1 is 0
  * ```
  */
-import { mean as average, sumNthPowerDeviations } from "simple-statistics";
-
 export function autocorrelationAt(x: Float64Array): (lag: number) => number {
   const n = x.length;
   let mean = NaN, total = NaN;

@@ -9,7 +9,10 @@
  *
  * @example
  * ```ts
- * blockMean(new Float64Array([0, 6, 0, -1, -7, 2]), 3); // [2, -2]
+ * import { assertEquals } from "@std/assert";
+ * import { blockMean } from "./decimate.ts";
+ * assertEquals([...blockMean(new Float64Array([0, 6, 0, -1, -7, 2]), 3)], [2, -2]);
+ * assertEquals([...blockMean(new Float64Array([0, 6, 0, -1, -7]), 3)], [2, -4]); // partial block
  * ```
  */
 export function blockMean(x: Float64Array, factor: number): Float64Array {

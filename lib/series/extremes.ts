@@ -1,3 +1,13 @@
+/** An extreme point of the z-series. */
+export interface Extreme {
+  /** Its index in the series. */
+  index: number;
+  /** Its robust z-score. */
+  z: number;
+  /** Above the trend or below it. */
+  direction: "up" | "down";
+}
+
 /**
  * Finds the points that stand out of their trend: local extremes of the robust z-score.
  *
@@ -10,17 +20,16 @@
  *
  * @example
  * ```ts
- * extremes(new Float64Array([0, 1, 9, 1, 0, -8, 0]), 6); // [{ index: 2, up }, { index: 5, down }]
+ * import { assertEquals } from "@std/assert";
+ * import { extremes } from "./extremes.ts";
+ * assertEquals(extremes(new Float64Array([0, 1, 9, 1, 0, -8, 0]), 6), [
+ *   { index: 2, z: 9, direction: "up" },
+ *   { index: 5, z: -8, direction: "down" },
+ * ]);
+ * // a spike with a tail is one event: 7 is within ±2 of the larger 9
+ * assertEquals(extremes(new Float64Array([0, 9, 7, 0]), 6).length, 1);
  * ```
  */
-
-/** An extreme point of the z-series. */
-export interface Extreme {
-  index: number;
-  z: number;
-  direction: "up" | "down";
-}
-
 export function extremes(z: Float64Array, threshold: number, reach = 2): Extreme[] {
   const n = z.length;
   const out: Extreme[] = [];
@@ -39,13 +48,33 @@ export function extremes(z: Float64Array, threshold: number, reach = 2): Extreme
   return out;
 }
 
-/** Positions of the extremes in one direction, as a typed array (for the period tests). */
+/**
+ * Positions of the extremes in one direction, as a typed array (for the period tests).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { extremes, positionsOf } from "./extremes.ts";
+ * const events = extremes(new Float64Array([0, 1, 9, 1, 0, -8, 0]), 6);
+ * assertEquals([...positionsOf(events, "up")], [2]);
+ * ```
+ */
 export function positionsOf(events: readonly Extreme[], direction: "up" | "down"): Float64Array {
   const picked = events.filter((e) => e.direction === direction);
   return Float64Array.from(picked, (e) => e.index);
 }
 
-/** |z| of the extremes in one direction, aligned with {@linkcode positionsOf}. */
+/**
+ * |z| of the extremes in one direction, aligned with {@linkcode positionsOf}.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { extremes, sizesOf } from "./extremes.ts";
+ * const events = extremes(new Float64Array([0, 1, 9, 1, 0, -8, 0]), 6);
+ * assertEquals([...sizesOf(events, "down")], [8]);
+ * ```
+ */
 export function sizesOf(events: readonly Extreme[], direction: "up" | "down"): Float64Array {
   const picked = events.filter((e) => e.direction === direction);
   return Float64Array.from(picked, (e) => Math.abs(e.z));

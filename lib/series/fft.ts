@@ -17,8 +17,13 @@
  *
  * @example
  * ```ts
- * const re = new Float64Array([1, 0, 0, 0]), im = new Float64Array(4);
- * fft(re, im); // re = [1, 1, 1, 1], im = [0, 0, 0, 0]
+ * import { assertEquals } from "@std/assert";
+ * import { fft } from "./fft.ts";
+ * const re = new Float64Array([1, 2, 3, 4]), im = new Float64Array(4);
+ * fft(re, im);
+ * assertEquals([[...re], [...im]], [[10, -2, -2, -2], [0, 2, 0, -2]]);
+ * fft(re, im, true); // the inverse, scaled by 1/N
+ * assertEquals([[...re], [...im]], [[1, 2, 3, 4], [0, 0, 0, 0]]);
  * ```
  */
 export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
@@ -39,7 +44,20 @@ export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
   fftFromBitReversed(re, im, inverse);
 }
 
-/** Decimation in frequency: natural order in, bit-reversed order out. */
+/**
+ * Decimation in frequency: natural order in, bit-reversed order out (for a spectrum that is only
+ * multiplied pointwise, see {@linkcode fft}).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { fftToBitReversed } from "./fft.ts";
+ * const re = new Float64Array([1, 2, 3, 4]), im = new Float64Array(4);
+ * fftToBitReversed(re, im);
+ * // frequencies 0, 2, 1, 3: fft's [10, −2+2i, −2, −2−2i] in bit-reversed order
+ * assertEquals([[...re], [...im]], [[10, -2, -2, -2], [0, 0, 2, -2]]);
+ * ```
+ */
 export function fftToBitReversed(re: Float64Array, im: Float64Array, inverse = false): void {
   const n = checkedLength(re, im);
   if (n <= 1) return;
@@ -80,7 +98,20 @@ export function fftToBitReversed(re: Float64Array, im: Float64Array, inverse = f
   if (inverse) scale(re, im);
 }
 
-/** Decimation in time: bit-reversed order in, natural order out. */
+/**
+ * Decimation in time: bit-reversed order in, natural order out (the way back from
+ * {@linkcode fftToBitReversed}).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { fftFromBitReversed, fftToBitReversed } from "./fft.ts";
+ * const re = new Float64Array([1, 2, 3, 4]), im = new Float64Array(4);
+ * fftToBitReversed(re, im);
+ * fftFromBitReversed(re, im, true);
+ * assertEquals([[...re], [...im]], [[1, 2, 3, 4], [0, 0, 0, 0]]);
+ * ```
+ */
 export function fftFromBitReversed(re: Float64Array, im: Float64Array, inverse = false): void {
   const n = checkedLength(re, im);
   if (n <= 1) return;
@@ -126,7 +157,17 @@ export function fftFromBitReversed(re: Float64Array, im: Float64Array, inverse =
   if (inverse) scale(re, im);
 }
 
-/** The bit-reversal permutation of 0…n−1 (n a power of two), cached per size. */
+/**
+ * The bit-reversal permutation of 0…n−1 (n a power of two), cached per size: it maps natural to
+ * bit-reversed order and back.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { bitReversal } from "./fft.ts";
+ * assertEquals([...bitReversal(8)], [0, 4, 2, 6, 1, 5, 3, 7]);
+ * ```
+ */
 export function bitReversal(n: number): Uint32Array {
   let reversed = reversals.get(n);
   if (reversed) return reversed;

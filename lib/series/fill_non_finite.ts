@@ -1,3 +1,15 @@
+/** A series with its non-finite points filled, and where they were. */
+export interface Filled {
+  /** The series with every non-finite point replaced. */
+  filled: Float64Array;
+  /** 1 where the original point was finite. */
+  finite: Uint8Array;
+  /** How many points were not finite. */
+  count: number;
+  /** Index of the first non-finite point, or -1. */
+  first: number;
+}
+
 /**
  * Counts the non-finite points of a series and fills them with the nearest finite value before.
  *
@@ -10,20 +22,14 @@
  *
  * @example
  * ```ts
- * fillNonFinite(new Float64Array([NaN, 2, Infinity, 4])).filled; // [2, 2, 2, 4]
+ * import { assertEquals } from "@std/assert";
+ * import { fillNonFinite } from "./fill_non_finite.ts";
+ * const { filled, finite, count, first } = fillNonFinite(new Float64Array([NaN, 2, Infinity, 4]));
+ * assertEquals([...filled], [2, 2, 2, 4]); // the leading gap from the next finite value
+ * assertEquals([...finite], [0, 1, 0, 1]);
+ * assertEquals([count, first], [2, 0]);
  * ```
  */
-export interface Filled {
-  /** The series with every non-finite point replaced. */
-  filled: Float64Array;
-  /** 1 where the original point was finite. */
-  finite: Uint8Array;
-  /** How many points were not finite. */
-  count: number;
-  /** Index of the first non-finite point, or -1. */
-  first: number;
-}
-
 export function fillNonFinite(x: Float64Array): Filled {
   const n = x.length;
   const filled = new Float64Array(n), finite = new Uint8Array(n);

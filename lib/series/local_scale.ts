@@ -1,3 +1,5 @@
+import { median } from "simple-statistics";
+
 /**
  * A robust, slowly varying noise scale: the MAD of each block of points, interpolated.
  *
@@ -21,11 +23,13 @@
  *
  * @example
  * ```ts
- * localScale(new Float64Array(1000).map((_, i) => (i % 2 ? 1 : -1)), 100)[500]; // 1.4826
+ * import { assertAlmostEquals } from "@std/assert";
+ * import { localScale } from "./local_scale.ts";
+ * // ±1 alternating: every deviation from the median 0 is 1, so the MAD scale is 1.4826
+ * const scale = localScale(new Float64Array(1000).map((_, i) => (i % 2 ? 1 : -1)), 100);
+ * assertAlmostEquals(scale[500], 1.4826, 1e-12);
  * ```
  */
-import { median } from "simple-statistics";
-
 export function localScale(
   residual: Float64Array,
   minBlock = 64,

@@ -1,3 +1,5 @@
+import { rollingMedian } from "./rolling_median.ts";
+
 /**
  * A fast robust trend: at every point, the median of the medians of five runs of five points.
  *
@@ -16,11 +18,14 @@
  *
  * @example
  * ```ts
- * rollingMedianOfMedians(new Float64Array(100).fill(1).fill(9, 50, 51))[50]; // 1
+ * import { assertEquals } from "@std/assert";
+ * import { rollingMedianOfMedians } from "./median_of_medians.ts";
+ * const trend = rollingMedianOfMedians(new Float64Array(100).fill(1).fill(9, 50, 51));
+ * assertEquals(trend[50], 1); // the spike is ignored
+ * const step = rollingMedianOfMedians(new Float64Array(100).fill(0).fill(1, 50));
+ * assertEquals([step[49], step[50]], [0, 1]); // the edge stays sharp
  * ```
  */
-import { rollingMedian } from "./rolling_median.ts";
-
 export function rollingMedianOfMedians(x: Float64Array): Float64Array {
   const n = x.length;
   if (n < 25) return rollingMedian(x, Math.max(0, Math.min(12, (n - 1) >> 1)));
@@ -40,7 +45,17 @@ export function rollingMedianOfMedians(x: Float64Array): Float64Array {
   return out;
 }
 
-/** The median of five numbers in six comparisons at most (no allocation). */
+/**
+ * The median of five numbers in six comparisons at most (no allocation).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { median5 } from "./median_of_medians.ts";
+ * assertEquals(median5(5, 1, 4, 2, 3), 3);
+ * assertEquals(median5(2, 2, 9, 2, 0), 2);
+ * ```
+ */
 export function median5(a: number, b: number, c: number, d: number, e: number): number {
   let t: number;
   if (a > b) (t = a, a = b, b = t);

@@ -1,3 +1,6 @@
+/** Decimals tried: beyond 12, a float64 loss of order 1 has no decimal grid left to see. */
+export const MAX_DECIMALS = 12;
+
 /**
  * The rounding step of a series logged with a fixed number of decimals: the largest 10⁻ᵏ
  * (k = 0…12) of which every finite value is a whole multiple, or 0 when there is none.
@@ -14,15 +17,14 @@
  *
  * @example
  * ```ts
- * decimalQuantum(new Float64Array([0.0003, 0.0002, 0.0004])); // 0.0001
- * decimalQuantum(new Float64Array([0.123456789, 0.2])); // 1e-9
- * decimalQuantum(new Float64Array([Math.PI, Math.E])); // 0
+ * import { assertEquals } from "@std/assert";
+ * import { decimalQuantum } from "./quantum.ts";
+ * assertEquals(decimalQuantum(new Float64Array([0.0003, 0.0002, 0.0004])), 0.0001);
+ * assertEquals(decimalQuantum(new Float64Array([0.123456789, 0.2])), 1e-9);
+ * assertEquals(decimalQuantum(new Float64Array([Math.PI, Math.E])), 0);
+ * assertEquals(decimalQuantum(new Float64Array([NaN])), 0); // no finite value
  * ```
  */
-
-/** Decimals tried: beyond 12, a float64 loss of order 1 has no decimal grid left to see. */
-export const MAX_DECIMALS = 12;
-
 export function decimalQuantum(x: Float64Array): number {
   let seen = false;
   for (let k = 0; k <= MAX_DECIMALS; k++) {

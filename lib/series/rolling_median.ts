@@ -13,7 +13,10 @@
  *
  * @example
  * ```ts
- * rollingMedian(new Float64Array([1, 9, 1, 1, 1]), 1); // [5, 1, 1, 1, 1]
+ * import { assertEquals } from "@std/assert";
+ * import { rollingMedian } from "./rolling_median.ts";
+ * // the window shrinks at the ends: the first point's median is that of [1, 9]
+ * assertEquals([...rollingMedian(new Float64Array([1, 9, 1, 1, 1]), 1)], [5, 1, 1, 1, 1]);
  * ```
  */
 export function rollingMedian(x: Float64Array, half: number): Float64Array {

@@ -10,7 +10,12 @@
  *
  * @example
  * ```ts
- * studentTwoSidedTail(2.262, 9); // ≈ 0.05 (R: 2 * pt(-2.262, 9))
+ * import { assertAlmostEquals, assertThrows } from "@std/assert";
+ * import { studentTwoSidedTail } from "./student_t.ts";
+ * // R: 2 * pt(-2.262, 9) = 0.0500128455
+ * assertAlmostEquals(studentTwoSidedTail(2.262, 9), 0.0500128455, 1e-10);
+ * assertAlmostEquals(studentTwoSidedTail(1, 1), 0.5, 1e-15); // Cauchy: P(|T| ≥ 1) = 1/2
+ * assertThrows(() => studentTwoSidedTail(1, 2.5), RangeError);
  * ```
  */
 export function studentTwoSidedTail(t: number, nu: number): number {
