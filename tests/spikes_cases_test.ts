@@ -19,6 +19,7 @@ import {
   rounded,
   runningMeanRun,
   sawtoothRun,
+  sparseRunningMean,
   staircaseRun,
 } from "./synthetic_curves.ts";
 
@@ -129,6 +130,26 @@ const ROWS: Row[] = [
     forbidden: ["isolated-spikes", "epoch-start-spike", "epoch-start-drop", "rising-loss"],
     period: 113,
   })),
+  ...[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((seed): Row => {
+    const run = sparseRunningMean(seed);
+    return {
+      name: `a running mean with 4–10 logged points an epoch is epoch-average logging at the ` +
+        `epoch, with no isolated spike and no epoch-start spike (seed ${seed}: ${run.describe})`,
+      loss: () => run.loss,
+      options: { steps: run.steps, stepsPerEpoch: run.stepsPerEpoch },
+      findings: { "epoch-average-logging": true },
+      forbidden: ["isolated-spikes", "epoch-start-spike", "epoch-start-drop", "unshuffled-data"],
+      period: run.stepsPerEpoch,
+    };
+  }),
+  ...[[6, 1], [8, 2], [5, 3], [10, 4]].map(([perEpoch, seed]): Row => ({
+    name: `per-step losses with the epoch given at ${perEpoch} points an epoch are not read as ` +
+      `running means (seed ${seed})`,
+    loss: () => fineTune(perEpoch * 20, seed, { tau: perEpoch * 4, sigma: 0.1 }),
+    options: { stepsPerEpoch: perEpoch },
+    forbidden: ["epoch-average-logging", "isolated-spikes", "epoch-start-spike"],
+    check: (report) => assert(!/undone as running means/.test(report.periodicity.method)),
+  })),
   {
     name: "a run that blows up 50× and turns NaN has diverged, critically",
     loss: () => blowUp(500, 1, { nanAfter: 20 }),
@@ -154,6 +175,55 @@ const ROWS: Row[] = [
     forbidden: ["divergence", "transient-instability"],
   },
 ];
+
+/**
+ * Issue 11's reproducer, drawn from its mechanism: torchvision's MetricLogger made anew each
+ * epoch, its `global_avg` printed at every one of 6 iterations, 10 epochs (60 points), a loss
+ * falling from 3 towards 0.6 with batch noise `sigma`.
+ */
+function torchvisionGlobalAvg(seed: number, sigma: number, tau: number): Float64Array {
+  const batches = fineTune(60, seed, { start: 3, floor: 0.6, tau, sigma });
+  return batches.map((_, i) => {
+    const start = i - (i % 6);
+    return batches.slice(start, i + 1).reduce((a, b) => a + b, 0) / (i - start + 1);
+  });
+}
+
+for (const [sigma, tau] of [[0.1, 30], [0.3, 15]]) {
+  Deno.test(
+    `a 60-point torchvision global_avg log (6 iterations an epoch, 10 epochs, ${
+      100 * sigma
+    } % batch noise): at least 28 of 40 drawn runs are named epoch-average logging (before the undoing: 9 and 3), and none named so gets an isolated or epoch-start spike`,
+    () => {
+      let named = 0;
+      for (let seed = 1; seed <= 40; seed++) {
+        const loss = torchvisionGlobalAvg(seed, sigma, tau);
+        const report = analyzeSpikes(loss, { stepsPerEpoch: 6 });
+        const ids = report.findings.map((f) => f.id);
+        if (!ids.includes("epoch-average-logging")) continue;
+        named++;
+        assert(!ids.includes("isolated-spikes") && !ids.includes("epoch-start-spike"), `${ids}`);
+      }
+      assert(named >= 28, `${named} of 40 named`);
+    },
+  );
+}
+
+Deno.test("running means with 4–10 logged points an epoch: at least 90 of 100 drawn runs are named epoch-average logging, and none named so gets an isolated or epoch-start spike", () => {
+  let named = 0;
+  for (let seed = 1; seed <= 100; seed++) {
+    const run = sparseRunningMean(seed);
+    const report = analyzeSpikes(run.loss, { steps: run.steps, stepsPerEpoch: run.stepsPerEpoch });
+    const ids = report.findings.map((f) => f.id);
+    if (!ids.includes("epoch-average-logging")) continue;
+    named++;
+    assert(
+      !ids.includes("isolated-spikes") && !ids.includes("epoch-start-spike"),
+      `seed ${seed} (${run.describe}): [${ids}]`,
+    );
+  }
+  assert(named >= 90, `${named} of 100 named`);
+});
 
 const corpus = await loadCorpus();
 const knownMisses: Record<string, string[]> = JSON.parse(

@@ -159,9 +159,11 @@ function runningMeanAtEpoch(prepared: Prepared, declared = false): Judgement | n
       phase: signature.resetPhase,
       strength: Math.min(1, Math.max(0, -signature.slope, signature.jumpShare)),
     },
-    method: declared
-      ? "the values are running means of the epoch (as the body says)"
-      : "the running-mean signature at the given epoch length",
+    method: !declared
+      ? "the running-mean signature at the given epoch length"
+      : prepared.inferredRunningMean
+      ? "the values undone as running means of the epoch: a loss curve with no restarts"
+      : "the values are running means of the epoch (as the body says)",
   };
 }
 

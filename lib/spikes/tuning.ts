@@ -47,6 +47,33 @@ export const PREPARE = {
 
 /** The period against the epoch, its phase, and the running-mean signature. */
 export const LOCATE = {
+  /**
+   * Values undone as running means of the epoch (`running_mean_likelihood.ts`) are running means
+   * when that reading is the more likely of the two, by e^0.05 per difference (per-step losses
+   * with the epoch given score −0.5 to −1.2 per difference on synthetic runs, running means
+   * with 4–10 points an epoch 0.02 to 1.4; 200 an epoch, 1.4 to 1.9) …
+   */
+  runningMeanLogRatio: 0.05,
+  /** … and e^7 (≈ 10³) in all … */
+  runningMeanMinLogRatio: 7,
+  /**
+   * … and the per-step reading's scatter is 0.1 % of the level or more: below that (a constant
+   * curve, values rounded flat) both readings fit nothing but rounding, and the undoing's
+   * Jacobian alone would decide.
+   */
+  runningMeanMinScatter: 1e-3,
+  /**
+   * Differences beyond 3 scales count in proportion to their size, not its square (a Huber
+   * density): a spike or a partial batch then cannot set either reading's scale.
+   */
+  runningMeanHuber: 3,
+  /**
+   * With the epoch found by another judge, the cause is a running mean's restart when the undoing
+   * is the likelier reading at all (ln ratio > 0): a choice between two causes of one effect.
+   */
+  runningMeanCauseLogRatio: 0,
+  /** … over at least 3 epochs of two logged points or more. */
+  runningMeanEpochs: 3,
   /** A period is the epoch within one logged point or 2 % of it. */
   epochTolerance: 0.02,
   /** The epoch tested directly: a boundary spike is |z| ≥ 3 … */

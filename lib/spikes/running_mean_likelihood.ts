@@ -1,0 +1,175 @@
+/**
+ * Tests whether the logged values are running means since each epoch began, by the likelihood of
+ * the two ways the values can have been made — with the epoch known.
+ *
+ * Why: with 4–10 logged points an epoch (Keras's progress bar printing every k batches,
+ * torchvision's `global_avg` on a short epoch) there is no cycle to fold the 1/j decay of a
+ * running mean's changes on (`running_mean_signature.ts` needs 8 bins or more). But the mechanism
+ * itself can be undone: a running mean m(j) of the first j batches of an epoch holds their sum
+ * j·m(j), so the mean of the batches between two logged points j₁ < j₂ is
+ * x = (j₂·m(j₂) − j₁·m(j₁)) / (j₂ − j₁). Read as running means, the values become those block
+ * means: a plain loss curve with no restart at the epoch starts, whose noise shrinks as 1/√(block
+ * size). Read as per-step losses, they are that curve already. Each reading is a model of
+ * the consecutive differences (relative to the level, for a multiplicative noise) with its own
+ * scale, and the running-mean reading pays the Jacobian of the undoing, Σ ln(j₂ / (j₂ − j₁)): the
+ * log-likelihood ratio of the same data under the two readings. A per-step curve undone as running
+ * means has its late points' noise multiplied by j₁/(j₂ − j₁), and loses by far; a running mean
+ * read as per-step losses has a jump at every restart and a noise shrinking within every epoch,
+ * and loses too. Whether step s is the batch s (steps from 0) or the batch s − 1 (from 1) is not
+ * known: both are tried, and the better counted.
+ *
+ * Cost: O(n), two passes.
+ *
+ * @example
+ * ```ts
+ * import { runningMeanLikelihood } from "./running_mean_likelihood.ts";
+ * // 12 epochs of 6 batches (a loss near 1, ±30 % batch to batch), logged as the running mean
+ * // since the epoch began (torchvision's global_avg), and the same batches logged one by one
+ * const batches = Array.from({ length: 72 }, (_, i) => 1 + 0.3 * Math.sin(i * 2.3 + i * i * 0.7));
+ * const means = batches.map((_, i) => {
+ *   const seen = batches.slice(i - (i % 6), i + 1);
+ *   return seen.reduce((a, b) => a + b, 0) / seen.length;
+ * });
+ * const step = (i: number) => i;
+ * const read = runningMeanLikelihood(Float64Array.from(means), step, 6);
+ * const perStep = runningMeanLikelihood(Float64Array.from(batches), step, 6);
+ * if (!read.holds || perStep.holds) throw new Error("the two readings are told apart");
+ * ```
+ */
+import { median } from "simple-statistics";
+import { LOCATE } from "./tuning.ts";
+
+/** The log-likelihood ratio of the running-mean reading against the per-step one. */
+export interface RunningMeanLikelihood {
+  /** ln L(running means) − ln L(per-step losses), at the better of the two step origins. */
+  logRatio: number;
+  /** The step of an epoch's first batch, less the epoch's start: 0 or 1 (the better reading). */
+  origin: number;
+  /** Differences the two models were fitted on. */
+  differences: number;
+  /** Epochs with two logged points or more. */
+  epochs: number;
+  /** The per-step reading's scale: the RMS of the consecutive relative differences. */
+  scatter: number;
+  /** Whether the ratio reaches `LOCATE.runningMeanLogRatio` per difference and in all. */
+  holds: boolean;
+}
+
+export function runningMeanLikelihood(
+  loss: Float64Array,
+  stepOf: (i: number) => number,
+  stepsPerEpoch: number,
+): RunningMeanLikelihood {
+  const best = [0, 1].map((origin) => readings(loss, stepOf, stepsPerEpoch, origin))
+    .reduce((a, b) => (b.logRatio > a.logRatio ? b : a));
+  const holds = best.scatter >= LOCATE.runningMeanMinScatter &&
+    best.epochs >= LOCATE.runningMeanEpochs &&
+    best.logRatio >= LOCATE.runningMeanLogRatio * best.differences &&
+    best.logRatio >= LOCATE.runningMeanMinLogRatio;
+  return { ...best, holds };
+}
+
+/**
+ * Both readings' log-likelihoods with the steps counted from `origin`: the consecutive relative
+ * differences of the values as they are (per-step), and of the block means they undo to (running
+ * means), each with its weights and its maximum-likelihood scale.
+ */
+function readings(
+  loss: Float64Array,
+  stepOf: (i: number) => number,
+  stepsPerEpoch: number,
+  origin: number,
+): Omit<RunningMeanLikelihood, "holds"> {
+  const step = new Accumulator(), mean = new Accumulator();
+  let jacobian = 0, epochs = 0;
+  let prev = -1, prevEpoch = NaN, prevJ = 0, prevBlock = 0, prevX = NaN, rank = 0;
+  for (let i = 0; i < loss.length; i++) {
+    const y = loss[i];
+    if (!Number.isFinite(y) || !(y > 0)) continue;
+    const at = stepOf(i) - origin, epoch = Math.floor(at / stepsPerEpoch);
+    const j = at - epoch * stepsPerEpoch + 1;
+    const same = epoch === prevEpoch && j > prevJ;
+    const block = same ? j - prevJ : j;
+    const x = same ? (j * y - prevJ * loss[prev]) / block : y;
+    if (same) jacobian += Math.log(j / block);
+    if (same && prevBlock === prevJ) epochs++;
+    rank = same ? rank + 1 : 0;
+    if (prev >= 0) {
+      const level = Math.max(y, loss[prev]);
+      step.add((y - loss[prev]) / level, 1, rank);
+      mean.add((x - prevX) / level, 1 / block + 1 / prevBlock, rank);
+    }
+    [prev, prevEpoch, prevJ, prevBlock, prevX] = [i, epoch, j, block, x];
+  }
+  const differences = step.count;
+  const logRatio = differences >= 2 ? mean.logLikelihood() - step.logLikelihood() + jacobian : 0;
+  const scatter = step.rms();
+  return { logRatio, origin, differences, epochs, scatter };
+}
+
+/**
+ * Weighted differences, less the mean difference at their rank in the epoch (its first point,
+ * second, …: a change every epoch makes at one place — a last batch's spike, a restart's mean
+ * jump — is the epoch's profile, not the noise either reading is judged on), under a Huber
+ * density (Gaussian within `LOCATE.runningMeanHuber` scales, exponential tails beyond): a spike
+ * costs each reading in proportion to its size instead of setting its scale, so the undoing's
+ * Jacobian is weighed against the bulk of the noise. The scale is the MAD of the standardised
+ * differences (on an even sample of at most 10 001: O(n)).
+ */
+class Accumulator {
+  count = 0;
+  logWeights = 0;
+  readonly standardised: number[] = [];
+  readonly ranks: number[] = [];
+  size = 0;
+  add(d: number, w: number, rank: number): void {
+    this.count++;
+    this.standardised.push(d / Math.sqrt(w));
+    this.ranks.push(rank);
+    this.size = Math.max(this.size, rank + 1);
+    this.logWeights += Math.log(w);
+  }
+  /**
+   * Each standardised difference less the part of its rank's mean that stands out of that mean's
+   * standard error (m·max(0, 1 − se²/m²)): a rank with no systematic change keeps its scatter.
+   */
+  private centred(): number[] {
+    const size = this.size;
+    const sums = new Float64Array(size), squares = new Float64Array(size);
+    const counts = new Float64Array(size);
+    this.standardised.forEach((r, i) => {
+      sums[this.ranks[i]] += r;
+      squares[this.ranks[i]] += r * r;
+      counts[this.ranks[i]]++;
+    });
+    const shift = Float64Array.from(sums, (sum, k) => {
+      const n = counts[k], m = n > 0 ? sum / n : 0;
+      const se2 = n > 1 ? (squares[k] / n - m * m) / (n - 1) : Infinity;
+      return m === 0 ? 0 : m * Math.max(0, 1 - se2 / (m * m));
+    });
+    return this.standardised.map((r, i) => r - shift[this.ranks[i]]);
+  }
+
+  /** The root mean square of the standardised differences. */
+  rms(): number {
+    let sum = 0;
+    for (const r of this.standardised) sum += r * r;
+    return this.count > 0 ? Math.sqrt(sum / this.count) : 0;
+  }
+  /** ln L at the MAD scale, less the constant the two readings share. */
+  logLikelihood(): number {
+    const all = this.centred(), stride = Math.max(1, Math.floor(all.length / 10_000));
+    const sample: number[] = [];
+    for (let i = 0; i < all.length; i += stride) sample.push(Math.abs(all[i]));
+    const scale = Math.max(MAD_TO_SIGMA * median(sample), 1e-300), c = LOCATE.runningMeanHuber;
+    let cost = 0;
+    for (const r of all) {
+      const a = Math.abs(r) / scale;
+      cost += a <= c ? 0.5 * a * a : c * a - 0.5 * c * c;
+    }
+    return -this.count * Math.log(scale) - 0.5 * this.logWeights - cost;
+  }
+}
+
+/** σ of a normal distribution over its median absolute deviation. */
+const MAD_TO_SIGMA = 1.4826;
