@@ -208,6 +208,7 @@ function shapeAtEpoch(prepared: Prepared, found: Period | null): Judgement | nul
   const fold = seasonalFold(values, finite, points);
   if (fold.z < LOCATE.epochShapeZ || fold.explained < JUDGE.minExplained) return null;
   if (found && fold.explained <= found.strength) return null;
+  if (!halvesAgree(values, finite, points)) return null;
   const cycles = Math.floor(values.length / points);
   return {
     found: {
@@ -218,6 +219,39 @@ function shapeAtEpoch(prepared: Prepared, found: Period | null): Judgement | nul
     },
     method: "a profile folded at the given epoch length",
   };
+}
+
+/**
+ * Whether the profile repeats through the run: folded on the first half of the epochs and on the
+ * second, the two profiles correlate by `LOCATE.epochShapeAgreement` or more. The data order
+ * shapes every epoch alike; a level step or two (learning-rate drops) leave a ramp in the values
+ * less their moving average that an F test over the whole run can take for a profile, but it
+ * sits in one or two epochs, never in both halves at one place.
+ */
+function halvesAgree(values: Float64Array, finite: Uint8Array, points: number): boolean {
+  const half = Math.round(Math.floor(values.length / points / 2) * points);
+  if (half < 2 * points) return true;
+  const a = seasonalFold(values.subarray(0, half), finite.subarray(0, half), points).profile;
+  const b = seasonalFold(values.subarray(half), finite.subarray(half), points).profile;
+  return correlation(a, b, modulo(half, points)) >= LOCATE.epochShapeAgreement;
+}
+
+/** Pearson's correlation of two folded profiles, the second's bins shifted by `shift`. */
+function correlation(a: Float64Array, b: Float64Array, shift: number): number {
+  const n = Math.min(a.length, b.length), k = Math.round(shift);
+  let ma = 0, mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i] / n;
+    mb += b[(i - k + n) % n] / n;
+  }
+  let cross = 0, va = 0, vb = 0;
+  for (let i = 0; i < n; i++) {
+    const da = a[i] - ma, db = b[(i - k + n) % n] - mb;
+    cross += da * db;
+    va += da * da;
+    vb += db * db;
+  }
+  return va > 0 && vb > 0 ? cross / Math.sqrt(va * vb) : 0;
 }
 
 /** The running-mean signature folded at the epoch, its bins counted from an epoch's start. */

@@ -123,7 +123,8 @@ export function isEpoch(prepared: Prepared, steps: number | null): boolean {
 /**
  * Whether the values are read as running means of the epoch at a period of `steps`: the body
  * says so, or the undoing holds (`undone.holds`); or, once a judge has found the epoch, the
- * undoing is merely the likelier of the two readings (`LOCATE.runningMeanCauseLogRatio`) — the
+ * undoing is merely the likelier of the two readings (`LOCATE.runningMeanCauseLogRatio`, and
+ * `LOCATE.runningMeanLogRatio` per difference, with no minimum in all) — the
  * effect is established, and only its cause is chosen (a running mean's restart looks like a
  * spike at an epoch's first step).
  */
@@ -132,6 +133,8 @@ export function readsRunningMean(prepared: Prepared, steps: number | null): bool
   if (prepared.options.runningMean === "epoch") return true;
   const undone = prepared.undone;
   return undone !== null && undone.scatter >= LOCATE.runningMeanMinScatter &&
+    undone.ties <= LOCATE.runningMeanMaxTies * undone.differences &&
     undone.epochs >= LOCATE.runningMeanEpochs &&
-    undone.logRatio > LOCATE.runningMeanCauseLogRatio;
+    undone.logRatio > LOCATE.runningMeanCauseLogRatio &&
+    undone.logRatio >= LOCATE.runningMeanLogRatio * undone.differences;
 }

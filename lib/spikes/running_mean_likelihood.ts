@@ -49,6 +49,8 @@ export interface RunningMeanLikelihood {
   differences: number;
   /** Epochs with two logged points or more. */
   epochs: number;
+  /** Consecutive values that are equal (rounded flat). */
+  ties: number;
   /** The per-step reading's scale: the RMS of the consecutive relative differences. */
   scatter: number;
   /** Whether the ratio reaches `LOCATE.runningMeanLogRatio` per difference and in all. */
@@ -62,11 +64,29 @@ export function runningMeanLikelihood(
 ): RunningMeanLikelihood {
   const best = [0, 1].map((origin) => readings(loss, stepOf, stepsPerEpoch, origin))
     .reduce((a, b) => (b.logRatio > a.logRatio ? b : a));
-  const holds = best.scatter >= LOCATE.runningMeanMinScatter &&
+  const holds = best.ties <= LOCATE.runningMeanMaxTies * best.differences &&
+    best.scatter >= LOCATE.runningMeanMinScatter &&
     best.epochs >= LOCATE.runningMeanEpochs &&
     best.logRatio >= LOCATE.runningMeanLogRatio * best.differences &&
-    best.logRatio >= LOCATE.runningMeanMinLogRatio;
+    best.logRatio >= LOCATE.runningMeanMinLogRatio && bothHalves(loss, stepOf, stepsPerEpoch, best);
   return { ...best, holds };
+}
+
+/**
+ * Whether the undoing is the likelier reading in each half of the run too: a running mean is one
+ * from the first epoch to the last, where a steep start or a few level steps that neither reading
+ * fits can tip the whole run's ratio on their own.
+ */
+function bothHalves(
+  loss: Float64Array,
+  stepOf: (i: number) => number,
+  stepsPerEpoch: number,
+  best: { origin: number },
+): boolean {
+  const half = loss.length >> 1;
+  const first = readings(loss.subarray(0, half), stepOf, stepsPerEpoch, best.origin);
+  const second = readings(loss.subarray(half), (i) => stepOf(i + half), stepsPerEpoch, best.origin);
+  return first.logRatio > 0 && second.logRatio > 0;
 }
 
 /**
@@ -104,7 +124,7 @@ function readings(
   const differences = step.count;
   const logRatio = differences >= 2 ? mean.logLikelihood() - step.logLikelihood() + jacobian : 0;
   const scatter = step.rms();
-  return { logRatio, origin, differences, epochs, scatter };
+  return { logRatio, origin, differences, epochs, scatter, ties: step.ties };
 }
 
 /**
@@ -119,25 +139,43 @@ function readings(
 class Accumulator {
   count = 0;
   logWeights = 0;
-  readonly standardised: number[] = [];
+  ties = 0;
+  readonly changes: number[] = [];
+  readonly weights: number[] = [];
   readonly ranks: number[] = [];
   size = 0;
   add(d: number, w: number, rank: number): void {
     this.count++;
-    this.standardised.push(d / Math.sqrt(w));
+    if (d === 0) this.ties++;
+    this.changes.push(d);
+    this.weights.push(w);
     this.ranks.push(rank);
     this.size = Math.max(this.size, rank + 1);
     this.logWeights += Math.log(w);
   }
   /**
+   * Each difference less the median of the four around it (the descent's own pace, which
+   * neither reading is about: a steep start would otherwise be a string of outliers to the
+   * per-step reading), over the root of its weight.
+   */
+  private standardised(): Float64Array {
+    const d = this.changes, n = d.length, around = new Float64Array(4);
+    return Float64Array.from(d, (change, i) => {
+      let m = 0;
+      for (const j of NEIGHBOURS) if (i + j >= 0 && i + j < n) around[m++] = d[i + j];
+      return (change - middle(around, m)) / Math.sqrt(this.weights[i]);
+    });
+  }
+
+  /**
    * Each standardised difference less the part of its rank's mean that stands out of that mean's
    * standard error (m·max(0, 1 − se²/m²)): a rank with no systematic change keeps its scatter.
    */
   private centred(): number[] {
-    const size = this.size;
+    const size = this.size, standardised = this.standardised();
     const sums = new Float64Array(size), squares = new Float64Array(size);
     const counts = new Float64Array(size);
-    this.standardised.forEach((r, i) => {
+    standardised.forEach((r, i) => {
       sums[this.ranks[i]] += r;
       squares[this.ranks[i]] += r * r;
       counts[this.ranks[i]]++;
@@ -147,13 +185,13 @@ class Accumulator {
       const se2 = n > 1 ? (squares[k] / n - m * m) / (n - 1) : Infinity;
       return m === 0 ? 0 : m * Math.max(0, 1 - se2 / (m * m));
     });
-    return this.standardised.map((r, i) => r - shift[this.ranks[i]]);
+    return Array.from(standardised, (r, i) => r - shift[this.ranks[i]]);
   }
 
-  /** The root mean square of the standardised differences. */
+  /** The root mean square of the weighted differences. */
   rms(): number {
     let sum = 0;
-    for (const r of this.standardised) sum += r * r;
+    this.changes.forEach((d, i) => sum += (d * d) / this.weights[i]);
     return this.count > 0 ? Math.sqrt(sum / this.count) : 0;
   }
   /** ln L at the MAD scale, less the constant the two readings share. */
@@ -169,6 +207,24 @@ class Accumulator {
     }
     return -this.count * Math.log(scale) - 0.5 * this.logWeights - cost;
   }
+}
+
+/**
+ * The differences a change is detrended by: two and three away on each side (the adjacent ones
+ * share a value with it, and would pull it towards themselves).
+ */
+const NEIGHBOURS = [-3, -2, 2, 3];
+
+/** The median of the first `m` (≤ 4) values, sorted in place; 0 when there are none. */
+function middle(values: Float64Array, m: number): number {
+  for (let i = 1; i < m; i++) {
+    const v = values[i];
+    let j = i - 1;
+    for (; j >= 0 && values[j] > v; j--) values[j + 1] = values[j];
+    values[j + 1] = v;
+  }
+  if (m === 0) return 0;
+  return m % 2 === 1 ? values[(m - 1) / 2] : (values[m / 2 - 1] + values[m / 2]) / 2;
 }
 
 /** σ of a normal distribution over its median absolute deviation. */

@@ -48,6 +48,11 @@ export const PREPARE = {
 /** The period against the epoch, its phase, and the running-mean signature. */
 export const LOCATE = {
   /**
+   * A profile at the epoch repeats through the run: folded on each half of the epochs, the two
+   * profiles correlate by 0.3 or more (a learning-rate step leaves a ramp in one epoch only).
+   */
+  epochShapeAgreement: 0.3,
+  /**
    * Values undone as running means of the epoch (`running_mean_likelihood.ts`) are running means
    * when that reading is the more likely of the two, by e^0.05 per difference (per-step losses
    * with the epoch given score −0.5 to −1.2 per difference on synthetic runs, running means
@@ -62,6 +67,12 @@ export const LOCATE = {
    * Jacobian alone would decide.
    */
   runningMeanMinScatter: 1e-3,
+  /**
+   * … and at most 5 % of the consecutive values are equal: values rounded as coarsely as their
+   * noise (4 decimals near 10⁻³) have differences of whole rounding steps, many of them 0, which
+   * the per-step reading cannot fit and the undoing (which multiplies them) smooths over.
+   */
+  runningMeanMaxTies: 0.05,
   /**
    * Differences beyond 3 scales count in proportion to their size, not its square (a Huber
    * density): a spike or a partial batch then cannot set either reading's scale.
