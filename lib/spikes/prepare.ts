@@ -91,14 +91,16 @@ export function prepare(
   return { loss, options, axis, n, rows, residuals, epoch, undone, inferredRunningMean };
 }
 
-/** The running-mean reading of the values at the epoch, its two passes announced first. */
+/** The running-mean reading of the values at the epoch, its passes announced first. */
 function undo(
   loss: Float64Array,
   options: SpikeOptions,
   axis: StepAxis,
   epoch: PreparedEpoch,
 ): RunningMeanLikelihood {
-  options.checkpoint?.(WORK_UNITS.shapePoint * 2 * loss.length);
+  options.checkpoint?.(
+    WORK_UNITS.shapePoint * 8 * Math.min(loss.length, LOCATE.runningMeanMaxPoints),
+  );
   return runningMeanLikelihood(loss, axis.stepOf, epoch.layout.stepsPerEpoch);
 }
 

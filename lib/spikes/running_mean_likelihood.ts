@@ -18,14 +18,15 @@
  * and loses too. Whether step s is the batch s (steps from 0) or the batch s − 1 (from 1) is not
  * known: both are tried, and the better counted.
  *
- * Cost: O(n), two passes.
+ * Cost: O(min(n, `LOCATE.runningMeanMaxPoints`)), a few passes.
  *
  * @example
  * ```ts
  * import { runningMeanLikelihood } from "./running_mean_likelihood.ts";
  * // 12 epochs of 6 batches (a loss near 1, ±30 % batch to batch), logged as the running mean
  * // since the epoch began (torchvision's global_avg), and the same batches logged one by one
- * const batches = Array.from({ length: 72 }, (_, i) => 1 + 0.3 * Math.sin(i * 2.3 + i * i * 0.7));
+ * const noise = (i: number) => (Math.abs(Math.sin(i * 12.9898) * 43758.5453) % 1) - 0.5;
+ * const batches = Array.from({ length: 72 }, (_, i) => 1 + 0.6 * noise(i));
  * const means = batches.map((_, i) => {
  *   const seen = batches.slice(i - (i % 6), i + 1);
  *   return seen.reduce((a, b) => a + b, 0) / seen.length;
@@ -58,10 +59,13 @@ export interface RunningMeanLikelihood {
 }
 
 export function runningMeanLikelihood(
-  loss: Float64Array,
-  stepOf: (i: number) => number,
+  series: Float64Array,
+  stepOfPoint: (i: number) => number,
   stepsPerEpoch: number,
 ): RunningMeanLikelihood {
+  // The way values are logged holds through the run: its last points tell it (bounded cost).
+  const skip = Math.max(0, series.length - LOCATE.runningMeanMaxPoints);
+  const loss = series.subarray(skip), stepOf = (i: number) => stepOfPoint(i + skip);
   const best = [0, 1].map((origin) => readings(loss, stepOf, stepsPerEpoch, origin))
     .reduce((a, b) => (b.logRatio > a.logRatio ? b : a));
   const holds = best.ties <= LOCATE.runningMeanMaxTies * best.differences &&
@@ -100,7 +104,7 @@ function readings(
   stepsPerEpoch: number,
   origin: number,
 ): Omit<RunningMeanLikelihood, "holds"> {
-  const step = new Accumulator(), mean = new Accumulator();
+  const step = new Accumulator(loss.length), mean = new Accumulator(loss.length);
   let jacobian = 0, epochs = 0;
   let prev = -1, prevEpoch = NaN, prevJ = 0, prevBlock = 0, prevX = NaN, rank = 0;
   for (let i = 0; i < loss.length; i++) {
@@ -119,7 +123,11 @@ function readings(
       step.add((y - loss[prev]) / level, 1, rank);
       mean.add((x - prevX) / level, 1 / block + 1 / prevBlock, rank);
     }
-    [prev, prevEpoch, prevJ, prevBlock, prevX] = [i, epoch, j, block, x];
+    prev = i;
+    prevEpoch = epoch;
+    prevJ = j;
+    prevBlock = block;
+    prevX = x;
   }
   const differences = step.count;
   const logRatio = differences >= 2 ? mean.logLikelihood() - step.logLikelihood() + jacobian : 0;
@@ -140,17 +148,22 @@ class Accumulator {
   count = 0;
   logWeights = 0;
   ties = 0;
-  readonly changes: number[] = [];
-  readonly weights: number[] = [];
-  readonly ranks: number[] = [];
   size = 0;
+  readonly changes: Float64Array;
+  readonly weights: Float64Array;
+  readonly ranks: Int32Array;
+  constructor(capacity: number) {
+    this.changes = new Float64Array(capacity);
+    this.weights = new Float64Array(capacity);
+    this.ranks = new Int32Array(capacity);
+  }
   add(d: number, w: number, rank: number): void {
-    this.count++;
+    const k = this.count++;
     if (d === 0) this.ties++;
-    this.changes.push(d);
-    this.weights.push(w);
-    this.ranks.push(rank);
-    this.size = Math.max(this.size, rank + 1);
+    this.changes[k] = d;
+    this.weights[k] = w;
+    this.ranks[k] = rank;
+    if (rank >= this.size) this.size = rank + 1;
     this.logWeights += Math.log(w);
   }
   /**
@@ -159,39 +172,45 @@ class Accumulator {
    * per-step reading), over the root of its weight.
    */
   private standardised(): Float64Array {
-    const d = this.changes, n = d.length, around = new Float64Array(4);
-    return Float64Array.from(d, (change, i) => {
+    const d = this.changes, n = this.count, around = new Float64Array(4);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
       let m = 0;
-      for (const j of NEIGHBOURS) if (i + j >= 0 && i + j < n) around[m++] = d[i + j];
-      return (change - middle(around, m)) / Math.sqrt(this.weights[i]);
-    });
+      for (let k = 0; k < 4; k++) {
+        const j = i + NEIGHBOURS[k];
+        if (j >= 0 && j < n) around[m++] = d[j];
+      }
+      out[i] = (d[i] - middle(around, m)) / Math.sqrt(this.weights[i]);
+    }
+    return out;
   }
 
   /**
    * Each standardised difference less the part of its rank's mean that stands out of that mean's
    * standard error (m·max(0, 1 − se²/m²)): a rank with no systematic change keeps its scatter.
    */
-  private centred(): number[] {
-    const size = this.size, standardised = this.standardised();
+  private centred(): Float64Array {
+    const size = this.size, r = this.standardised(), ranks = this.ranks, n = this.count;
     const sums = new Float64Array(size), squares = new Float64Array(size);
-    const counts = new Float64Array(size);
-    standardised.forEach((r, i) => {
-      sums[this.ranks[i]] += r;
-      squares[this.ranks[i]] += r * r;
-      counts[this.ranks[i]]++;
-    });
-    const shift = Float64Array.from(sums, (sum, k) => {
-      const n = counts[k], m = n > 0 ? sum / n : 0;
-      const se2 = n > 1 ? (squares[k] / n - m * m) / (n - 1) : Infinity;
-      return m === 0 ? 0 : m * Math.max(0, 1 - se2 / (m * m));
-    });
-    return Array.from(standardised, (r, i) => r - shift[this.ranks[i]]);
+    const counts = new Float64Array(size), shift = new Float64Array(size);
+    for (let i = 0; i < n; i++) {
+      sums[ranks[i]] += r[i];
+      squares[ranks[i]] += r[i] * r[i];
+      counts[ranks[i]]++;
+    }
+    for (let k = 0; k < size; k++) {
+      const c = counts[k], m = c > 0 ? sums[k] / c : 0;
+      const se2 = c > 1 ? (squares[k] / c - m * m) / (c - 1) : Infinity;
+      shift[k] = m === 0 ? 0 : m * Math.max(0, 1 - se2 / (m * m));
+    }
+    for (let i = 0; i < n; i++) r[i] -= shift[ranks[i]];
+    return r;
   }
 
   /** The root mean square of the weighted differences. */
   rms(): number {
     let sum = 0;
-    this.changes.forEach((d, i) => sum += (d * d) / this.weights[i]);
+    for (let i = 0; i < this.count; i++) sum += (this.changes[i] ** 2) / this.weights[i];
     return this.count > 0 ? Math.sqrt(sum / this.count) : 0;
   }
   /** ln L at the MAD scale, less the constant the two readings share. */
@@ -201,8 +220,8 @@ class Accumulator {
     for (let i = 0; i < all.length; i += stride) sample.push(Math.abs(all[i]));
     const scale = Math.max(MAD_TO_SIGMA * median(sample), 1e-300), c = LOCATE.runningMeanHuber;
     let cost = 0;
-    for (const r of all) {
-      const a = Math.abs(r) / scale;
+    for (let i = 0; i < all.length; i++) {
+      const a = Math.abs(all[i]) / scale;
       cost += a <= c ? 0.5 * a * a : c * a - 0.5 * c * c;
     }
     return -this.count * Math.log(scale) - 0.5 * this.logWeights - cost;

@@ -74,6 +74,11 @@ export const LOCATE = {
    */
   runningMeanMaxTies: 0.05,
   /**
+   * The undoing reads the last 2¹⁶ points at most: how values are logged does not change within
+   * a run, and 10⁶ points would cost a tenth of a second for nothing more.
+   */
+  runningMeanMaxPoints: 65_536,
+  /**
    * Differences beyond 3 scales count in proportion to their size, not its square (a Huber
    * density): a spike or a partial batch then cannot set either reading's scale.
    */
