@@ -52,12 +52,17 @@ export function findSpikePeriod(prepared: Prepared): Judgement {
   const { epoch, axis, options } = prepared;
   // Values the body declares as running means of the epoch (Keras's progress bar, torchvision's
   // global_avg, read from their own log files) restart with it: nothing to search.
-  if (epoch && options.runningMean === "epoch" && epoch.points >= 2) {
+  const runningMean = epoch && options.runningMean === "epoch" && epoch.points >= 2;
+  if (runningMean && !prepared.inferredRunningMean) return runningMeanAtEpoch(prepared, true)!;
+  const blind = blindSearch(prepared);
+  // Inferred (not declared) running means yield to a period the blind search found that is
+  // neither the epoch nor its harmonic: evaluation every 74 steps is not the epoch's restart.
+  const atEpoch = isEpoch(prepared, blind.found ? blind.found.period * axis.stride : null);
+  if (runningMean && (atEpoch || related(prepared, blind.found))) {
     return runningMeanAtEpoch(prepared, true)!;
   }
-  const blind = blindSearch(prepared);
   if (!epoch) return blind.found ? blind : regularDrops(prepared) ?? blind;
-  if (isEpoch(prepared, blind.found ? blind.found.period * axis.stride : null)) return blind;
+  if (atEpoch) return blind;
   return judgeEpoch(prepared, related(prepared, blind.found)) ??
     shapeAtEpoch(prepared, blind.found) ?? blind;
 }

@@ -136,6 +136,7 @@ export function readsRunningMean(prepared: Prepared, steps: number | null): bool
   const undone = prepared.undone;
   return undone !== null && undone.scatter >= LOCATE.runningMeanMinScatter &&
     undone.ties <= LOCATE.runningMeanMaxTies * undone.differences &&
+    undone.noiseShare >= LOCATE.runningMeanNoiseShare &&
     undone.epochs >= LOCATE.runningMeanEpochs &&
     undone.logRatio > LOCATE.runningMeanCauseLogRatio &&
     undone.logRatio >= LOCATE.runningMeanLogRatio * undone.differences;

@@ -50,6 +50,8 @@ export interface RunningMeanLikelihood {
   differences: number;
   /** Epochs with two logged points or more. */
   epochs: number;
+  /** The per-step reading's detrended scale over its raw one (`Accumulator.noiseShare`). */
+  noiseShare: number;
   /** Consecutive values that are equal (rounded flat). */
   ties: number;
   /** The per-step reading's scale: the RMS of the consecutive relative differences. */
@@ -68,7 +70,8 @@ export function runningMeanLikelihood(
   const loss = series.subarray(skip), stepOf = (i: number) => stepOfPoint(i + skip);
   const best = [0, 1].map((origin) => readings(loss, stepOf, stepsPerEpoch, origin))
     .reduce((a, b) => (b.logRatio > a.logRatio ? b : a));
-  const holds = best.ties <= LOCATE.runningMeanMaxTies * best.differences &&
+  const holds = best.noiseShare >= LOCATE.runningMeanNoiseShare &&
+    best.ties <= LOCATE.runningMeanMaxTies * best.differences &&
     best.scatter >= LOCATE.runningMeanMinScatter &&
     best.epochs >= LOCATE.runningMeanEpochs &&
     best.logRatio >= LOCATE.runningMeanLogRatio * best.differences &&
@@ -132,7 +135,8 @@ function readings(
   const differences = step.count;
   const logRatio = differences >= 2 ? mean.logLikelihood() - step.logLikelihood() + jacobian : 0;
   const scatter = step.rms();
-  return { logRatio, origin, differences, epochs, scatter, ties: step.ties };
+  const noiseShare = differences >= 2 ? step.noiseShare() : 0;
+  return { logRatio, origin, differences, epochs, scatter, ties: step.ties, noiseShare };
 }
 
 /**
@@ -205,6 +209,22 @@ class Accumulator {
     }
     for (let i = 0; i < n; i++) r[i] -= shift[ranks[i]];
     return r;
+  }
+
+  /**
+   * The MAD of the detrended differences over that of the differences themselves: about 1.2 for
+   * noise (the neighbours' median adds its own), far less for a smooth curve whose differences
+   * its neighbours predict — where neither reading is about noise.
+   */
+  noiseShare(): number {
+    const stride = Math.max(1, Math.floor(this.count / 10_000));
+    const raw: number[] = [], detrended: number[] = [], all = this.standardised();
+    for (let i = 0; i < this.count; i += stride) {
+      raw.push(Math.abs(this.changes[i] / Math.sqrt(this.weights[i])));
+      detrended.push(Math.abs(all[i]));
+    }
+    const scale = raw.length > 0 ? median(raw) : 0;
+    return scale > 0 ? median(detrended) / scale : 0;
   }
 
   /** The root mean square of the weighted differences. */

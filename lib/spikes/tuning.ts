@@ -74,6 +74,12 @@ export const LOCATE = {
    */
   runningMeanMaxTies: 0.05,
   /**
+   * … and the per-step reading's differences are noise: detrended by their neighbours, their MAD
+   * stays half of what it was or more (noise: about 1.2; a smooth oscillation's differences are
+   * predicted by their neighbours, and neither reading's noise model then says anything).
+   */
+  runningMeanNoiseShare: 0.5,
+  /**
    * The undoing reads the last 2¹⁶ points at most: how values are logged does not change within
    * a run, and 10⁶ points would cost a tenth of a second for nothing more.
    */
