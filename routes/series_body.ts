@@ -202,17 +202,39 @@ export function readOptionalSeries(
   return readBody(c, config, queryOptions, parseOptionalSeriesBody);
 }
 
+/** How a body's text becomes a series: {@linkcode parseSeriesBody} or its optional form. */
+type BodyParser = (
+  text: string,
+  type: string | null,
+  column: string | undefined,
+  maxValues: number,
+) => OptionalSeriesBody;
+
 async function readBody(
   c: Context,
   config: Config,
   queryOptions: readonly string[],
-  parse: (
-    text: string,
-    type: string | null,
-    column: string | undefined,
-    maxValues: number,
-  ) => OptionalSeriesBody,
+  parse: BodyParser,
 ): Promise<OptionalSeriesInput | Response> {
+  const contentType = mediaType(c);
+  if (contentType instanceof Response) return contentType;
+  const text = await c.req.text();
+  let parsed;
+  try {
+    parsed = parse(text, contentType || null, c.req.query("column"), config.maxSeriesPoints);
+  } catch (error) {
+    return parseProblem(error, config);
+  }
+  const query = queryValues(c, queryOptions);
+  if (parsed.format !== "json") {
+    const { options, extras } = withImplied(parsed, query);
+    return { loss: parsed.loss, steps: parsed.steps, options, pointerPrefix: "/query", extras };
+  }
+  return jsonInput(parsed, query);
+}
+
+/** The body's media type, lower case without parameters; a 415 for one no parser reads. */
+function mediaType(c: Context): string | Response {
   const contentType = (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
   const json = contentType === "application/json" || contentType.endsWith("+json");
   if (!json && !SUPPORTED.includes(contentType)) {
@@ -221,28 +243,31 @@ async function readBody(
       `expected application/json, text/csv or text/plain, found ${contentType}`,
     );
   }
-  const text = await c.req.text();
-  let parsed;
-  try {
-    parsed = parse(text, contentType || null, c.req.query("column"), config.maxSeriesPoints);
-  } catch (error) {
-    if (error instanceof SeriesTooLong) return limitProblem(seriesLimit(error, config));
-    if (error instanceof JsonLimitError) return limitProblem(jsonLimit(error, config));
-    // Text that is not JSON is a 400, as on every endpoint; JSON or CSV that holds no usable
-    // series is a 422.
-    if (error instanceof JsonSyntaxError) return problem(400, error.message);
-    if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) {
-      return problem(422, error.message);
-    }
-    throw error;
+  return contentType;
+}
+
+/** What the parser threw, as its answer: a limit's 413, a 400 or a 422; anything else is a bug. */
+function parseProblem(error: unknown, config: Config): Response {
+  if (error instanceof SeriesTooLong) return limitProblem(seriesLimit(error, config));
+  if (error instanceof JsonLimitError) return limitProblem(jsonLimit(error, config));
+  // Text that is not JSON is a 400, as on every endpoint; JSON or CSV that holds no usable
+  // series is a 422.
+  if (error instanceof JsonSyntaxError) return problem(400, error.message);
+  if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) {
+    return problem(422, error.message);
   }
-  const query = queryValues(c, queryOptions);
-  if (parsed.format !== "json") {
-    const { options, extras } = withImplied(parsed, query);
-    return { loss: parsed.loss, steps: parsed.steps, options, pointerPrefix: "/query", extras };
-  }
-  // A JSON body may take options from the query too (`curl -d @run.json '...?steps_per_epoch=157'`
-  // on a file that does not say it), but not the same option from both.
+  throw error;
+}
+
+/**
+ * A JSON body's options, with those it does not hold taken from the query
+ * (`curl -d @run.json '...?steps_per_epoch=157'` on a file that does not say it); one given in
+ * both places is a 422.
+ */
+function jsonInput(
+  parsed: OptionalSeriesBody,
+  query: Record<string, unknown>,
+): OptionalSeriesInput | Response {
   const fromQuery = new Set<string>();
   const options = { ...parsed.fields };
   for (const [name, value] of Object.entries(query)) {

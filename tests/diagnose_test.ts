@@ -313,3 +313,75 @@ Deno.test("the service's limits hold in /v1/diagnose: 413 naming the limit", asy
   }, small);
   assertEquals([nested.status, nested.body.limit], [413, "MAX_TRAJECTORY_POINTS"]);
 });
+
+Deno.test("each check says why it ran or what it lacks: the points, the loader and its reduction's source, the contrastive modes", async () => {
+  const trajectory = [0, 100, 200].map((step) => ({ step, q_norm: 1 + step / 10, k_norm: 1 }));
+  const cases: [unknown, string[]][] = [
+    [{ loss: ssd.loss, dataset_size: 5000, batch_size: 32 }, [
+      "1570 points",
+      "5000 samples, batch 32, reduction `per_item_then_batch_mean` inferred",
+      "no `contrastive` set-up",
+    ]],
+    [{ dataset_size: 5000, batch_size: 32 }, [
+      "no `loss` series",
+      "5000 samples, batch 32, reduction `mean` assumed",
+      "no `contrastive` set-up",
+    ]],
+    [{ dataset_size: 5000, batch_size: 32, reduction: "sum" }, [
+      "no `loss` series",
+      "5000 samples, batch 32, reduction `sum`",
+      "no `contrastive` set-up",
+    ]],
+    [{ loss: ssd.loss, dataset_size: 5000 }, [
+      "1570 points",
+      "needs `batch_size` too",
+      "no `contrastive` set-up",
+    ]],
+    [{ loss: ssd.loss.slice(0, 100), batch_size: 32 }, [
+      "100 points",
+      "needs `dataset_size` too",
+      "no `contrastive` set-up",
+    ]],
+    [{ loss: [1, 2, 3] }, [
+      "3 points",
+      "needs `dataset_size` and `batch_size`",
+      "no `contrastive` set-up",
+    ]],
+    [{
+      contrastive: {
+        temperature: 0.07,
+        batch_size: 256,
+        q_norm: 30,
+        k_norm: 30,
+        precision: "fp16",
+      },
+    }, [
+      "no `loss` series",
+      "needs `dataset_size` and `batch_size`",
+      "configuration",
+    ]],
+    [{
+      contrastive: {
+        temperature: 0.07,
+        batch_size: 256,
+        precision: "fp16",
+        normalized: false,
+        trajectory,
+      },
+    }, [
+      "no `loss` series",
+      "needs `dataset_size` and `batch_size`",
+      "configuration + trajectory",
+    ]],
+  ];
+  for (const [input, reasons] of cases) {
+    const { status, body } = await post("/v1/diagnose", input);
+    assertEquals(status, 200, JSON.stringify(body));
+    assertEquals(body.checks.map((c: Json) => c.name), ["spikes", "last_batch", "contrastive"]);
+    assertEquals(body.checks.map((c: Json) => c.reason), reasons, JSON.stringify(input));
+    assertEquals(body.checks.map((c: Json) => c.ran), reasons.map((r) => !/^(no|needs) /.test(r)));
+  }
+  const nothing = await post("/v1/diagnose", {});
+  assertEquals(nothing.status, 422);
+  assertStringIncludes(nothing.body.detail, "nothing to diagnose");
+});

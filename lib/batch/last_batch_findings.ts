@@ -89,76 +89,16 @@ function gradientText(a: LastBatchComputed): string {
 export function lastBatchFindings(input: LastBatchInput, a: LastBatchComputed): Finding[] {
   const findings: Finding[] = [];
   const n = a.per_rank?.samples ?? input.datasetSize;
-  const b = a.batch_size, r = a.last_batch_size;
-  const full = Math.floor(n / b);
-
-  if (a.reduction_exponent !== 1) {
-    const k = a.reduction_exponent;
-    findings.push({
-      id: "batch-size-dependent-loss",
-      severity: a.partial_last_batch ? severityOfFactor(a.loss_scale) : "info",
-      title: a.reduction === "per_item_then_batch_mean"
-        ? "The loss is normalised twice, so it scales as 1/batch size"
-        : `A ${
-          a.reduction === "sum" ? "summed loss" : "loss divided by a constant"
-        } grows with the batch size`,
-      evidence: `Reduction \`${a.reduction}\` gives a batch of b samples a loss ∝ b^(1−k) = ` +
-        `b^${formatNumber(1 - k)}. ` +
-        (a.partial_last_batch
-          ? `The last batch (${r} of ${b}) gets loss ${formatFactor(a.loss_scale)} and ` +
-            `${gradientText(a)} every epoch.`
-          : `Every batch is full here, so there is no per-epoch jump, but changing the batch ` +
-            `size from ${b} to b' rescales the loss and the effective learning rate by ` +
-            `(b'/${b})^${formatNumber(1 - k)}.`),
-      remedies: lossRemedies(a.reduction, b),
-    });
-  }
+  const cause = a.reduction_exponent !== 1 ? reductionFinding(a) : null;
+  if (cause) findings.push(cause);
 
   const perItem = perItemFinding(a);
-  const cause = findings.find((f) => f.id === "batch-size-dependent-loss");
   if (perItem && cause) {
     cause.evidence += " " + perItem.evidence;
     cause.remedies.push(...perItem.remedies);
   } else if (perItem) findings.push(perItem);
 
-  if (a.partial_last_batch) {
-    const divisors = nearestDivisors(n, b);
-    const remedies = [
-      `PyTorch: \`DataLoader(train_set, batch_size=${b}, shuffle=True, drop_last=True)\`: drops ` +
-      `${r} sample${r === 1 ? "" : "s"} per epoch${
-        input.worldSize && input.worldSize > 1 ? " per rank" : ""
-      }, ` +
-      `different ones each epoch when shuffling.`,
-      "Hugging Face: `TrainingArguments(..., dataloader_drop_last=True)`.",
-      `Keras / tf.data: \`dataset.batch(${b}, drop_remainder=True)\`.`,
-    ];
-    if (divisors.length > 0) {
-      remedies.push(
-        `Or pick a batch size that divides the ${n} samples${
-          a.world_size > 1 ? " per rank" : ""
-        }: ` +
-          divisors.map((d) => `\`batch_size=${d}\``).join(" or ") + ".",
-      );
-    }
-    if (a.reduction_exponent !== 1) {
-      remedies.unshift(
-        "Best, fix the reduction: the last batch is then harmless and no data is dropped. " +
-          lossRemedies(a.reduction, b)[0],
-      );
-    }
-    findings.push({
-      id: "partial-last-batch",
-      severity: a.loss_scale === 1 ? "info" : severityOfFactor(a.loss_scale),
-      title: `The last batch of each epoch has ${r} of ${b} samples`,
-      evidence: `${n} samples${a.world_size > 1 ? " per rank" : ""} = ${full} × ${b} + ${r}: ` +
-        `step ${a.steps_per_epoch} of each epoch sees ${formatPercent(r / b)} of a batch; ` +
-        (a.loss_scale === 1
-          ? `with a per-sample mean its loss is unbiased (×1) and only its ${gradientText(a)}.`
-          : `its loss is ${formatFactor(a.loss_scale)} a full batch's, ${gradientText(a)}.`) +
-        optimizerNote(a),
-      remedies,
-    });
-  }
+  if (a.partial_last_batch) findings.push(partialBatchFinding(input, a, n));
 
   const accumulation = accumulationFinding(a, input.itemsPerMicroBatch ?? []);
   if (accumulation) findings.push(accumulation);
@@ -169,6 +109,77 @@ export function lastBatchFindings(input: LastBatchInput, a: LastBatchComputed): 
   const batchNorm = batchNormFinding(a);
   if (batchNorm) findings.push(batchNorm);
   return findings;
+}
+
+/** `batch-size-dependent-loss`: a reduction (exponent k ≠ 1) that makes the loss scale with b. */
+function reductionFinding(a: LastBatchComputed): Finding {
+  const k = a.reduction_exponent;
+  const b = a.batch_size, r = a.last_batch_size;
+  return {
+    id: "batch-size-dependent-loss",
+    severity: a.partial_last_batch ? severityOfFactor(a.loss_scale) : "info",
+    title: a.reduction === "per_item_then_batch_mean"
+      ? "The loss is normalised twice, so it scales as 1/batch size"
+      : `A ${
+        a.reduction === "sum" ? "summed loss" : "loss divided by a constant"
+      } grows with the batch size`,
+    evidence: `Reduction \`${a.reduction}\` gives a batch of b samples a loss ∝ b^(1−k) = ` +
+      `b^${formatNumber(1 - k)}. ` +
+      (a.partial_last_batch
+        ? `The last batch (${r} of ${b}) gets loss ${formatFactor(a.loss_scale)} and ` +
+          `${gradientText(a)} every epoch.`
+        : `Every batch is full here, so there is no per-epoch jump, but changing the batch ` +
+          `size from ${b} to b' rescales the loss and the effective learning rate by ` +
+          `(b'/${b})^${formatNumber(1 - k)}.`),
+    remedies: lossRemedies(a.reduction, b),
+  };
+}
+
+/** `partial-last-batch`: the last batch of each epoch holds r of b samples (n of them per rank). */
+function partialBatchFinding(input: LastBatchInput, a: LastBatchComputed, n: number): Finding {
+  const b = a.batch_size, r = a.last_batch_size;
+  const full = Math.floor(n / b);
+  return {
+    id: "partial-last-batch",
+    severity: a.loss_scale === 1 ? "info" : severityOfFactor(a.loss_scale),
+    title: `The last batch of each epoch has ${r} of ${b} samples`,
+    evidence: `${n} samples${a.world_size > 1 ? " per rank" : ""} = ${full} × ${b} + ${r}: ` +
+      `step ${a.steps_per_epoch} of each epoch sees ${formatPercent(r / b)} of a batch; ` +
+      (a.loss_scale === 1
+        ? `with a per-sample mean its loss is unbiased (×1) and only its ${gradientText(a)}.`
+        : `its loss is ${formatFactor(a.loss_scale)} a full batch's, ${gradientText(a)}.`) +
+      optimizerNote(a),
+    remedies: partialBatchRemedies(input, a, n),
+  };
+}
+
+/** Drop the last batch (PyTorch, Hugging Face, Keras), or pick a batch size dividing n; the
+ * reduction's own fix first when the reduction is the cause. */
+function partialBatchRemedies(input: LastBatchInput, a: LastBatchComputed, n: number): string[] {
+  const b = a.batch_size, r = a.last_batch_size;
+  const divisors = nearestDivisors(n, b);
+  const remedies = [
+    `PyTorch: \`DataLoader(train_set, batch_size=${b}, shuffle=True, drop_last=True)\`: drops ` +
+    `${r} sample${r === 1 ? "" : "s"} per epoch${
+      input.worldSize && input.worldSize > 1 ? " per rank" : ""
+    }, ` +
+    `different ones each epoch when shuffling.`,
+    "Hugging Face: `TrainingArguments(..., dataloader_drop_last=True)`.",
+    `Keras / tf.data: \`dataset.batch(${b}, drop_remainder=True)\`.`,
+  ];
+  if (divisors.length > 0) {
+    remedies.push(
+      `Or pick a batch size that divides the ${n} samples${a.world_size > 1 ? " per rank" : ""}: ` +
+        divisors.map((d) => `\`batch_size=${d}\``).join(" or ") + ".",
+    );
+  }
+  if (a.reduction_exponent !== 1) {
+    remedies.unshift(
+      "Best, fix the reduction: the last batch is then harmless and no data is dropped. " +
+        lossRemedies(a.reduction, b)[0],
+    );
+  }
+  return remedies;
 }
 
 /**

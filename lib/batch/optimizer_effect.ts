@@ -95,6 +95,42 @@ export function optimizerEffect(options: {
   spikeFactor: number;
   threshold?: number;
 }): OptimizerEffect {
+  const settings = settingsOf(options);
+  const walk = followSpike(settings);
+  const { sgd, beta, beta1, beta2 } = settings;
+  const result: OptimizerEffect = {
+    type: options.optimizer.type,
+    spike_factor: settings.s,
+    spike_update_ratio: walk.first,
+    tail_steps: walk.tail,
+    rebound_update_ratio: walk.rebound,
+    damped_steps: walk.damped,
+    extra_displacement_normal_steps: walk.extra,
+  };
+  if (sgd) {
+    result.extra_displacement_gradient_steps = walk.extra * walk.normal;
+    result.momentum = beta;
+  } else Object.assign(result, { beta1, beta2 });
+  return result;
+}
+
+/** The checked settings: the spike factor, the threshold, and the betas with defaults filled in. */
+interface Settings {
+  s: number;
+  threshold: number;
+  sgd: boolean;
+  /** SGD's momentum (0 for Adam). */
+  beta: number;
+  /** Adam's β1 and β2 (0 for SGD). */
+  beta1: number;
+  beta2: number;
+}
+
+function settingsOf(options: {
+  optimizer: OptimizerConfig;
+  spikeFactor: number;
+  threshold?: number;
+}): Settings {
   const { optimizer, spikeFactor: s } = options;
   const threshold = options.threshold ?? 0.1;
   if (!(s >= 0 && Number.isFinite(s))) {
@@ -110,12 +146,20 @@ export function optimizerEffect(options: {
   const beta = sgd ? checkBeta(optimizer.momentum ?? 0, "momentum") : 0;
   const beta1 = sgd ? 0 : checkBeta(optimizer.beta1 ?? 0.9, "beta1");
   const beta2 = sgd ? 0 : checkBeta(optimizer.beta2 ?? 0.999, "beta2");
+  return { s, threshold, sgd, beta, beta1, beta2 };
+}
 
+/**
+ * The moment recursions iterated from the spike on, until the optimizer's memory is back to its
+ * steady state: the spike's update ratio, the last step still off, the damped steps, the rebound
+ * and the extra distance (in normal steps); `normal` is the steady-state update.
+ */
+function followSpike({ s, threshold, sgd, beta, beta1, beta2 }: Settings) {
   // Steady state, gradient 1 per coordinate: SGD buf = 1/(1−β), Adam m = v = 1.
   const normal = sgd ? 1 / (1 - beta) : 1;
   let buf = normal, m = 1, v = 1;
   const spikeUp = s >= 1;
-  let first = NaN, tail = 0, damped = 0, rebound = 1, extra = 0, lastOff = -1;
+  let first = NaN, damped = 0, rebound = 1, extra = 0, lastOff = -1;
   for (let t = 0; t < MAX_STEPS; t++) {
     const g = t === 0 ? s : 1;
     let ratio: number;
@@ -141,19 +185,5 @@ export function optimizerEffect(options: {
       break;
     }
   }
-  tail = lastOff < 0 ? 0 : lastOff;
-  const result: OptimizerEffect = {
-    type: optimizer.type,
-    spike_factor: s,
-    spike_update_ratio: first,
-    tail_steps: tail,
-    rebound_update_ratio: rebound,
-    damped_steps: damped,
-    extra_displacement_normal_steps: extra,
-  };
-  if (sgd) {
-    result.extra_displacement_gradient_steps = extra * normal;
-    result.momentum = beta;
-  } else Object.assign(result, { beta1, beta2 });
-  return result;
+  return { normal, first, tail: lastOff < 0 ? 0 : lastOff, damped, rebound, extra };
 }

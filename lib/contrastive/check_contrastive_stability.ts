@@ -7,10 +7,11 @@ import {
   resolveRequest,
 } from "./contrastive_request.ts";
 import { embeddingsLoss } from "./embeddings_loss.ts";
-import type { LearnableScale } from "./finding_context.ts";
+import type { FindingContext, LearnableScale } from "./finding_context.ts";
 import { checkMaskFill } from "./mask_fill.ts";
-import { nanOrigin, observedForecast } from "./nan_origin.ts";
+import { type NanOrigin, nanOrigin, observedForecast } from "./nan_origin.ts";
 import { checkNormalization } from "./normalization.ts";
+import type { Forecast } from "./overflow_forecast.ts";
 import { scaleFactor } from "./scaling.ts";
 import { stageLimits, stageSource } from "./stage_source.ts";
 import { positiveSets } from "./supervised_mask.ts";
@@ -112,12 +113,44 @@ function forecastLimits(
  */
 export function checkContrastiveStability(request: ContrastiveRequest): ContrastiveReport {
   const semantics = request.semantics ?? "torch";
-  const fp32 = (m?: number[][]) => m?.map((row) => row.map(Math.fround)); // torch.tensor(q)
-  const r = semantics === "torch"
-    ? { ...request, q: fp32(request.q), k: fp32(request.k) }
-    : request;
+  const r = semantics === "torch" ? asTorchTensors(request) : request;
   const req = resolveRequest(r);
   checkEmbeddingsInput(r, req);
+  const evidence = gatherEvidence(r, req);
+  const { trajectory, source, limits } = evidence;
+  const nan = nanOf(evidence);
+  const forecast = trajectory && nan ? observedForecast(trajectory, nan) : trajectory?.forecast ??
+    null;
+  const context = findingContext(r, req, evidence, nan, forecast);
+  const findings = bySeverity(contrastiveFindings(context));
+  return reportOf(context, { semantics, source, limits, forecast, findings });
+}
+
+/** q and k as the fp32 tensors `torch.tensor(q)` makes of them (float64 → fp32). */
+function asTorchTensors(request: ContrastiveRequest): ContrastiveRequest {
+  const fp32 = (m?: number[][]) => m?.map((row) => row.map(Math.fround));
+  return { ...request, q: fp32(request.q), k: fp32(request.k) };
+}
+
+/** What each way of asking tells, before any finding: the analyses the request allows. */
+interface Evidence {
+  embeddings: ReturnType<typeof embeddingsLoss> | null;
+  positives: ReturnType<typeof positiveSets> | null;
+  batchSize: number | null;
+  limits: ReturnType<typeof stageLimits>;
+  /** The largest |q·k| configured or measured in the embeddings, else null. */
+  maxDotKnown: number | null;
+  trajectory: ReturnType<typeof analyzeTrajectory> | null;
+  source: ReturnType<typeof stageSource>;
+  normalization: ReturnType<typeof checkNormalization> | null;
+  maskFill: ReturnType<typeof checkMaskFill> | null;
+}
+
+/**
+ * The embeddings, the label mask, the stage limits, the trajectory, the worst case followed
+ * through the stages, the normalisation and the mask fill, in that order.
+ */
+function gatherEvidence(r: ContrastiveRequest, req: ResolvedRequest): Evidence {
   const embeddings = req.hasEmbeddings
     ? embeddingsLoss(r.q!, r.k!, req.scaling, r.precision, { normalize: r.normalized === true })
     : null;
@@ -141,7 +174,23 @@ export function checkContrastiveStability(request: ContrastiveRequest): Contrast
       ? checkNormalization(r.min_norm, r.precision)
       : null);
   const maskFill = r.mask_fill === undefined ? null : checkMaskFill(r.mask_fill, r.precision);
-  const nan = trajectory?.first_nonfinite_loss_step == null
+  return {
+    embeddings,
+    positives,
+    batchSize,
+    limits,
+    maxDotKnown,
+    trajectory,
+    source,
+    normalization,
+    maskFill,
+  };
+}
+
+/** Where the trajectory's first non-finite loss came from: an overflow or a NaN of the forward. */
+function nanOf(e: Evidence): NanOrigin | null {
+  const { trajectory, source, normalization, positives, maskFill } = e;
+  return trajectory?.first_nonfinite_loss_step == null
     ? null
     : nanOrigin(trajectory.first_nonfinite_loss_step, {
       overflows: source.stages?.first_overflow != null,
@@ -149,27 +198,34 @@ export function checkContrastiveStability(request: ContrastiveRequest): Contrast
         (positives?.rows_without_positive.length ?? 0) > 0 || maskFill?.outcome === "overflows",
       describesStep: source.stages !== null && source.describesNanStep,
     });
-  const forecast = trajectory && nan ? observedForecast(trajectory, nan) : trajectory?.forecast ??
-    null;
-  const context = {
+}
+
+/** Everything the finding rules read. */
+function findingContext(
+  r: ContrastiveRequest,
+  req: ResolvedRequest,
+  e: Evidence,
+  nan: NanOrigin | null,
+  forecast: Forecast | null,
+): FindingContext {
+  const { embeddings, trajectory, source } = e;
+  return {
     scaling: req.scaling,
     precision: r.precision,
     softmax: req.softmax,
     loss: req.loss,
     normalized: r.normalized ?? embeddings?.normalized ?? null,
-    batchSize,
+    batchSize: e.batchSize,
     dim: r.dim ?? embeddings?.dim ?? null,
     stages: source.stages,
     trajectory: trajectory ? { ...trajectory, forecast } : null,
     embeddings,
     dropoutP: r.dropout_p ?? null,
-    learnable: learnableOf(req, limits.safeLogitLimit, source.maxDot ?? maxDotKnown),
-    normalization,
-    positives,
-    maskFill,
+    learnable: learnableOf(req, e.limits.safeLogitLimit, source.maxDot ?? e.maxDotKnown),
+    normalization: e.normalization,
+    positives: e.positives,
+    maskFill: e.maskFill,
     nan,
     optimizer: r.optimizer ?? null,
   };
-  const findings = bySeverity(contrastiveFindings(context));
-  return reportOf(context, { semantics, source, limits, forecast, findings });
 }

@@ -126,29 +126,11 @@ export function forecastOverflow(
   const models = fitGrowth(t, y, limit);
   const crossing = models.filter((m) => m.crossing !== null);
   if (crossing.length === 0) return null;
-  const at = (m: GrowthModel) => Math.ceil((m.crossing as number) * (1 - 1e-12) - 1e-9);
-  const earliest = crossing.reduce((a, b) => (at(b) < at(a) ? b : a));
-  const latest = Math.max(...crossing.map(at));
-  const overall = models[0];
-  const recent = models.find((m) => m.model === "log-linear-recent");
-  const accelerating = recent !== undefined && recent.rate > 0 &&
-    recent.rate > 1.25 * Math.max(overall.rate, 0);
-  const step = Math.max(at(earliest), lastStep + 1);
+  const earliest = crossing.reduce((a, b) => (crossingStep(b) < crossingStep(a) ? b : a));
+  const latest = Math.max(...crossing.map(crossingStep));
+  const pace = paceOf(models);
+  const step = Math.max(crossingStep(earliest), lastStep + 1);
   const ahead = step - lastStep;
-  const agree = (latest - lastStep) <= 1.25 * ahead;
-  const confidence: Forecast["confidence"] = accelerating || overall.r2 < 0.5 || ahead > 3 * span
-    ? "low"
-    : agree && overall.r2 >= 0.9 && ahead <= span
-    ? "high"
-    : "medium";
-  const fit = `${earliest.model} fit (R² ${earliest.r2.toFixed(3)}), rising in rank order at ` +
-    `p = ${growth.p_value.toPrecision(2)} over ${growth.points} points`;
-  const note = accelerating
-    ? `growth is accelerating (recent rate ×${Math.exp(recent!.rate).toFixed(3)}/step against ` +
-      `×${
-        Math.exp(overall.rate).toFixed(3)
-      }/step overall): the overflow is likely sooner than step ${step}; ${fit}`
-    : `growth of ×${Math.exp(earliest.rate).toFixed(3)} per step; ${fit}`;
   return {
     quantity,
     limit,
@@ -159,8 +141,8 @@ export function forecastOverflow(
     range: [step, Math.max(step, latest)],
     growth_per_step: Math.exp(earliest.rate),
     model: earliest.model,
-    accelerating,
-    confidence,
+    accelerating: pace.accelerating,
+    confidence: confidenceOf(pace, span, ahead, latest - lastStep),
     models,
     evidence: {
       points: growth.points,
@@ -168,6 +150,60 @@ export function forecastOverflow(
       correlation: growth.correlation,
       p_value: growth.p_value,
     },
-    note,
+    note: forecastNote(pace, earliest, growth, step),
   };
+}
+
+/** The first whole step at or past a model's crossing (a crossing a rounding error past an
+ * integer counts as that integer). */
+function crossingStep(m: GrowthModel): number {
+  return Math.ceil((m.crossing as number) * (1 - 1e-12) - 1e-9);
+}
+
+/** The overall log-linear fit, the recent one, and whether the recent rate is over 1.25× it. */
+interface Pace {
+  overall: GrowthModel;
+  recent: GrowthModel | undefined;
+  accelerating: boolean;
+}
+
+function paceOf(models: GrowthModel[]): Pace {
+  const overall = models[0];
+  const recent = models.find((m) => m.model === "log-linear-recent");
+  const accelerating = recent !== undefined && recent.rate > 0 &&
+    recent.rate > 1.25 * Math.max(overall.rate, 0);
+  return { overall, recent, accelerating };
+}
+
+/** `low` for accelerating growth, a poor fit or a long extrapolation; `high` when the models
+ * agree within 25 %, the fit is good and the extrapolation no longer than the span. */
+function confidenceOf(
+  pace: Pace,
+  span: number,
+  ahead: number,
+  latestAhead: number,
+): Forecast["confidence"] {
+  const agree = latestAhead <= 1.25 * ahead;
+  return pace.accelerating || pace.overall.r2 < 0.5 || ahead > 3 * span
+    ? "low"
+    : agree && pace.overall.r2 >= 0.9 && ahead <= span
+    ? "high"
+    : "medium";
+}
+
+/** One sentence on the growth (accelerating or not) and the fit behind the step. */
+function forecastNote(
+  pace: Pace,
+  earliest: GrowthModel,
+  growth: SeriesGrowth,
+  step: number,
+): string {
+  const fit = `${earliest.model} fit (R² ${earliest.r2.toFixed(3)}), rising in rank order at ` +
+    `p = ${growth.p_value.toPrecision(2)} over ${growth.points} points`;
+  return pace.accelerating
+    ? `growth is accelerating (recent rate ×${Math.exp(pace.recent!.rate).toFixed(3)}/step ` +
+      `against ×${
+        Math.exp(pace.overall.rate).toFixed(3)
+      }/step overall): the overflow is likely sooner than step ${step}; ${fit}`
+    : `growth of ×${Math.exp(earliest.rate).toFixed(3)} per step; ${fit}`;
 }

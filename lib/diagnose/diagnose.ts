@@ -64,43 +64,9 @@ export function diagnose(input: DiagnoseInput): DiagnoseReport {
     );
   }
 
-  const spikes: SpikeReport | null = loss
-    ? analyzeSpikes(loss, {
-      ...input.spikeExtras,
-      steps: input.steps ?? undefined,
-      logEvery: input.logEvery,
-      stepsPerEpoch: input.stepsPerEpoch,
-      datasetSize: input.datasetSize,
-      batchSize: input.batchSize,
-      dropLast: input.dropLast,
-      checkpoint: input.checkpoint,
-    })
-    : null;
-
-  let reduction: Reduction = "mean", source: ReductionSource = "assumed";
-  if (input.reduction) {
-    [reduction, source] = [input.reduction, "given"];
-  } else if (spikes?.last_batch?.inferred_reduction) {
-    [reduction, source] = [spikes.last_batch.inferred_reduction as Reduction, "inferred"];
-  }
-  const batch = hasLoader
-    ? {
-      ...lastBatch({
-        datasetSize: input.datasetSize!,
-        batchSize: input.batchSize!,
-        dropLast: input.dropLast,
-        reduction,
-        worldSize: input.worldSize,
-        samplerDropLast: input.samplerDropLast,
-        gradAccumSteps: input.gradAccumSteps,
-        itemsPerMicroBatch: input.itemsPerMicroBatch,
-        optimizer: input.optimizer,
-        gradNoiseScale: input.gradNoiseScale,
-      }),
-      reduction_source: source,
-    }
-    : null;
-
+  const spikes = loss ? spikesCheck(loss, input) : null;
+  const [reduction, source] = reductionOf(input, spikes);
+  const batch = hasLoader ? lastBatchCheck(input, reduction, source) : null;
   const contrastive = contrastiveRequest ? checkContrastiveStability(contrastiveRequest) : null;
 
   const sourced: SourcedFinding[] = [
@@ -114,23 +80,8 @@ export function diagnose(input: DiagnoseInput): DiagnoseReport {
   if (merged && notes.length > 0) merged.evidence += ` ${notes.join(" ")}`;
 
   const checks: CheckStatus[] = [
-    spikes
-      ? { name: "spikes", ran: true, reason: `${spikes.n} points` }
-      : { name: "spikes", ran: false, reason: "no `loss` series" },
-    batch
-      ? {
-        name: "last_batch",
-        ran: true,
-        reason: `${input.datasetSize} samples, batch ${input.batchSize}, reduction ` +
-          `\`${reduction}\`${source === "given" ? "" : ` ${source}`}`,
-      }
-      : {
-        name: "last_batch",
-        ran: false,
-        reason: input.datasetSize === undefined && input.batchSize === undefined
-          ? "needs `dataset_size` and `batch_size`"
-          : `needs \`${input.datasetSize === undefined ? "dataset_size" : "batch_size"}\` too`,
-      },
+    spikesStatus(spikes),
+    lastBatchStatus(input, batch !== null, reduction, source),
     contrastive
       ? { name: "contrastive", ran: true, reason: contrastive.modes.join(" + ") }
       : { name: "contrastive", ran: false, reason: "no `contrastive` set-up" },
@@ -143,6 +94,81 @@ export function diagnose(input: DiagnoseInput): DiagnoseReport {
     notes,
     // Notes already told in the merged finding are not repeated under it.
     summary: diagnoseSummary(checks, findings, merged ? [] : notes),
+  };
+}
+
+/** The curve's analysis, with the loader's numbers it can use to place the epochs. */
+function spikesCheck(loss: NonNullable<DiagnoseInput["loss"]>, input: DiagnoseInput): SpikeReport {
+  return analyzeSpikes(loss, {
+    ...input.spikeExtras,
+    steps: input.steps ?? undefined,
+    logEvery: input.logEvery,
+    stepsPerEpoch: input.stepsPerEpoch,
+    datasetSize: input.datasetSize,
+    batchSize: input.batchSize,
+    dropLast: input.dropLast,
+    checkpoint: input.checkpoint,
+  });
+}
+
+/** The reduction given, else the one the curve's last-batch ratio points to, else `mean`. */
+function reductionOf(
+  input: DiagnoseInput,
+  spikes: SpikeReport | null,
+): [Reduction, ReductionSource] {
+  if (input.reduction) return [input.reduction, "given"];
+  if (spikes?.last_batch?.inferred_reduction) {
+    return [spikes.last_batch.inferred_reduction as Reduction, "inferred"];
+  }
+  return ["mean", "assumed"];
+}
+
+/** The configuration's prediction, with where its reduction came from. */
+function lastBatchCheck(input: DiagnoseInput, reduction: Reduction, source: ReductionSource) {
+  return {
+    ...lastBatch({
+      datasetSize: input.datasetSize!,
+      batchSize: input.batchSize!,
+      dropLast: input.dropLast,
+      reduction,
+      worldSize: input.worldSize,
+      samplerDropLast: input.samplerDropLast,
+      gradAccumSteps: input.gradAccumSteps,
+      itemsPerMicroBatch: input.itemsPerMicroBatch,
+      optimizer: input.optimizer,
+      gradNoiseScale: input.gradNoiseScale,
+    }),
+    reduction_source: source,
+  };
+}
+
+function spikesStatus(spikes: SpikeReport | null): CheckStatus {
+  return spikes
+    ? { name: "spikes", ran: true, reason: `${spikes.n} points` }
+    : { name: "spikes", ran: false, reason: "no `loss` series" };
+}
+
+/** What the last-batch check read (the reduction's source unless given), or what it lacks. */
+function lastBatchStatus(
+  input: DiagnoseInput,
+  ran: boolean,
+  reduction: Reduction,
+  source: ReductionSource,
+): CheckStatus {
+  if (ran) {
+    return {
+      name: "last_batch",
+      ran: true,
+      reason: `${input.datasetSize} samples, batch ${input.batchSize}, reduction ` +
+        `\`${reduction}\`${source === "given" ? "" : ` ${source}`}`,
+    };
+  }
+  return {
+    name: "last_batch",
+    ran: false,
+    reason: input.datasetSize === undefined && input.batchSize === undefined
+      ? "needs `dataset_size` and `batch_size`"
+      : `needs \`${input.datasetSize === undefined ? "dataset_size" : "batch_size"}\` too`,
   };
 }
 

@@ -47,63 +47,87 @@ export function lastBatchAgreement(
   lastBatch: LastBatchAnswer,
   source: ReductionSource,
 ): string[] {
-  const notes: string[] = [];
   const configuredSteps = lastBatch.per_rank?.steps_per_epoch ?? lastBatch.steps_per_epoch;
   const curveSteps = spikes.epoch_alignment?.steps_per_epoch;
   if (curveSteps !== undefined && curveSteps !== configuredSteps) {
-    notes.push(
+    return [
       `steps_per_epoch = ${curveSteps} was used for the loss curve, but dataset_size and ` +
-        `batch_size give ${configuredSteps} steps per epoch${
-          lastBatch.world_size > 1 ? " per rank" : ""
-        }: check which one the run had.`,
-    );
-    return notes;
+      `batch_size give ${configuredSteps} steps per epoch${
+        lastBatch.world_size > 1 ? " per rank" : ""
+      }: check which one the run had.`,
+    ];
   }
   const measured = spikes.last_batch;
-  if (!measured || !(measured.measured_ratio > 0)) return notes;
+  if (!measured || !(measured.measured_ratio > 0)) return [];
+  const words = wordsOf(measured, lastBatch);
+  // Noise around 1 neither confirms nor contradicts a reduction: say so, and nothing more.
+  if (!measured.significant) return [noiseNote(words, measured.p_value, source)];
+  if (source === "inferred") {
+    return [
+      `No reduction was given: the measured ${words.measured} points to ${words.reduction}, ` +
+      `which predicts ${words.predicted} for ${words.batch}; the configuration's prediction uses it.`,
+    ];
+  }
+  return [comparisonNote(words, measured, lastBatch, source)];
+}
+
+type MeasuredLastBatch = NonNullable<SpikeReport["last_batch"]>;
+
+/** The phrases every note about the measured ratio uses. */
+interface RatioWords {
+  /** The measured ratio m and its range over the epochs, e.g. "4.03× (3.46–4.7 over 10 epochs)". */
+  measured: string;
+  /** The predicted factor p, e.g. "4×". */
+  predicted: string;
+  /** The reduction, in backquotes. */
+  reduction: string;
+  /** "a last batch of r of B". */
+  batch: string;
+  /** |ln(m ÷ p)| within {@linkcode AGREEMENT}. */
+  agrees: boolean;
+}
+
+function wordsOf(measured: MeasuredLastBatch, lastBatch: LastBatchAnswer): RatioWords {
   const m = measured.measured_ratio, p = lastBatch.loss_scale;
   const range = measured.min_ratio !== null && measured.max_ratio !== null
     ? ` (${fmt(measured.min_ratio)}–${fmt(measured.max_ratio)} over ${measured.epochs} epochs)`
     : "";
-  const agrees = Math.abs(Math.log(m / p)) <= AGREEMENT;
-  const reduction = `\`${lastBatch.reduction}\``;
-  const batch = `a last batch of ${lastBatch.last_batch_size} of ${lastBatch.batch_size}`;
-  if (!measured.significant) {
-    // Noise around 1 neither confirms nor contradicts a reduction: say so, and nothing more.
-    notes.push(
-      `The measured ${fmt(m)}×${range} is not significantly away from 1 (t test on the ` +
-        `per-epoch log ratios, p = ${fmt(measured.p_value)}): it is the noise of single steps, ` +
-        `not a reduction's factor, so none is inferred from it; ${reduction}${
-          source === "assumed" ? " is assumed" : " is as given"
-        } (it predicts ${fmt(p)}× for ${batch}).`,
-    );
-    return notes;
-  }
-  if (source === "inferred") {
-    notes.push(
-      `No reduction was given: the measured ${fmt(m)}×${range} points to ${reduction}, which ` +
-        `predicts ${fmt(p)}× for ${batch}; the configuration's prediction uses it.`,
-    );
-  } else if (agrees) {
-    notes.push(
-      `The measured ${fmt(m)}×${range} agrees with the ${fmt(p)}× that the reduction ` +
-        `${reduction}${source === "assumed" ? " (assumed: none was given)" : ""} predicts for ` +
-        `${batch}.`,
-    );
-  } else {
-    const instead =
-      measured.inferred_reduction && measured.inferred_reduction !== lastBatch.reduction
-        ? `the measured ratio points to \`${measured.inferred_reduction}\` instead: check how the ` +
-          "loss is reduced."
-        : "no reduction explains it: look for what else is special about the end of an epoch " +
-          "(data sorted by length or class, a sampler that pads).";
-    notes.push(
-      `The measured ${fmt(m)}×${range} disagrees with the ${fmt(p)}× that the reduction ` +
-        `${reduction}${source === "assumed" ? " (assumed: none was given)" : ""} predicts for ` +
-        `${batch}: ${instead}`,
-    );
-  }
-  return notes;
+  return {
+    measured: `${fmt(m)}×${range}`,
+    predicted: `${fmt(p)}×`,
+    reduction: `\`${lastBatch.reduction}\``,
+    batch: `a last batch of ${lastBatch.last_batch_size} of ${lastBatch.batch_size}`,
+    agrees: Math.abs(Math.log(m / p)) <= AGREEMENT,
+  };
+}
+
+/** A ratio not significantly away from 1: the noise of single steps, compared with nothing. */
+function noiseNote(words: RatioWords, pValue: number, source: ReductionSource): string {
+  return `The measured ${words.measured} is not significantly away from 1 (t test on the ` +
+    `per-epoch log ratios, p = ${fmt(pValue)}): it is the noise of single steps, ` +
+    `not a reduction's factor, so none is inferred from it; ${words.reduction}${
+      source === "assumed" ? " is assumed" : " is as given"
+    } (it predicts ${words.predicted} for ${words.batch}).`;
+}
+
+/** A given or assumed reduction held against the measured ratio: agrees, or what else to look at. */
+function comparisonNote(
+  words: RatioWords,
+  measured: MeasuredLastBatch,
+  lastBatch: LastBatchAnswer,
+  source: ReductionSource,
+): string {
+  const said = `The measured ${words.measured} ${words.agrees ? "agrees" : "disagrees"} with the ` +
+    `${words.predicted} that the reduction ` +
+    `${words.reduction}${source === "assumed" ? " (assumed: none was given)" : ""} predicts for ` +
+    `${words.batch}`;
+  if (words.agrees) return `${said}.`;
+  const instead = measured.inferred_reduction && measured.inferred_reduction !== lastBatch.reduction
+    ? `the measured ratio points to \`${measured.inferred_reduction}\` instead: check how the ` +
+      "loss is reduced."
+    : "no reduction explains it: look for what else is special about the end of an epoch " +
+      "(data sorted by length or class, a sampler that pads).";
+  return `${said}: ${instead}`;
 }
 
 function fmt(x: number): string {

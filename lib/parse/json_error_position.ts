@@ -19,96 +19,130 @@
  * ```
  */
 export function jsonErrorPosition(text: string): number {
+  const scanner = new Scanner(text);
   const stack: string[] = [];
-  let i = 0;
-  const n = text.length;
-  const space = () => {
-    while (i < n && (text[i] === " " || text[i] === "\n" || text[i] === "\r" || text[i] === "\t")) {
-      i++;
-    }
-  };
   // States: expecting a value, or what may follow one in the current container.
-  let expectValue = true;
+  let state: State = "value";
   for (;;) {
-    space();
-    if (expectValue) {
-      if (i >= n) return i;
-      const c = text[i];
-      if (c === "{" || c === "[") {
-        stack.push(c);
-        i++;
-        space();
-        if (text[i] === (c === "{" ? "}" : "]")) {
-          stack.pop();
-          i++;
-          expectValue = false;
-          continue;
-        }
-        if (c === "{") {
-          if (!scanString()) return i;
-          space();
-          if (text[i] !== ":") return i;
-          i++;
-        }
-        continue;
-      }
-      if (c === '"') {
-        if (!scanString()) return i;
-      } else if (!scanLiteral()) return i;
-      expectValue = false;
-      continue;
+    scanner.space();
+    const next: State | number = state === "value"
+      ? readValue(scanner, stack)
+      : readAfterValue(scanner, stack);
+    if (typeof next === "number") return next;
+    state = next;
+  }
+}
+
+/** What the scanner expects next: a value, or what may follow one in the current container. */
+type State = "value" | "after";
+
+/** A value: a container opens (see {@linkcode openContainer}), or a string or literal is read. */
+function readValue(s: Scanner, stack: string[]): State | number {
+  if (s.i >= s.n) return s.i;
+  const c = s.text[s.i];
+  if (c === "{" || c === "[") return openContainer(s, stack, c);
+  if (c === '"' ? !s.string() : !s.literal()) return s.i;
+  return "after";
+}
+
+/** `{` or `[`: empty and closed at once, or open and waiting for its first value (or key). */
+function openContainer(s: Scanner, stack: string[], c: "{" | "["): State | number {
+  stack.push(c);
+  s.i++;
+  s.space();
+  if (s.text[s.i] === (c === "{" ? "}" : "]")) {
+    stack.pop();
+    s.i++;
+    return "after";
+  }
+  if (c === "{" && !s.key()) return s.i;
+  return "value";
+}
+
+/** After a value: the end (-1, or what follows it), a comma (and the next key), or a close. */
+function readAfterValue(s: Scanner, stack: string[]): State | number {
+  if (stack.length === 0) return s.i >= s.n ? -1 : s.i;
+  const top = stack[stack.length - 1];
+  if (s.text[s.i] === ",") {
+    s.i++;
+    if (top === "{") {
+      s.space();
+      if (!s.key()) return s.i;
     }
-    if (stack.length === 0) return i >= n ? -1 : i;
-    const top = stack[stack.length - 1];
-    if (text[i] === ",") {
-      i++;
-      expectValue = true;
-      if (top === "{") {
-        space();
-        if (!scanString()) return i;
-        space();
-        if (text[i] !== ":") return i;
-        i++;
-      }
-    } else if (text[i] === (top === "{" ? "}" : "]")) {
-      stack.pop();
-      i++;
-    } else return i;
+    return "value";
+  }
+  if (s.text[s.i] === (top === "{" ? "}" : "]")) {
+    stack.pop();
+    s.i++;
+    return "after";
+  }
+  return s.i;
+}
+
+/** The text and the index of the next character; each read stops at the first it refuses. */
+class Scanner {
+  i = 0;
+  readonly n: number;
+  constructor(readonly text: string) {
+    this.n = text.length;
   }
 
-  function scanString(): boolean {
-    if (text[i] !== '"') return false;
-    i++;
-    while (i < n && text[i] !== '"') {
-      if (text.charCodeAt(i) < 0x20) return false;
-      if (text[i] === "\\") {
-        i++;
-        if (text[i] === "u") {
-          // Anchored, a fixed count of one class, on a 4-character slice: constant time.
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) return false;
-          i += 4;
-        } else if (!'"\\/bfnrt'.includes(text[i] ?? "x")) return false;
-      }
-      i++;
+  space(): void {
+    const { text, n } = this;
+    while (
+      this.i < n &&
+      (text[this.i] === " " || text[this.i] === "\n" || text[this.i] === "\r" ||
+        text[this.i] === "\t")
+    ) {
+      this.i++;
     }
-    if (i >= n) return false;
-    i++;
+  }
+
+  /** An object's key and its colon. */
+  key(): boolean {
+    if (!this.string()) return false;
+    this.space();
+    if (this.text[this.i] !== ":") return false;
+    this.i++;
     return true;
   }
 
-  function scanLiteral(): boolean {
-    const rest = text.slice(i, i + 9);
+  string(): boolean {
+    const { text, n } = this;
+    if (text[this.i] !== '"') return false;
+    this.i++;
+    while (this.i < n && text[this.i] !== '"') {
+      if (text.charCodeAt(this.i) < 0x20) return false;
+      if (text[this.i] === "\\") {
+        this.i++;
+        if (text[this.i] === "u") {
+          // Anchored, a fixed count of one class, on a 4-character slice: constant time.
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(this.i + 1, this.i + 5))) return false;
+          this.i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[this.i] ?? "x")) return false;
+      }
+      this.i++;
+    }
+    if (this.i >= n) return false;
+    this.i++;
+    return true;
+  }
+
+  literal(): boolean {
+    const rest = this.text.slice(this.i, this.i + 9);
     for (const word of ["true", "false", "null", "NaN", "Infinity", "-Infinity"]) {
       if (rest.startsWith(word)) {
-        i += word.length;
+        this.i += word.length;
         return true;
       }
     }
     // Anchored, on a slice of at most 400 characters, and each part of JSON's number grammar
     // starts with a character the part before cannot take (digits, `.`, `e`): no backtracking.
-    const number = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    const number = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(
+      this.text.slice(this.i, this.i + 400),
+    );
     if (!number) return false;
-    i += number[0].length;
+    this.i += number[0].length;
     return true;
   }
 }

@@ -68,8 +68,39 @@ const FONT = "DejaVu Sans, Verdana, system-ui, sans-serif";
  * ```
  */
 export function renderLossPlot(input: LossPlotInput): string {
-  const { steps, loss, spikes } = input;
   const width = input.width ?? 960, height = input.height ?? 540;
+  checkInput(input, width, height);
+  const { steps, loss, spikes } = input;
+  const n = loss.length;
+  const caption = wrapText(input.caption, Math.floor((width - 32) / (12 * 0.6)), 3);
+  const title = wrapText(input.title, Math.floor((width - 32) / (16 * 0.62)), 1);
+  const frame = frameFor(steps, loss, width, height, caption.length);
+
+  const verticals = n > 0 ? drawVerticals(frame, input.epochBoundaries ?? [], input.period) : null;
+  const curve = drawCurve(frame, steps, loss, spikes);
+  const nonFinite = countNonFinite(loss);
+  const legend = legendRow(frame.left, 44, {
+    line: curve.drawn,
+    spikes: spikes.filter((s) => s.direction === "up").length,
+    dips: spikes.filter((s) => s.direction === "down").length,
+    verticals: verticals?.role ?? null,
+    period: verticals?.period,
+    nonFinite,
+  });
+  const body = [
+    legend,
+    ...drawAxes(frame),
+    ...(verticals?.svg ? [verticals.svg] : []),
+    ...curve.parts,
+    ...drawSpikes(frame, steps, loss, spikes),
+    ...(n === 0 || nonFinite === n ? [emptyNote(frame, n === 0)] : []),
+  ];
+  return svgDocument(input, width, height, title, caption, frame.bottom, body);
+}
+
+/** The size within 240–8000 × 160–8000, steps as many as losses, spike indices in range. */
+function checkInput(input: LossPlotInput, width: number, height: number): void {
+  const { steps, loss, spikes } = input;
   if (!(width >= 240 && width <= 8000) || !(height >= 160 && height <= 8000)) {
     throw new RangeError(
       `the plot size must be within 240–8000 × 160–8000, found ${width}×${height}`,
@@ -86,24 +117,24 @@ export function renderLossPlot(input: LossPlotInput): string {
       throw new RangeError(`a spike index must be an integer in [0, ${n}), found ${s.index}`);
     }
   }
+}
 
-  const caption = wrapText(input.caption, Math.floor((width - 32) / (12 * 0.6)), 3);
-  const title = wrapText(input.title, Math.floor((width - 32) / (16 * 0.62)), 1);
-  const left = 72, right = width - 24, top = 60, bottom = height - 52 - caption.length * 16;
-
-  let xMin = Infinity, xMax = -Infinity;
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(steps[i])) {
-      throw new RangeError(`steps[${i}] must be finite, found ${steps[i]}`);
-    }
-    xMin = Math.min(xMin, steps[i]);
-    xMax = Math.max(xMax, steps[i]);
-  }
+/** The plot area (room above for the title and legend, below for the caption) and its axes. */
+function frameFor(
+  steps: ArrayLike<number>,
+  loss: ArrayLike<number>,
+  width: number,
+  height: number,
+  captionLines: number,
+): Frame {
+  const left = 72, right = width - 24, top = 60, bottom = height - 52 - captionLines * 16;
+  const n = loss.length;
+  const [xMin, xMax] = stepRange(steps);
   const xAxis = n === 0
     ? linearAxis(0, 1)
     : linearAxis(xMin, xMax, Math.max(2, Math.round((right - left) / 110)));
   const yAxis = axisFor(loss);
-  const frame: Frame = {
+  return {
     left,
     right,
     top,
@@ -113,12 +144,29 @@ export function renderLossPlot(input: LossPlotInput): string {
     px: (x) => round(left + xAxis.toUnit(x) * (right - left)),
     py: (y) => round(bottom - yAxis.toUnit(y) * (bottom - top)),
   };
-  const { px, py } = frame;
-  const parts = drawAxes(frame);
-  const verticals = n > 0 ? drawVerticals(frame, input.epochBoundaries ?? [], input.period) : null;
-  if (verticals?.svg) parts.push(verticals.svg);
+}
 
-  // The curve, broken at non-finite points; those are marked on the x axis.
+/** The smallest and largest step; a non-finite step is a RangeError. */
+function stepRange(steps: ArrayLike<number>): [number, number] {
+  let xMin = Infinity, xMax = -Infinity;
+  for (let i = 0; i < steps.length; i++) {
+    if (!Number.isFinite(steps[i])) {
+      throw new RangeError(`steps[${i}] must be finite, found ${steps[i]}`);
+    }
+    xMin = Math.min(xMin, steps[i]);
+    xMax = Math.max(xMax, steps[i]);
+  }
+  return [xMin, xMax];
+}
+
+/** The curve, thinned and broken at non-finite points; those are marked on the x axis. */
+function drawCurve(
+  frame: Frame,
+  steps: ArrayLike<number>,
+  loss: ArrayLike<number>,
+  spikes: LossPlotInput["spikes"],
+): { parts: string[]; drawn: boolean } {
+  const { left, right, bottom, px, py } = frame;
   const columns = Math.max(1, Math.round(right - left));
   const kept = thinForPlot(steps, loss, columns, spikes.map((s) => s.index));
   const line: string[] = [];
@@ -134,6 +182,7 @@ export function renderLossPlot(input: LossPlotInput): string {
       penDown = false;
     }
   }
+  const parts: string[] = [];
   if (line.length > 0) {
     parts.push(
       `<path ${paint("line")} stroke-width="1.4" stroke-linejoin="round" d="${line.join("")}"/>`,
@@ -143,36 +192,50 @@ export function renderLossPlot(input: LossPlotInput): string {
     const d = [...nonFiniteColumns].map((x) => `M${x} ${bottom}v-9`).join("");
     parts.push(`<path ${paint("nonFinite")} stroke-width="2" d="${d}"/>`);
   }
+  return { parts, drawn: line.length > 0 };
+}
 
-  // Spikes: circles for up, downward triangles for dips; a non-finite spike sits on the axis.
-  for (const s of spikes) {
+/** Spikes: circles for up, downward triangles for dips; a non-finite spike sits on the axis. */
+function drawSpikes(
+  frame: Frame,
+  steps: ArrayLike<number>,
+  loss: ArrayLike<number>,
+  spikes: LossPlotInput["spikes"],
+): string[] {
+  const { bottom, px, py } = frame;
+  return spikes.map((s) => {
     const v = loss[s.index];
     const x = px(steps[s.index]), y = Number.isFinite(v) ? py(v) : bottom;
-    parts.push(
-      s.direction === "up"
-        ? `<circle ${paint("spike")} stroke-width="2" cx="${x}" cy="${y}" r="6"/>`
-        : `<path ${paint("dip")} stroke-width="2" d="M${x - 6} ${y - 4}H${x + 6}L${x} ${y + 7}Z"/>`,
-    );
-  }
-
-  let nonFinite = 0;
-  for (let i = 0; i < n; i++) if (!Number.isFinite(loss[i])) nonFinite++;
-  const legend = legendRow(left, 44, {
-    line: line.length > 0,
-    spikes: spikes.filter((s) => s.direction === "up").length,
-    dips: spikes.filter((s) => s.direction === "down").length,
-    verticals: verticals?.role ?? null,
-    period: verticals?.period,
-    nonFinite,
+    return s.direction === "up"
+      ? `<circle ${paint("spike")} stroke-width="2" cx="${x}" cy="${y}" r="6"/>`
+      : `<path ${paint("dip")} stroke-width="2" d="M${x - 6} ${y - 4}H${x + 6}L${x} ${y + 7}Z"/>`;
   });
-  if (n === 0 || nonFinite === n) {
-    parts.push(
-      `<text ${paint("muted")} x="${(left + right) / 2}" y="${
-        (top + bottom) / 2
-      }" text-anchor="middle">${n === 0 ? "no data" : "no finite value to draw"}</text>`,
-    );
-  }
+}
 
+function countNonFinite(loss: ArrayLike<number>): number {
+  let nonFinite = 0;
+  for (let i = 0; i < loss.length; i++) if (!Number.isFinite(loss[i])) nonFinite++;
+  return nonFinite;
+}
+
+/** The note in the middle of a plot with nothing to draw. */
+function emptyNote(frame: Frame, empty: boolean): string {
+  const { left, right, top, bottom } = frame;
+  return `<text ${paint("muted")} x="${(left + right) / 2}" y="${
+    (top + bottom) / 2
+  }" text-anchor="middle">${empty ? "no data" : "no finite value to draw"}</text>`;
+}
+
+/** The SVG document: title and description for readers, background, title line, body, caption. */
+function svgDocument(
+  input: LossPlotInput,
+  width: number,
+  height: number,
+  title: string[],
+  caption: string[],
+  bottom: number,
+  body: string[],
+): string {
   const captionText = caption
     .map((l, k) => `<tspan x="16" y="${bottom + 52 + k * 16}">${escapeXml(l)}</tspan>`)
     .join("");
@@ -185,8 +248,7 @@ export function renderLossPlot(input: LossPlotInput): string {
     `<text ${paint("text")} x="16" y="26" font-size="16" font-weight="bold">${
       escapeXml(title[0] ?? "")
     }</text>`,
-    legend,
-    ...parts,
+    ...body,
     `<text ${paint("text")} font-size="12">${captionText}</text>`,
     `</svg>`,
   ].join("\n");
