@@ -1,3 +1,4 @@
+import { PROPOSE } from "./tuning.ts";
 /**
  * The strongest local maxima of an autocorrelation function, at sub-lag precision.
  *
@@ -12,10 +13,12 @@
  *
  * @example
  * ```ts
- * acfPeaks(new Float64Array([1, 0, 0.2, 0.9, 0.2, 0, 0.5, 0]), 2, 7, 2); // [3, ~6]
+ * import { assertEquals } from "@std/assert";
+ * import { acfPeaks } from "./acf_peaks.ts";
+ * // peaks at lags 3 (0.9) and 6 (0.5), between lags 2 and 7, the two highest
+ * assertEquals(acfPeaks(new Float64Array([1, 0, 0.2, 0.9, 0.2, 0, 0.5, 0]), 2, 7, 2), [3, 6]);
  * ```
  */
-import { PROPOSE } from "./tuning.ts";
 export function acfPeaks(
   acf: Float64Array,
   minLag: number,
@@ -35,7 +38,17 @@ export function acfPeaks(
   return peaks.slice(0, count).map((p) => p.lag);
 }
 
-/** The abscissa of the parabola's vertex through lags i−1, i, i+1 (i when flat). */
+/**
+ * The abscissa of the parabola's vertex through lags i−1, i, i+1 (i when flat).
+ *
+ * @example
+ * ```ts
+ * import { assertAlmostEquals } from "@std/assert";
+ * import { vertex } from "./acf_peaks.ts";
+ * // 0.8, 1, 0.6 around lag 2: the peak leans towards the higher neighbour
+ * assertAlmostEquals(vertex(new Float64Array([0, 0.8, 1, 0.6]), 2), 1.8333, 1e-4);
+ * ```
+ */
 export function vertex(y: Float64Array, i: number): number {
   if (i <= 0 || i >= y.length - 1) return i;
   return parabolaVertex(y[i - 1], y[i], y[i + 1], i);
@@ -60,7 +73,11 @@ function parabolaVertex(a: number, b: number, c: number, i: number): number {
  *
  * @example
  * ```ts
- * // a spike every 15.7 points: the lag-16 peak refines to ≈ 15.7 through the peak at 157
+ * import { assertAlmostEquals } from "@std/assert";
+ * import { refineByMultiples } from "./acf_peaks.ts";
+ * // a period of 15.7 points: the lag-16 peak refines to 15.7 through the peaks at its multiples
+ * const acf = (lag: number) => Math.cos((2 * Math.PI * lag) / 15.7);
+ * assertAlmostEquals(refineByMultiples(acf, 16, 200), 15.7, 1e-3);
  * ```
  */
 export function refineByMultiples(

@@ -10,7 +10,11 @@
  *
  * @example
  * ```ts
- * Math.exp(logBinomialTail(10, 10, 0.01)); // ≤ 1e-20: ten hits in ten cycles at a 1 % rate
+ * import { assertEquals } from "@std/assert";
+ * import { logBinomialTail } from "./binomial_tail.ts";
+ * // ten hits in ten cycles at a 1 % rate: at most 1e-20 (exactly, 0.01¹⁰)
+ * assertEquals(Math.exp(logBinomialTail(10, 10, 0.01)) <= 1e-20, true);
+ * assertEquals(logBinomialTail(1, 10, 0.5), 0); // no more than chance: no evidence
  * ```
  */
 export function logBinomialTail(hits: number, trials: number, p: number): number {

@@ -9,9 +9,14 @@
  *
  * @example
  * ```ts
- * circularMean([156, 0, 1], 157); // ≈ 0.0
- * circularDistance(156, 0, 157); // 1
+ * import { assertAlmostEquals, assertEquals } from "@std/assert";
+ * import { circularDistance, circularMean, modulo } from "./circular.ts";
+ * assertAlmostEquals(circularMean([156, 0, 1], 157), 0, 1e-9);
+ * assertEquals(circularDistance(156, 0, 157), 1);
+ * assertEquals(modulo(-3, 10), 7);
  * ```
+ *
+ * @module
  */
 
 /** `a` modulo `m`, in [0, m) also for negative `a`. */

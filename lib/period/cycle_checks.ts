@@ -1,10 +1,3 @@
-/**
- * Two checks of a candidate period: a quick look at its first cycles, and whether a spike
- * train's whole cycle repeats beyond the spike.
- *
- * Cost: O(E log E) for the quick look over E spikes in the first 16 cycles; O(n) for the
- * profile.
- */
 import { foldEvents } from "./event_fold.ts";
 import { binAnova, type ShapeFold } from "./shape_fold.ts";
 import { JUDGE, PROPOSE } from "./tuning.ts";
@@ -12,7 +5,20 @@ import { JUDGE, PROPOSE } from "./tuning.ts";
 /**
  * The repeating profile of a spike train's cycle with the spike and its momentum tail (3 points
  * before, 30 % of the cycle after) left out: when what remains still repeats, the whole epoch
- * repeats (unshuffled data), not one step.
+ * repeats (unshuffled data), not one step. O(n).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { restOfProfile } from "./cycle_checks.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // robust z-scores of 1000 points: noise, and a spike of z = 8 every 50 points from point 17
+ * const z = Float64Array.from({ length: 1000 }, (_, i) => i % 50 === 17 ? 8 : noise());
+ * const finite = new Uint8Array(1000).fill(1);
+ * // the spike is all that repeats: the rest of the cycle explains nothing
+ * assertEquals(restOfProfile(z, finite, 50, 17).z < 3, true);
+ * ```
  */
 export function restOfProfile(
   z: Float64Array,
@@ -45,8 +51,18 @@ export function restOfProfile(
 }
 
 /**
- * A quick look: do most of the first 16 cycles hold a spike at one phase? `spend(events)` is
- * called before the fold with the number of events it folds (the caller counts the work).
+ * A quick look at a candidate period: do most of the first 16 cycles hold a spike at one
+ * phase? `spend(events)` is called before the fold with the number of events it folds (the
+ * caller counts the work). O(E log E) for the E spikes in those cycles.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { promising } from "./cycle_checks.ts";
+ * const spikes = Float64Array.from({ length: 20 }, (_, k) => 17 + 50 * k);
+ * assertEquals(promising(spikes, 1000, 50, 1.5, 0.5), true);
+ * assertEquals(promising(spikes, 1000, 37, 1.5, 0.5), false);
+ * ```
  */
 export function promising(
   positions: Float64Array,

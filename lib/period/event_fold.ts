@@ -1,24 +1,3 @@
-/**
- * Folds spike positions at a trial period and measures how many cycles hold one at one phase.
- *
- * Why: a cause tied to the data loader (the last partial batch, the first batch of an epoch)
- * produces a spike in almost every cycle at the same phase; noise spikes land anywhere. Folding
- * the positions modulo P and sliding a window of ±`tolerance` points over the phases finds the
- * phase holding the most cycles. Its significance is a binomial test against the series' own
- * spike rate (so heavy-tailed noise, which spikes often, needs more hits), corrected for the
- * number of phases and periods tried. When the spikes' sizes are given, the test is also run
- * against the rate of spikes at least as large as the smallest matched one (few cycles of
- * huge spikes in a noisy series are significant even when small spikes are common), with the
- * choice of that size paid for in the correction. The matched spikes then give P and the
- * phase by least squares (position = phase + k·P), sharper than any autocorrelation lag.
- *
- * Cost: O(E log E) for E positions (a typed-array sort of the phases).
- *
- * @example
- * ```ts
- * foldEvents(Float64Array.from([5, 15, 25, 35]), 40, 10, 1, 1).hits; // 4
- * ```
- */
 import { linearRegression } from "simple-statistics";
 import { logBinomialTail } from "./binomial_tail.ts";
 import { logOccupancyTail } from "./occupancy_tail.ts";
@@ -41,7 +20,33 @@ export interface EventFold {
   matched: number[];
 }
 
-/** `positions` must be ascending; `sizes` (optional) holds each spike's |z|. */
+/**
+ * Folds spike positions at a trial period and measures how many cycles hold one at one phase.
+ *
+ * Why: a cause tied to the data loader (the last partial batch, the first batch of an epoch)
+ * produces a spike in almost every cycle at the same phase; noise spikes land anywhere. Folding
+ * the positions modulo P and sliding a window of ±`tolerance` points over the phases finds the
+ * phase holding the most cycles. Its significance is a binomial test against the series' own
+ * spike rate (so heavy-tailed noise, which spikes often, needs more hits), corrected for the
+ * number of phases and periods tried. When the spikes' sizes are given, the test is also run
+ * against the rate of spikes at least as large as the smallest matched one (few cycles of
+ * huge spikes in a noisy series are significant even when small spikes are common), with the
+ * choice of that size paid for in the correction. The matched spikes then give P and the
+ * phase by least squares (position = phase + k·P), sharper than any autocorrelation lag.
+ *
+ * Cost: O(E log E) for E positions (a typed-array sort of the phases).
+ *
+ * `positions` must be ascending; `sizes` (optional) holds each spike's |z|.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { foldEvents } from "./event_fold.ts";
+ * const fold = foldEvents(Float64Array.from([5, 15, 25, 35]), 40, 10, 1, 1);
+ * assertEquals([fold?.period, fold?.phase, fold?.hits, fold?.cycles], [10, 5, 4, 4]);
+ * assertEquals(fold?.matched, [5, 15, 25, 35]);
+ * ```
+ */
 export function foldEvents(
   positions: Float64Array,
   length: number,
@@ -176,6 +181,15 @@ function significance(
  *
  * `spend(events)` is called before each fold with the number of events it folds (the caller
  * counts the work: `WORK_UNITS` in find_period.ts).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { lockPeriod } from "./event_fold.ts";
+ * // a spike every 50 points, proposed at 50.3: over 20 cycles the error would drift 6 points
+ * const spikes = Float64Array.from({ length: 20 }, (_, k) => 17 + 50 * k);
+ * assertEquals(lockPeriod(spikes, 1000, 50.3, 1.5, 1)?.period, 50);
+ * ```
  */
 export function lockPeriod(
   positions: Float64Array,

@@ -1,3 +1,5 @@
+import { foldShape, type ShapeFold } from "./shape_fold.ts";
+import { PROPOSE } from "./tuning.ts";
 /**
  * The signals the period search folds, reduced in blocks for the autocorrelation.
  *
@@ -11,16 +13,11 @@
  *
  * @example
  * ```ts
- * reduceSignals(z, 31).spikes.length; // ⌈n / 31⌉
+ * import { assertEquals } from "@std/assert";
+ * import { reduceSignals } from "./fold_signals.ts";
+ * const { spikes, shape } = reduceSignals(new Float64Array(1000), 31);
+ * assertEquals([spikes.length, shape.length], [33, 33]); // ⌈1000 / 31⌉ blocks
  * ```
- */
-import { foldShape, type ShapeFold } from "./shape_fold.ts";
-import { PROPOSE } from "./tuning.ts";
-/**
- * The autocorrelation's two inputs in one pass over z, reduced by `factor`: the spike signal
- * (|z| beyond 2.5, capped at 6 above it, so one huge spike cannot outweigh a train of ordinary
- * ones; each block keeps its most extreme value) and the shape signal (z clipped to ±4, each
- * block's mean).
  */
 export function reduceSignals(
   z: Float64Array,
@@ -48,6 +45,16 @@ export function reduceSignals(
  * ln |Δy| of the series, each block of `factor` points reduced to its mean. Changes into or out
  * of a missing point are left out (a filled gap is flat, and ln 0 would dominate); a block with
  * none left takes the mean of the others.
+ *
+ * @example
+ * ```ts
+ * import { assertAlmostEquals } from "@std/assert";
+ * import { noiseSignal } from "./fold_signals.ts";
+ * // ln |Δy| at each point: the changes 1, 2, 4 are 0, ln 2, ln 4
+ * const signal = noiseSignal(Float64Array.from([1, 2, 4, 8]), 1);
+ * assertAlmostEquals(signal[2], Math.log(2), 1e-12);
+ * assertAlmostEquals(signal[3], Math.log(4), 1e-12);
+ * ```
  */
 export function noiseSignal(
   values: Float64Array,
@@ -78,7 +85,16 @@ export function noiseSignal(
   return changes;
 }
 
-/** 1 for every block of `factor` points holding at least one finite point. */
+/**
+ * 1 for every block of `factor` points holding at least one finite point.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { finiteBlocks } from "./fold_signals.ts";
+ * assertEquals([...finiteBlocks(Uint8Array.from([1, 1, 0, 0, 1, 0]), 2)], [1, 0, 1]);
+ * ```
+ */
 export function finiteBlocks(finite: Uint8Array, factor: number): Uint8Array {
   if (factor <= 1) return finite;
   const length = Math.ceil(finite.length / factor);

@@ -1,3 +1,6 @@
+import { type EventFold, lockPeriod } from "./event_fold.ts";
+import { JUDGE } from "./tuning.ts";
+
 /**
  * The shortest period that explains a spike train found at a multiple of it.
  *
@@ -14,12 +17,15 @@
  *
  * @example
  * ```ts
- * // spikes every 97 points, found at 1552: fundamental(...) → the fold at 97
+ * import { assertEquals } from "@std/assert";
+ * import { foldEvents } from "./event_fold.ts";
+ * import { fundamental } from "./fundamental.ts";
+ * // a spike every 50 points, found folded at 100 (every other spike)
+ * const spikes = Float64Array.from({ length: 20 }, (_, k) => 17 + 50 * k);
+ * const atDouble = foldEvents(spikes.filter((_, k) => k % 2 === 0), 1000, 100, 1, 1)!;
+ * assertEquals(fundamental(atDouble, spikes, 1000, 1).period, 50);
  * ```
  */
-import { type EventFold, lockPeriod } from "./event_fold.ts";
-import { JUDGE } from "./tuning.ts";
-
 export function fundamental(
   found: EventFold,
   positions: Float64Array,

@@ -1,3 +1,12 @@
+import { extremes } from "../series/mod.ts";
+import { promising } from "./cycle_checks.ts";
+import { type EventFold, lockPeriod } from "./event_fold.ts";
+import type { Period } from "./find_period.ts";
+import { fundamental } from "./fundamental.ts";
+import type { ShapeSignals, Shifts } from "./judge_shapes.ts";
+import { eventCap, type Search, strongest, toleranceOf } from "./search.ts";
+import { JUDGE } from "./tuning.ts";
+
 /**
  * The reset judge: a jump of either sign at one phase of most cycles — a running mean
  * restarting — seen as a spike or as a shift of the level.
@@ -12,19 +21,23 @@
  *
  * @example
  * ```ts
- * judgeResets(search, signals, shifts)?.matched; // the first point of every epoch
+ * import { assertEquals } from "@std/assert";
+ * import { judgeResets } from "./judge_resets.ts";
+ * import { proposeShapes } from "./judge_shapes.ts";
+ * import { startSearch } from "./search.ts";
+ * import { JUDGE } from "./tuning.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // a running mean restarting every 40 points: up in odd epochs, down in even ones
+ * const z = Float64Array.from({ length: 800 }, (_, i) => i % 40 ? noise() : (i / 40) % 2 ? 7 : -7);
+ * const finite = new Uint8Array(800).fill(1);
+ * const { eventThreshold, maxLogP, minHitShare, minShapeZ, minExplained } = JUDGE;
+ * const settings = { eventThreshold, maxLogP, minHitShare, minShapeZ, minExplained };
+ * const search = startSearch(z, finite, settings);
+ * const resets = judgeResets(search, proposeShapes(search, undefined, undefined), undefined);
+ * assertEquals([resets?.period, resets?.phase, resets?.hits], [40, 0, 20]); // every epoch's start
  * ```
  */
-import { extremes } from "../series/mod.ts";
-import { promising } from "./cycle_checks.ts";
-import { type EventFold, lockPeriod } from "./event_fold.ts";
-import type { Period } from "./find_period.ts";
-import { fundamental } from "./fundamental.ts";
-import type { ShapeSignals, Shifts } from "./judge_shapes.ts";
-import { eventCap, type Search, strongest, toleranceOf } from "./search.ts";
-import { JUDGE } from "./tuning.ts";
-
-/** The strongest reset train, or null. */
 export function judgeResets(
   search: Search,
   signals: ShapeSignals,

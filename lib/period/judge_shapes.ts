@@ -1,24 +1,3 @@
-/**
- * The shape judge: when no spike train holds, the noise profile and the level shifts propose
- * too, and every proposal is folded as a repeating profile.
- *
- * Why: unshuffled data repeats a whole profile every epoch; a running mean restarting every
- * epoch repeats the profile of its noise (ln |Δy| shrinks as 1/j within each cycle) and steps
- * at every restart. Each proposal is folded as a profile of the level (clipped z) and of the
- * noise (`bestShape`: an F test), and must reach `minShapeZ` (more below 8 cycles) and explain
- * `minExplained` of the variance. The shortest within `JUDGE.nearBest` of the strongest wins
- * and is divided down to its fundamental; a series reduced in blocks is divided again on every
- * point (97 points blurred by blocks of 31).
- *
- * Cost: O(n) per proposal folded; each fold is announced to the search's checkpoint first
- * (`WORK_UNITS`: a point binned by a shape fold is one unit).
- *
- * @example
- * ```ts
- * const signals = proposeShapes(search, values, shifts);
- * judgeShapes(search, signals)?.kind; // "shape"
- * ```
- */
 import { autocorrelation2 } from "../series/mod.ts";
 import type { Period } from "./find_period.ts";
 import { bestShape, noiseSignal, reduceSignals } from "./fold_signals.ts";
@@ -30,7 +9,9 @@ import { JUDGE, WORK_UNITS } from "./tuning.ts";
 
 /** Level shifts, computed on demand, and the points each side of a shift needs. */
 export interface Shifts {
+  /** The robust z of the level shift at every point. */
   compute: () => Float64Array;
+  /** The points each side of a shift needs to be measured. */
   width: number;
 }
 
@@ -42,7 +23,30 @@ export interface ShapeSignals {
   steps: Float64Array | null;
 }
 
-/** Adds the proposals of the noise profile and of the level shifts (one transform for both). */
+/**
+ * Adds the proposals of the noise profile and of the level shifts (one transform for both) to
+ * the search, and returns those signals for the judges.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { proposeShapes } from "./judge_shapes.ts";
+ * import { startSearch } from "./search.ts";
+ * import { JUDGE } from "./tuning.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // robust z-scores of 1000 points: noise, and a spike of z = 8 every 50 points from point 17
+ * const z = Float64Array.from({ length: 1000 }, (_, i) => i % 50 === 17 ? 8 : noise());
+ * const finite = new Uint8Array(1000).fill(1);
+ * const { eventThreshold, maxLogP, minHitShare, minShapeZ, minExplained } = JUDGE;
+ * const settings = { eventThreshold, maxLogP, minHitShare, minShapeZ, minExplained };
+ * const search = startSearch(z, finite, settings);
+ * const before = search.proposals.length;
+ * const signals = proposeShapes(search, undefined, undefined);
+ * assertEquals([signals.changes.length, signals.steps], [1000, null]); // no shifts given
+ * assertEquals(search.proposals.length >= before, true);
+ * ```
+ */
 export function proposeShapes(
   search: Search,
   values: Float64Array | undefined,
@@ -66,7 +70,45 @@ export function proposeShapes(
   return { changes, steps };
 }
 
-/** The winning repeating profile, or null when none is significant. */
+/**
+ * The shape judge: when no spike train holds, the noise profile and the level shifts propose
+ * too, and every proposal is folded as a repeating profile.
+ *
+ * Why: unshuffled data repeats a whole profile every epoch; a running mean restarting every
+ * epoch repeats the profile of its noise (ln |Δy| shrinks as 1/j within each cycle) and steps
+ * at every restart. Each proposal is folded as a profile of the level (clipped z) and of the
+ * noise (`bestShape`: an F test), and must reach `minShapeZ` (more below 8 cycles) and explain
+ * `minExplained` of the variance. The shortest within `JUDGE.nearBest` of the strongest wins
+ * and is divided down to its fundamental; a series reduced in blocks is divided again on every
+ * point (97 points blurred by blocks of 31).
+ *
+ * Cost: O(n) per proposal folded; each fold is announced to the search's checkpoint first
+ * (`WORK_UNITS`: a point binned by a shape fold is one unit).
+ *
+ * It judges every proposal in `search.judged` — the spike judge's and those
+ * {@linkcode proposeShapes} adds — so it runs after `judgeTrains`, as `findPeriod` runs it.
+ *
+ * @example
+ * ```ts
+ * import { assertAlmostEquals, assertEquals } from "@std/assert";
+ * import { judgeShapes, proposeShapes } from "./judge_shapes.ts";
+ * import { judgeTrains } from "./judge_trains.ts";
+ * import { startSearch } from "./search.ts";
+ * import { JUDGE } from "./tuning.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // a saw-tooth every 40 points (a running mean restarting), no spike
+ * const z = Float64Array.from({ length: 1000 }, (_, i) => 2 * ((i % 40) / 40) - 1 + noise());
+ * const finite = new Uint8Array(1000).fill(1);
+ * const { eventThreshold, maxLogP, minHitShare, minShapeZ, minExplained } = JUDGE;
+ * const settings = { eventThreshold, maxLogP, minHitShare, minShapeZ, minExplained };
+ * const search = startSearch(z, finite, settings);
+ * assertEquals(judgeTrains(search), null);
+ * const shape = judgeShapes(search, proposeShapes(search, undefined, undefined), undefined);
+ * assertEquals(shape?.kind, "shape");
+ * assertAlmostEquals(shape?.period ?? 0, 40, 1e-3);
+ * ```
+ */
 export function judgeShapes(
   search: Search,
   signals: ShapeSignals,

@@ -1,3 +1,14 @@
+import { promising, restOfProfile } from "./cycle_checks.ts";
+import { type EventFold, lockPeriod } from "./event_fold.ts";
+import type { Period } from "./find_period.ts";
+import { fundamental } from "./fundamental.ts";
+import { foldShape, profileCorrelation, type ShapeFold } from "./shape_fold.ts";
+import { shapeFundamental } from "./shape_fundamental.ts";
+import { type Judged, type Search, shapeBar, toleranceOf, type Train } from "./search.ts";
+import { JUDGE, WORK_UNITS } from "./tuning.ts";
+
+type TrainFold = EventFold & { kind: Train["kind"] };
+
 /**
  * The spike-train judge: folds every proposal's spikes (up and down apart) and picks the
  * shortest period as strong as the best.
@@ -15,21 +26,20 @@
  *
  * @example
  * ```ts
- * judgeTrains(startSearch(z, finite, settings))?.period; // 157.0 for a last-batch spike train
+ * import { assertEquals } from "@std/assert";
+ * import { judgeTrains } from "./judge_trains.ts";
+ * import { startSearch } from "./search.ts";
+ * import { JUDGE } from "./tuning.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // robust z-scores of 1000 points: noise, and a spike of z = 8 every 50 points from point 17
+ * const z = Float64Array.from({ length: 1000 }, (_, i) => i % 50 === 17 ? 8 : noise());
+ * const finite = new Uint8Array(1000).fill(1);
+ * const { eventThreshold, maxLogP, minHitShare, minShapeZ, minExplained } = JUDGE;
+ * const settings = { eventThreshold, maxLogP, minHitShare, minShapeZ, minExplained };
+ * assertEquals(judgeTrains(startSearch(z, finite, settings))?.period, 50);
  * ```
  */
-import { promising, restOfProfile } from "./cycle_checks.ts";
-import { type EventFold, lockPeriod } from "./event_fold.ts";
-import type { Period } from "./find_period.ts";
-import { fundamental } from "./fundamental.ts";
-import { foldShape, profileCorrelation, type ShapeFold } from "./shape_fold.ts";
-import { shapeFundamental } from "./shape_fundamental.ts";
-import { type Judged, type Search, shapeBar, toleranceOf, type Train } from "./search.ts";
-import { JUDGE, WORK_UNITS } from "./tuning.ts";
-
-type TrainFold = EventFold & { kind: Train["kind"] };
-
-/** The winning spike train of the search, or null when no fold is significant. */
 export function judgeTrains(search: Search): Period | null {
   foldProposals(search);
   const { settings } = search;

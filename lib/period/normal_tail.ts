@@ -1,3 +1,5 @@
+import { errorFunction } from "simple-statistics";
+
 /**
  * ln Φ(z): the natural log of the standard normal's lower tail, accurate far into the tail.
  *
@@ -11,12 +13,12 @@
  *
  * @example
  * ```ts
- * logNormalTail(-3); // ≈ ln 0.00135 = −6.608
- * logNormalTail(-40); // ≈ −804.6
+ * import { assertAlmostEquals } from "@std/assert";
+ * import { logNormalTail } from "./normal_tail.ts";
+ * assertAlmostEquals(logNormalTail(-3), Math.log(0.0013498980316301), 1e-7); // Φ(−3)
+ * assertAlmostEquals(logNormalTail(-40), -804.6084, 1e-4); // where Φ itself underflows
  * ```
  */
-import { errorFunction } from "simple-statistics";
-
 export function logNormalTail(z: number): number {
   if (Number.isNaN(z)) return NaN;
   if (z >= -5) return Math.log(0.5 * (1 + errorFunction(z / Math.SQRT2)));

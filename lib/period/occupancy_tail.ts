@@ -15,7 +15,10 @@
  *
  * @example
  * ```ts
- * logOccupancyTail(6, 6, 6, 4, 853); // ≈ −25.6: six events filling six windows of four
+ * import { assertAlmostEquals } from "@std/assert";
+ * import { logOccupancyTail } from "./occupancy_tail.ts";
+ * // six events filling six windows of 4 places out of 853: ln(6! · (4/853)⁶) = −25.596
+ * assertAlmostEquals(logOccupancyTail(6, 6, 6, 4, 853), -25.5955, 1e-4);
  * ```
  */
 export function logOccupancyTail(
@@ -38,7 +41,17 @@ const TABLE = (() => {
   return table;
 })();
 
-/** ln k! for a non-negative integer k: exact sums below 256, Stirling's series above. */
+/**
+ * ln k! for a non-negative integer k: exact sums below 256, Stirling's series above.
+ *
+ * @example
+ * ```ts
+ * import { assertAlmostEquals } from "@std/assert";
+ * import { logFactorial } from "./occupancy_tail.ts";
+ * assertAlmostEquals(logFactorial(5), Math.log(120), 1e-12);
+ * assertAlmostEquals(logFactorial(300), logFactorial(299) + Math.log(300), 1e-9); // Stirling
+ * ```
+ */
 export function logFactorial(k: number): number {
   if (k < 256) return TABLE[k];
   return (k + 0.5) * Math.log(k) - k + 0.5 * Math.log(2 * Math.PI) + 1 / (12 * k) -

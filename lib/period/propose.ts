@@ -1,3 +1,7 @@
+import { autocorrelationAt } from "../series/mod.ts";
+import { acfPeaks, refineByMultiples } from "./acf_peaks.ts";
+import { PROPOSE } from "./tuning.ts";
+
 /**
  * Proposes candidate periods from an autocorrelation: its strongest peaks, each sharpened
  * along its multiples, and their divisors.
@@ -10,17 +14,23 @@
  *
  * Cost: O(peaks · log(n / P)) lags summed directly beyond the transform.
  *
+ * Adds the proposals of one autocorrelation `acf` of `series` to `proposals`.
+ *
  * @example
  * ```ts
+ * import { assertAlmostEquals, assertEquals } from "@std/assert";
+ * import { autocorrelation2 } from "../series/mod.ts";
+ * import { proposeFrom } from "./propose.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * const series = Float64Array.from({ length: 1000 }, (_, i) => i % 50 === 17 ? 8 : noise());
+ * const [acf] = autocorrelation2(series, new Float64Array(1000), 333);
  * const proposals: number[] = [];
- * proposeFrom(proposals, acf, series, maxLag, 1); // proposals: [157.02, 78.51, 52.34, …]
+ * proposeFrom(proposals, acf, series, 333, 1);
+ * assertAlmostEquals(proposals[0], 50, 1e-3); // the peak, then its divisors P/2, P/3
+ * assertEquals(proposals.slice(1, 3).map(Math.round), [25, 17]);
  * ```
  */
-import { autocorrelationAt } from "../series/mod.ts";
-import { acfPeaks, refineByMultiples } from "./acf_peaks.ts";
-import { PROPOSE } from "./tuning.ts";
-
-/** Adds the proposals of one autocorrelation `acf` of `series` to `proposals`. */
 export function proposeFrom(
   proposals: number[],
   acf: Float64Array,
@@ -36,7 +46,20 @@ export function proposeFrom(
   }
 }
 
-/** Adds `period` unless it is below 2 points or within 1 % of a proposal already made. */
+/**
+ * Adds `period` unless it is below 2 points or within 1 % of a proposal already made.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { addProposal } from "./propose.ts";
+ * const proposals = [50];
+ * addProposal(proposals, 50.2); // within 1 %
+ * addProposal(proposals, 1.5); // below 2 points
+ * addProposal(proposals, 75);
+ * assertEquals(proposals, [50, 75]);
+ * ```
+ */
 export function addProposal(proposals: number[], period: number): void {
   if (!(period >= 2)) return;
   if (proposals.some((p) => Math.abs(p - period) <= PROPOSE.sameProposal * period)) return;

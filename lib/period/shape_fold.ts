@@ -1,3 +1,17 @@
+import { JUDGE } from "./tuning.ts";
+
+/** The fold's statistics. */
+export interface ShapeFold {
+  /** Fraction of the variance the profile explains, adjusted for the number of bins. */
+  explained: number;
+  /** Normal-equivalent z of the F test (≈ N(0,1) when there is no period). */
+  z: number;
+  /** Bins (points per cycle). */
+  bins: number;
+  /** Mean of each bin (the repeating profile). */
+  profile: Float64Array;
+}
+
 /**
  * How much of a series' variance a repeating profile of a trial period explains.
  *
@@ -13,23 +27,21 @@
  *
  * @example
  * ```ts
- * // a profile repeated 10 times with small noise: r2 ≈ 1, z ≫ 6
+ * import { assertEquals } from "@std/assert";
+ * import { foldShape } from "./shape_fold.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // a profile of 20 points repeated 20 times with small noise: it explains almost everything
+ * const values = Float64Array.from(
+ *   { length: 400 },
+ *   (_, i) => Math.sin((2 * Math.PI * i) / 20) + 0.05 * noise(),
+ * );
+ * const finite = new Uint8Array(400).fill(1);
+ * const fold = foldShape(values, finite, 20);
+ * assertEquals([fold.bins, fold.explained > 0.99, fold.z > 6], [20, true, true]);
+ * assertEquals(foldShape(values, finite, 17).z < 3, true); // a wrong period explains nothing
  * ```
  */
-import { JUDGE } from "./tuning.ts";
-
-/** The fold's statistics. */
-export interface ShapeFold {
-  /** Fraction of the variance the profile explains, adjusted for the number of bins. */
-  explained: number;
-  /** Normal-equivalent z of the F test (≈ N(0,1) when there is no period). */
-  z: number;
-  /** Bins (points per cycle). */
-  bins: number;
-  /** Mean of each bin (the repeating profile). */
-  profile: Float64Array;
-}
-
 export function foldShape(values: Float64Array, finite: Uint8Array, period: number): ShapeFold {
   const bins = Math.ceil(period);
   const sums = new Float64Array(bins), squares = new Float64Array(bins);
@@ -54,6 +66,17 @@ export function foldShape(values: Float64Array, finite: Uint8Array, period: numb
 /**
  * The one-way ANOVA of values gathered in bins, from each bin's sum, sum of squares and count.
  * Shared by every fold that bins a cycle.
+ *
+ * @example
+ * ```ts
+ * import { assertAlmostEquals, assertEquals } from "@std/assert";
+ * import { binAnova } from "./shape_fold.ts";
+ * // two bins of two values each: 1 ± 0.1 and −1 ± 0.1
+ * const sums = Float64Array.from([2, -2]), squares = Float64Array.from([2.02, 2.02]);
+ * const fold = binAnova(sums, squares, Float64Array.from([2, 2]));
+ * assertEquals([...fold.profile], [1, -1]);
+ * assertAlmostEquals(fold.explained, 0.98515, 1e-5);
+ * ```
  */
 export function binAnova(
   sums: Float64Array,
@@ -97,6 +120,15 @@ export function binAnova(
  * changes every step (the per-batch difficulty of unshuffled data).
  *
  * Cost: O(bins). Returns 0 for a flat profile.
+ *
+ * @example
+ * ```ts
+ * import { assertAlmostEquals } from "@std/assert";
+ * import { profileCorrelation } from "./shape_fold.ts";
+ * const profile = Float64Array.from({ length: 20 }, (_, i) => Math.sin((2 * Math.PI * i) / 20));
+ * assertAlmostEquals(profileCorrelation(profile, 10), -1, 1e-12); // half a cycle: opposite
+ * assertAlmostEquals(profileCorrelation(profile, 20), 1, 1e-12);
+ * ```
  */
 export function profileCorrelation(profile: Float64Array, shift: number): number {
   const n = profile.length;
@@ -119,6 +151,15 @@ export function profileCorrelation(profile: Float64Array, shift: number): number
  * k ≤ `maxRepeats` whose shifts by Q/k, 2Q/k and 3Q/k all correlate at least `threshold`. A
  * smooth profile also matches its small shifts, so each k is only a candidate for the caller
  * to confirm with a fold at Q/k.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { profileRepeats } from "./shape_fold.ts";
+ * // four cycles of a sine folded together: it repeats 4 times, and so also 2 times
+ * const profile = Float64Array.from({ length: 40 }, (_, i) => Math.sin((2 * Math.PI * i) / 10));
+ * assertEquals(profileRepeats(profile), [4, 2]);
+ * ```
  */
 export function profileRepeats(
   profile: Float64Array,

@@ -1,3 +1,6 @@
+import { JUDGE } from "./tuning.ts";
+import { profileCorrelation, profileRepeats, type ShapeFold } from "./shape_fold.ts";
+
 /**
  * The shortest period a repeating shape, folded at a multiple of it, explains as well.
  *
@@ -25,13 +28,21 @@
  *
  * @example
  * ```ts
- * // a profile of 81 steps logged every 10, found at 81 points: → 8.1 points
- * shapeFundamental(81, foldAt(81), foldAt, (p, f) => f.z >= 6).period; // 8.1
+ * import { assertEquals } from "@std/assert";
+ * import { blockMean } from "../series/mod.ts";
+ * import { foldShape } from "./shape_fold.ts";
+ * import { shapeFundamental } from "./shape_fundamental.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // a sharp profile of 81 steps, logged as means of 10 steps: 8.1 points, found at 81
+ * const profile = Float64Array.from({ length: 81 }, () => 4 * noise());
+ * const steps = Float64Array.from({ length: 81 * 200 }, (_, i) => profile[i % 81] + 0.1 * noise());
+ * const values = blockMean(steps, 10);
+ * const finite = new Uint8Array(values.length).fill(1);
+ * const foldAt = (period: number) => foldShape(values, finite, period);
+ * assertEquals(shapeFundamental(81, foldAt(81), foldAt, (_, fold) => fold.z >= 6).period, 8.1);
  * ```
  */
-import { JUDGE } from "./tuning.ts";
-import { profileCorrelation, profileRepeats, type ShapeFold } from "./shape_fold.ts";
-
 export function shapeFundamental(
   period: number,
   fold: ShapeFold,
@@ -71,6 +82,15 @@ export function shapeFundamental(
  * over its common divisor with a whole Q; any offset when Q is not whole). With the profile's
  * correlation falling linearly from 1 at lag 0 to r₁ at lag 1, the share is 1 − E|Δ|·(1 − r₁),
  * E|Δ| = (k′² − 1)/(3k′²) the mean distance between two of the offsets (1/3 when continuous).
+ *
+ * @example
+ * ```ts
+ * import { assertAlmostEquals } from "@std/assert";
+ * import { smearedShare } from "./shape_fundamental.ts";
+ * // 8.1 points (k = 10 of 81): a sharp profile (r₁ = 0) keeps two thirds, a smooth one more
+ * assertAlmostEquals(smearedShare(0, 8.1, 10), 2 / 3, 1e-12);
+ * assertAlmostEquals(smearedShare(0.9, 8.1, 10), 0.96667, 1e-5);
+ * ```
  */
 export function smearedShare(lagOne: number, period: number, k: number): number {
   const whole = Math.abs(period - Math.round(period)) <= JUDGE.wholeDivisor;
@@ -86,6 +106,25 @@ function gcd(a: number, b: number): number {
 
 /**
  * Lag-1 correlation of a profile's bins taken in the order of their phase modulo `divisor`.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { blockMean } from "../series/mod.ts";
+ * import { foldShape } from "./shape_fold.ts";
+ * import { phaseOrderCorrelation } from "./shape_fundamental.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // a sharp profile of 81 steps logged as means of 10 (8.1 points), folded at 81 points
+ * const profile = Float64Array.from({ length: 81 }, () => 4 * noise());
+ * const steps = Float64Array.from({ length: 81 * 200 }, (_, i) => profile[i % 81] + 0.1 * noise());
+ * const values = blockMean(steps, 10);
+ * const folded = foldShape(values, new Uint8Array(values.length).fill(1), 81).profile;
+ * // in the order of their phase within 8.1 points, overlapping windows are neighbours: smooth
+ * assertEquals(phaseOrderCorrelation(folded, 8.1) > 0.7, true);
+ * // within a false divisor (27 points) the order interleaves unrelated parts: near 0
+ * assertEquals(phaseOrderCorrelation(folded, 27) < 0.1, true);
+ * ```
  */
 export function phaseOrderCorrelation(profile: Float64Array, divisor: number): number {
   const phase = new Float64Array(profile.length);

@@ -6,9 +6,12 @@
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals } from "@std/assert";
  * import { JUDGE } from "./tuning.ts";
- * Math.exp(JUDGE.maxLogP); // 1e-6: the corrected p-value a period must reach
+ * assertAlmostEquals(Math.exp(JUDGE.maxLogP), 1e-6, 1e-18); // the corrected p-value to reach
  * ```
+ *
+ * @module
  */
 
 /** Which periods are proposed to the judges. */

@@ -1,3 +1,35 @@
+import { median } from "simple-statistics";
+import { ratioSignificance } from "../batch/mod.ts";
+import { type Excursion, excursions } from "./excursions.ts";
+import { explain } from "./explain.ts";
+import { findSpikePeriod } from "./find_spike_period.ts";
+import { listSpikes } from "./list_spikes.ts";
+import { locate, type Located } from "./locate.ts";
+import { prepare, type Prepared, type Rows } from "./prepare.ts";
+import { overfitting } from "./overfitting.ts";
+import { readPeriod } from "./read_period.ts";
+import { regularGrid } from "./regular_grid.ts";
+import { risingTrend } from "./rising_trend.ts";
+import { type Evidence, explainLastBatch } from "./rules/mod.ts";
+import { scheduleEvents, spikesAtScheduleEvents } from "./schedule_events.ts";
+import { inputSummary, onSteps } from "./side_series.ts";
+import { spikeSummary } from "./spike_summary.ts";
+import { type StepAxis, stepAxis } from "./step_axis.ts";
+import { LIST } from "./tuning.ts";
+import type { Spike, SpikeOptions, SpikeReport } from "./types.ts";
+
+/**
+ * Most spikes listed in a report (the count is always complete).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { MAX_LISTED_SPIKES } from "./analyze_spikes.ts";
+ * assertEquals(MAX_LISTED_SPIKES, 10_000);
+ * ```
+ */
+export const MAX_LISTED_SPIKES: number = LIST.maxListed;
+
 /**
  * Why does this loss curve spike? Spikes, their period and phase, the epoch, and the causes.
  *
@@ -21,34 +53,23 @@
  *
  * @example
  * ```ts
+ * import { assertAlmostEquals, assertEquals } from "@std/assert";
+ * import { analyzeSpikes } from "./analyze_spikes.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // 10 epochs of 157 steps (5000 samples in batches of 32): a falling loss with 1 % noise,
+ * // 4× at the last step of every epoch (a loss normalised twice, on a last batch of 8)
+ * const loss = Float64Array.from(
+ *   { length: 1570 },
+ *   (_, i) => (2 * Math.exp(-i / 600) + 0.3) * (1 + 0.02 * noise()) * (i % 157 === 156 ? 4 : 1),
+ * );
  * const report = analyzeSpikes(loss, { datasetSize: 5000, batchSize: 32 });
- * report.periodicity.period; // 157
- * report.findings[0].id; // "last-batch-spike"
+ * assertEquals([report.periodicity.period, report.periodicity.phase], [157, 156]);
+ * assertEquals(report.epoch_alignment?.position, "last-step");
+ * assertEquals(report.findings.map((f) => f.id).includes("last-batch-spike"), true);
+ * assertAlmostEquals(report.last_batch?.measured_ratio ?? 0, 4, 0.1);
  * ```
  */
-import { median } from "simple-statistics";
-import { ratioSignificance } from "../batch/mod.ts";
-import { type Excursion, excursions } from "./excursions.ts";
-import { explain } from "./explain.ts";
-import { findSpikePeriod } from "./find_spike_period.ts";
-import { listSpikes } from "./list_spikes.ts";
-import { locate, type Located } from "./locate.ts";
-import { prepare, type Prepared, type Rows } from "./prepare.ts";
-import { overfitting } from "./overfitting.ts";
-import { readPeriod } from "./read_period.ts";
-import { regularGrid } from "./regular_grid.ts";
-import { risingTrend } from "./rising_trend.ts";
-import { type Evidence, explainLastBatch } from "./rules/mod.ts";
-import { scheduleEvents, spikesAtScheduleEvents } from "./schedule_events.ts";
-import { inputSummary, onSteps } from "./side_series.ts";
-import { spikeSummary } from "./spike_summary.ts";
-import { type StepAxis, stepAxis } from "./step_axis.ts";
-import { LIST } from "./tuning.ts";
-import type { Spike, SpikeOptions, SpikeReport } from "./types.ts";
-
-/** Most spikes listed in a report (the count is always complete). */
-export const MAX_LISTED_SPIKES = LIST.maxListed;
-
 export function analyzeSpikes(loss: Float64Array, options: SpikeOptions = {}): SpikeReport {
   if (loss.length === 0) {
     throw new RangeError("expected at least one loss value, found an empty series");
@@ -109,8 +130,38 @@ function analyzeRows(
   return report;
 }
 
-/** The record the rules read. */
-function evidenceOf(
+/**
+ * The record the diagnosis rules read (`rules/evidence.ts`), from the stages' results: the
+ * period and where it sits, the epoch's boundary ratios and their last-batch reading, the
+ * spikes no period or schedule event explains, the eval loss's trend, the rise, the blow-ups.
+ *
+ * @example
+ * ```ts
+ * import { assertAlmostEquals, assertEquals } from "@std/assert";
+ * import { evidenceOf } from "./analyze_spikes.ts";
+ * import { excursions } from "./excursions.ts";
+ * import { findSpikePeriod } from "./find_spike_period.ts";
+ * import { listSpikes } from "./list_spikes.ts";
+ * import { locate } from "./locate.ts";
+ * import { prepare } from "./prepare.ts";
+ * import { stepAxis } from "./step_axis.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // 10 epochs of 157 steps (5000 samples in batches of 32), 4× at the last step of each
+ * const loss = Float64Array.from(
+ *   { length: 1570 },
+ *   (_, i) => (2 * Math.exp(-i / 600) + 0.3) * (1 + 0.02 * noise()) * (i % 157 === 156 ? 4 : 1),
+ * );
+ * const prepared = prepare(loss, { datasetSize: 5000, batchSize: 32 }, stepAxis(1570), null);
+ * const located = locate(prepared, findSpikePeriod(prepared));
+ * const blowUps = excursions(prepared.loss, prepared.residuals);
+ * const { isolated } = listSpikes(prepared, located, blowUps);
+ * const evidence = evidenceOf(prepared, located, isolated, blowUps);
+ * assertEquals([evidence.reading?.cause, evidence.alignment?.position], ["last-step", "last-step"]);
+ * assertAlmostEquals(evidence.last?.median ?? 0, 4, 0.1);
+ * ```
+ */
+export function evidenceOf(
   prepared: Prepared,
   located: Located,
   spikes: Spike[],

@@ -1,3 +1,30 @@
+import { mean, sumNthPowerDeviations } from "simple-statistics";
+import { foldShape } from "../period/shape_fold.ts";
+import type { BoundaryRatios } from "./boundary_ratios.ts";
+import { LIST, LOCATE } from "./tuning.ts";
+
+/** The boundary point a repeating shape stands out at. */
+export interface BoundaryShape {
+  /** The epoch's last point, or its first. */
+  side: "last" | "first";
+  /** Above the rest of the profile, or below. */
+  direction: "up" | "down";
+  /** The boundary bin's share of the profile's sum of squares around its mean. */
+  share: number;
+}
+
+/**
+ * The least share of the profile's variance in the boundary's bin (`LOCATE.boundaryShare`).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { BOUNDARY_SHARE } from "./boundary_shape.ts";
+ * assertEquals(BOUNDARY_SHARE > 0.25, true); // more than the data order put in one point
+ * ```
+ */
+export const BOUNDARY_SHARE: number = LOCATE.boundaryShare;
+
 /**
  * Whether a shape that repeats every epoch is one boundary point standing out of it.
  *
@@ -15,24 +42,25 @@
  *
  * @example
  * ```ts
- * // 5 points an epoch, the last one 3 % high every epoch: { side: "last", direction: "up" }
+ * import { assertEquals } from "@std/assert";
+ * import { boundaryRatios } from "./boundary_ratios.ts";
+ * import { boundaryShape } from "./boundary_shape.ts";
+ * import { robustResiduals } from "./residuals.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // 10 epochs of 157 steps (5000 samples in batches of 32): a falling loss with 1 % noise,
+ * // 4× at the last step of every epoch (a loss normalised twice, on a last batch of 8)
+ * const loss = Float64Array.from(
+ *   { length: 1570 },
+ *   (_, i) => (2 * Math.exp(-i / 600) + 0.3) * (1 + 0.02 * noise()) * (i % 157 === 156 ? 4 : 1),
+ * );
+ * const { z, finite } = robustResiduals(loss);
+ * const last = boundaryRatios(loss, z, (i) => i, 157, 156);
+ * const first = boundaryRatios(loss, z, (i) => i, 157, 0);
+ * const shape = boundaryShape(z, finite, 157, last, first);
+ * assertEquals([shape?.side, shape?.direction, (shape?.share ?? 0) > 0.9], ["last", "up", true]);
  * ```
  */
-import { mean, sumNthPowerDeviations } from "simple-statistics";
-import { foldShape } from "../period/shape_fold.ts";
-import type { BoundaryRatios } from "./boundary_ratios.ts";
-import { LIST, LOCATE } from "./tuning.ts";
-
-export interface BoundaryShape {
-  side: "last" | "first";
-  direction: "up" | "down";
-  /** The boundary bin's share of the profile's sum of squares around its mean. */
-  share: number;
-}
-
-/** The least share of the profile's variance in the boundary's bin. */
-export const BOUNDARY_SHARE: number = LOCATE.boundaryShare;
-
 export function boundaryShape(
   z: Float64Array,
   finite: Uint8Array,

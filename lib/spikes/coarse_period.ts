@@ -1,3 +1,8 @@
+import { median } from "simple-statistics";
+import { findPeriod, type Period } from "../period/mod.ts";
+import { robustResiduals } from "./residuals.ts";
+import { PREPARE } from "./tuning.ts";
+
 /**
  * Looks for a period in block medians of the series, for slow shapes the fine view misses.
  *
@@ -13,14 +18,18 @@
  *
  * @example
  * ```ts
- * // warm restarts every 1422 steps over 32 000 steps: coarsePeriod(loss)?.period ≈ 1422
+ * import { assertAlmostEquals } from "@std/assert";
+ * import { coarsePeriod } from "./coarse_period.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // warm restarts every 300 steps over 6000: a slow decay the fine trend follows
+ * const loss = Float64Array.from(
+ *   { length: 6000 },
+ *   (_, i) => (1 + Math.exp(-(i % 300) / 60)) * (1 + 0.01 * noise()),
+ * );
+ * assertAlmostEquals(coarsePeriod(loss)?.period ?? 0, 300, 0.5);
  * ```
  */
-import { median } from "simple-statistics";
-import { findPeriod, type Period } from "../period/mod.ts";
-import { robustResiduals } from "./residuals.ts";
-import { PREPARE } from "./tuning.ts";
-
 export function coarsePeriod(
   loss: Float64Array,
   blocks: readonly number[] = PREPARE.coarseBlocks,

@@ -1,3 +1,15 @@
+import { epochLayout } from "../batch/mod.ts";
+
+/** The epoch of a spike analysis. */
+export interface SpikeEpoch {
+  /** Training steps in one epoch. */
+  stepsPerEpoch: number;
+  /** Samples in the last batch (null when only steps per epoch is known). */
+  lastBatchSize: number | null;
+  /** The batch size (null when only steps per epoch is known). */
+  batchSize: number | null;
+}
+
 /**
  * The epoch as the spike analysis needs it: steps per epoch and the last batch's size.
  *
@@ -11,19 +23,17 @@
  *
  * @example
  * ```ts
- * spikeEpoch({ datasetSize: 5000, batchSize: 32 }); // { stepsPerEpoch: 157, lastBatchSize: 8, batchSize: 32 }
+ * import { assertEquals } from "@std/assert";
+ * import { spikeEpoch } from "./epoch_layout.ts";
+ * assertEquals(spikeEpoch({ datasetSize: 5000, batchSize: 32 }), {
+ *   stepsPerEpoch: 157,
+ *   lastBatchSize: 8,
+ *   batchSize: 32,
+ * });
+ * assertEquals(spikeEpoch({ stepsPerEpoch: 100 })?.lastBatchSize, null);
+ * assertEquals(spikeEpoch({}), null);
  * ```
  */
-import { epochLayout } from "../batch/mod.ts";
-
-/** The epoch of a spike analysis. */
-export interface SpikeEpoch {
-  stepsPerEpoch: number;
-  /** Samples in the last batch (null when only steps per epoch is known). */
-  lastBatchSize: number | null;
-  batchSize: number | null;
-}
-
 export function spikeEpoch(options: {
   stepsPerEpoch?: number;
   datasetSize?: number;

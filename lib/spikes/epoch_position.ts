@@ -1,27 +1,31 @@
-/**
- * The epoch, tested directly, and where in it a period's spikes sit.
- *
- * Why: when the epoch length is known, one period and two phases are worth testing on their
- * own — the last step (the partial batch) and the first (something re-created each epoch) —
- * with a correction for 4 trials instead of thousands, so a weak but regular spike that the
- * blind search cannot tell from noise is still found. `epochPosition` then places a period's
- * phase: last step, first step, the whole epoch (a repeating shape) or elsewhere; when points
- * are means of several steps, one point can hold both boundaries, and the other reading is
- * named as the alternative.
- *
- * Cost: O(n) for the fold (the |z| ≥ 3 base rate), O(1) for the position.
- *
- * @example
- * ```ts
- * // ssd_double_norm with 157 steps per epoch: epochPosition(...) → ["last-step", null]
- * ```
- */
 import { circularDistance, logBinomialTail, modulo, type Period } from "../period/mod.ts";
 import type { BoundaryRatios } from "./boundary_ratios.ts";
 import type { EpochAlignment } from "./types.ts";
 import { LIST, LOCATE } from "./tuning.ts";
 
-/** A period at the epoch's length when its last or first step spikes in most epochs. */
+/**
+ * A period at the epoch's length when its last or first step spikes in most epochs.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { boundaryRatios } from "./boundary_ratios.ts";
+ * import { foldAtEpoch } from "./epoch_position.ts";
+ * import { robustResiduals } from "./residuals.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // 10 epochs of 157 steps (5000 samples in batches of 32): a falling loss with 1 % noise,
+ * // 4× at the last step of every epoch (a loss normalised twice, on a last batch of 8)
+ * const loss = Float64Array.from(
+ *   { length: 1570 },
+ *   (_, i) => (2 * Math.exp(-i / 600) + 0.3) * (1 + 0.02 * noise()) * (i % 157 === 156 ? 4 : 1),
+ * );
+ * const { z, finite } = robustResiduals(loss);
+ * const last = boundaryRatios(loss, z, (i) => i, 157, 156);
+ * const first = boundaryRatios(loss, z, (i) => i, 157, 0);
+ * assertEquals(foldAtEpoch(z, finite, last, first, 157, 157)?.kind, "spikes-up");
+ * ```
+ */
 export function foldAtEpoch(
   z: Float64Array,
   finite: Uint8Array,
@@ -60,7 +64,43 @@ export function foldAtEpoch(
   return best;
 }
 
-/** Where the spikes of `found` sit in the epoch, and the other reading when ambiguous. */
+/**
+ * The epoch, tested directly, and where in it a period's spikes sit.
+ *
+ * Why: when the epoch length is known, one period and two phases are worth testing on their
+ * own — the last step (the partial batch) and the first (something re-created each epoch) —
+ * with a correction for 4 trials instead of thousands, so a weak but regular spike that the
+ * blind search cannot tell from noise is still found. `epochPosition` then places a period's
+ * phase: last step, first step, the whole epoch (a repeating shape) or elsewhere; when points
+ * are means of several steps, one point can hold both boundaries, and the other reading is
+ * named as the alternative.
+ *
+ * Cost: O(n) for the fold (the |z| ≥ 3 base rate), O(1) for the position.
+ *
+ * Where the spikes of `found` sit in the epoch, and the other reading when ambiguous.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { boundaryRatios } from "./boundary_ratios.ts";
+ * import { epochPosition, foldAtEpoch } from "./epoch_position.ts";
+ * import { robustResiduals } from "./residuals.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // 10 epochs of 157 steps (5000 samples in batches of 32): a falling loss with 1 % noise,
+ * // 4× at the last step of every epoch (a loss normalised twice, on a last batch of 8)
+ * const loss = Float64Array.from(
+ *   { length: 1570 },
+ *   (_, i) => (2 * Math.exp(-i / 600) + 0.3) * (1 + 0.02 * noise()) * (i % 157 === 156 ? 4 : 1),
+ * );
+ * const { z, finite } = robustResiduals(loss);
+ * const last = boundaryRatios(loss, z, (i) => i, 157, 156);
+ * const first = boundaryRatios(loss, z, (i) => i, 157, 0);
+ * const found = foldAtEpoch(z, finite, last, first, 157, 157);
+ * assertEquals([found?.period, found?.phase], [157, 156]);
+ * assertEquals(epochPosition(found, 156, 157, 1, true, last, first, false), ["last-step", null]);
+ * ```
+ */
 export function epochPosition(
   found: Period | null,
   phase: number | null,

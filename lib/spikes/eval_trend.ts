@@ -1,3 +1,42 @@
+import { linearRegression, mean } from "simple-statistics";
+import { studentTwoSidedTail } from "../series/mod.ts";
+import type { SideSeries } from "./types.ts";
+
+/**
+ * The tuning of the test, each with why.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { EVAL_TREND } from "./eval_trend.ts";
+ * assertEquals(EVAL_TREND.alpha, 0.05);
+ * ```
+ */
+export const EVAL_TREND = {
+  /** Evaluations after the best needed for a slope with a residual (2 points fit any line). */
+  minAfterBest: 3,
+  /** One-sided level of the slope test: one false alarm in 20 flat runs is the usual bar. */
+  alpha: 0.05,
+} as const;
+
+/** The eval loss after its best point. */
+export interface EvalTrend {
+  /** The step of the lowest eval loss. */
+  bestStep: number;
+  /** The lowest eval loss. */
+  best: number;
+  /** The step of the last evaluation. */
+  lastStep: number;
+  /** The last eval loss. */
+  last: number;
+  /** Finite evaluations after the best one. */
+  after: number;
+  /** One-sided p of the upward slope after the best (1 when untestable). */
+  p: number;
+  /** Whether the eval loss rises significantly after its best point. */
+  rising: boolean;
+}
+
 /**
  * Does the eval loss rise after its best point? The test the `overfitting` finding rests on, and
  * what turns the severity of an expected pattern (the epoch-start drop of a small-data fine-tune)
@@ -13,37 +52,17 @@
  *
  * @example
  * ```ts
- * const evalLoss = { steps: Float64Array.of(1000, 2000, 3000, 4000, 5000),
- *   values: Float64Array.of(0.307, 0.356, 0.421, 0.452, 0.468) };
- * evalLossTrend(evalLoss)?.rising; // true (best at step 1000, p ≈ 0.02)
+ * import { assertEquals } from "@std/assert";
+ * import { evalLossTrend } from "./eval_trend.ts";
+ * const evalLoss = {
+ *   steps: Float64Array.of(1000, 2000, 3000, 4000, 5000),
+ *   values: Float64Array.of(0.307, 0.356, 0.421, 0.452, 0.468),
+ * };
+ * const trend = evalLossTrend(evalLoss);
+ * assertEquals([trend?.bestStep, trend?.after, trend?.rising], [1000, 4, true]);
+ * assertEquals((trend?.p ?? 1) < 0.05, true); // ≈ 0.02
  * ```
  */
-import { linearRegression, mean } from "simple-statistics";
-import { studentTwoSidedTail } from "../series/mod.ts";
-import type { SideSeries } from "./types.ts";
-
-/** The tuning of the test, each with why. */
-export const EVAL_TREND = {
-  /** Evaluations after the best needed for a slope with a residual (2 points fit any line). */
-  minAfterBest: 3,
-  /** One-sided level of the slope test: one false alarm in 20 flat runs is the usual bar. */
-  alpha: 0.05,
-} as const;
-
-/** The eval loss after its best point. */
-export interface EvalTrend {
-  bestStep: number;
-  best: number;
-  lastStep: number;
-  last: number;
-  /** Finite evaluations after the best one. */
-  after: number;
-  /** One-sided p of the upward slope after the best (1 when untestable). */
-  p: number;
-  /** Whether the eval loss rises significantly after its best point. */
-  rising: boolean;
-}
-
 export function evalLossTrend(evalLoss: SideSeries | undefined): EvalTrend | null {
   if (!evalLoss) return null;
   const points: [number, number][] = [];

@@ -1,3 +1,27 @@
+import { median } from "simple-statistics";
+import type { Residuals } from "./residuals.ts";
+import { EXPLAIN } from "./tuning.ts";
+
+/** One stretch where the loss exploded. */
+export interface Excursion {
+  /** First and last point (indices) of the stretch. */
+  from: number;
+  /** Its last point (index). */
+  to: number;
+  /** The level before it (the lowest the trend had reached), in the loss's units. */
+  level: number;
+  /** The largest finite loss among its exploded points (NaN when none is finite). */
+  peak: number;
+  /** Non-finite points among them. */
+  nonFinite: number;
+  /** Points of the stretch that exploded. */
+  points: number;
+  /** The median loss after it (up to the next excursion or the end; NaN when none). */
+  after: number;
+  /** Whether the loss is back near its level after it (after this one or a later one). */
+  recovered: boolean;
+}
+
 /**
  * Where the loss explodes — ten times the lowest level it had reached, or not finite — and
  * whether it comes back.
@@ -20,36 +44,25 @@
  *
  * Cost: O(n), plus a median per excursion.
  *
+ * `rows`, for a series put on a grid of steps: the row of each point (−1: a gap, not data).
+ *
  * @example
  * ```ts
- * // 1.0, 0.5, 0.3, …, 0.2, then 8, 40, NaN to the end: one excursion, not recovered
- * excursions(loss, robustResiduals(loss))[0].recovered; // false
+ * import { assertEquals } from "@std/assert";
+ * import { excursions } from "./excursions.ts";
+ * import { robustResiduals } from "./residuals.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // a falling loss for 80 points, then 8, 40 and NaN to the end: one excursion, not recovered
+ * const loss = Float64Array.from(
+ *   { length: 100 },
+ *   (_, i) => i < 80 ? 1 / (1 + i / 10) + 0.01 * noise() : i === 80 ? 8 : i === 81 ? 40 : NaN,
+ * );
+ * const [excursion] = excursions(loss, robustResiduals(loss));
+ * assertEquals([excursion.from, excursion.to, excursion.peak], [80, 99, 40]);
+ * assertEquals([excursion.nonFinite, excursion.recovered], [18, false]);
  * ```
  */
-import { median } from "simple-statistics";
-import type { Residuals } from "./residuals.ts";
-import { EXPLAIN } from "./tuning.ts";
-
-/** One stretch where the loss exploded. */
-export interface Excursion {
-  /** First and last point (indices) of the stretch. */
-  from: number;
-  to: number;
-  /** The level before it (the lowest the trend had reached), in the loss's units. */
-  level: number;
-  /** The largest finite loss among its exploded points (NaN when none is finite). */
-  peak: number;
-  /** Non-finite points among them. */
-  nonFinite: number;
-  /** Points of the stretch that exploded. */
-  points: number;
-  /** The median loss after it (up to the next excursion or the end; NaN when none). */
-  after: number;
-  /** Whether the loss is back near its level after it (after this one or a later one). */
-  recovered: boolean;
-}
-
-/** `rows`, for a series put on a grid of steps: the row of each point (−1: a gap, not data). */
 export function excursions(
   loss: Float64Array,
   residuals: Residuals,

@@ -1,27 +1,3 @@
-/**
- * The propose-and-judge stage of the spike analysis: the period of the series, or none.
- *
- * Why: the blind search comes first — the period search on the robust z-scores
- * (`../period/find_period.ts`: autocorrelation proposals judged by fold tests, with the level
- * shifts as a further signal), then, for a slow shape that the trend absorbs, the same on block
- * medians (`coarse_period.ts`). When the epoch is known and the period found is not it, the
- * epoch itself is proposed and judged, one cause at a time, with one trial each instead of
- * thousands: a staircase that steps down at its start and holds (`staircase.ts`, unless the
- * curve is a running mean), a spike or dip at its last or first step (`foldAtEpoch`), a running
- * mean that restarts with it (`running_mean_signature.ts`), and a profile that repeats with it
- * (`seasonalFold`). So a weak but regular epoch effect that the blind search cannot tell from
- * noise is still found. With no epoch given and no period found, regular level drops propose
- * their own period as a staircase. A body that declares its values running means of the epoch
- * is read as one.
- *
- * Cost: the period search's O(n + m log m), the coarse views' on n/8 and n/64 points, and
- * O(n) per judge of the epoch.
- *
- * @example
- * ```ts
- * findSpikePeriod(prepare(loss, {}, stepAxis(loss.length), null)).found?.period; // 157.0
- * ```
- */
 import { median } from "simple-statistics";
 import {
   circularMean,
@@ -44,10 +20,51 @@ import { LOCATE, PREPARE } from "./tuning.ts";
 
 /** The period found (in points) and how. */
 export interface Judgement {
+  /** The period in points, or null. */
   found: Period | null;
+  /** How it was found (the answer's `periodicity.method`). */
   method: string;
 }
 
+/**
+ * The propose-and-judge stage of the spike analysis: the period of the series, or none.
+ *
+ * Why: the blind search comes first — the period search on the robust z-scores
+ * (`../period/find_period.ts`: autocorrelation proposals judged by fold tests, with the level
+ * shifts as a further signal), then, for a slow shape that the trend absorbs, the same on block
+ * medians (`coarse_period.ts`). When the epoch is known and the period found is not it, the
+ * epoch itself is proposed and judged, one cause at a time, with one trial each instead of
+ * thousands: a staircase that steps down at its start and holds (`staircase.ts`, unless the
+ * curve is a running mean), a spike or dip at its last or first step (`foldAtEpoch`), a running
+ * mean that restarts with it (`running_mean_signature.ts`), and a profile that repeats with it
+ * (`seasonalFold`). So a weak but regular epoch effect that the blind search cannot tell from
+ * noise is still found. With no epoch given and no period found, regular level drops propose
+ * their own period as a staircase. A body that declares its values running means of the epoch
+ * is read as one.
+ *
+ * Cost: the period search's O(n + m log m), the coarse views' on n/8 and n/64 points, and
+ * O(n) per judge of the epoch.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { findSpikePeriod } from "./find_spike_period.ts";
+ * import { prepare } from "./prepare.ts";
+ * import { stepAxis } from "./step_axis.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // 10 epochs of 157 steps (5000 samples in batches of 32): a falling loss with 1 % noise,
+ * // 4× at the last step of every epoch (a loss normalised twice, on a last batch of 8)
+ * const loss = Float64Array.from(
+ *   { length: 1570 },
+ *   (_, i) => (2 * Math.exp(-i / 600) + 0.3) * (1 + 0.02 * noise()) * (i % 157 === 156 ? 4 : 1),
+ * );
+ * const prepared = prepare(loss, { datasetSize: 5000, batchSize: 32 }, stepAxis(1570), null);
+ * const { found, method } = findSpikePeriod(prepared);
+ * assertEquals([found?.period, found?.phase, found?.kind], [157, 156, "spikes-up"]);
+ * assertEquals(method, "autocorrelation proposals judged by fold tests");
+ * ```
+ */
 export function findSpikePeriod(prepared: Prepared): Judgement {
   const { epoch, axis, options } = prepared;
   // Values the body declares as running means of the epoch (Keras's progress bar, torchvision's
@@ -259,7 +276,29 @@ function correlation(a: Float64Array, b: Float64Array, shift: number): number {
   return va > 0 && vb > 0 ? cross / Math.sqrt(va * vb) : 0;
 }
 
-/** The running-mean signature folded at the epoch, its bins counted from an epoch's start. */
+/**
+ * The running-mean signature folded at the epoch, its bins counted from an epoch's start.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { epochSignature } from "./find_spike_period.ts";
+ * import { prepare } from "./prepare.ts";
+ * import { stepAxis } from "./step_axis.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // 10 epochs of 157 steps (5000 samples in batches of 32): a falling loss with 1 % noise,
+ * // 4× at the last step of every epoch (a loss normalised twice, on a last batch of 8)
+ * const loss = Float64Array.from(
+ *   { length: 1570 },
+ *   (_, i) => (2 * Math.exp(-i / 600) + 0.3) * (1 + 0.02 * noise()) * (i % 157 === 156 ? 4 : 1),
+ * );
+ * const prepared = prepare(loss, { datasetSize: 5000, batchSize: 32 }, stepAxis(1570), null);
+ * // a spike on the last step is not a running mean restarting
+ * const signature = epochSignature(prepared);
+ * assertEquals([signature.period, signature.runningMean], [157, false]);
+ * ```
+ */
 export function epochSignature(prepared: Prepared): RunningMeanSignature {
   const { residuals, epoch, axis } = prepared;
   const points = epoch!.points;

@@ -1,3 +1,20 @@
+import { localScale, rollingMedianOfMedians } from "../series/mod.ts";
+import type { Residuals } from "./residuals.ts";
+import { PREPARE } from "./tuning.ts";
+
+/**
+ * Points on each side of a level shift (a shift is seen only where that many exist;
+ * `PREPARE.shiftWidth`).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { LEVEL_SHIFT_WIDTH } from "./level_shifts.ts";
+ * assertEquals(LEVEL_SHIFT_WIDTH, 4);
+ * ```
+ */
+export const LEVEL_SHIFT_WIDTH: number = PREPARE.shiftWidth;
+
 /**
  * Robust z-scores of level shifts: how far the mean of the next few points sits from the mean
  * of the few before, beyond the curve's own drift.
@@ -16,17 +33,18 @@
  *
  * @example
  * ```ts
- * const shifts = levelShifts(robustResiduals(staircase));
- * shifts[firstPointOfEpoch] < -6; // a drop at every epoch start
+ * import { assertEquals } from "@std/assert";
+ * import { levelShifts } from "./level_shifts.ts";
+ * import { robustResiduals } from "./residuals.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // the loss halves at point 150 and stays there
+ * const loss = Float64Array.from({ length: 300 }, (_, i) => (i < 150 ? 2 : 1) * (1 + 0.01 * noise()));
+ * const shifts = levelShifts(robustResiduals(loss));
+ * const lowest = shifts.indexOf(Math.min(...shifts));
+ * assertEquals([lowest, shifts[lowest] < -6], [150, true]);
  * ```
  */
-import { localScale, rollingMedianOfMedians } from "../series/mod.ts";
-import type { Residuals } from "./residuals.ts";
-import { PREPARE } from "./tuning.ts";
-
-/** Points on each side of a level shift (a shift is seen only where that many exist). */
-export const LEVEL_SHIFT_WIDTH: number = PREPARE.shiftWidth;
-
 export function levelShifts(residuals: Residuals, width = LEVEL_SHIFT_WIDTH): Float64Array {
   const { values, trend, z, scale, finite } = residuals;
   const n = values.length;

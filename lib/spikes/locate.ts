@@ -1,3 +1,36 @@
+import { circularMean, modulo, type Period, seasonalFold } from "../period/mod.ts";
+import { boundaryShape } from "./boundary_shape.ts";
+import { epochPosition } from "./epoch_position.ts";
+import { epochSignature, type Judgement } from "./find_spike_period.ts";
+import { periodicityOf } from "./periodicity.ts";
+import { isEpoch, type Prepared, readsRunningMean, spend } from "./prepare.ts";
+import { type RunningMeanSignature, runningMeanSignature } from "./running_mean_signature.ts";
+import { type Staircase, staircase } from "./staircase.ts";
+import { LOCATE } from "./tuning.ts";
+import type { EpochAlignment, Periodicity } from "./types.ts";
+
+/** The period placed in steps and against the epoch. */
+export interface Located {
+  /** The period in points, re-read as a boundary spike when the shape is one. */
+  found: Period | null;
+  /** The period and the cycle its phase is taken in, in steps. */
+  period: number | null;
+  /** The cycle the phase is taken in (the epoch when aligned), in steps. */
+  cycle: number | null;
+  /** The phase in steps, within `cycle`. */
+  phase: number | null;
+  /** The running-mean test of the cycle, when it was folded. */
+  signature: RunningMeanSignature | null;
+  /** The steps at the period's boundaries, for a repeating shape (null otherwise). */
+  stairs: Staircase | null;
+  /** Whether the repeating profile restarts: one step of it a large part of its range. */
+  restart: boolean;
+  /** How the period sits against the epoch (null without an epoch length). */
+  alignment: EpochAlignment | null;
+  /** The period as the answer states it. */
+  periodicity: Periodicity;
+}
+
 /**
  * The locate stage: where the period sits — its phase in steps, the epoch alignment, and
  * whether it is a running mean restarting or a boundary spike diluted in logged means.
@@ -18,38 +51,26 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { findSpikePeriod } from "./find_spike_period.ts";
+ * import { locate } from "./locate.ts";
+ * import { prepare } from "./prepare.ts";
+ * import { stepAxis } from "./step_axis.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // 10 epochs of 157 steps (5000 samples in batches of 32): a falling loss with 1 % noise,
+ * // 4× at the last step of every epoch (a loss normalised twice, on a last batch of 8)
+ * const loss = Float64Array.from(
+ *   { length: 1570 },
+ *   (_, i) => (2 * Math.exp(-i / 600) + 0.3) * (1 + 0.02 * noise()) * (i % 157 === 156 ? 4 : 1),
+ * );
+ * const prepared = prepare(loss, { datasetSize: 5000, batchSize: 32 }, stepAxis(1570), null);
  * const located = locate(prepared, findSpikePeriod(prepared));
- * located.alignment?.position; // "last-step"
+ * assertEquals([located.period, located.cycle], [157, 157]);
+ * assertEquals(located.alignment?.position, "last-step");
+ * assertEquals(located.periodicity.period, 157);
  * ```
  */
-import { circularMean, modulo, type Period, seasonalFold } from "../period/mod.ts";
-import { boundaryShape } from "./boundary_shape.ts";
-import { epochPosition } from "./epoch_position.ts";
-import { epochSignature, type Judgement } from "./find_spike_period.ts";
-import { periodicityOf } from "./periodicity.ts";
-import { isEpoch, type Prepared, readsRunningMean, spend } from "./prepare.ts";
-import { type RunningMeanSignature, runningMeanSignature } from "./running_mean_signature.ts";
-import { type Staircase, staircase } from "./staircase.ts";
-import { LOCATE } from "./tuning.ts";
-import type { EpochAlignment, Periodicity } from "./types.ts";
-
-/** The period placed in steps and against the epoch. */
-export interface Located {
-  /** The period in points, re-read as a boundary spike when the shape is one. */
-  found: Period | null;
-  /** The period and the cycle its phase is taken in, in steps. */
-  period: number | null;
-  cycle: number | null;
-  phase: number | null;
-  signature: RunningMeanSignature | null;
-  /** The steps at the period's boundaries, for a repeating shape (null otherwise). */
-  stairs: Staircase | null;
-  /** Whether the repeating profile restarts: one step of it a large part of its range. */
-  restart: boolean;
-  alignment: EpochAlignment | null;
-  periodicity: Periodicity;
-}
-
 export function locate(prepared: Prepared, judgement: Judgement): Located {
   const { axis, epoch } = prepared;
   if (judgement.found) spend(prepared, 4); // the signature, the staircase, the profile's folds

@@ -1,3 +1,24 @@
+import { median, tTestTwoSample } from "simple-statistics";
+import { studentTwoSidedTail } from "../series/mod.ts";
+import type { Finding } from "../findings/mod.ts";
+import { EVAL_TREND, evalLossTrend, type EvalTrend } from "./eval_trend.ts";
+import type { SideSeries } from "./types.ts";
+
+/** Share of the span from the best evaluation to the last compared at each end. */
+const END_SHARE = 0.25;
+
+/** The evidence of overfitting. */
+export interface Overfitting {
+  /** The eval loss's rise after its best point. */
+  trend: EvalTrend;
+  /** Median training loss at the start and at the end of the span after the best evaluation. */
+  trainFrom: number;
+  /** Median training loss at the end of that span. */
+  trainTo: number;
+  /** One-sided p that the training loss of the end lies below that of the start. */
+  trainP: number;
+}
+
 /**
  * `overfitting`: the eval loss rises significantly after its best point while the training loss
  * keeps falling — the model learns its training set at the expense of everything else.
@@ -15,30 +36,21 @@
  *
  * @example
  * ```ts
- * const found = overfitting(loss, (i) => 25 * (i + 1), whisperEvalLoss);
- * found?.trend.bestStep; // 1000
- * overfittingFinding(found!).id; // "overfitting"
+ * import { assertEquals } from "@std/assert";
+ * import { overfitting, overfittingFinding } from "./overfitting.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // the training loss keeps falling (a point every 25 steps), the eval loss rises after step 1000
+ * const loss = Float64Array.from({ length: 200 }, (_, i) => (1 + 0.01 * noise()) / (1 + i / 20));
+ * const evalLoss = {
+ *   steps: Float64Array.of(1000, 2000, 3000, 4000, 5000),
+ *   values: Float64Array.of(0.307, 0.356, 0.421, 0.452, 0.468),
+ * };
+ * const found = overfitting(loss, (i) => 25 * (i + 1), evalLoss);
+ * assertEquals([found?.trend.bestStep, (found?.trainP ?? 1) < 0.01], [1000, true]);
+ * assertEquals(overfittingFinding(found!).id, "overfitting");
  * ```
  */
-import { median, tTestTwoSample } from "simple-statistics";
-import { studentTwoSidedTail } from "../series/mod.ts";
-import type { Finding } from "../findings/mod.ts";
-import { EVAL_TREND, evalLossTrend, type EvalTrend } from "./eval_trend.ts";
-import type { SideSeries } from "./types.ts";
-
-/** Share of the span from the best evaluation to the last compared at each end. */
-const END_SHARE = 0.25;
-
-/** The evidence of overfitting. */
-export interface Overfitting {
-  trend: EvalTrend;
-  /** Median training loss at the start and at the end of the span after the best evaluation. */
-  trainFrom: number;
-  trainTo: number;
-  /** One-sided p that the training loss of the end lies below that of the start. */
-  trainP: number;
-}
-
 export function overfitting(
   loss: Float64Array,
   stepOf: (index: number) => number,

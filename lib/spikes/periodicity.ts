@@ -1,3 +1,6 @@
+import type { Period } from "../period/mod.ts";
+import type { Periodicity } from "./types.ts";
+
 /**
  * The period as the answer states it: in steps, rounded, with a confidence and the evidence of
  * the test that established it.
@@ -10,12 +13,13 @@
  *
  * @example
  * ```ts
- * periodicityOf(null, null, null, null, "…", 1).period; // null: no period passed the fold tests
+ * import { assertEquals } from "@std/assert";
+ * import { periodicityOf } from "./periodicity.ts";
+ * const none = periodicityOf(null, null, null, null, "autocorrelation proposals", 1);
+ * assertEquals([none.period, none.confidence, none.kind], [null, 0, null]);
+ * assertEquals(none.evidence.startsWith("no period passed the fold tests"), true);
  * ```
  */
-import type { Period } from "../period/mod.ts";
-import type { Periodicity } from "./types.ts";
-
 export function periodicityOf(
   found: Period | null,
   period: number | null,

@@ -1,3 +1,11 @@
+import type { Period } from "../period/mod.ts";
+import type { SpikeEpoch } from "./epoch_layout.ts";
+import type { PeriodReading } from "./rules/mod.ts";
+import type { RunningMeanSignature } from "./running_mean_signature.ts";
+import type { Staircase } from "./staircase.ts";
+import { EXPLAIN } from "./tuning.ts";
+import type { EpochAlignment } from "./types.ts";
+
 /**
  * What a period is read as, before any rule speaks: a running mean restarting, the data order,
  * a boundary of the epoch (last or first step, and the other when one logged point holds
@@ -17,17 +25,26 @@
  *
  * @example
  * ```ts
- * readPeriod(found, alignment, signature, layout)?.cause; // "last-step"
+ * import { assertEquals } from "@std/assert";
+ * import { findSpikePeriod } from "./find_spike_period.ts";
+ * import { locate } from "./locate.ts";
+ * import { readPeriod } from "./read_period.ts";
+ * import { prepare } from "./prepare.ts";
+ * import { stepAxis } from "./step_axis.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // 10 epochs of 157 steps (5000 samples in batches of 32): a falling loss with 1 % noise,
+ * // 4× at the last step of every epoch (a loss normalised twice, on a last batch of 8)
+ * const loss = Float64Array.from(
+ *   { length: 1570 },
+ *   (_, i) => (2 * Math.exp(-i / 600) + 0.3) * (1 + 0.02 * noise()) * (i % 157 === 156 ? 4 : 1),
+ * );
+ * const prepared = prepare(loss, { datasetSize: 5000, batchSize: 32 }, stepAxis(1570), null);
+ * const located = locate(prepared, findSpikePeriod(prepared));
+ * const reading = readPeriod(located.found, located.alignment, located.signature, prepared.epoch!.layout);
+ * assertEquals(reading, { cause: "last-step", alternative: null });
  * ```
  */
-import type { Period } from "../period/mod.ts";
-import type { SpikeEpoch } from "./epoch_layout.ts";
-import type { PeriodReading } from "./rules/mod.ts";
-import type { RunningMeanSignature } from "./running_mean_signature.ts";
-import type { Staircase } from "./staircase.ts";
-import { EXPLAIN } from "./tuning.ts";
-import type { EpochAlignment } from "./types.ts";
-
 export function readPeriod(
   found: Period | null,
   alignment: EpochAlignment | null,

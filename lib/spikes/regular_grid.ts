@@ -1,3 +1,13 @@
+/** A series put on a regular grid of steps (see {@linkcode regularGrid}). */
+export interface RegularGrid {
+  /** The loss on the grid (NaN where no row was logged). */
+  loss: Float64Array;
+  /** The step of every grid point. */
+  steps: Float64Array;
+  /** For every grid point, the index of its row in the original series (−1 for a gap). */
+  index: Int32Array;
+}
+
 /**
  * Puts a series whose `steps` have gaps back on a regular grid of steps, the gaps as NaN.
  *
@@ -15,19 +25,14 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { regularGrid } from "./regular_grid.ts";
+ * // rows at steps 0, 10 and 30 of a run logged every 10 steps: step 20 is missing
  * const grid = regularGrid(new Float64Array([1, 2, 4]), new Float64Array([0, 10, 30]), 10);
- * grid?.loss; // [1, 2, NaN, 4]; grid?.index: [0, 1, -1, 2]
+ * assertEquals([...grid!.loss], [1, 2, NaN, 4]);
+ * assertEquals([...grid!.index], [0, 1, -1, 2]);
  * ```
  */
-export interface RegularGrid {
-  /** The loss on the grid (NaN where no row was logged). */
-  loss: Float64Array;
-  /** The step of every grid point. */
-  steps: Float64Array;
-  /** For every grid point, the index of its row in the original series (−1 for a gap). */
-  index: Int32Array;
-}
-
 export function regularGrid(
   loss: Float64Array,
   steps: Float64Array,

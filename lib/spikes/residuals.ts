@@ -1,27 +1,3 @@
-/**
- * Robust z-scores of a loss series around its own trend.
- *
- * Why: a loss curve decays by orders of magnitude and its noise is proportional to its level,
- * so spikes are best measured as ratios. When every finite value is positive the analysis works
- * on ln(loss), where a 4× spike is +1.39 whatever the level; otherwise (losses that go negative,
- * such as an ELBO) on the values themselves. The trend is a centred rolling median of medians
- * over 25 points (`rollingMedianOfMedians`: it keeps step changes such as LR drops sharp and
- * ignores spikes), the noise scale a blockwise MAD (see `localScale`), and
- * z = (y − trend) / scale.
- *
- * Values logged with a fixed number of decimals (`decimalQuantum`) take a noise scale of at
- * least half a rounding step: a change of one step is then z ≤ 2, noise, not a spike.
- *
- * Non-finite points get z = 0 and are excluded through `finite`.
- *
- * Cost: a few O(n) passes over typed arrays.
- *
- * @example
- * ```ts
- * const { z } = robustResiduals(new Float64Array([1, 1.01, 0.99, 4, 1, 1.01, 0.99, 1]));
- * z[3] > 6; // true: the 4× point stands out
- * ```
- */
 import { median } from "simple-statistics";
 import {
   decimalQuantum,
@@ -60,6 +36,33 @@ export interface Residuals {
   scatter: number;
 }
 
+/**
+ * Robust z-scores of a loss series around its own trend.
+ *
+ * Why: a loss curve decays by orders of magnitude and its noise is proportional to its level,
+ * so spikes are best measured as ratios. When every finite value is positive the analysis works
+ * on ln(loss), where a 4× spike is +1.39 whatever the level; otherwise (losses that go negative,
+ * such as an ELBO) on the values themselves. The trend is a centred rolling median of medians
+ * over 25 points (`rollingMedianOfMedians`: it keeps step changes such as LR drops sharp and
+ * ignores spikes), the noise scale a blockwise MAD (see `localScale`), and
+ * z = (y − trend) / scale.
+ *
+ * Values logged with a fixed number of decimals (`decimalQuantum`) take a noise scale of at
+ * least half a rounding step: a change of one step is then z ≤ 2, noise, not a spike.
+ *
+ * Non-finite points get z = 0 and are excluded through `finite`.
+ *
+ * Cost: a few O(n) passes over typed arrays.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { robustResiduals } from "./residuals.ts";
+ * const { z, domain } = robustResiduals(new Float64Array([1, 1.01, 0.99, 4, 1, 1.01, 0.99, 1]));
+ * assertEquals([domain, z[3] > 6], ["log", true]); // the 4× point stands out
+ * assertEquals(robustResiduals(new Float64Array([1, -1, 2])).domain, "linear"); // not positive
+ * ```
+ */
 export function robustResiduals(loss: Float64Array): Residuals {
   const n = loss.length;
   const { filled, finite, count, first } = fillNonFinite(loss);

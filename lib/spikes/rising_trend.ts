@@ -1,3 +1,30 @@
+import { median } from "simple-statistics";
+import { EXPLAIN } from "./tuning.ts";
+
+/** How far the end of the run is above its lowest stretch. */
+export interface RisingTrend {
+  /** Final level ÷ lowest level (positive series), or the rise in units of the curve's spread. */
+  factor: number;
+  /** Final level and lowest level, in the loss's units. */
+  final: number;
+  /** The lowest level, in the loss's units. */
+  lowest: number;
+  /** Index where the lowest stretch is centred. */
+  lowestAt: number;
+  /** The highest stretch before the lowest one: where the descent began. */
+  highest: number;
+  /**
+   * The rise as a share of the descent before it, in ln(loss) for a positive series: 1 when
+   * the loss is back where it began (Infinity when it never fell).
+   */
+  share: number;
+  /**
+   * Whether the rise is one to report: a factor of `EXPLAIN.risingWarning` or more, not
+   * recovering, and beyond what the noise could make.
+   */
+  rising: boolean;
+}
+
 /**
  * Whether the loss ends clearly above the lowest level it reached.
  *
@@ -17,34 +44,11 @@
  *
  * @example
  * ```ts
- * risingTrend(Float64Array.from([5, 3, 2, 2, 3, 5, 9, 14])).factor; // ≈ 7 (14 vs 2)
+ * import { assertEquals } from "@std/assert";
+ * import { risingTrend } from "./rising_trend.ts";
+ * const trend = risingTrend(Float64Array.from([5, 3, 2, 2, 3, 5, 9, 14]));
+ * assertEquals([trend?.factor, trend?.lowest, trend?.final, trend?.rising], [7, 2, 14, true]);
  * ```
- */
-import { median } from "simple-statistics";
-import { EXPLAIN } from "./tuning.ts";
-
-/** How far the end of the run is above its lowest stretch. */
-export interface RisingTrend {
-  /** Final level ÷ lowest level (positive series), or the rise in units of the curve's spread. */
-  factor: number;
-  /** Final level and lowest level, in the loss's units. */
-  final: number;
-  lowest: number;
-  /** Index where the lowest stretch is centred. */
-  lowestAt: number;
-  /** The highest stretch before the lowest one: where the descent began. */
-  highest: number;
-  /**
-   * The rise as a share of the descent before it, in ln(loss) for a positive series: 1 when
-   * the loss is back where it began (Infinity when it never fell).
-   */
-  share: number;
-  rising: boolean;
-}
-
-/**
- * `noise`: the scatter of one point around the trend (a robust σ, in ln(loss) for a positive
- * series, else in the loss's units); 0 when unknown.
  */
 export function risingTrend(loss: Float64Array, cycle = 0, noise = 0): RisingTrend | null {
   const { values, at, n, positive } = finiteSample(loss);

@@ -1,3 +1,40 @@
+import { linearRegression, median } from "simple-statistics";
+import { logBinomialTail } from "../period/binomial_tail.ts";
+import { studentTwoSidedTail } from "../series/mod.ts";
+import { LOCATE } from "./tuning.ts";
+
+/**
+ * What a cycle's changes say about a running mean restarting (see
+ * {@linkcode runningMeanSignature}).
+ */
+export interface RunningMeanSignature {
+  /** The cycle it was folded at (points). */
+  period: number;
+  /** Phase (points) where the cycle restarts. */
+  resetPhase: number;
+  /** Slope of ln(mean |Δy|) against ln(points since the reset). */
+  slope: number;
+  /** The mean jump at the reset as a share of the mean change over a whole cycle. */
+  jumpShare: number;
+  /** The mean |change| at the restart (in the values' units: ln(loss) for a positive loss). */
+  restartSize: number;
+  /** Whether the changes fall as 1/j after the restart (significantly). */
+  decays: boolean;
+  /**
+   * Whether only the jump says running mean, while the noise is visible (a quarter or more of
+   * the changes within the cycle go against the drift) and does not decay (its slope
+   * significantly above −0.5): a staircase on a falling trend jumps alike, and wins where it
+   * holds (`../spikes/locate.ts`).
+   */
+  jumpOnly: boolean;
+  /**
+   * Whether the slope (≤ −0.35) or the jump (a 0.2–0.8 share, the drift's way in 4 of every 5
+   * cycles — or 7 of 10 when that many cycles make it p ≤ 10⁻³ —, five times any other step's
+   * mean change) says running mean, and the steps around the reset do not undo it.
+   */
+  runningMean: boolean;
+}
+
 /**
  * Tests whether a periodic series is a running mean restarted every cycle.
  *
@@ -29,48 +66,21 @@
  *
  * @example
  * ```ts
- * // loss logged as the running mean of each 200-step epoch: slope ≈ −1, reset at phase 0
+ * import { assertAlmostEquals, assertEquals } from "@std/assert";
+ * import { runningMeanSignature } from "./running_mean_signature.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // the loss logged as the running mean of each 200-step epoch (Keras' progress bar), in ln
+ * const logged = new Float64Array(2000);
+ * for (let i = 0, sum = 0; i < 2000; i++) {
+ *   if (i % 200 === 0) sum = 0;
+ *   sum += (1 + Math.exp(-i / 800)) * (1 + 0.3 * noise());
+ *   logged[i] = Math.log(sum / ((i % 200) + 1));
+ * }
+ * const signature = runningMeanSignature(logged, new Uint8Array(2000).fill(1), 200);
+ * assertEquals([signature.resetPhase, signature.decays, signature.runningMean], [0, true, true]);
+ * assertAlmostEquals(signature.slope, -1, 0.1); // the changes fall as 1/j
  * ```
- */
-import { linearRegression, median } from "simple-statistics";
-import { logBinomialTail } from "../period/binomial_tail.ts";
-import { studentTwoSidedTail } from "../series/mod.ts";
-import { LOCATE } from "./tuning.ts";
-
-export interface RunningMeanSignature {
-  /** The cycle it was folded at (points). */
-  period: number;
-  /** Phase (points) where the cycle restarts. */
-  resetPhase: number;
-  /** Slope of ln(mean |Δy|) against ln(points since the reset). */
-  slope: number;
-  /** The mean jump at the reset as a share of the mean change over a whole cycle. */
-  jumpShare: number;
-  /** The mean |change| at the restart (in the values' units: ln(loss) for a positive loss). */
-  restartSize: number;
-  /** Whether the changes fall as 1/j after the restart (significantly). */
-  decays: boolean;
-  /**
-   * Whether only the jump says running mean, while the noise is visible (a quarter or more of
-   * the changes within the cycle go against the drift) and does not decay (its slope
-   * significantly above −0.5): a staircase on a falling trend jumps alike, and wins where it
-   * holds (`../spikes/locate.ts`).
-   */
-  jumpOnly: boolean;
-  /**
-   * Whether the slope (≤ −0.35) or the jump (a 0.2–0.8 share, the drift's way in 4 of every 5
-   * cycles — or 7 of 10 when that many cycles make it p ≤ 10⁻³ —, five times any other step's
-   * mean change) says running mean, and the steps around the reset do not undo it.
-   */
-  runningMean: boolean;
-}
-
-/**
- * `straddle`: the points span several steps each, so one of them may hold both sides of the
- * restart; the restart's change is then that of its point and the next. `origin`: the point
- * (possibly fractional) where a cycle starts, when known (an epoch's first step): the bins are
- * counted from it, so that a period of a fractional number of points does not split the
- * restarts between the first bin and the last.
  */
 export function runningMeanSignature(
   y: Float64Array,

@@ -1,3 +1,52 @@
+import { median } from "simple-statistics";
+import type { SideSeries, Spike } from "./types.ts";
+
+/** The tuning of the event detector, each with why. */
+/**
+ * The tuning of the schedule's events, each with why.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { SCHEDULE } from "./schedule_events.ts";
+ * assertEquals(SCHEDULE.outlier, 5);
+ * ```
+ */
+export const SCHEDULE = {
+  /** A jump is this many times the median change (a cosine's largest change is π/2 × its mean). */
+  outlier: 5,
+  /** …and this share of the rate (rounding and tiny schedules change it by far less). */
+  relative: 0.2,
+  /** Warm-up starts below this share of the peak (linear warm-up starts at 0 or near it). */
+  warmupStart: 0.5,
+  /** Share of the steps before the peak that must rise (a warm-up is monotone, give or take a log). */
+  warmupRising: 0.8,
+  /** Logging intervals after an event a spike may follow it (momentum carries a jump). */
+  after: 3,
+} as const;
+
+/** What the schedule did at one step. */
+export interface ScheduleEvent {
+  /** What changed: warm-up ended, a warm restart, a jump up, a drop. */
+  kind: "warmup-end" | "restart" | "jump-up" | "drop";
+  /** The first step logged with the new rate, and the step logged before it. */
+  step: number;
+  /** The step logged before it. */
+  previousStep: number;
+  /** The rate before. */
+  from: number;
+  /** The rate after. */
+  to: number;
+}
+
+/** A spike and the event it sits on. */
+export interface ScheduledSpike {
+  /** The spike. */
+  spike: Spike;
+  /** The schedule event it follows. */
+  event: ScheduleEvent;
+}
+
 /**
  * The learning-rate schedule's events, and the spikes that sit on them.
  *
@@ -17,43 +66,28 @@
  *
  * @example
  * ```ts
- * const lr = { steps: Float64Array.of(0, 1, 2, 3, 4), values: Float64Array.of(0.02, 0.02, 0.5, 0.02, 0.02) };
- * scheduleEvents(lr)[0]; // { kind: "jump-up", step: 2, previousStep: 1, from: 0.02, to: 0.5 }
+ * import { assertEquals } from "@std/assert";
+ * import { scheduleEvents } from "./schedule_events.ts";
+ * // a constant rate with one step at 0.5: a jump up, then a drop back
+ * const lr = {
+ *   steps: Float64Array.from({ length: 12 }, (_, i) => i),
+ *   values: Float64Array.from({ length: 12 }, (_, i) => i === 5 ? 0.5 : 0.02),
+ * };
+ * assertEquals(scheduleEvents(lr), [
+ *   { kind: "jump-up", step: 5, previousStep: 4, from: 0.02, to: 0.5 },
+ *   { kind: "drop", step: 6, previousStep: 5, from: 0.5, to: 0.02 },
+ * ]);
+ * // a linear warm-up to 1e-3 over 500 steps, then a cosine: the end of warm-up
+ * const warm = {
+ *   steps: Float64Array.from({ length: 20 }, (_, i) => 100 * i),
+ *   values: Float64Array.from(
+ *     { length: 20 },
+ *     (_, i) => i <= 5 ? (1e-3 * i) / 5 : 1e-3 * Math.cos((Math.PI / 2) * (i - 5) / 15),
+ *   ),
+ * };
+ * assertEquals(scheduleEvents(warm).map((e) => [e.kind, e.step]), [["warmup-end", 500]]);
  * ```
  */
-import { median } from "simple-statistics";
-import type { SideSeries, Spike } from "./types.ts";
-
-/** The tuning of the event detector, each with why. */
-export const SCHEDULE = {
-  /** A jump is this many times the median change (a cosine's largest change is π/2 × its mean). */
-  outlier: 5,
-  /** …and this share of the rate (rounding and tiny schedules change it by far less). */
-  relative: 0.2,
-  /** Warm-up starts below this share of the peak (linear warm-up starts at 0 or near it). */
-  warmupStart: 0.5,
-  /** Share of the steps before the peak that must rise (a warm-up is monotone, give or take a log). */
-  warmupRising: 0.8,
-  /** Logging intervals after an event a spike may follow it (momentum carries a jump). */
-  after: 3,
-} as const;
-
-/** What the schedule did at one step. */
-export interface ScheduleEvent {
-  kind: "warmup-end" | "restart" | "jump-up" | "drop";
-  /** The first step logged with the new rate, and the step logged before it. */
-  step: number;
-  previousStep: number;
-  from: number;
-  to: number;
-}
-
-/** A spike and the event it sits on. */
-export interface ScheduledSpike {
-  spike: Spike;
-  event: ScheduleEvent;
-}
-
 export function scheduleEvents(lr: SideSeries | undefined): ScheduleEvent[] {
   if (!lr) return [];
   const steps: number[] = [], values: number[] = [];
@@ -106,6 +140,19 @@ function warmupEnd(steps: number[], values: number[]): ScheduleEvent | null {
 /**
  * Splits spikes into those that sit on a schedule event and the rest; `interval` is the loss's
  * logging interval in steps.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { scheduleEvents, spikesAtScheduleEvents } from "./schedule_events.ts";
+ * const lr = {
+ *   steps: Float64Array.from({ length: 12 }, (_, i) => i),
+ *   values: Float64Array.from({ length: 12 }, (_, i) => i === 5 ? 0.5 : 0.02),
+ * };
+ * const spike = { step: 6, index: 6, value: 9, baseline: 1, ratio: 9, z: 12, direction: "up" as const };
+ * const { scheduled, unexplained } = spikesAtScheduleEvents([spike], scheduleEvents(lr), 1);
+ * assertEquals([scheduled[0].event.kind, unexplained], ["jump-up", []]); // a step after the jump
+ * ```
  */
 export function spikesAtScheduleEvents(
   spikes: readonly Spike[],
@@ -124,7 +171,22 @@ export function spikesAtScheduleEvents(
   return { scheduled, unexplained };
 }
 
-/** One sentence per scheduled spike, for a finding's evidence. */
+/**
+ * One sentence per scheduled spike, for a finding's evidence.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { scheduledEvidence, scheduleEvents, spikesAtScheduleEvents } from "./schedule_events.ts";
+ * const lr = {
+ *   steps: Float64Array.from({ length: 12 }, (_, i) => i),
+ *   values: Float64Array.from({ length: 12 }, (_, i) => i === 5 ? 0.5 : 0.02),
+ * };
+ * const spike = { step: 6, index: 6, value: 9, baseline: 1, ratio: 9, z: 12, direction: "up" as const };
+ * const { scheduled } = spikesAtScheduleEvents([spike], scheduleEvents(lr), 1);
+ * assertEquals(scheduledEvidence(scheduled).includes("sits on a learning-rate jump"), true);
+ * ```
+ */
 export function scheduledEvidence(scheduled: readonly ScheduledSpike[]): string {
   const what: Record<ScheduleEvent["kind"], string> = {
     "warmup-end": "the end of warm-up",

@@ -1,3 +1,5 @@
+import type { InputSummary, SideSeries, SpikeOptions } from "./types.ts";
+
 /**
  * The series beside the loss (eval loss, learning rate, gradient norm) on training steps.
  *
@@ -9,12 +11,14 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { onSteps } from "./side_series.ts";
+ * // a learning rate aligned with the loss points, logged every 10 steps
  * const lr = { steps: Float64Array.of(0, 1), values: Float64Array.of(1e-3, 5e-4), aligned: true };
- * onSteps({ learningRate: lr, logEvery: 10 }, (i) => 10 * i, 2).learningRate?.steps; // [0, 10]
+ * const { learningRate } = onSteps({ learningRate: lr, logEvery: 10 }, (i) => 10 * i, 2);
+ * assertEquals([[...learningRate!.steps], learningRate!.aligned], [[0, 10], false]);
  * ```
  */
-import type { InputSummary, SideSeries, SpikeOptions } from "./types.ts";
-
 export function onSteps(
   options: SpikeOptions,
   stepOf: (index: number) => number,
@@ -38,7 +42,21 @@ export function onSteps(
   };
 }
 
-/** What the analysis was given, for the answer's `input`. */
+/**
+ * What the analysis was given, for the answer's `input`.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { inputSummary } from "./side_series.ts";
+ * const lr = { steps: Float64Array.of(0, 10), values: Float64Array.of(1e-3, 5e-4) };
+ * assertEquals(inputSummary(100, { learningRate: lr }), {
+ *   format: "json",
+ *   series: { loss: 100, eval_loss: 0, learning_rate: 2, grad_norm: 0 },
+ *   from_file: {},
+ * });
+ * ```
+ */
 export function inputSummary(n: number, options: SpikeOptions): InputSummary {
   return {
     format: options.source?.format ?? "json",

@@ -1,10 +1,26 @@
+import type { SpikeReport } from "./types.ts";
+
 /**
  * The Markdown a chat bot pastes: the verdict first, then each finding with its first remedy.
  *
  * Cost: O(findings).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { analyzeSpikes } from "./analyze_spikes.ts";
+ * import { spikeSummary } from "./spike_summary.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * const loss = Float64Array.from(
+ *   { length: 1570 },
+ *   (_, i) => (2 * Math.exp(-i / 600) + 0.3) * (1 + 0.02 * noise()) * (i % 157 === 156 ? 4 : 1),
+ * );
+ * const summary = spikeSummary(analyzeSpikes(loss, { datasetSize: 5000, batchSize: 32 }));
+ * assertEquals(summary.startsWith("## Loss spikes: "), true);
+ * assertEquals(summary.includes("period **157 steps**"), true);
+ * ```
  */
-import type { SpikeReport } from "./types.ts";
-
 export function spikeSummary(report: SpikeReport): string {
   const lines: string[] = [];
   const p = report.periodicity;

@@ -1,3 +1,27 @@
+import { mean, median } from "simple-statistics";
+import type { Prepared } from "./prepare.ts";
+import { LOCATE, PREPARE } from "./tuning.ts";
+
+/** The steps at the epoch boundaries. */
+export interface Staircase {
+  /** Boundaries measured, and those that are a stair (see above). */
+  boundaries: number;
+  /** The boundaries that are a stair. */
+  drops: number;
+  /** The change across each boundary (analysis domain: a ln ratio for a positive loss). */
+  steps: number[];
+  /** The median change across the boundaries, and the pooled z of their steps beyond the drift. */
+  step: number;
+  /** The pooled z of the steps beyond the drift (Stouffer's). */
+  z: number;
+  /** The first point of each epoch measured. */
+  indices: number[];
+  /** Whether the steps are ln ratios (`log`) or in the loss's units (`linear`). */
+  domain: "log" | "linear";
+  /** Whether the staircase holds (most boundaries stairs, the median a drop, the pooled z low). */
+  holds: boolean;
+}
+
 /**
  * Whether the loss steps down at the start of every epoch and stays flat within it — the
  * staircase of a multi-epoch fine-tune, where the model meets the same examples again.
@@ -19,32 +43,24 @@
  *
  * @example
  * ```ts
- * // 3 epochs of 16 points, the level 0.33 → 0.25 → 0.20 at the epoch starts, flat within
- * staircase(prepared, 815)?.holds; // true
+ * import { assertEquals } from "@std/assert";
+ * import { prepare } from "./prepare.ts";
+ * import { staircase } from "./staircase.ts";
+ * import { stepAxis } from "./step_axis.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // 3 epochs of 800 steps logged every 50 (16 points), the level 0.33 → 0.25 → 0.20 at the
+ * // epoch starts, flat within
+ * const levels = [0.33, 0.25, 0.2];
+ * const loss = Float64Array.from(
+ *   { length: 48 },
+ *   (_, i) => levels[Math.floor(i / 16)] * (1 + 0.002 * noise()),
+ * );
+ * const prepared = prepare(loss, { stepsPerEpoch: 800, logEvery: 50 }, stepAxis(48, undefined, 50), null);
+ * const stairs = staircase(prepared, 800);
+ * assertEquals([stairs?.holds, stairs?.boundaries, stairs?.drops, stairs?.domain], [true, 2, 2, "log"]);
  * ```
  */
-import { mean, median } from "simple-statistics";
-import type { Prepared } from "./prepare.ts";
-import { LOCATE, PREPARE } from "./tuning.ts";
-
-/** The steps at the epoch boundaries. */
-export interface Staircase {
-  /** Boundaries measured, and those that are a stair (see above). */
-  boundaries: number;
-  drops: number;
-  /** The change across each boundary (analysis domain: a ln ratio for a positive loss). */
-  steps: number[];
-  /** The median change across the boundaries, and the pooled z of their steps beyond the drift. */
-  step: number;
-  z: number;
-  /** The first point of each epoch measured. */
-  indices: number[];
-  /** Whether the steps are ln ratios (`log`) or in the loss's units (`linear`). */
-  domain: "log" | "linear";
-  holds: boolean;
-}
-
-/** Boundaries at the steps `phase` + k · `stepsPerEpoch` (an epoch starts at step 0 by default). */
 export function staircase(
   prepared: Prepared,
   stepsPerEpoch: number,

@@ -1,3 +1,13 @@
+import { median } from "simple-statistics";
+
+/** Steps of the points, and the typical steps between two points. */
+export interface StepAxis {
+  /** The training step of point `index`. */
+  stepOf: (index: number) => number;
+  /** The typical steps between two points (`log_every`, or the median increment of `steps`). */
+  stride: number;
+}
+
 /**
  * Maps logged points to training steps.
  *
@@ -10,17 +20,15 @@
  *
  * @example
  * ```ts
- * stepAxis(3, undefined, 10).stepOf(2); // 20
+ * import { assertEquals, assertThrows } from "@std/assert";
+ * import { stepAxis } from "./step_axis.ts";
+ * const every10 = stepAxis(3, undefined, 10);
+ * assertEquals([every10.stepOf(2), every10.stride], [20, 10]);
+ * const given = stepAxis(3, Float64Array.of(100, 200, 300));
+ * assertEquals([given.stepOf(1), given.stride], [200, 100]);
+ * assertThrows(() => stepAxis(3, undefined, 2.5), RangeError, "whole number");
  * ```
  */
-import { median } from "simple-statistics";
-
-/** Steps of the points, and the typical steps between two points. */
-export interface StepAxis {
-  stepOf: (index: number) => number;
-  stride: number;
-}
-
 export function stepAxis(n: number, steps?: Float64Array, logEvery = 1): StepAxis {
   if (!(logEvery >= 1) || !Number.isInteger(logEvery)) {
     throw new RangeError(`expected log_every to be a whole number ≥ 1, found ${logEvery}`);

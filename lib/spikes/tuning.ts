@@ -6,9 +6,12 @@
  *
  * @example
  * ```ts
+ * import { assertEquals } from "@std/assert";
  * import { LIST } from "./tuning.ts";
- * LIST.spikeZ; // 6: the robust z a point needs to be listed as a spike
+ * assertEquals(LIST.spikeZ, 6); // the robust z a point needs to be listed as a spike
  * ```
+ *
+ * @module
  */
 
 /** Residuals, level shifts and the epoch's boundary points. */

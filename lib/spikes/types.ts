@@ -13,9 +13,13 @@ export interface SpikeOptions {
   steps?: Float64Array;
   /** Each point is the mean of this many steps (default 1). */
   logEvery?: number;
+  /** Training steps in one epoch, when known (else from `datasetSize` and `batchSize`). */
   stepsPerEpoch?: number;
+  /** Training samples in one epoch (with `batchSize`, gives the steps per epoch). */
   datasetSize?: number;
+  /** The DataLoader's batch size. */
   batchSize?: number;
+  /** The DataLoader's `drop_last` (default false: a partial last batch). */
   dropLast?: boolean;
   /** The eval loss at its own steps: rising while the training loss falls is `overfitting`. */
   evalLoss?: SideSeries;
@@ -46,39 +50,59 @@ export interface SpikeOptions {
  * points it is aligned with (`aligned` true; the analysis turns them into steps).
  */
 export interface SideSeries {
+  /** Training steps, or loss point indices when `aligned`. */
   steps: Float64Array;
+  /** The values, NaN and ±Infinity included. */
   values: Float64Array;
+  /** Whether `steps` are indices of the loss points (default false). */
   aligned?: boolean;
 }
 
 /** One spike (or dip). `baseline` is the median of the 10 finite points before it. */
 export interface Spike {
+  /** Its training step. */
   step: number;
+  /** Its index in the series. */
   index: number;
+  /** The loss there. */
   value: number;
+  /** The median of the 10 finite points before it. */
   baseline: number;
+  /** `value` ÷ `baseline`. */
   ratio: number;
+  /** Its robust z-score against the local trend and noise. */
   z: number;
+  /** A spike (up) or a dip (down). */
   direction: "up" | "down";
 }
 
 /** The period found, in training steps, or nulls. */
 export interface Periodicity {
+  /** The period in training steps, or null. */
   period: number | null;
+  /** Its phase: the step modulo the period at which the spikes sit. */
   phase: number | null;
+  /** From 0 to 1: the fold's strength (share of cycles hit, or variance explained) × (1 − p). */
   confidence: number;
+  /** How the period was found (the test that decided). */
   method: string;
   /** What repeats: spikes up, dips, or a whole shape. */
   kind: "spikes-up" | "spikes-down" | "shape" | null;
+  /** The cycles the series spans. */
   cycles: number | null;
+  /** The numbers behind the verdict, in words. */
   evidence: string;
 }
 
 /** How the period sits against the epoch. */
 export interface EpochAlignment {
+  /** Training steps in one epoch. */
   steps_per_epoch: number;
+  /** The last, partial batch's size (null when unknown, or when the epoch has none). */
   last_batch_size: number | null;
+  /** Whether the period is the epoch (or a whole multiple of it). */
   aligned: boolean;
+  /** Where in the epoch the spikes sit. */
   position: "last-step" | "first-step" | "whole-epoch" | "other";
   /**
    * When points are means of several steps, the last step of an epoch and the first of the next
@@ -99,18 +123,27 @@ export interface InputSummary {
 
 /** The answer of the analysis. */
 export interface SpikeReport {
+  /** Points in the series. */
   n: number;
+  /** What the analysis was given. */
   input: InputSummary;
   /** Whether the analysis ran on ln(loss) (`log`) or on the loss (`linear`). */
   scale: "log" | "linear";
+  /** NaN and ±Infinity losses: how many, and the step of the first. */
   non_finite: { count: number; first_step: number | null };
+  /** Spikes found (the list holds at most 10 000). */
   spike_count: number;
+  /** The spikes, in step order. */
   spikes: Spike[];
+  /** The period of the spikes or of the shape, or nulls. */
   periodicity: Periodicity;
+  /** How the period sits against the epoch; null without an epoch length. */
   epoch_alignment: EpochAlignment | null;
   /** The loss at the last step of every epoch, and what the last-batch model makes of it. */
   last_batch: LastBatchMeasurement | null;
+  /** What the analysis concludes, most severe first, each with its evidence and remedies. */
   findings: Finding[];
+  /** A short Markdown summary. */
   summary: string;
 }
 
@@ -118,8 +151,11 @@ export interface SpikeReport {
 export interface LastBatchMeasurement {
   /** Median over epochs of loss(last step) ÷ median(the 10 steps before). */
   measured_ratio: number;
+  /** The smallest per-epoch ratio (null below 2 epochs). */
   min_ratio: number | null;
+  /** The largest per-epoch ratio (null below 2 epochs). */
   max_ratio: number | null;
+  /** Epochs whose last step was measured. */
   epochs: number;
   /** Share of epochs where the last step is a spike (|z| ≥ 3) in the ratio's direction. */
   spike_share: number;
@@ -133,6 +169,8 @@ export interface LastBatchMeasurement {
   p_value: number;
   /** The reduction whose prediction matches (needs dataset_size and batch_size). */
   inferred_reduction: Reduction | null;
+  /** Its exponent: loss ∝ b^(1−k). */
   k: number | null;
+  /** The ratio the inferred reduction predicts for the last batch. */
   predicted_ratio: number | null;
 }

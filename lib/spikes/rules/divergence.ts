@@ -1,17 +1,39 @@
+import type { Excursion } from "../excursions.ts";
+import type { Evidence, Rule } from "./evidence.ts";
+import { fmt } from "./format.ts";
+import { CLIP } from "./remedies.ts";
+
 /**
  * `divergence`: the loss explodes — 10× the lowest level it had reached, or NaN/infinite — and
  * does not come back (critical: the run is lost from there).
  *
  * @example
  * ```ts
- * divergence.explain(evidence)?.evidence; // "from step 5200 the loss reaches 41 (205× …"
+ * import { assertEquals } from "@std/assert";
+ * import { evidenceOf } from "../analyze_spikes.ts";
+ * import { excursions } from "../excursions.ts";
+ * import { findSpikePeriod } from "../find_spike_period.ts";
+ * import { listSpikes } from "../list_spikes.ts";
+ * import { locate } from "../locate.ts";
+ * import { prepare } from "../prepare.ts";
+ * import { stepAxis } from "../step_axis.ts";
+ * import { divergence } from "./divergence.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // from step 900 the loss climbs to 50×, 100×, … and never comes back
+ * const loss = Float64Array.from(
+ *   { length: 1000 },
+ *   (_, i) => (i < 900 ? 1 : 50 * (i - 899)) * (2 * Math.exp(-i / 600) + 0.3) * (1 + 0.02 * noise()),
+ * );
+ * const prepared = prepare(loss, {}, stepAxis(loss.length), null);
+ * const located = locate(prepared, findSpikePeriod(prepared));
+ * const blowUps = excursions(prepared.loss, prepared.residuals);
+ * const { isolated } = listSpikes(prepared, located, blowUps);
+ * const evidence = evidenceOf(prepared, located, isolated, blowUps);
+ * const finding = divergence.explain(evidence);
+ * assertEquals([finding?.id, finding?.severity], ["divergence", "critical"]);
  * ```
  */
-import type { Excursion } from "../excursions.ts";
-import type { Evidence, Rule } from "./evidence.ts";
-import { fmt } from "./format.ts";
-import { CLIP } from "./remedies.ts";
-
 export const divergence: Rule = {
   id: "divergence",
   explain(e) {
@@ -36,7 +58,36 @@ export const divergence: Rule = {
   },
 };
 
-/** Where an excursion is and how high it went, in steps and against its level. */
+/**
+ * Where an excursion is and how high it went, in steps and against its level.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { evidenceOf } from "../analyze_spikes.ts";
+ * import { excursions } from "../excursions.ts";
+ * import { findSpikePeriod } from "../find_spike_period.ts";
+ * import { listSpikes } from "../list_spikes.ts";
+ * import { locate } from "../locate.ts";
+ * import { prepare } from "../prepare.ts";
+ * import { stepAxis } from "../step_axis.ts";
+ * import { excursionText } from "./divergence.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // from step 900 the loss climbs to 50×, 100×, … and never comes back
+ * const loss = Float64Array.from(
+ *   { length: 1000 },
+ *   (_, i) => (i < 900 ? 1 : 50 * (i - 899)) * (2 * Math.exp(-i / 600) + 0.3) * (1 + 0.02 * noise()),
+ * );
+ * const prepared = prepare(loss, {}, stepAxis(loss.length), null);
+ * const located = locate(prepared, findSpikePeriod(prepared));
+ * const blowUps = excursions(prepared.loss, prepared.residuals);
+ * const { isolated } = listSpikes(prepared, located, blowUps);
+ * const evidence = evidenceOf(prepared, located, isolated, blowUps);
+ * const text = excursionText(evidence, evidence.excursions[0]);
+ * assertEquals(text.startsWith("from step 900 to 999, the loss reaches"), true);
+ * ```
+ */
 export function excursionText(e: Evidence, x: Excursion): string {
   const steps = x.from === x.to
     ? `at step ${e.stepOf(x.from)}`

@@ -1,3 +1,8 @@
+import { EXPLAIN } from "../tuning.ts";
+import type { Evidence, Rule } from "./evidence.ts";
+import { epochText } from "./epoch_text.ts";
+import { fmt } from "./format.ts";
+
 /**
  * `epoch-average-logging`: the logged loss is a running mean that restarts every epoch (Keras's
  * progress bar, torchvision's `global_avg`): its jumps are an artefact of logging.
@@ -9,14 +14,33 @@
  *
  * @example
  * ```ts
- * epochAverageLogging.explain(evidence)?.title; // "The logged loss is a running mean …"
+ * import { assertEquals } from "@std/assert";
+ * import { evidenceOf } from "../analyze_spikes.ts";
+ * import { excursions } from "../excursions.ts";
+ * import { findSpikePeriod } from "../find_spike_period.ts";
+ * import { listSpikes } from "../list_spikes.ts";
+ * import { locate } from "../locate.ts";
+ * import { prepare } from "../prepare.ts";
+ * import { stepAxis } from "../step_axis.ts";
+ * import { epochAverageLogging } from "./epoch_average_logging.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // the loss logged as the running mean of each 200-step epoch (Keras' progress bar)
+ * const loss = new Float64Array(2000);
+ * for (let i = 0, sum = 0; i < 2000; i++) {
+ *   if (i % 200 === 0) sum = 0;
+ *   sum += (1 + Math.exp(-i / 800)) * (1 + 0.3 * noise());
+ *   loss[i] = sum / ((i % 200) + 1);
+ * }
+ * const prepared = prepare(loss, { stepsPerEpoch: 200 }, stepAxis(loss.length), null);
+ * const located = locate(prepared, findSpikePeriod(prepared));
+ * const blowUps = excursions(prepared.loss, prepared.residuals);
+ * const { isolated } = listSpikes(prepared, located, blowUps);
+ * const evidence = evidenceOf(prepared, located, isolated, blowUps);
+ * const finding = epochAverageLogging.explain(evidence);
+ * assertEquals([finding?.id, finding?.severity], ["epoch-average-logging", "info"]);
  * ```
  */
-import { EXPLAIN } from "../tuning.ts";
-import type { Evidence, Rule } from "./evidence.ts";
-import { epochText } from "./epoch_text.ts";
-import { fmt } from "./format.ts";
-
 export const epochAverageLogging: Rule = {
   id: "epoch-average-logging",
   explain(e) {

@@ -1,3 +1,7 @@
+import type { Rule } from "./evidence.ts";
+import { epochText } from "./epoch_text.ts";
+import { fmt } from "./format.ts";
+
 /**
  * `epoch-start-drop`: the loss steps down at each epoch's start and stays flat within the
  * epoch — the model meets the same examples again and remembers them (information: expected
@@ -10,13 +14,31 @@
  *
  * @example
  * ```ts
- * epochStartDrop.explain(evidence)?.title; // "The loss steps down at every epoch start"
+ * import { assertEquals } from "@std/assert";
+ * import { evidenceOf } from "../analyze_spikes.ts";
+ * import { excursions } from "../excursions.ts";
+ * import { findSpikePeriod } from "../find_spike_period.ts";
+ * import { listSpikes } from "../list_spikes.ts";
+ * import { locate } from "../locate.ts";
+ * import { prepare } from "../prepare.ts";
+ * import { stepAxis } from "../step_axis.ts";
+ * import { epochStartDrop } from "./epoch_start_drop.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // 3 epochs of 800 steps logged every 50: 0.33 → 0.25 → 0.20 at the epoch starts, flat within
+ * const levels = [0.33, 0.25, 0.2];
+ * const loss = Float64Array.from(
+ *   { length: 48 },
+ *   (_, i) => levels[Math.floor(i / 16)] * (1 + 0.002 * noise()),
+ * );
+ * const prepared = prepare(loss, { stepsPerEpoch: 800, logEvery: 50 }, stepAxis(loss.length, undefined, 50), null);
+ * const located = locate(prepared, findSpikePeriod(prepared));
+ * const blowUps = excursions(prepared.loss, prepared.residuals);
+ * const { isolated } = listSpikes(prepared, located, blowUps);
+ * const evidence = evidenceOf(prepared, located, isolated, blowUps);
+ * assertEquals(epochStartDrop.explain(evidence)?.id, "epoch-start-drop");
  * ```
  */
-import type { Rule } from "./evidence.ts";
-import { epochText } from "./epoch_text.ts";
-import { fmt } from "./format.ts";
-
 export const epochStartDrop: Rule = {
   id: "epoch-start-drop",
   explain(e) {

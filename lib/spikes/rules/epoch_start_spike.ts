@@ -1,3 +1,8 @@
+import type { Finding } from "../../findings/mod.ts";
+import { asAlternative, boundaryRole } from "./boundary_alternative.ts";
+import type { Evidence, Rule } from "./evidence.ts";
+import { fmt } from "./format.ts";
+
 /**
  * `epoch-start-spike`: the loss spikes (or dips) at the first step of every epoch: something
  * is reset or re-created when an epoch begins (warning; as information when the last batch is
@@ -5,14 +10,30 @@
  *
  * @example
  * ```ts
- * epochStartSpike.explain(evidence)?.remedies[0]; // create the optimizer once …
+ * import { assertEquals } from "@std/assert";
+ * import { evidenceOf } from "../analyze_spikes.ts";
+ * import { excursions } from "../excursions.ts";
+ * import { findSpikePeriod } from "../find_spike_period.ts";
+ * import { listSpikes } from "../list_spikes.ts";
+ * import { locate } from "../locate.ts";
+ * import { prepare } from "../prepare.ts";
+ * import { stepAxis } from "../step_axis.ts";
+ * import { epochStartSpike } from "./epoch_start_spike.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // 10 epochs of 157 steps, 3× at the first step of each but the first
+ * const loss = Float64Array.from(
+ *   { length: 1570 },
+ *   (_, i) => (2 * Math.exp(-i / 600) + 0.3) * (1 + 0.02 * noise()) * (i > 0 && i % 157 === 0 ? 3 : 1),
+ * );
+ * const prepared = prepare(loss, { stepsPerEpoch: 157 }, stepAxis(loss.length), null);
+ * const located = locate(prepared, findSpikePeriod(prepared));
+ * const blowUps = excursions(prepared.loss, prepared.residuals);
+ * const { isolated } = listSpikes(prepared, located, blowUps);
+ * const evidence = evidenceOf(prepared, located, isolated, blowUps);
+ * assertEquals(epochStartSpike.explain(evidence)?.id, "epoch-start-spike");
  * ```
  */
-import type { Finding } from "../../findings/mod.ts";
-import { asAlternative, boundaryRole } from "./boundary_alternative.ts";
-import type { Evidence, Rule } from "./evidence.ts";
-import { fmt } from "./format.ts";
-
 export const epochStartSpike: Rule = {
   id: "epoch-start-spike",
   explain(e) {

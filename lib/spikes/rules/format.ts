@@ -4,8 +4,11 @@
  *
  * @example
  * ```ts
- * fmt(4.0312); // "4.03"
- * fmt(0.00012); // "1.20e-4"
+ * import { assertEquals } from "@std/assert";
+ * import { fmt } from "./format.ts";
+ * assertEquals([fmt(4.0312), fmt(0.00012), fmt(123456), fmt(Infinity)], [
+ *   "4.03", "1.20e-4", "1.23e+5", "Infinity",
+ * ]);
  * ```
  */
 export function fmt(x: number): string {

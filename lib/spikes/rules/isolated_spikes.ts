@@ -1,13 +1,3 @@
-/**
- * `isolated-spikes`: spikes that follow no period (a warning from 3× the loss before them,
- * information below); those on a learning-rate schedule event (`../schedule_events.ts`) are
- * named as the schedule's, and alone they are information.
- *
- * @example
- * ```ts
- * isolatedSpikes.explain(evidence)?.evidence; // "largest at step 5310: …"
- * ```
- */
 import { EXPLAIN } from "../tuning.ts";
 import type { Finding } from "../../findings/mod.ts";
 import { scheduledEvidence } from "../schedule_events.ts";
@@ -15,6 +5,38 @@ import type { Evidence, Rule } from "./evidence.ts";
 import { fmt } from "./format.ts";
 import { CLIP } from "./remedies.ts";
 
+/**
+ * `isolated-spikes`: spikes that follow no period (a warning from 3× the loss before them,
+ * information below); those on a learning-rate schedule event (`../schedule_events.ts`) are
+ * named as the schedule's, and alone they are information.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { evidenceOf } from "../analyze_spikes.ts";
+ * import { excursions } from "../excursions.ts";
+ * import { findSpikePeriod } from "../find_spike_period.ts";
+ * import { listSpikes } from "../list_spikes.ts";
+ * import { locate } from "../locate.ts";
+ * import { prepare } from "../prepare.ts";
+ * import { stepAxis } from "../step_axis.ts";
+ * import { isolatedSpikes } from "./isolated_spikes.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // two 5× spikes, at steps 400 and 700
+ * const loss = Float64Array.from(
+ *   { length: 1000 },
+ *   (_, i) => (2 * Math.exp(-i / 600) + 0.3) * (1 + 0.02 * noise()) * (i === 400 || i === 700 ? 5 : 1),
+ * );
+ * const prepared = prepare(loss, {}, stepAxis(loss.length), null);
+ * const located = locate(prepared, findSpikePeriod(prepared));
+ * const blowUps = excursions(prepared.loss, prepared.residuals);
+ * const { isolated } = listSpikes(prepared, located, blowUps);
+ * const evidence = evidenceOf(prepared, located, isolated, blowUps);
+ * assertEquals(isolatedSpikes.explain(evidence)?.id, "isolated-spikes");
+ * assertEquals(evidence.isolated.map((s) => s.step), [400, 700]);
+ * ```
+ */
 export const isolatedSpikes: Rule = {
   id: "isolated-spikes",
   explain(e) {

@@ -1,18 +1,3 @@
-/**
- * The last, partial batch of every epoch, as a spike or as a dip: the finding both
- * `last-batch-spike` and `last-batch-dip` raise (`last_batch_spike.ts`, `last_batch_dip.ts`).
- *
- * Why: a loss whose magnitude depends on the batch size is off at the batch that is smaller
- * (the Keras SSD report: loss divided by the positives, then again by the batch size — a spike);
- * a summed loss shrinks with the batch (a dip). The evidence states the measured ratio at the
- * last step, and, with the data loader's arguments, which reduction predicts it.
- *
- * @example
- * ```ts
- * lastBatchRule(evidence, true)?.id; // "last-batch-spike" for ssd_double_norm
- * explainLastBatch({ datasetSize: 5000, batchSize: 32 }, last)?.inferred_reduction;
- * ```
- */
 import { explainMeasuredRatio, type MeasuredRatioExplanation } from "../../batch/mod.ts";
 import type { Finding } from "../../findings/mod.ts";
 import type { BoundaryRatios } from "../boundary_ratios.ts";
@@ -22,7 +7,45 @@ import type { Evidence } from "./evidence.ts";
 import { fmt } from "./format.ts";
 import { BATCH_FREE_LOSS, CLIP, DROP_LAST } from "./remedies.ts";
 
-/** The last-batch finding in direction `up`, when the reading puts the period there. */
+/**
+ * The last, partial batch of every epoch, as a spike or as a dip: the finding both
+ * `last-batch-spike` and `last-batch-dip` raise (`last_batch_spike.ts`, `last_batch_dip.ts`).
+ *
+ * Why: a loss whose magnitude depends on the batch size is off at the batch that is smaller
+ * (the Keras SSD report: loss divided by the positives, then again by the batch size — a spike);
+ * a summed loss shrinks with the batch (a dip). The evidence states the measured ratio at the
+ * last step, and, with the data loader's arguments, which reduction predicts it.
+ *
+ * The last-batch finding in direction `up`, when the reading puts the period there (as the
+ * alternative, "Or: …", when it is the second reading).
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { evidenceOf } from "../analyze_spikes.ts";
+ * import { excursions } from "../excursions.ts";
+ * import { findSpikePeriod } from "../find_spike_period.ts";
+ * import { listSpikes } from "../list_spikes.ts";
+ * import { locate } from "../locate.ts";
+ * import { prepare } from "../prepare.ts";
+ * import { stepAxis } from "../step_axis.ts";
+ * import { lastBatchRule } from "./last_batch.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // 10 epochs of 157 steps (5000 samples, batches of 32), 4× at the last step of each
+ * const loss = Float64Array.from(
+ *   { length: 1570 },
+ *   (_, i) => (2 * Math.exp(-i / 600) + 0.3) * (1 + 0.02 * noise()) * (i % 157 === 156 ? 4 : 1),
+ * );
+ * const prepared = prepare(loss, { datasetSize: 5000, batchSize: 32 }, stepAxis(loss.length), null);
+ * const located = locate(prepared, findSpikePeriod(prepared));
+ * const blowUps = excursions(prepared.loss, prepared.residuals);
+ * const { isolated } = listSpikes(prepared, located, blowUps);
+ * const evidence = evidenceOf(prepared, located, isolated, blowUps);
+ * assertEquals(lastBatchRule(evidence, true)?.id, "last-batch-spike");
+ * assertEquals(lastBatchRule(evidence, false), null); // a spike, not a dip
+ * ```
+ */
 export function lastBatchRule(e: Evidence, up: boolean): Finding | null {
   const role = boundaryRole(e, "last-step");
   if (!role || (e.found!.kind === "spikes-up") !== up) return null;
@@ -103,6 +126,21 @@ function inferredText(explanation: MeasuredRatioExplanation | null): string {
 /**
  * Which reduction explains the measured last-batch ratio (the last-batch model run backwards),
  * when the data loader's arguments are known.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import type { BoundaryRatios } from "../boundary_ratios.ts";
+ * import { explainLastBatch } from "./last_batch.ts";
+ * // the last step measured at 4× in every epoch, 5000 samples in batches of 32 (a last one of 8)
+ * const last: BoundaryRatios = {
+ *   median: 4, min: 3.9, max: 4.1, epochs: 10, spikeShare: 1,
+ *   indices: [], ratios: [3.9, 4, 4.1, 4, 3.95, 4.05, 4, 4, 3.98, 4.02],
+ * };
+ * const explanation = explainLastBatch({ datasetSize: 5000, batchSize: 32 }, last);
+ * assertEquals(explanation?.inferred_reduction, "per_item_then_batch_mean"); // (8/32)^(1−2) = 4
+ * assertEquals(explainLastBatch({}, last), null); // needs the data loader's arguments
+ * ```
  */
 export function explainLastBatch(
   options: SpikeOptions,

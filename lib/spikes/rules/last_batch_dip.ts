@@ -1,15 +1,36 @@
+import type { Rule } from "./evidence.ts";
+import { lastBatchRule } from "./last_batch.ts";
+
 /**
  * `last-batch-dip`: the loss dips at the last, partial batch of every epoch — a summed loss
  * (warning; as information when the epoch's first step is the likelier reading).
  *
  * @example
  * ```ts
- * lastBatchDip.explain(evidence)?.remedies[0]; // reduction='mean' …
+ * import { assertEquals } from "@std/assert";
+ * import { evidenceOf } from "../analyze_spikes.ts";
+ * import { excursions } from "../excursions.ts";
+ * import { findSpikePeriod } from "../find_spike_period.ts";
+ * import { listSpikes } from "../list_spikes.ts";
+ * import { locate } from "../locate.ts";
+ * import { prepare } from "../prepare.ts";
+ * import { stepAxis } from "../step_axis.ts";
+ * import { lastBatchDip } from "./last_batch_dip.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // 10 epochs of 157 steps, ¼ at the last step of each (a summed loss on a batch of 8)
+ * const loss = Float64Array.from(
+ *   { length: 1570 },
+ *   (_, i) => (2 * Math.exp(-i / 600) + 0.3) * (1 + 0.02 * noise()) * (i % 157 === 156 ? 0.25 : 1),
+ * );
+ * const prepared = prepare(loss, { datasetSize: 5000, batchSize: 32 }, stepAxis(loss.length), null);
+ * const located = locate(prepared, findSpikePeriod(prepared));
+ * const blowUps = excursions(prepared.loss, prepared.residuals);
+ * const { isolated } = listSpikes(prepared, located, blowUps);
+ * const evidence = evidenceOf(prepared, located, isolated, blowUps);
+ * assertEquals(lastBatchDip.explain(evidence)?.id, "last-batch-dip");
  * ```
  */
-import type { Rule } from "./evidence.ts";
-import { lastBatchRule } from "./last_batch.ts";
-
 export const lastBatchDip: Rule = {
   id: "last-batch-dip",
   explain: (e) => lastBatchRule(e, false),

@@ -23,7 +23,16 @@ import { unshuffledData } from "./unshuffled_data.ts";
 export type { Evidence, PeriodReading, Rule } from "./evidence.ts";
 export { explainLastBatch } from "./last_batch.ts";
 
-/** The rules, grouped as their findings are reported. */
+/**
+ * The rules, grouped as their findings are reported.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { RULE_GROUPS } from "./mod.ts";
+ * assertEquals(RULE_GROUPS[0].map((rule) => rule.id), ["non-finite-loss"]); // the loss's health first
+ * ```
+ */
 export const RULE_GROUPS: readonly (readonly Rule[])[] = [
   [nonFiniteLoss],
   [

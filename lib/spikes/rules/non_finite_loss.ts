@@ -1,3 +1,5 @@
+import type { Rule } from "./evidence.ts";
+
 /**
  * `non-finite-loss`: the loss is NaN or infinite somewhere (critical).
  *
@@ -5,11 +7,31 @@
  *
  * @example
  * ```ts
- * nonFiniteLoss.explain(evidence)?.severity; // "critical" when any point is NaN or ±Infinity
+ * import { assertEquals } from "@std/assert";
+ * import { evidenceOf } from "../analyze_spikes.ts";
+ * import { excursions } from "../excursions.ts";
+ * import { findSpikePeriod } from "../find_spike_period.ts";
+ * import { listSpikes } from "../list_spikes.ts";
+ * import { locate } from "../locate.ts";
+ * import { prepare } from "../prepare.ts";
+ * import { stepAxis } from "../step_axis.ts";
+ * import { nonFiniteLoss } from "./non_finite_loss.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // one NaN loss, at step 250
+ * const loss = Float64Array.from(
+ *   { length: 500 },
+ *   (_, i) => i === 250 ? NaN : (2 * Math.exp(-i / 600) + 0.3) * (1 + 0.02 * noise()),
+ * );
+ * const prepared = prepare(loss, {}, stepAxis(loss.length), null);
+ * const located = locate(prepared, findSpikePeriod(prepared));
+ * const blowUps = excursions(prepared.loss, prepared.residuals);
+ * const { isolated } = listSpikes(prepared, located, blowUps);
+ * const evidence = evidenceOf(prepared, located, isolated, blowUps);
+ * const finding = nonFiniteLoss.explain(evidence);
+ * assertEquals([finding?.id, finding?.severity], ["non-finite-loss", "critical"]);
  * ```
  */
-import type { Rule } from "./evidence.ts";
-
 export const nonFiniteLoss: Rule = {
   id: "non-finite-loss",
   explain(e) {

@@ -1,15 +1,37 @@
+import type { Rule } from "./evidence.ts";
+import { CLIP, DROP_LAST } from "./remedies.ts";
+
 /**
  * `periodic-spikes`: the loss spikes, dips or repeats a shape at a period that is not an epoch
  * boundary cause: something scheduled (warning).
  *
  * @example
  * ```ts
- * periodicSpikes.explain(evidence)?.title; // "The loss spikes every 1000 steps"
+ * import { assertEquals } from "@std/assert";
+ * import { evidenceOf } from "../analyze_spikes.ts";
+ * import { excursions } from "../excursions.ts";
+ * import { findSpikePeriod } from "../find_spike_period.ts";
+ * import { listSpikes } from "../list_spikes.ts";
+ * import { locate } from "../locate.ts";
+ * import { prepare } from "../prepare.ts";
+ * import { stepAxis } from "../step_axis.ts";
+ * import { periodicSpikes } from "./periodic_spikes.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // a 4× spike every 100 steps, no epoch length given
+ * const loss = Float64Array.from(
+ *   { length: 3000 },
+ *   (_, i) => (2 * Math.exp(-i / 600) + 0.3) * (1 + 0.02 * noise()) * (i % 100 === 37 ? 4 : 1),
+ * );
+ * const prepared = prepare(loss, {}, stepAxis(loss.length), null);
+ * const located = locate(prepared, findSpikePeriod(prepared));
+ * const blowUps = excursions(prepared.loss, prepared.residuals);
+ * const { isolated } = listSpikes(prepared, located, blowUps);
+ * const evidence = evidenceOf(prepared, located, isolated, blowUps);
+ * const finding = periodicSpikes.explain(evidence);
+ * assertEquals([finding?.id, finding?.title.includes("100 steps")], ["periodic-spikes", true]);
  * ```
  */
-import type { Rule } from "./evidence.ts";
-import { CLIP, DROP_LAST } from "./remedies.ts";
-
 export const periodicSpikes: Rule = {
   id: "periodic-spikes",
   explain(e) {

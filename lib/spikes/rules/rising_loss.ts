@@ -1,3 +1,8 @@
+import type { RisingTrend } from "../rising_trend.ts";
+import { EXPLAIN } from "../tuning.ts";
+import type { Rule } from "./evidence.ts";
+import { fmt } from "./format.ts";
+
 /**
  * `rising-loss`: the loss ends clearly above the lowest level it reached (a warning; critical
  * from 3× when the rise gives back at least half of the descent before it, in ln(loss): a
@@ -5,14 +10,31 @@
  *
  * @example
  * ```ts
- * risingLoss.explain(evidence)?.severity; // "critical" for a loss that ends 3× above its low
+ * import { assertEquals } from "@std/assert";
+ * import { evidenceOf } from "../analyze_spikes.ts";
+ * import { excursions } from "../excursions.ts";
+ * import { findSpikePeriod } from "../find_spike_period.ts";
+ * import { listSpikes } from "../list_spikes.ts";
+ * import { locate } from "../locate.ts";
+ * import { prepare } from "../prepare.ts";
+ * import { stepAxis } from "../step_axis.ts";
+ * import { risingLoss } from "./rising_loss.ts";
+ * let seed = 1; // deterministic noise in (−0.5, 0.5), Park–Miller
+ * const noise = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+ * // down from 2 to 0.5 over 300 steps, then up to 7.5
+ * const loss = Float64Array.from(
+ *   { length: 1000 },
+ *   (_, i) => (i < 300 ? 2 - i / 200 : 0.5 + (i - 300) / 100) * (1 + 0.02 * noise()),
+ * );
+ * const prepared = prepare(loss, {}, stepAxis(loss.length), null);
+ * const located = locate(prepared, findSpikePeriod(prepared));
+ * const blowUps = excursions(prepared.loss, prepared.residuals);
+ * const { isolated } = listSpikes(prepared, located, blowUps);
+ * const evidence = evidenceOf(prepared, located, isolated, blowUps);
+ * const finding = risingLoss.explain(evidence);
+ * assertEquals([finding?.id, finding?.severity], ["rising-loss", "critical"]);
  * ```
  */
-import type { RisingTrend } from "../rising_trend.ts";
-import { EXPLAIN } from "../tuning.ts";
-import type { Rule } from "./evidence.ts";
-import { fmt } from "./format.ts";
-
 export const risingLoss: Rule = {
   id: "rising-loss",
   explain(e) {
