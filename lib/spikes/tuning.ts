@@ -97,8 +97,12 @@ export const LOCATE = {
    * is the likelier reading at all (ln ratio > 0): a choice between two causes of one effect.
    */
   runningMeanCauseLogRatio: 0,
-  /** … over at least 3 epochs of two logged points or more. */
-  runningMeanEpochs: 3,
+  /**
+   * … over at least 5 epochs of two logged points or more: over 3, a staircase's two drops (a
+   * 3-epoch fine-tune) are all there is to fit, and cost the per-step reading more than the
+   * undoing, whose noise they multiply.
+   */
+  runningMeanEpochs: 5,
   /** A period is the epoch within one logged point or 2 % of it. */
   epochTolerance: 0.02,
   /** The epoch tested directly: a boundary spike is |z| ≥ 3 … */
