@@ -5,7 +5,8 @@
  * Prints, per split (tune, validation, outside), how many cases meet every part of their label;
  * the failed parts per case for `tune` and `outside` (for `validation` only the totals, unless
  * `--show-validation`); and a table per class. `--outside N` sets the cases per outside kind
- * (default 10), `--json <file>` writes every case's failed parts for `known_misses.json`.
+ * (default 10), `--seed N` draws them from another seed (default 11, the held-out one: tune on
+ * others), `--json <file>` writes every case's failed parts for `known_misses.json`.
  *
  * Each body goes through the exported app (`app.request`), so it is read as a user's would be;
  * a series the service does not read yet is dropped on a 422 and the drop is noted.
@@ -53,6 +54,20 @@ function printSplit(name: string, rs: Result[], detail: boolean): void {
   }
 }
 
+/**
+ * Issue 11's two rates on a split: the period right (no failed `period:` part) on every case, the
+ * expected finding present (no failed `expected:` part) on the cases that expect one.
+ */
+function printRates(rs: Result[]): void {
+  const period = rs.filter((r) => !r.failed.some((f) => f.startsWith("period:"))).length;
+  const expecting = rs.filter((r) => r.c.label.expected.length > 0);
+  const found = expecting.filter((r) => !r.failed.some((f) => f.startsWith("expected:"))).length;
+  console.log(
+    `  period right: ${period} of ${rs.length} (${pct(period, rs.length)}); expected finding: ` +
+      `${found} of ${expecting.length} (${pct(found, expecting.length)})`,
+  );
+}
+
 /** Per class: cases, cases met, and for each expected id how often it was found. */
 function printClasses(title: string, rs: Result[]): void {
   const by = new Map<string, { n: number; met: number }>();
@@ -78,12 +93,14 @@ function flag(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const perKind = Number(flag("--outside") ?? 10);
+  const seed = Number(flag("--seed") ?? 11);
   const real = await score(await loadCorpus());
-  const outside = await score(outsideCases(perKind));
+  const outside = await score(outsideCases(perKind, seed));
   const showValidation = Deno.args.includes("--show-validation");
   printSplit("tune", real.filter((r) => r.c.split === "tune"), true);
   printSplit("validation", real.filter((r) => r.c.split === "validation"), showValidation);
-  printSplit("outside", outside, true);
+  printSplit(`outside (seed ${seed})`, outside, true);
+  printRates(outside);
   const stripped = real.filter((r) => r.stripped.length);
   if (stripped.length) {
     console.log(

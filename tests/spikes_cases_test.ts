@@ -19,6 +19,7 @@ import {
   rounded,
   runningMeanRun,
   sawtoothRun,
+  sparseRunningMean,
   staircaseRun,
 } from "./synthetic_curves.ts";
 
@@ -129,6 +130,42 @@ const ROWS: Row[] = [
     forbidden: ["isolated-spikes", "epoch-start-spike", "epoch-start-drop", "rising-loss"],
     period: 113,
   })),
+  ...[1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13].map((seed): Row => {
+    const run = sparseRunningMean(seed);
+    return {
+      name: `a running mean with 4–10 logged points an epoch is epoch-average logging at the ` +
+        `epoch, with no isolated spike and no epoch-start spike (seed ${seed}: ${run.describe})`,
+      loss: () => run.loss,
+      options: { steps: run.steps, stepsPerEpoch: run.stepsPerEpoch },
+      findings: { "epoch-average-logging": true },
+      forbidden: ["isolated-spikes", "epoch-start-spike", "epoch-start-drop", "unshuffled-data"],
+      period: run.stepsPerEpoch,
+    };
+  }),
+  ...[[6, 1], [8, 2], [5, 3], [10, 4]].map(([perEpoch, seed]): Row => ({
+    name: `per-step losses with the epoch given at ${perEpoch} points an epoch are not read as ` +
+      `running means (seed ${seed})`,
+    loss: () => fineTune(perEpoch * 20, seed, { tau: perEpoch * 4, sigma: 0.1 }),
+    options: { stepsPerEpoch: perEpoch },
+    forbidden: ["epoch-average-logging", "isolated-spikes", "epoch-start-spike"],
+    check: (report) => assert(!/undone as running means/.test(report.periodicity.method)),
+  })),
+  ...[1, 2, 3].map((seed): Row => ({
+    name: `a short run whose loss falls three decades over its first few points is not a ` +
+      `transient instability: its start is not a blow-up from a level it had reached (seed ${seed})`,
+    loss: () => fineTune(40, seed, { start: 6, floor: 0.006, tau: 2, sigma: 0.05 }),
+    forbidden: ["transient-instability", "divergence", "isolated-spikes"],
+  })),
+  ...[1, 2].map((seed): Row => ({
+    name: `two learning-rate drops in a run of 10 epochs are not a profile repeating every epoch ` +
+      `(seed ${seed})`,
+    loss: () => {
+      const loss = fineTune(4000, seed, { start: 3, floor: 1, tau: 800, sigma: 0.03 });
+      return loss.map((v, i) => v * 0.7 ** ((i >= 2300 ? 1 : 0) + (i >= 3300 ? 1 : 0)));
+    },
+    options: { stepsPerEpoch: 400 },
+    forbidden: ["unshuffled-data", "periodic-spikes", "epoch-start-drop"],
+  })),
   {
     name: "a run that blows up 50× and turns NaN has diverged, critically",
     loss: () => blowUp(500, 1, { nanAfter: 20 }),
@@ -154,6 +191,55 @@ const ROWS: Row[] = [
     forbidden: ["divergence", "transient-instability"],
   },
 ];
+
+/**
+ * Issue 11's reproducer, drawn from its mechanism: torchvision's MetricLogger made anew each
+ * epoch, its `global_avg` printed at every one of 6 iterations, 10 epochs (60 points), a loss
+ * falling from 3 towards 0.6 with batch noise `sigma`.
+ */
+function torchvisionGlobalAvg(seed: number, sigma: number, tau: number): Float64Array {
+  const batches = fineTune(60, seed, { start: 3, floor: 0.6, tau, sigma });
+  return batches.map((_, i) => {
+    const start = i - (i % 6);
+    return batches.slice(start, i + 1).reduce((a, b) => a + b, 0) / (i - start + 1);
+  });
+}
+
+for (const [sigma, tau] of [[0.1, 30], [0.3, 15]]) {
+  Deno.test(
+    `a 60-point torchvision global_avg log (6 iterations an epoch, 10 epochs, ${
+      100 * sigma
+    } % batch noise): at least 25 of 40 drawn runs are named epoch-average logging (measured 26–28; before the undoing: 9 and 3), and none named so gets an isolated or epoch-start spike`,
+    () => {
+      let named = 0;
+      for (let seed = 1; seed <= 40; seed++) {
+        const loss = torchvisionGlobalAvg(seed, sigma, tau);
+        const report = analyzeSpikes(loss, { stepsPerEpoch: 6 });
+        const ids = report.findings.map((f) => f.id);
+        if (!ids.includes("epoch-average-logging")) continue;
+        named++;
+        assert(!ids.includes("isolated-spikes") && !ids.includes("epoch-start-spike"), `${ids}`);
+      }
+      assert(named >= 25, `${named} of 40 named`);
+    },
+  );
+}
+
+Deno.test("running means with 4–10 logged points an epoch: at least 90 of 100 drawn runs are named epoch-average logging (measured 94; seed 2, the rows' gap, is one of the 6 misses), and none named so gets an isolated or epoch-start spike", () => {
+  let named = 0;
+  for (let seed = 1; seed <= 100; seed++) {
+    const run = sparseRunningMean(seed);
+    const report = analyzeSpikes(run.loss, { steps: run.steps, stepsPerEpoch: run.stepsPerEpoch });
+    const ids = report.findings.map((f) => f.id);
+    if (!ids.includes("epoch-average-logging")) continue;
+    named++;
+    assert(
+      !ids.includes("isolated-spikes") && !ids.includes("epoch-start-spike"),
+      `seed ${seed} (${run.describe}): [${ids}]`,
+    );
+  }
+  assert(named >= 90, `${named} of 100 named`);
+});
 
 const corpus = await loadCorpus();
 const knownMisses: Record<string, string[]> = JSON.parse(

@@ -128,3 +128,117 @@ export function runningMeanRun(
   }
   return out;
 }
+
+/** A logged run: the values, the training step of each, and the epoch's length in steps. */
+export interface LoggedRun {
+  loss: Float64Array;
+  steps: Float64Array;
+  stepsPerEpoch: number;
+  /** The parameters drawn, as a phrase (for a failing row's message). */
+  describe: string;
+}
+
+/**
+ * A running mean with few logged points per epoch, drawn from `seed`: the mean of the per-batch
+ * losses since the epoch began, printed every k batches and at the epoch's last batch, 4–10
+ * points an epoch, 5–30 epochs. Keras's progress bar prints from the first batch on (steps 1,
+ * 1 + k, …, B of each epoch); torchvision's MetricLogger from the 0th iteration (0, k, …, B − 1).
+ * The per-batch loss falls from `start` to a floor 1.5–20× lower over 0.5–10 epochs, with
+ * multiplicative batch noise of 5–50 %, sometimes a ×0.6 step (an LR drop) at an epoch start,
+ * and the values are printed with 4 decimals.
+ */
+export function sparseRunningMean(seed: number): LoggedRun {
+  const u = random(seed * 7919 + 17), g = normal(seed * 104729 + 3);
+  const pick = (lo: number, hi: number) => lo + (hi - lo) * u();
+  const epochs = 5 + Math.floor(u() * 26), points = 4 + Math.floor(u() * 7);
+  const k = [1, 2, 3, 4, 8][Math.floor(u() * 5)], keras = u() < 0.5;
+  const batches = k * (points - 1) + 1 + (keras ? 0 : Math.floor(u() * k));
+  const start = pick(0.5, 5), floor = start / Math.exp(pick(Math.log(1.5), Math.log(20)));
+  const tau = Math.exp(pick(Math.log(0.5), Math.log(10))) * batches, sigma = pick(0.05, 0.5);
+  const dropAt = u() < 0.3 ? Math.floor(pick(0.3, 0.8) * epochs) : -1;
+  const loss: number[] = [], steps: number[] = [];
+  for (let e = 0; e < epochs; e++) {
+    let sum = 0;
+    for (let j = 1; j <= batches; j++) {
+      const t = e * batches + j - 1, lr = dropAt >= 0 && e >= dropAt ? 0.6 : 1;
+      sum += lr * (floor + (start - floor) * Math.exp(-t / tau)) * Math.exp(sigma * g());
+      const printed = keras
+        ? (j - 1) % k === 0 || j === batches
+        : (j - 1) % k === 0 || j === batches;
+      if (!printed) continue;
+      loss.push(Math.round((sum / j) * 1e4) / 1e4);
+      steps.push(keras ? e * batches + j : e * batches + j - 1);
+    }
+  }
+  const describe = `${keras ? "Keras" : "torchvision"} ${epochs} epochs of ${batches} batches, ` +
+    `every ${k} (${loss.length / epochs} points an epoch), ${fixed(start)}→${fixed(floor)} over ` +
+    `${fixed(tau / batches)} epochs, noise ${fixed(sigma)}${
+      dropAt >= 0 ? `, ×0.6 at epoch ${dropAt}` : ""
+    }`;
+  return {
+    loss: Float64Array.from(loss),
+    steps: Float64Array.from(steps),
+    stepsPerEpoch: batches,
+    describe,
+  };
+}
+
+function fixed(x: number): string {
+  return x.toFixed(2);
+}
+
+/** A healthy run: what `healthyRun` drew, and the body's options. */
+export interface HealthyRun {
+  loss: Float64Array;
+  options: { logEvery?: number; stepsPerEpoch?: number };
+  describe: string;
+}
+
+/**
+ * A healthy training run drawn from `seed`, varying what real healthy runs vary: the descent
+ * (one to four decades, fast or slow, sometimes a plateau before a second descent), the noise
+ * (1–30 % of the level; one batch's scatter, or the mean of the k steps a point logs), logging
+ * every k steps, values printed with 4 decimals, learning-rate drops (the level steps down and
+ * the noise shrinks), the epoch given or not, 30 to 10⁵ points. Shuffled data: nothing repeats
+ * with the epoch.
+ */
+export function healthyRun(seed: number): HealthyRun {
+  const u = random(seed * 6151 + 5), g = normal(seed * 7507 + 11);
+  const pick = (lo: number, hi: number) => lo + (hi - lo) * u();
+  const n = Math.round(Math.exp(pick(Math.log(30), Math.log(1e5))));
+  const k = [1, 1, 5, 10, 50][Math.floor(u() * 5)], mean = u() < 0.5;
+  const steps = n * k, start = pick(0.5, 8), decades = pick(1, 4);
+  const floor = start / 10 ** decades, tau = steps * Math.exp(pick(Math.log(0.02), Math.log(0.5)));
+  const plateau = u() < 0.25
+    ? { at: pick(0.2, 0.5) * steps, length: pick(0.05, 0.2) * steps }
+    : null;
+  const drops = u() < 0.3 ? [pick(0.4, 0.6), pick(0.7, 0.9)].map((f) => Math.round(f * steps)) : [];
+  const sigma = Math.exp(pick(Math.log(0.01), Math.log(0.3)));
+  const rounded = u() < 0.3, epochs = u() < 0.6;
+  const stepsPerEpoch = Math.max(4 * k, Math.round(steps / pick(3, 60)));
+  const loss = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let sum = 0;
+    const m = mean ? k : 1;
+    for (let s = 0; s < m; s++) {
+      const t = i * k + s;
+      const moving = plateau && t > plateau.at ? Math.max(plateau.at, t - plateau.length) : t;
+      const lr = drops.filter((d) => t >= d).length;
+      const level = (floor + (start - floor) * Math.exp(-moving / tau)) * 0.7 ** lr;
+      sum += level * Math.exp(sigma * 0.6 ** lr * g());
+    }
+    loss[i] = rounded ? Math.round((sum / m) * 1e4) / 1e4 : sum / m;
+  }
+  const options = {
+    ...(k > 1 ? { logEvery: k } : {}),
+    ...(epochs ? { stepsPerEpoch } : {}),
+  };
+  const describe = `${n} points every ${k} steps (${mean ? "means" : "samples"}), ${
+    fixed(start)
+  } down ${fixed(decades)} decades, τ ${Math.round(tau)} steps${
+    plateau ? `, a plateau at ${Math.round(plateau.at)}` : ""
+  }${drops.length ? `, LR ×0.7 at ${drops}` : ""}, noise ${fixed(sigma)}${
+    rounded ? ", 4 decimals" : ""
+  }${epochs ? `, ${stepsPerEpoch} steps an epoch` : ""}`;
+  return { loss, options, describe };
+}

@@ -192,6 +192,7 @@ export function evidenceOf(
     last: epoch?.last ?? null,
     first: epoch?.first ?? null,
     signature: located.signature,
+    undone: prepared.undone,
     stairs: located.stairs,
     explanation: explainLastBatch(options, epoch?.last ?? null),
     isolated: schedule.unexplained,

@@ -28,7 +28,8 @@ export interface Excursion {
  *
  * Why: a run that blows up and stays up (or NaN) is lost; one that blows up and recovers was
  * unstable and may do it again. Both are measured against "its level": the lowest the trend
- * (the rolling median, which no spike moves) had reached before, so that a blow-up that builds
+ * (the rolling median, which no spike moves, and never below the loss at that point: the median
+ * at the start of a steep descent holds the points after it) had reached before, so that a blow-up that builds
  * over many steps is still measured from where it started. A point explodes when the loss is
  * `EXPLAIN.explodeFactor` times that level or more and `EXPLAIN.explodeZ` noise scales above it
  * in ln(loss) (beyond the run's own scatter), or when it is NaN or infinite. Exploded points at
@@ -148,7 +149,10 @@ function explodedPoints(
     if (ratio && Number.isFinite(lowest) && values[i] - lowest >= jump) {
       points.push({ from: i, level: Math.exp(lowest) });
     }
-    if (trend[i] < lowest) lowest = trend[i];
+    // A level the loss itself has been at: the trend, never below the point (a rolling median
+    // at the start of a steep descent already holds the points after it, ten times lower).
+    const level = Math.max(trend[i], values[i]);
+    if (level < lowest) lowest = level;
   }
   return points;
 }

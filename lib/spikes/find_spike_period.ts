@@ -69,12 +69,17 @@ export function findSpikePeriod(prepared: Prepared): Judgement {
   const { epoch, axis, options } = prepared;
   // Values the body declares as running means of the epoch (Keras's progress bar, torchvision's
   // global_avg, read from their own log files) restart with it: nothing to search.
-  if (epoch && options.runningMean === "epoch" && epoch.points >= 2) {
+  const runningMean = epoch && options.runningMean === "epoch" && epoch.points >= 2;
+  if (runningMean && !prepared.inferredRunningMean) return runningMeanAtEpoch(prepared, true)!;
+  const blind = blindSearch(prepared);
+  // Inferred (not declared) running means yield to a period the blind search found that is
+  // neither the epoch nor its harmonic: evaluation every 74 steps is not the epoch's restart.
+  const atEpoch = isEpoch(prepared, blind.found ? blind.found.period * axis.stride : null);
+  if (runningMean && (atEpoch || related(prepared, blind.found))) {
     return runningMeanAtEpoch(prepared, true)!;
   }
-  const blind = blindSearch(prepared);
   if (!epoch) return blind.found ? blind : regularDrops(prepared) ?? blind;
-  if (isEpoch(prepared, blind.found ? blind.found.period * axis.stride : null)) return blind;
+  if (atEpoch) return blind;
   return judgeEpoch(prepared, related(prepared, blind.found)) ??
     shapeAtEpoch(prepared, blind.found) ?? blind;
 }
@@ -176,9 +181,11 @@ function runningMeanAtEpoch(prepared: Prepared, declared = false): Judgement | n
       phase: signature.resetPhase,
       strength: Math.min(1, Math.max(0, -signature.slope, signature.jumpShare)),
     },
-    method: declared
-      ? "the values are running means of the epoch (as the body says)"
-      : "the running-mean signature at the given epoch length",
+    method: !declared
+      ? "the running-mean signature at the given epoch length"
+      : prepared.inferredRunningMean
+      ? "the values undone as running means of the epoch: a loss curve with no restarts"
+      : "the values are running means of the epoch (as the body says)",
   };
 }
 
@@ -223,6 +230,7 @@ function shapeAtEpoch(prepared: Prepared, found: Period | null): Judgement | nul
   const fold = seasonalFold(values, finite, points);
   if (fold.z < LOCATE.epochShapeZ || fold.explained < JUDGE.minExplained) return null;
   if (found && fold.explained <= found.strength) return null;
+  if (!halvesAgree(values, finite, points)) return null;
   const cycles = Math.floor(values.length / points);
   return {
     found: {
@@ -233,6 +241,39 @@ function shapeAtEpoch(prepared: Prepared, found: Period | null): Judgement | nul
     },
     method: "a profile folded at the given epoch length",
   };
+}
+
+/**
+ * Whether the profile repeats through the run: folded on the first half of the epochs and on the
+ * second, the two profiles correlate by `LOCATE.epochShapeAgreement` or more. The data order
+ * shapes every epoch alike; a level step or two (learning-rate drops) leave a ramp in the values
+ * less their moving average that an F test over the whole run can take for a profile, but it
+ * sits in one or two epochs, never in both halves at one place.
+ */
+function halvesAgree(values: Float64Array, finite: Uint8Array, points: number): boolean {
+  const half = Math.round(Math.floor(values.length / points / 2) * points);
+  if (half < 2 * points) return true;
+  const a = seasonalFold(values.subarray(0, half), finite.subarray(0, half), points).profile;
+  const b = seasonalFold(values.subarray(half), finite.subarray(half), points).profile;
+  return correlation(a, b, modulo(half, points)) >= LOCATE.epochShapeAgreement;
+}
+
+/** Pearson's correlation of two folded profiles, the second's bins shifted by `shift`. */
+function correlation(a: Float64Array, b: Float64Array, shift: number): number {
+  const n = Math.min(a.length, b.length), k = Math.round(shift);
+  let ma = 0, mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i] / n;
+    mb += b[(i - k + n) % n] / n;
+  }
+  let cross = 0, va = 0, vb = 0;
+  for (let i = 0; i < n; i++) {
+    const da = a[i] - ma, db = b[(i - k + n) % n] - mb;
+    cross += da * db;
+    va += da * da;
+    vb += db * db;
+  }
+  return va > 0 && vb > 0 ? cross / Math.sqrt(va * vb) : 0;
 }
 
 /**

@@ -4,7 +4,7 @@ import { extremes } from "../series/mod.ts";
 import { precedingMedian } from "./boundary_ratios.ts";
 import type { Excursion } from "./excursions.ts";
 import type { Located } from "./locate.ts";
-import type { Prepared } from "./prepare.ts";
+import { type Prepared, readsRunningMean } from "./prepare.ts";
 import { LIST, LOCATE } from "./tuning.ts";
 import type { Spike } from "./types.ts";
 
@@ -94,7 +94,7 @@ function isolatedTest(
   bar: number,
 ): (spike: Spike) => boolean {
   const found = located.found;
-  const inRestart = restartZone(located);
+  const inRestart = epochRestartZone(prepared, located) ?? restartZone(located);
   const beyond = beyondProfile(prepared, found);
   return (spike) => {
     const i = spike.index;
@@ -170,6 +170,25 @@ function momentumTail(z: Float64Array, found: Period | null): (index: number) =>
     return after > LIST.tailStart && after <= tail &&
       Math.abs(z[index]) < LIST.spikeZ * LIST.tailZFactor;
   };
+}
+
+/**
+ * For values that are running means of the epoch (declared, or undone as such by
+ * `running_mean_likelihood.ts`): whether a point averages the epoch's first few batches — the
+ * first `LOCATE.decayFrom` of the epoch, and at least its first two logged points. Counted in
+ * steps from each epoch's first batch, not in points: a progress bar's points are not evenly
+ * spaced (every k batches, and the last), so a fold of the points drifts off the restarts.
+ */
+function epochRestartZone(
+  prepared: Prepared,
+  located: Located,
+): ((index: number) => boolean) | null {
+  const { epoch, undone, axis } = prepared;
+  if (!epoch || !undone || !located.signature?.runningMean) return null;
+  if (!readsRunningMean(prepared, located.period)) return null;
+  const perEpoch = epoch.layout.stepsPerEpoch;
+  const zone = Math.max(2 * axis.stride, perEpoch * LOCATE.decayFrom);
+  return (index) => modulo(axis.stepOf(index) - undone.origin, perEpoch) < zone;
 }
 
 /**

@@ -3,7 +3,7 @@ import { boundaryShape } from "./boundary_shape.ts";
 import { epochPosition } from "./epoch_position.ts";
 import { epochSignature, type Judgement } from "./find_spike_period.ts";
 import { periodicityOf } from "./periodicity.ts";
-import { isEpoch, type Prepared, spend } from "./prepare.ts";
+import { isEpoch, type Prepared, readsRunningMean, spend } from "./prepare.ts";
 import { type RunningMeanSignature, runningMeanSignature } from "./running_mean_signature.ts";
 import { type Staircase, staircase } from "./staircase.ts";
 import { LOCATE } from "./tuning.ts";
@@ -99,6 +99,9 @@ export function locate(prepared: Prepared, judgement: Judgement): Located {
   if (found && edge) [found, method] = [edge.found, `${method}; ${edge.note}`];
   const phase = found === null || cycle === null
     ? null
+    : signature?.runningMean && readsRunningMean(prepared, period) && prepared.undone
+    // Running means of the epoch restart at its first batch, whatever their points' spacing.
+    ? prepared.undone.origin
     : found.matched.length > 0
     ? circularMean(found.matched.map(axis.stepOf), cycle)
     : modulo(axis.stepOf(Math.round(signature!.resetPhase)), cycle);
@@ -161,7 +164,7 @@ function declaredOr(
   period: number,
   signature: RunningMeanSignature,
 ): RunningMeanSignature {
-  const declared = prepared.options.runningMean === "epoch" && isEpoch(prepared, period);
+  const declared = readsRunningMean(prepared, period);
   return declared ? { ...signature, runningMean: true, jumpOnly: false } : signature;
 }
 

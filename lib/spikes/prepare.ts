@@ -4,6 +4,7 @@ import { type Residuals, robustResiduals } from "./residuals.ts";
 import type { StepAxis } from "./step_axis.ts";
 import type { SpikeOptions } from "./types.ts";
 import { LOCATE } from "./tuning.ts";
+import { type RunningMeanLikelihood, runningMeanLikelihood } from "./running_mean_likelihood.ts";
 import { WORK_UNITS } from "../period/mod.ts";
 
 /** The rows a gridded series came from: their count and their non-finite values. */
@@ -44,6 +45,14 @@ export interface Prepared {
   residuals: Residuals;
   /** The epoch and its boundary ratios, when its length is known. */
   epoch: PreparedEpoch | null;
+  /**
+   * The values undone as running means of the epoch against read as per-step losses
+   * (`running_mean_likelihood.ts`; null with no epoch): when it holds, `options.runningMean` is
+   * set, as if the body had said so. Its `origin` tells where an epoch's first batch sits.
+   */
+  undone: RunningMeanLikelihood | null;
+  /** Whether `options.runningMean` was set by `undone`, not by the body. */
+  inferredRunningMean: boolean;
 }
 
 /**
@@ -98,7 +107,24 @@ export function prepare(
       first: boundaryRatios(loss, residuals.z, axis.stepOf, layout.stepsPerEpoch, 0, axis.stride),
     }
     : null;
-  return { loss, options, axis, n: rows?.n ?? loss.length, rows, residuals, epoch };
+  const undone = epoch ? undo(loss, options, axis, epoch) : null;
+  const inferredRunningMean = undone?.holds === true && !options.runningMean;
+  if (inferredRunningMean) options = { ...options, runningMean: "epoch" };
+  const n = rows?.n ?? loss.length;
+  return { loss, options, axis, n, rows, residuals, epoch, undone, inferredRunningMean };
+}
+
+/** The running-mean reading of the values at the epoch, its passes announced first. */
+function undo(
+  loss: Float64Array,
+  options: SpikeOptions,
+  axis: StepAxis,
+  epoch: PreparedEpoch,
+): RunningMeanLikelihood {
+  options.checkpoint?.(
+    WORK_UNITS.shapePoint * 8 * Math.min(loss.length, LOCATE.runningMeanMaxPoints),
+  );
+  return runningMeanLikelihood(loss, axis.stepOf, epoch.layout.stepsPerEpoch);
 }
 
 /**
@@ -142,4 +168,24 @@ export function isEpoch(prepared: Prepared, steps: number | null): boolean {
   return epoch !== null && steps !== null &&
     Math.abs(steps - epoch.layout.stepsPerEpoch) <=
       Math.max(stride, LOCATE.epochTolerance * epoch.layout.stepsPerEpoch);
+}
+
+/**
+ * Whether the values are read as running means of the epoch at a period of `steps`: the body
+ * says so, or the undoing holds (`undone.holds`); or, once a judge has found the epoch, the
+ * undoing is merely the likelier of the two readings (`LOCATE.runningMeanCauseLogRatio`, and
+ * `LOCATE.runningMeanLogRatio` per difference, with no minimum in all) — the
+ * effect is established, and only its cause is chosen (a running mean's restart looks like a
+ * spike at an epoch's first step).
+ */
+export function readsRunningMean(prepared: Prepared, steps: number | null): boolean {
+  if (!isEpoch(prepared, steps)) return false;
+  if (prepared.options.runningMean === "epoch") return true;
+  const undone = prepared.undone;
+  return undone !== null && undone.scatter >= LOCATE.runningMeanMinScatter &&
+    undone.ties <= LOCATE.runningMeanMaxTies * undone.differences &&
+    undone.noiseShare >= LOCATE.runningMeanNoiseShare &&
+    undone.epochs >= LOCATE.runningMeanEpochs &&
+    undone.logRatio > LOCATE.runningMeanCauseLogRatio &&
+    undone.logRatio >= LOCATE.runningMeanLogRatio * undone.differences;
 }

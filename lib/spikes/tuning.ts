@@ -50,6 +50,59 @@ export const PREPARE = {
 
 /** The period against the epoch, its phase, and the running-mean signature. */
 export const LOCATE = {
+  /**
+   * A profile at the epoch repeats through the run: folded on each half of the epochs, the two
+   * profiles correlate by 0.3 or more (a learning-rate step leaves a ramp in one epoch only).
+   */
+  epochShapeAgreement: 0.3,
+  /**
+   * Values undone as running means of the epoch (`running_mean_likelihood.ts`) are running means
+   * when that reading is the more likely of the two, by e^0.05 per difference (per-step losses
+   * with the epoch given score −0.5 to −1.2 per difference on synthetic runs, running means
+   * with 4–10 points an epoch 0.02 to 1.4; 200 an epoch, 1.4 to 1.9) …
+   */
+  runningMeanLogRatio: 0.05,
+  /** … and e^7 (≈ 10³) in all … */
+  runningMeanMinLogRatio: 7,
+  /**
+   * … and the per-step reading's scatter is 0.1 % of the level or more: below that (a constant
+   * curve, values rounded flat) both readings fit nothing but rounding, and the undoing's
+   * Jacobian alone would decide.
+   */
+  runningMeanMinScatter: 1e-3,
+  /**
+   * … and at most 5 % of the consecutive values are equal: values rounded as coarsely as their
+   * noise (4 decimals near 10⁻³) have differences of whole rounding steps, many of them 0, which
+   * the per-step reading cannot fit and the undoing (which multiplies them) smooths over.
+   */
+  runningMeanMaxTies: 0.05,
+  /**
+   * … and the per-step reading's differences are noise: detrended by their neighbours, their MAD
+   * stays half of what it was or more (noise: about 1.2; a smooth oscillation's differences are
+   * predicted by their neighbours, and neither reading's noise model then says anything).
+   */
+  runningMeanNoiseShare: 0.5,
+  /**
+   * The undoing reads the last 2¹⁶ points at most: how values are logged does not change within
+   * a run, and 10⁶ points would cost a tenth of a second for nothing more.
+   */
+  runningMeanMaxPoints: 65_536,
+  /**
+   * Differences beyond 3 scales count in proportion to their size, not its square (a Huber
+   * density): a spike or a partial batch then cannot set either reading's scale.
+   */
+  runningMeanHuber: 3,
+  /**
+   * With the epoch found by another judge, the cause is a running mean's restart when the undoing
+   * is the likelier reading at all (ln ratio > 0): a choice between two causes of one effect.
+   */
+  runningMeanCauseLogRatio: 0,
+  /**
+   * … over at least 5 epochs of two logged points or more: over 3, a staircase's two drops (a
+   * 3-epoch fine-tune) are all there is to fit, and cost the per-step reading more than the
+   * undoing, whose noise they multiply.
+   */
+  runningMeanEpochs: 5,
   /** A period is the epoch within one logged point or 2 % of it. */
   epochTolerance: 0.02,
   /** The epoch tested directly: a boundary spike is |z| ≥ 3 … */

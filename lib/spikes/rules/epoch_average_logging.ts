@@ -52,9 +52,9 @@ export const epochAverageLogging: Rule = {
       title: "The logged loss is a running mean that restarts every epoch",
       evidence: `a saw-tooth every ${e.periodicity.period} steps ${
         epochText(e)
-      }, restarting at phase ${e.periodicity.phase}; the change between consecutive points falls as j^${
-        e.signature!.slope.toFixed(2)
-      } with the j-th point since the restart, as a mean over j batches does (per-step losses do not decay so). The jumps are an artefact of logging, not of training${
+      }, restarting at phase ${e.periodicity.phase}; ${
+        mechanism(e)
+      }. The jumps are an artefact of logging, not of training${
         hides
           ? `, and they hide the real curve: each restart moves the logged value by ${
             restartText(e)
@@ -68,6 +68,24 @@ export const epochAverageLogging: Rule = {
     };
   },
 };
+
+/**
+ * How the values show they are running means: the 1/j decay of their changes when it is seen;
+ * else, when the epoch's few points hold no decay to fold, the likelihood of the values undone
+ * as running means against read as per-step losses (`../running_mean_likelihood.ts`).
+ */
+function mechanism(e: Evidence): string {
+  const slope = e.signature?.slope ?? 0;
+  const undone = e.undone;
+  if (e.signature?.decays || !undone || !(undone.logRatio > 0)) {
+    return `the change between consecutive points falls as j^${
+      slope.toFixed(2)
+    } with the j-th point since the restart, as a mean over j batches does (per-step losses do not decay so)`;
+  }
+  return `undone as running means (the mean of the batches between two logged points j₁ < j₂ is (j₂·m₂ − j₁·m₁)/(j₂ − j₁)), the values are a loss curve with no restarts, e^${
+    fmt(undone.logRatio)
+  } times likelier than read as per-step losses over ${undone.differences} changes in ${undone.epochs} epochs`;
+}
 
 /**
  * Whether the restarts are large enough to hide the real curve: the logged value moves by

@@ -17,6 +17,7 @@ import type { Excursion } from "../excursions.ts";
 import type { Overfitting } from "../overfitting.ts";
 import type { RisingTrend } from "../rising_trend.ts";
 import type { RunningMeanSignature } from "../running_mean_signature.ts";
+import type { RunningMeanLikelihood } from "../running_mean_likelihood.ts";
 import type { ScheduledSpike } from "../schedule_events.ts";
 import type { Staircase } from "../staircase.ts";
 import type { EpochAlignment, Periodicity, Spike, SpikeOptions } from "../types.ts";
@@ -53,6 +54,8 @@ export interface Evidence {
   first: BoundaryRatios | null;
   /** The running-mean test of the cycle, when it was folded. */
   signature: RunningMeanSignature | null;
+  /** The values undone as running means of the epoch, against read as per-step losses. */
+  undone: RunningMeanLikelihood | null;
   /** The steps at the boundaries of a repeating shape (null when not measured). */
   stairs: Staircase | null;
   /** The last-batch model's reading of the measured ratio (null without dataset and batch size). */
