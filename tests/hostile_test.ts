@@ -198,3 +198,12 @@ Deno.test("no guesses: decimal commas, header-less CSV, hex in the query or a ce
   const [list, line] = await answer(await post("/v1/spikes", "2.5, 2.4, 2.3", "text/plain"));
   assertEquals([list, line.n], [200, 3]);
 });
+
+Deno.test("a loss near 1e154 that overflows the epoch fold's squares gives no period from a NaN statistic (found by deno task fuzz)", async () => {
+  const body = '{"loss":["NaN",0,2.1894858665067565e+154,0],"steps_per_epoch":8,"log_every":4}';
+  const [status, json] = await answer(await post("/v1/spikes", body));
+  assertEquals(status, 200);
+  const periodicity = json.periodicity as { confidence: unknown; evidence: string };
+  assert(Number.isFinite(periodicity.confidence), `confidence ${periodicity.confidence}`);
+  assert(!periodicity.evidence.includes("NaN"), periodicity.evidence);
+});

@@ -228,7 +228,8 @@ function shapeAtEpoch(prepared: Prepared, found: Period | null): Judgement | nul
   if (found && !divides) return null;
   const { finite, values } = residuals;
   const fold = seasonalFold(values, finite, points);
-  if (fold.z < LOCATE.epochShapeZ || fold.explained < JUDGE.minExplained) return null;
+  // Written so that a NaN statistic fails (values near 1e154 overflow the fold's squares).
+  if (!(fold.z >= LOCATE.epochShapeZ && fold.explained >= JUDGE.minExplained)) return null;
   if (found && fold.explained <= found.strength) return null;
   if (!halvesAgree(values, finite, points)) return null;
   const cycles = Math.floor(values.length / points);
