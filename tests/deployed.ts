@@ -128,3 +128,16 @@ export async function compareWithInProcess(
   assert(requests.length > 60);
   return differences;
 }
+
+/** A spawned server's stdout and stderr gathered as they come: `log()` so far, `drained` at the end. */
+export function collectLog(
+  child: Deno.ChildProcess,
+): { log: () => string; drained: Promise<void> } {
+  let log = "";
+  const decoder = new TextDecoder();
+  const drain = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) log += decoder.decode(chunk);
+  };
+  const drained = Promise.all([drain(child.stdout), drain(child.stderr)]).then(() => {});
+  return { log: () => log, drained };
+}

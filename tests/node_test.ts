@@ -5,7 +5,7 @@
  * `lossdoctor.mjs` as a library through `import()`. Skipped, saying why, without node and npm.
  */
 import { assert, assertEquals } from "@std/assert";
-import { compareWithInProcess, freePort, waitFor } from "./deployed.ts";
+import { collectLog, compareWithInProcess, freePort, waitFor } from "./deployed.ts";
 
 const found = async (command: string) =>
   await new Deno.Command(command, { args: ["--version"], stdout: "null", stderr: "null" })
@@ -66,15 +66,10 @@ Deno.test({
         stdout: "piped",
         stderr: "piped",
       }).spawn();
-      let log = "";
-      const decoder = new TextDecoder();
-      const drain = async (stream: ReadableStream<Uint8Array>) => {
-        for await (const chunk of stream) log += decoder.decode(chunk);
-      };
-      const drained = Promise.all([drain(server.stdout), drain(server.stderr)]);
+      const { log, drained } = collectLog(server);
       try {
         const base = `http://127.0.0.1:${port}`;
-        await waitFor(`${base}/healthz`, 60, () => log);
+        await waitFor(`${base}/healthz`, 60, log);
         assertEquals(await compareWithInProcess(base), []);
       } finally {
         server.kill("SIGTERM");

@@ -9,7 +9,7 @@
  */
 import { assertEquals } from "@std/assert";
 import { dirname } from "node:path";
-import { compareWithInProcess, freePort, waitFor } from "./deployed.ts";
+import { collectLog, compareWithInProcess, freePort, waitFor } from "./deployed.ts";
 import { npmTool } from "./npm_tools.ts";
 
 const wrangler = npmTool("wrangler");
@@ -57,26 +57,21 @@ Deno.test({
       stdout: "piped",
       stderr: "piped",
     }).spawn();
-    let log = "";
-    const decoder = new TextDecoder();
-    const drain = async (stream: ReadableStream<Uint8Array>) => {
-      for await (const chunk of stream) log += decoder.decode(chunk);
-    };
-    const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
+    const { log, drained } = collectLog(child);
     try {
       const base = `http://127.0.0.1:${port}`;
-      await waitFor(`${base}/healthz`, 120, () => log);
+      await waitFor(`${base}/healthz`, 120, log);
       // wrangler's file watcher reports its folders changed once as it starts, and rebuilds:
       // wait until no build has started for a while, so no request meets the restart.
       for (let quiet = 0, builds = -1; quiet < 3;) {
-        const now = log.split("[custom build] Running").length;
+        const now = log().split("[custom build] Running").length;
         quiet = now === builds ? quiet + 1 : 0;
         builds = now;
         await new Promise((r) => setTimeout(r, 1000));
       }
-      await waitFor(`${base}/healthz`, 120, () => log);
+      await waitFor(`${base}/healthz`, 120, log);
       const differences = await compareWithInProcess(base);
-      assertEquals(differences, [], differences.length ? log : "");
+      assertEquals(differences, [], differences.length ? log() : "");
       const big = await fetch(`${base}/v1/spikes`, {
         method: "POST",
         headers: { "content-type": "application/json" },
